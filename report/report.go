@@ -1,0 +1,146 @@
+package report
+
+import "time"
+
+// SchemaVersion is the version of the JSON report contract. Renaming or
+// removing a field, or changing its meaning, bumps it; report.schema.json
+// documents it and tests validate real reports against it.
+const SchemaVersion = "1.0"
+
+// Status of one result.
+type Status string
+
+const (
+	StatusPass   Status = "PASS"
+	StatusFail   Status = "FAIL"
+	StatusError  Status = "ERROR"  // the facts could not be collected
+	StatusWaived Status = "WAIVED" // a failing result matched by an unexpired waiver
+)
+
+// Severity of a control, from most to least severe.
+type Severity string
+
+const (
+	SeverityCritical Severity = "critical"
+	SeverityHigh     Severity = "high"
+	SeverityMedium   Severity = "medium"
+	SeverityLow      Severity = "low"
+)
+
+// Severities lists every severity, most severe first.
+var Severities = []Severity{SeverityCritical, SeverityHigh, SeverityMedium, SeverityLow}
+
+// Rank orders severities: critical is 4, low is 1, anything else 0.
+func (s Severity) Rank() int {
+	switch s {
+	case SeverityCritical:
+		return 4
+	case SeverityHigh:
+		return 3
+	case SeverityMedium:
+		return 2
+	case SeverityLow:
+		return 1
+	}
+	return 0
+}
+
+// Report is the baseline report.
+type Report struct {
+	SchemaVersion string     `json:"schema_version"`
+	Tool          Tool       `json:"tool"`
+	GeneratedAt   time.Time  `json:"generated_at"`
+	Scope         Scope      `json:"scope"`
+	Summary       Summary    `json:"summary"`
+	Results       []Result   `json:"results"`
+	Coverage      []Coverage `json:"coverage"`
+	Errors        []Error    `json:"errors"`
+}
+
+// Tool names the program that wrote the report.
+type Tool struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+// Scope is what the scan covered.
+type Scope struct {
+	Accounts []string `json:"accounts"`
+	Regions  []string `json:"regions"`
+}
+
+// Summary counts results.
+type Summary struct {
+	Total      int                       `json:"total"`
+	Pass       int                       `json:"pass"`
+	Fail       int                       `json:"fail"`
+	Error      int                       `json:"error"`
+	Waived     int                       `json:"waived"`
+	BySeverity map[Severity]StatusCounts `json:"by_severity"`
+	// Score is 100 × (pass + waived) / total, one decimal; ERROR results count
+	// against it because nothing unobserved is passing. 100 when total is 0.
+	Score float64 `json:"score"`
+}
+
+// StatusCounts counts results of one severity by status.
+type StatusCounts struct {
+	Total  int `json:"total"`
+	Pass   int `json:"pass"`
+	Fail   int `json:"fail"`
+	Error  int `json:"error"`
+	Waived int `json:"waived"`
+}
+
+// Result is one control's verdict on one account, region and resource.
+type Result struct {
+	ControlID   string   `json:"control_id"`
+	Title       string   `json:"title"`
+	Service     string   `json:"service"`
+	Severity    Severity `json:"severity"`
+	Status      Status   `json:"status"`
+	AccountID   string   `json:"account_id"`
+	AccountName string   `json:"account_name"`
+	// Region is "global" for account-scoped controls.
+	Region      string   `json:"region"`
+	Resource    string   `json:"resource"`
+	Message     string   `json:"message"`
+	Remediation string   `json:"remediation"`
+	References  []string `json:"references"`
+	Waiver      *Waiver  `json:"waiver,omitempty"`
+	Team        string   `json:"team,omitempty"`
+}
+
+// Waiver is the waiver that turned a FAIL into WAIVED.
+type Waiver struct {
+	Control string `json:"control"`
+	Reason  string `json:"reason"`
+	Owner   string `json:"owner"`
+	Expires string `json:"expires"` // YYYY-MM-DD
+}
+
+// CoverageState says whether a service is on in an account and region.
+type CoverageState string
+
+const (
+	CoverageEnabled  CoverageState = "enabled"
+	CoverageDisabled CoverageState = "disabled"
+	CoverageError    CoverageState = "error"
+)
+
+// Coverage is one service's state in one account and region.
+type Coverage struct {
+	AccountID string        `json:"account_id"`
+	Region    string        `json:"region"`
+	Service   string        `json:"service"`
+	State     CoverageState `json:"state"`
+}
+
+// Error is a collection error, as recorded in the snapshot.
+type Error struct {
+	AccountID string `json:"account_id"`
+	Region    string `json:"region"`
+	Service   string `json:"service"`
+	Operation string `json:"operation"`
+	Code      string `json:"code"`
+	Message   string `json:"message"`
+}
