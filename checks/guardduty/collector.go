@@ -1,0 +1,216 @@
+package guardduty
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/guardduty"
+	"github.com/aws/aws-sdk-go-v2/service/guardduty/types"
+
+	"github.com/baseline-scanner/baseline/checks"
+)
+
+const service = "guardduty"
+
+// HighSeverity is the lowest severity collected as a high finding. GuardDuty
+// calls 7.0–8.9 high and 9.0–10.0 critical.
+const HighSeverity = 7
+
+// getFindingsBatch is GuardDuty's limit of finding ids per GetFindings call.
+const getFindingsBatch = 50
+
+// API is exactly the GuardDuty calls this collector makes.
+type API interface {
+	guardduty.ListDetectorsAPIClient
+	GetDetector(ctx context.Context, in *guardduty.GetDetectorInput, optFns ...func(*guardduty.Options)) (*guardduty.GetDetectorOutput, error)
+	GetFindingsStatistics(ctx context.Context, in *guardduty.GetFindingsStatisticsInput, optFns ...func(*guardduty.Options)) (*guardduty.GetFindingsStatisticsOutput, error)
+	guardduty.ListFindingsAPIClient
+	GetFindings(ctx context.Context, in *guardduty.GetFindingsInput, optFns ...func(*guardduty.Options)) (*guardduty.GetFindingsOutput, error)
+}
+
+// Collector is the GuardDuty collector.
+type Collector struct{}
+
+// New returns the GuardDuty collector.
+func New() Collector { return Collector{} }
+
+// Service implements checks.Collector.
+func (Collector) Service() string { return service }
+
+// Regional implements checks.Collector.
+func (Collector) Regional() bool { return true }
+
+// Collect implements checks.Collector.
+func (Collector) Collect(ctx context.Context, t checks.Target) checks.AccountFacts {
+	part := checks.AccountFacts{GuardDuty: map[string]*checks.GuardDutyRegion{}}
+	for _, region := range t.Regions {
+		client := guardduty.NewFromConfig(t.Config, func(o *guardduty.Options) { o.Region = region })
+		facts, errs := CollectRegion(ctx, client, t.AccountID, region)
+		part.GuardDuty[region] = facts
+		part.Errors = append(part.Errors, errs...)
+	}
+	return part
+}
+
+// unarchived selects findings that have not been archived.
+func unarchived() map[string]types.Condition {
+	return map[string]types.Condition{"service.archived": {Equals: []string{"false"}}}
+}
+
+// CollectRegion observes GuardDuty in one account and region. No detector is
+// a fact (an empty detector list), not an error.
+func CollectRegion(ctx context.Context, api API, accountID, region string) (*checks.GuardDutyRegion, []checks.CollectionError) {
+	facts := &checks.GuardDutyRegion{}
+	var errs []checks.CollectionError
+	fail := func(op string, err error) {
+		errs = append(errs, checks.NewError(accountID, region, service, op, err))
+	}
+
+	var ids []string
+	p := guardduty.NewListDetectorsPaginator(api, &guardduty.ListDetectorsInput{MaxResults: aws.Int32(50)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			fail("ListDetectors", err)
+			return facts, errs
+		}
+		ids = append(ids, page.DetectorIds...)
+	}
+
+	detectors := []checks.Detector{}
+	counts := map[string]int{}
+	high := []checks.GuardDutyFinding{}
+	for _, id := range ids {
+		d, err := api.GetDetector(ctx, &guardduty.GetDetectorInput{DetectorId: aws.String(id)})
+		if err != nil {
+			fail("GetDetector", err)
+			detectors = nil
+		} else if detectors != nil {
+			det := checks.Detector{ID: id, Status: string(d.Status), Features: []checks.DetectorFeature{}}
+			for _, f := range d.Features {
+				det.Features = append(det.Features, checks.DetectorFeature{Name: string(f.Name), Status: string(f.Status)})
+			}
+			detectors = append(detectors, det)
+		}
+
+		if counts != nil {
+			if err := countBySeverity(ctx, api, id, counts); err != nil {
+				fail("GetFindingsStatistics", err)
+				counts = nil
+			}
+		}
+		if high != nil {
+			found, op, err := highFindings(ctx, api, id)
+			if err != nil {
+				fail(op, err)
+				high = nil
+			} else {
+				high = append(high, found...)
+			}
+		}
+	}
+	facts.Detectors, facts.FindingCounts, facts.HighFindings = detectors, counts, high
+	return facts, errs
+}
+
+func countBySeverity(ctx context.Context, api API, detectorID string, counts map[string]int) error {
+	out, err := api.GetFindingsStatistics(ctx, &guardduty.GetFindingsStatisticsInput{
+		DetectorId:            aws.String(detectorID),
+		FindingStatisticTypes: []types.FindingStatisticType{types.FindingStatisticTypeCountBySeverity},
+		FindingCriteria:       &types.FindingCriteria{Criterion: unarchived()},
+	})
+	if err != nil {
+		return err
+	}
+	if out.FindingStatistics == nil {
+		return nil
+	}
+	for sev, n := range out.FindingStatistics.CountBySeverity {
+		v, err := strconv.ParseFloat(sev, 64)
+		if err != nil {
+			continue // not a severity; GuardDuty keys are numbers such as "8.0"
+		}
+		counts[SeverityBand(v)] += int(n)
+	}
+	return nil
+}
+
+// SeverityBand names GuardDuty's severity bands.
+func SeverityBand(severity float64) string {
+	switch {
+	case severity >= 9:
+		return "critical"
+	case severity >= 7:
+		return "high"
+	case severity >= 4:
+		return "medium"
+	default:
+		return "low"
+	}
+}
+
+func highFindings(ctx context.Context, api API, detectorID string) ([]checks.GuardDutyFinding, string, error) {
+	criterion := unarchived()
+	criterion["severity"] = types.Condition{GreaterThanOrEqual: aws.Int64(HighSeverity)}
+	var ids []string
+	p := guardduty.NewListFindingsPaginator(api, &guardduty.ListFindingsInput{
+		DetectorId:      aws.String(detectorID),
+		FindingCriteria: &types.FindingCriteria{Criterion: criterion},
+		MaxResults:      aws.Int32(50),
+	})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, "ListFindings", err
+		}
+		ids = append(ids, page.FindingIds...)
+	}
+	found := []checks.GuardDutyFinding{}
+	for start := 0; start < len(ids); start += getFindingsBatch {
+		batch := ids[start:min(start+getFindingsBatch, len(ids))]
+		out, err := api.GetFindings(ctx, &guardduty.GetFindingsInput{DetectorId: aws.String(detectorID), FindingIds: batch})
+		if err != nil {
+			return nil, "GetFindings", err
+		}
+		for _, f := range out.Findings {
+			found = append(found, compactFinding(detectorID, f))
+		}
+	}
+	return found, "", nil
+}
+
+func compactFinding(detectorID string, f types.Finding) checks.GuardDutyFinding {
+	out := checks.GuardDutyFinding{
+		ID:         aws.ToString(f.Id),
+		DetectorID: detectorID,
+		Title:      aws.ToString(f.Title),
+		Type:       aws.ToString(f.Type),
+		Severity:   aws.ToFloat64(f.Severity),
+	}
+	if t, err := time.Parse(time.RFC3339Nano, aws.ToString(f.UpdatedAt)); err == nil {
+		out.UpdatedAt = t.UTC()
+	}
+	if f.Service != nil {
+		out.Archived = aws.ToBool(f.Service.Archived)
+	}
+	if r := f.Resource; r != nil {
+		out.ResourceType = aws.ToString(r.ResourceType)
+		switch {
+		case r.InstanceDetails != nil:
+			out.ResourceID = aws.ToString(r.InstanceDetails.InstanceId)
+		case r.AccessKeyDetails != nil:
+			out.ResourceID = aws.ToString(r.AccessKeyDetails.AccessKeyId)
+		case len(r.S3BucketDetails) > 0:
+			out.ResourceID = aws.ToString(r.S3BucketDetails[0].Name)
+		case r.EksClusterDetails != nil:
+			out.ResourceID = aws.ToString(r.EksClusterDetails.Name)
+		case r.LambdaDetails != nil:
+			out.ResourceID = aws.ToString(r.LambdaDetails.FunctionName)
+		case r.RdsDbInstanceDetails != nil:
+			out.ResourceID = aws.ToString(r.RdsDbInstanceDetails.DbInstanceIdentifier)
+		}
+	}
+	return out
+}

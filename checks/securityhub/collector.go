@@ -1,0 +1,161 @@
+package securityhub
+
+import (
+	"context"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/securityhub"
+	"github.com/aws/aws-sdk-go-v2/service/securityhub/types"
+
+	"github.com/baseline-scanner/baseline/checks"
+)
+
+const service = "securityhub"
+
+// API is exactly the Security Hub calls this collector makes.
+type API interface {
+	DescribeHub(ctx context.Context, in *securityhub.DescribeHubInput, optFns ...func(*securityhub.Options)) (*securityhub.DescribeHubOutput, error)
+	securityhub.GetEnabledStandardsAPIClient
+	securityhub.GetFindingsAPIClient
+}
+
+// Collector is the Security Hub collector.
+type Collector struct{}
+
+// New returns the Security Hub collector.
+func New() Collector { return Collector{} }
+
+// Service implements checks.Collector.
+func (Collector) Service() string { return service }
+
+// Regional implements checks.Collector.
+func (Collector) Regional() bool { return true }
+
+// Collect implements checks.Collector.
+func (Collector) Collect(ctx context.Context, t checks.Target) checks.AccountFacts {
+	part := checks.AccountFacts{SecurityHub: map[string]*checks.SecurityHubRegion{}}
+	for _, region := range t.Regions {
+		client := securityhub.NewFromConfig(t.Config, func(o *securityhub.Options) { o.Region = region })
+		facts, errs := CollectRegion(ctx, client, t.AccountID, region)
+		part.SecurityHub[region] = facts
+		part.Errors = append(part.Errors, errs...)
+	}
+	return part
+}
+
+// FindingFilters select what the controls look at: active findings in a
+// workflow state that needs action, not passed, critical or high. The filter
+// only saves traffic; the policies re-check every one of these fields.
+func FindingFilters() *types.AwsSecurityFindingFilters {
+	eq := func(values ...string) []types.StringFilter {
+		var fs []types.StringFilter
+		for _, v := range values {
+			fs = append(fs, types.StringFilter{Comparison: types.StringFilterComparisonEquals, Value: aws.String(v)})
+		}
+		return fs
+	}
+	return &types.AwsSecurityFindingFilters{
+		RecordState:      eq("ACTIVE"),
+		WorkflowStatus:   eq("NEW", "NOTIFIED"),
+		SeverityLabel:    eq("CRITICAL", "HIGH"),
+		ComplianceStatus: []types.StringFilter{{Comparison: types.StringFilterComparisonNotEquals, Value: aws.String("PASSED")}},
+	}
+}
+
+// CollectRegion observes Security Hub in one account and region. A hub that
+// is not enabled is a fact (Enabled false), not an error.
+func CollectRegion(ctx context.Context, api API, accountID, region string) (*checks.SecurityHubRegion, []checks.CollectionError) {
+	facts := &checks.SecurityHubRegion{}
+	fail := func(op string, err error) []checks.CollectionError {
+		return []checks.CollectionError{checks.NewError(accountID, region, service, op, err)}
+	}
+
+	hub, err := api.DescribeHub(ctx, &securityhub.DescribeHubInput{})
+	if err != nil {
+		if checks.ErrorCode(err) == "InvalidAccessException" {
+			// Security Hub's answer for an account that is not subscribed.
+			facts.Enabled = aws.Bool(false)
+			return facts, nil
+		}
+		return facts, fail("DescribeHub", err)
+	}
+	facts.Enabled = aws.Bool(true)
+	facts.HubARN = aws.ToString(hub.HubArn)
+
+	var errs []checks.CollectionError
+	standards := []checks.EnabledStandard{}
+	sp := securityhub.NewGetEnabledStandardsPaginator(api, &securityhub.GetEnabledStandardsInput{MaxResults: aws.Int32(100)})
+	for sp.HasMorePages() {
+		page, err := sp.NextPage(ctx)
+		if err != nil {
+			standards = nil
+			errs = append(errs, fail("GetEnabledStandards", err)...)
+			break
+		}
+		for _, s := range page.StandardsSubscriptions {
+			standards = append(standards, checks.EnabledStandard{
+				StandardsARN:    aws.ToString(s.StandardsArn),
+				SubscriptionARN: aws.ToString(s.StandardsSubscriptionArn),
+				Status:          string(s.StandardsStatus),
+			})
+		}
+	}
+	facts.Standards = standards
+
+	findings := []checks.SecurityHubFinding{}
+	fp := securityhub.NewGetFindingsPaginator(api, &securityhub.GetFindingsInput{Filters: FindingFilters(), MaxResults: aws.Int32(100)})
+	for fp.HasMorePages() {
+		page, err := fp.NextPage(ctx)
+		if err != nil {
+			findings = nil
+			errs = append(errs, fail("GetFindings", err)...)
+			break
+		}
+		for _, f := range page.Findings {
+			findings = append(findings, compactFinding(f))
+		}
+	}
+	facts.Findings = findings
+	return facts, errs
+}
+
+func compactFinding(f types.AwsSecurityFinding) checks.SecurityHubFinding {
+	out := checks.SecurityHubFinding{
+		ID:              aws.ToString(f.Id),
+		Title:           aws.ToString(f.Title),
+		RecordState:     string(f.RecordState),
+		GeneratorID:     aws.ToString(f.GeneratorId),
+		FirstObservedAt: parseTime(f.FirstObservedAt, f.CreatedAt),
+		UpdatedAt:       parseTime(f.UpdatedAt),
+	}
+	if f.Severity != nil {
+		out.SeverityLabel = string(f.Severity.Label)
+	}
+	if f.Workflow != nil {
+		out.WorkflowStatus = string(f.Workflow.Status)
+	}
+	if f.Compliance != nil {
+		out.ComplianceStatus = string(f.Compliance.Status)
+		out.ControlID = aws.ToString(f.Compliance.SecurityControlId)
+	}
+	if len(f.Resources) > 0 {
+		out.ResourceType = aws.ToString(f.Resources[0].Type)
+		out.ResourceID = aws.ToString(f.Resources[0].Id)
+	}
+	return out
+}
+
+// parseTime reads the first ASFF timestamp that is set and valid; ASFF
+// timestamps are ISO 8601 strings.
+func parseTime(values ...*string) time.Time {
+	for _, v := range values {
+		if v == nil {
+			continue
+		}
+		if t, err := time.Parse(time.RFC3339Nano, *v); err == nil {
+			return t.UTC()
+		}
+	}
+	return time.Time{}
+}

@@ -1,0 +1,157 @@
+package ssm
+
+import (
+	"context"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+
+	"github.com/baseline-scanner/baseline/checks"
+)
+
+// patchStateBatch is SSM's limit of instance ids per DescribeInstancePatchStates call.
+const patchStateBatch = 50
+
+// EC2API is exactly the EC2 call this collector makes.
+type EC2API interface {
+	ec2.DescribeInstancesAPIClient
+}
+
+// SSMAPI is exactly the Systems Manager calls this collector makes.
+type SSMAPI interface {
+	ssm.DescribeInstanceInformationAPIClient
+	ssm.DescribeInstancePatchStatesAPIClient
+}
+
+// Collector is the Systems Manager collector.
+type Collector struct{}
+
+// New returns the Systems Manager collector.
+func New() Collector { return Collector{} }
+
+// Service implements checks.Collector.
+func (Collector) Service() string { return "ssm" }
+
+// Regional implements checks.Collector.
+func (Collector) Regional() bool { return true }
+
+// Collect implements checks.Collector.
+func (Collector) Collect(ctx context.Context, t checks.Target) checks.AccountFacts {
+	part := checks.AccountFacts{SSM: map[string]*checks.SSMRegion{}}
+	for _, region := range t.Regions {
+		ec2Client := ec2.NewFromConfig(t.Config, func(o *ec2.Options) { o.Region = region })
+		ssmClient := ssm.NewFromConfig(t.Config, func(o *ssm.Options) { o.Region = region })
+		facts, errs := CollectRegion(ctx, ec2Client, ssmClient, t.AccountID, region)
+		part.SSM[region] = facts
+		part.Errors = append(part.Errors, errs...)
+	}
+	return part
+}
+
+// CollectRegion observes EC2 instances, managed nodes and patch states in one
+// account and region. Patch states are read only for managed nodes, in
+// batches of 50 ids.
+func CollectRegion(ctx context.Context, ec2API EC2API, ssmAPI SSMAPI, accountID, region string) (*checks.SSMRegion, []checks.CollectionError) {
+	facts := &checks.SSMRegion{}
+	var errs []checks.CollectionError
+	fail := func(svc, op string, err error) {
+		errs = append(errs, checks.NewError(accountID, region, svc, op, err))
+	}
+
+	instances := []checks.EC2Instance{}
+	ip := ec2.NewDescribeInstancesPaginator(ec2API, &ec2.DescribeInstancesInput{
+		Filters:    []ec2types.Filter{{Name: aws.String("instance-state-name"), Values: []string{"running", "stopped"}}},
+		MaxResults: aws.Int32(1000),
+	})
+	for ip.HasMorePages() {
+		page, err := ip.NextPage(ctx)
+		if err != nil {
+			fail("ec2", "DescribeInstances", err)
+			instances = nil
+			break
+		}
+		for _, r := range page.Reservations {
+			for _, in := range r.Instances {
+				instances = append(instances, compactInstance(in))
+			}
+		}
+	}
+	facts.Instances = instances
+
+	nodes := []checks.ManagedNode{}
+	np := ssm.NewDescribeInstanceInformationPaginator(ssmAPI, &ssm.DescribeInstanceInformationInput{MaxResults: aws.Int32(50)})
+	for np.HasMorePages() {
+		page, err := np.NextPage(ctx)
+		if err != nil {
+			fail("ssm", "DescribeInstanceInformation", err)
+			return facts, errs // without nodes there is nothing to ask patch states for
+		}
+		for _, n := range page.InstanceInformationList {
+			nodes = append(nodes, checks.ManagedNode{
+				InstanceID:   aws.ToString(n.InstanceId),
+				PingStatus:   string(n.PingStatus),
+				LastPingAt:   utc(n.LastPingDateTime),
+				AgentVersion: aws.ToString(n.AgentVersion),
+				PlatformType: string(n.PlatformType),
+				ResourceType: string(n.ResourceType),
+			})
+		}
+	}
+	facts.ManagedNodes = nodes
+
+	states := []checks.PatchState{}
+	for start := 0; start < len(nodes); start += patchStateBatch {
+		ids := make([]string, 0, patchStateBatch)
+		for _, n := range nodes[start:min(start+patchStateBatch, len(nodes))] {
+			ids = append(ids, n.InstanceID)
+		}
+		pp := ssm.NewDescribeInstancePatchStatesPaginator(ssmAPI, &ssm.DescribeInstancePatchStatesInput{InstanceIds: ids, MaxResults: aws.Int32(50)})
+		for pp.HasMorePages() {
+			page, err := pp.NextPage(ctx)
+			if err != nil {
+				fail("ssm", "DescribeInstancePatchStates", err)
+				return facts, errs
+			}
+			for _, s := range page.InstancePatchStates {
+				states = append(states, checks.PatchState{
+					InstanceID:                  aws.ToString(s.InstanceId),
+					PatchGroup:                  aws.ToString(s.PatchGroup),
+					MissingCount:                int(s.MissingCount),
+					FailedCount:                 int(s.FailedCount),
+					InstalledPendingRebootCount: int(aws.ToInt32(s.InstalledPendingRebootCount)),
+					CriticalNonCompliantCount:   int(aws.ToInt32(s.CriticalNonCompliantCount)),
+					SecurityNonCompliantCount:   int(aws.ToInt32(s.SecurityNonCompliantCount)),
+					OtherNonCompliantCount:      int(aws.ToInt32(s.OtherNonCompliantCount)),
+					Operation:                   string(s.Operation),
+					OperationEndTime:            utc(s.OperationEndTime),
+				})
+			}
+		}
+	}
+	facts.PatchStates = states
+	return facts, errs
+}
+
+func compactInstance(in ec2types.Instance) checks.EC2Instance {
+	out := checks.EC2Instance{InstanceID: aws.ToString(in.InstanceId), Platform: aws.ToString(in.PlatformDetails)}
+	if in.State != nil {
+		out.State = string(in.State.Name)
+	}
+	for _, tag := range in.Tags {
+		if aws.ToString(tag.Key) == "Name" {
+			out.Name = aws.ToString(tag.Value)
+		}
+	}
+	return out
+}
+
+func utc(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}

@@ -1,0 +1,139 @@
+package checks
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
+	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+)
+
+// DefaultRoleName is the role created in every member account by AWS
+// Organizations when the account is created from the management account.
+const DefaultRoleName = "OrganizationAccountAccessRole"
+
+// TargetOptions selects the accounts and regions to scan.
+type TargetOptions struct {
+	// Org scans every ACTIVE account of the caller's organization.
+	Org bool
+	// RoleName is assumed in every account other than the caller's.
+	RoleName   string
+	ExternalID string
+	// Accounts, when set, limits the scan to these account ids (with Org) or
+	// names the accounts to scan (without Org).
+	Accounts        []string
+	ExcludeAccounts []string
+	// Regions are scanned in every account.
+	Regions []string
+	// SessionName is the RoleSessionName of every AssumeRole; it shows in
+	// the member accounts' CloudTrail.
+	SessionName string
+}
+
+// STSAPI is the part of STS that target discovery and AssumeRole use.
+type STSAPI interface {
+	GetCallerIdentity(ctx context.Context, in *sts.GetCallerIdentityInput, optFns ...func(*sts.Options)) (*sts.GetCallerIdentityOutput, error)
+	stscreds.AssumeRoleAPIClient
+}
+
+// OrganizationsAPI is the part of AWS Organizations that target discovery uses.
+type OrganizationsAPI interface {
+	organizations.ListAccountsAPIClient
+}
+
+var accountIDPattern = regexp.MustCompile(`^\d{12}$`)
+
+// ValidateAccountIDs returns an error naming the first value that is not a
+// 12-digit AWS account id.
+func ValidateAccountIDs(flag string, ids []string) error {
+	for _, id := range ids {
+		if !accountIDPattern.MatchString(id) {
+			return fmt.Errorf("%s: %q is not a 12-digit AWS account id", flag, id)
+		}
+	}
+	return nil
+}
+
+// Discover resolves the accounts to scan and gives each credentials that act
+// in it: the caller's own account uses cfg as it is, every other account a
+// cached AssumeRole provider, so each account is assumed once per scan.
+func Discover(ctx context.Context, cfg aws.Config, stsClient STSAPI, orgs OrganizationsAPI, opts TargetOptions) ([]Target, error) {
+	ident, err := stsClient.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil {
+		return nil, fmt.Errorf("identify caller (sts:GetCallerIdentity): %w", err)
+	}
+	caller := aws.ToString(ident.Account)
+
+	type account struct{ id, name string }
+	var accounts []account
+	switch {
+	case opts.Org:
+		p := organizations.NewListAccountsPaginator(orgs, &organizations.ListAccountsInput{MaxResults: aws.Int32(20)})
+		for p.HasMorePages() {
+			page, err := p.NextPage(ctx)
+			if err != nil {
+				return nil, fmt.Errorf("list organization accounts (organizations:ListAccounts) from account %s: %w; run from the management account or a delegated administrator, or name accounts with --accounts", caller, err)
+			}
+			for _, a := range page.Accounts {
+				if a.State == orgtypes.AccountStateActive || (a.State == "" && a.Status == orgtypes.AccountStatusActive) {
+					accounts = append(accounts, account{aws.ToString(a.Id), aws.ToString(a.Name)})
+				}
+			}
+		}
+		if len(opts.Accounts) > 0 {
+			accounts = slices.DeleteFunc(accounts, func(a account) bool { return !slices.Contains(opts.Accounts, a.id) })
+		}
+	case len(opts.Accounts) > 0:
+		for _, id := range opts.Accounts {
+			accounts = append(accounts, account{id: id})
+		}
+	default:
+		accounts = []account{{id: caller}}
+	}
+	accounts = slices.DeleteFunc(accounts, func(a account) bool { return slices.Contains(opts.ExcludeAccounts, a.id) })
+	slices.SortFunc(accounts, func(a, b account) int { return strings.Compare(a.id, b.id) })
+	accounts = slices.CompactFunc(accounts, func(a, b account) bool { return a.id == b.id })
+	if len(accounts) == 0 {
+		return nil, fmt.Errorf("no accounts to scan: the account selection (--org, --accounts, --exclude-accounts) matched none")
+	}
+
+	roleName := opts.RoleName
+	if roleName == "" {
+		roleName = DefaultRoleName
+	}
+	session := opts.SessionName
+	if session == "" {
+		session = "baseline-scan"
+	}
+	targets := make([]Target, 0, len(accounts))
+	for _, a := range accounts {
+		t := Target{AccountID: a.id, AccountName: a.name, Regions: opts.Regions, Config: cfg.Copy()}
+		if a.id != caller {
+			roleARN := fmt.Sprintf("arn:%s:iam::%s:role/%s", partitionOf(ident.Arn), a.id, roleName)
+			t.Config.Credentials = aws.NewCredentialsCache(stscreds.NewAssumeRoleProvider(stsClient, roleARN, func(o *stscreds.AssumeRoleOptions) {
+				o.RoleSessionName = session
+				if opts.ExternalID != "" {
+					o.ExternalID = aws.String(opts.ExternalID)
+				}
+			}))
+		}
+		targets = append(targets, t)
+	}
+	return targets, nil
+}
+
+// partitionOf reads the partition ("aws", "aws-cn", "aws-us-gov") from the
+// caller's ARN so role ARNs are right outside the commercial partition.
+func partitionOf(arn *string) string {
+	parts := strings.SplitN(aws.ToString(arn), ":", 3)
+	if len(parts) >= 2 && parts[1] != "" {
+		return parts[1]
+	}
+	return "aws"
+}
