@@ -1,0 +1,43 @@
+# METADATA
+# title: CloudTrail delivers logs to S3
+# description: >-
+#   The trail reports no S3 delivery error and delivered log files recently
+#   (default within 24 hours), so that the audit record is complete.
+# custom:
+#   id: cloudtrail.delivery_healthy
+#   severity: medium
+#   service: cloudtrail
+#   scope: trail
+#   remediation: >-
+#     Read the error with aws cloudtrail get-trail-status --name <trail-arn>; fix the
+#     bucket policy (it must allow cloudtrail.amazonaws.com s3:PutObject for the trail's
+#     SourceArn), the KMS key policy, or a deleted bucket; start logging if it stopped:
+#     aws cloudtrail start-logging --name <trail-arn>
+#   references: ["AWS CloudTrail GetTrailStatus LatestDeliveryError", "AWS CloudTrail troubleshooting"]
+#   requires: ["cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus"]
+package baseline.controls.cloudtrail.delivery_healthy
+
+import data.baseline.lib
+
+results contains lib.cloudtrail_no_trails_result(region) if some region in input.regions
+
+results contains verdict(t) if {
+	some region in input.regions
+	some t in lib.cloudtrail_trails_in(region)
+}
+
+max_age_hours := lib.config.cloudtrail.delivery_max_age_hours
+
+verdict(t) := lib.error(t.home_region, t.arn, "trail status not observed: GetTrailStatus did not succeed") if {
+	not lib.cloudtrail_status(t)
+} else := lib.fail(t.home_region, t.arn, sprintf("S3 delivery error: %s", [t.status.latest_delivery_error])) if {
+	not object.get(t.status, "latest_delivery_error", "") in {"", null}
+} else := lib.fail(t.home_region, t.arn, "no log delivery to S3 recorded") if {
+	not is_string(t.status.latest_delivery_time)
+} else := lib.fail(t.home_region, t.arn, sprintf("last delivery to S3 %d hours ago (limit %d hours)", [hours, max_age_hours])) if {
+	age := lib.age_ns(t.status.latest_delivery_time)
+	age > max_age_hours * lib.hour_ns
+	hours := lib.whole_hours(age)
+} else := lib.pass(t.home_region, t.arn, sprintf("last delivery to S3 bucket %s %d hours ago", [t.s3_bucket_name, hours])) if {
+	hours := lib.whole_hours(lib.age_ns(t.status.latest_delivery_time))
+}

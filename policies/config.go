@@ -1,0 +1,290 @@
+package policies
+
+import (
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"reflect"
+	"strings"
+	"sync"
+
+	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/parser"
+)
+
+// defaultData is the policy data file; its baseline.config key holds the
+// defaults of every threshold. It is the one place the defaults live.
+//
+//go:embed data.yaml
+var defaultData []byte
+
+// Config is the policy data the controls read at data.baseline.config: the
+// thresholds of the built-in controls and free-form data for custom ones.
+// A config file has the same shape, and only overrides what it sets.
+type Config struct {
+	SecurityHub SecurityHubConfig `yaml:"securityhub" json:"securityhub"`
+	GuardDuty   GuardDutyConfig   `yaml:"guardduty" json:"guardduty"`
+	CloudTrail  CloudTrailConfig  `yaml:"cloudtrail" json:"cloudtrail"`
+	SSM         SSMConfig         `yaml:"ssm" json:"ssm"`
+	// Custom is data for custom controls, at data.baseline.config.custom.
+	Custom map[string]any `yaml:"custom" json:"custom"`
+}
+
+// SecurityHubConfig holds the Security Hub thresholds.
+type SecurityHubConfig struct {
+	// RequiredStandards are matched as substrings of a standard's ARN, so
+	// that any version of a standard counts.
+	RequiredStandards []string `yaml:"required_standards" json:"required_standards"`
+	CriticalSLADays   int      `yaml:"critical_sla_days" json:"critical_sla_days"`
+	HighSLADays       int      `yaml:"high_sla_days" json:"high_sla_days"`
+}
+
+// GuardDutyConfig holds the GuardDuty thresholds.
+type GuardDutyConfig struct {
+	RequiredFeatures []string `yaml:"required_features" json:"required_features"`
+	MinSeverity      float64  `yaml:"min_severity" json:"min_severity"`
+}
+
+// CloudTrailConfig holds the CloudTrail freshness windows.
+type CloudTrailConfig struct {
+	DeliveryMaxAgeHours   int `yaml:"delivery_max_age_hours" json:"delivery_max_age_hours"`
+	CloudWatchMaxAgeHours int `yaml:"cloudwatch_max_age_hours" json:"cloudwatch_max_age_hours"`
+}
+
+// SSMConfig holds the Systems Manager freshness window.
+type SSMConfig struct {
+	PatchScanMaxAgeDays int `yaml:"patch_scan_max_age_days" json:"patch_scan_max_age_days"`
+}
+
+var defaultConfig = sync.OnceValue(func() Config {
+	var doc struct {
+		Baseline struct {
+			Config Config `yaml:"config"`
+		} `yaml:"baseline"`
+	}
+	if err := yaml.UnmarshalWithOptions(defaultData, &doc, yaml.Strict()); err != nil {
+		panic(fmt.Sprintf("policies/data.yaml: %v", err)) // embedded at build time; a test decodes it
+	}
+	return doc.Baseline.Config
+})
+
+// DefaultConfig returns the default configuration, from policies/data.yaml.
+func DefaultConfig() Config { return defaultConfig().clone() }
+
+func (c Config) clone() Config {
+	c.SecurityHub.RequiredStandards = append([]string(nil), c.SecurityHub.RequiredStandards...)
+	c.GuardDuty.RequiredFeatures = append([]string(nil), c.GuardDuty.RequiredFeatures...)
+	if c.Custom != nil {
+		// A JSON round trip deep-copies the free-form data.
+		b, _ := json.Marshal(c.Custom)
+		c.Custom = nil
+		_ = json.Unmarshal(b, &c.Custom)
+	}
+	return c
+}
+
+// LoadConfig reads a YAML config file over the defaults. Errors are one line
+// naming the file and position, e.g. "config.yaml:3:5: unknown field \"x\"".
+func LoadConfig(path string) (Config, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return Config{}, fmt.Errorf("read config: %w", err)
+	}
+	return ParseConfig(path, b)
+}
+
+// ParseConfig decodes a YAML config document named name over the defaults:
+// a key that is absent or null keeps its default, a list replaces the
+// default list.
+func ParseConfig(name string, b []byte) (Config, error) {
+	var file configFile
+	if err := yaml.UnmarshalWithOptions(b, &file, yaml.Strict()); err != nil {
+		return Config{}, yamlError(name, err)
+	}
+	cfg, problems := file.apply(DefaultConfig())
+	if problems = append(problems, cfg.problems()...); len(problems) > 0 {
+		return Config{}, fmt.Errorf("%s: %s", position(name, b, problems[0].path), problems[0].msg)
+	}
+	if _, err := cfg.data(); err != nil {
+		return Config{}, fmt.Errorf("%s: custom: %w", name, err)
+	}
+	return cfg, nil
+}
+
+// configFile is the config file document: every field is optional.
+type configFile struct {
+	SecurityHub *struct {
+		RequiredStandards *[]string `yaml:"required_standards"`
+		CriticalSLADays   *float64  `yaml:"critical_sla_days"`
+		HighSLADays       *float64  `yaml:"high_sla_days"`
+	} `yaml:"securityhub"`
+	GuardDuty *struct {
+		RequiredFeatures *[]string `yaml:"required_features"`
+		MinSeverity      *float64  `yaml:"min_severity"`
+	} `yaml:"guardduty"`
+	CloudTrail *struct {
+		DeliveryMaxAgeHours   *float64 `yaml:"delivery_max_age_hours"`
+		CloudWatchMaxAgeHours *float64 `yaml:"cloudwatch_max_age_hours"`
+	} `yaml:"cloudtrail"`
+	SSM *struct {
+		PatchScanMaxAgeDays *float64 `yaml:"patch_scan_max_age_days"`
+	} `yaml:"ssm"`
+	Custom map[string]any `yaml:"custom"`
+}
+
+// apply sets the values of the file over c. Integers are decoded as numbers
+// so that 1.5 for a day count is an error rather than 1.
+func (f configFile) apply(c Config) (Config, []configProblem) {
+	var problems []configProblem
+	set := func(path string, dst, src any) {
+		switch d := dst.(type) {
+		case *int:
+			if v := src.(*float64); v != nil {
+				if *v != math.Trunc(*v) || math.Abs(*v) > math.MaxInt32 {
+					problems = append(problems, configProblem{path, fmt.Sprintf("must be a whole number, got %v", *v)})
+				}
+				*d = int(*v)
+			}
+		case *float64:
+			if v := src.(*float64); v != nil {
+				*d = *v
+			}
+		case *[]string:
+			if v := src.(*[]string); v != nil {
+				*d = append([]string{}, (*v)...)
+			}
+		}
+	}
+	if s := f.SecurityHub; s != nil {
+		set("$.securityhub.required_standards", &c.SecurityHub.RequiredStandards, s.RequiredStandards)
+		set("$.securityhub.critical_sla_days", &c.SecurityHub.CriticalSLADays, s.CriticalSLADays)
+		set("$.securityhub.high_sla_days", &c.SecurityHub.HighSLADays, s.HighSLADays)
+	}
+	if s := f.GuardDuty; s != nil {
+		set("$.guardduty.required_features", &c.GuardDuty.RequiredFeatures, s.RequiredFeatures)
+		set("$.guardduty.min_severity", &c.GuardDuty.MinSeverity, s.MinSeverity)
+	}
+	if s := f.CloudTrail; s != nil {
+		set("$.cloudtrail.delivery_max_age_hours", &c.CloudTrail.DeliveryMaxAgeHours, s.DeliveryMaxAgeHours)
+		set("$.cloudtrail.cloudwatch_max_age_hours", &c.CloudTrail.CloudWatchMaxAgeHours, s.CloudWatchMaxAgeHours)
+	}
+	if s := f.SSM; s != nil {
+		set("$.ssm.patch_scan_max_age_days", &c.SSM.PatchScanMaxAgeDays, s.PatchScanMaxAgeDays)
+	}
+	if f.Custom != nil {
+		c.Custom = f.Custom
+	}
+	return c, problems
+}
+
+// Validate reports the first invalid threshold of a config built in code.
+func (c Config) Validate() error {
+	if ps := c.problems(); len(ps) > 0 {
+		return fmt.Errorf("config %s: %s", strings.TrimPrefix(ps[0].path, "$."), ps[0].msg)
+	}
+	return nil
+}
+
+type configProblem struct{ path, msg string }
+
+func (c Config) problems() []configProblem {
+	var out []configProblem
+	positive := func(path string, v int) {
+		if v <= 0 {
+			out = append(out, configProblem{path, fmt.Sprintf("must be a positive number, got %d", v)})
+		}
+	}
+	names := func(path string, v []string) {
+		for i, s := range v {
+			if strings.TrimSpace(s) == "" {
+				out = append(out, configProblem{fmt.Sprintf("%s[%d]", path, i), "must not be empty"})
+			}
+		}
+	}
+	names("$.securityhub.required_standards", c.SecurityHub.RequiredStandards)
+	positive("$.securityhub.critical_sla_days", c.SecurityHub.CriticalSLADays)
+	positive("$.securityhub.high_sla_days", c.SecurityHub.HighSLADays)
+	names("$.guardduty.required_features", c.GuardDuty.RequiredFeatures)
+	if c.GuardDuty.MinSeverity < 0 || c.GuardDuty.MinSeverity > 10 {
+		out = append(out, configProblem{"$.guardduty.min_severity", fmt.Sprintf("must be between 0 and 10, got %v", c.GuardDuty.MinSeverity)})
+	}
+	positive("$.cloudtrail.delivery_max_age_hours", c.CloudTrail.DeliveryMaxAgeHours)
+	positive("$.cloudtrail.cloudwatch_max_age_hours", c.CloudTrail.CloudWatchMaxAgeHours)
+	positive("$.ssm.patch_scan_max_age_days", c.SSM.PatchScanMaxAgeDays)
+	return out
+}
+
+// data is the config as policy data, the value of data.baseline.config.
+func (c Config) data() (map[string]any, error) {
+	b, err := json.Marshal(c)
+	if err != nil {
+		return nil, fmt.Errorf("encode config: %w", err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("encode config: %w", err)
+	}
+	if m["custom"] == nil {
+		m["custom"] = map[string]any{}
+	}
+	return m, nil
+}
+
+// yamlError turns a decoder error into one line: file:line:col: message.
+func yamlError(name string, err error) error {
+	var ye yaml.Error
+	if errors.As(err, &ye) {
+		msg := strings.Join(strings.Fields(ye.GetMessage()), " ")
+		var te *yaml.TypeError
+		if errors.As(err, &te) && te.Token != nil {
+			msg = fmt.Sprintf("%q is not %s", te.Token.Value, kindName(te.DstType))
+		}
+		if tk := ye.GetToken(); tk != nil && tk.Position != nil {
+			return fmt.Errorf("%s:%d:%d: %s", name, tk.Position.Line, tk.Position.Column, msg)
+		}
+		return fmt.Errorf("%s: %s", name, msg)
+	}
+	return fmt.Errorf("%s: %s", name, strings.Join(strings.Fields(err.Error()), " "))
+}
+
+// kindName names the YAML value a Go type is decoded from.
+func kindName(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		return "an integer"
+	case reflect.Float64, reflect.Float32:
+		return "a number"
+	case reflect.String:
+		return "a string"
+	case reflect.Slice:
+		return "a list of " + strings.TrimPrefix(strings.TrimPrefix(kindName(t.Elem()), "an "), "a ") + "s"
+	case reflect.Struct, reflect.Map:
+		return "a mapping"
+	}
+	return t.String()
+}
+
+// position is file:line:col of the value at a YAML path, or the file name
+// alone when the value is not in the document (a default).
+func position(name string, src []byte, path string) string {
+	p, err := yaml.PathString(path)
+	if err != nil {
+		return name
+	}
+	file, err := parser.ParseBytes(src, 0)
+	if err != nil {
+		return name
+	}
+	node, err := p.FilterFile(file)
+	if err != nil || node == nil || node.GetToken() == nil || node.GetToken().Position == nil {
+		return name
+	}
+	pos := node.GetToken().Position
+	return fmt.Sprintf("%s:%d:%d", name, pos.Line, pos.Column)
+}

@@ -1,0 +1,102 @@
+package policies
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestDefault(t *testing.T) {
+	want := Config{
+		SecurityHub: SecurityHubConfig{
+			RequiredStandards: []string{"aws-foundational-security-best-practices", "cis-aws-foundations-benchmark"},
+			CriticalSLADays:   7,
+			HighSLADays:       30,
+		},
+		GuardDuty: GuardDutyConfig{
+			RequiredFeatures: []string{"S3_DATA_EVENTS", "EKS_AUDIT_LOGS", "EBS_MALWARE_PROTECTION", "RDS_LOGIN_EVENTS", "LAMBDA_NETWORK_LOGS", "RUNTIME_MONITORING"},
+			MinSeverity:      7.0,
+		},
+		CloudTrail: CloudTrailConfig{DeliveryMaxAgeHours: 24, CloudWatchMaxAgeHours: 24},
+		SSM:        SSMConfig{PatchScanMaxAgeDays: 7},
+		Custom:     map[string]any{},
+	}
+	got := DefaultConfig()
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("DefaultConfig() = %+v\nwant %+v", got, want)
+	}
+	got.SecurityHub.RequiredStandards[0] = "changed"
+	if DefaultConfig().SecurityHub.RequiredStandards[0] != "aws-foundational-security-best-practices" {
+		t.Error("DefaultConfig() shares its slices")
+	}
+}
+
+func TestLoadConfig(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "config.yaml")
+	doc := `# tighter SLAs
+securityhub:
+  critical_sla_days: 3
+  required_standards: [cis-aws-foundations-benchmark]
+guardduty:
+  min_severity: 8.5
+custom:
+  owner_tag: team
+  exempt: {accounts: ["111122223333"]}
+`
+	if err := os.WriteFile(path, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got, err := LoadConfig(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := DefaultConfig()
+	want.SecurityHub.CriticalSLADays = 3
+	want.SecurityHub.RequiredStandards = []string{"cis-aws-foundations-benchmark"}
+	want.GuardDuty.MinSeverity = 8.5
+	want.Custom = map[string]any{"owner_tag": "team", "exempt": map[string]any{"accounts": []any{"111122223333"}}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("LoadConfig = %+v\nwant %+v", got, want)
+	}
+
+	if _, err := LoadConfig(filepath.Join(dir, "missing.yaml")); err == nil || !strings.HasPrefix(err.Error(), "read config: ") {
+		t.Errorf("missing file: %v", err)
+	}
+}
+
+func TestParseConfigErrors(t *testing.T) {
+	tests := []struct {
+		name, doc, want string
+	}{
+		{"empty", "", ""},
+		{"comments only", "# nothing\n", ""},
+		{"null sections keep defaults", "securityhub:\nssm: null\n", ""},
+		{"float for an integer", "ssm:\n  patch_scan_max_age_days: 1.5\n", "config.yaml:2:28: must be a whole number, got 1.5"},
+		{"unknown section", "securityhub:\n  high_sla_days: 10\nsecurity_hub: {}\n", `config.yaml:3:1: unknown field "security_hub"`},
+		{"unknown key", "securityhub:\n  high_sla_days: 10\n  critcal_sla_days: 3\n", `config.yaml:3:3: unknown field "critcal_sla_days"`},
+		{"wrong type", "ssm:\n  patch_scan_max_age_days: seven\n", `config.yaml:2:28: "seven" is not a number`},
+		{"list expected", "guardduty:\n  required_features: S3_DATA_EVENTS\n", "config.yaml:2:22: string was used where sequence is expected"},
+		{"invalid value", "cloudtrail:\n  delivery_max_age_hours: -1\n", "config.yaml:2:27: must be a positive number, got -1"},
+		{"invalid severity", "guardduty:\n  min_severity: 11\n", "config.yaml:2:17: must be between 0 and 10, got 11"},
+		{"empty name", "securityhub:\n  required_standards: [cis, '']\n", "config.yaml:2:29: must not be empty"},
+		{"syntax", "securityhub:\n  high_sla_days: [1\n", "config.yaml:2:18:"},
+		{"not a mapping", "- 1\n", "config.yaml:1:1:"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ParseConfig("config.yaml", []byte(tt.doc))
+			switch {
+			case tt.want == "" && err != nil:
+				t.Errorf("unexpected error: %v", err)
+			case tt.want == "":
+			case err == nil:
+				t.Errorf("no error, want %q", tt.want)
+			case !strings.HasPrefix(err.Error(), tt.want) || strings.Contains(err.Error(), "\n"):
+				t.Errorf("error %q, want one line starting %q", err, tt.want)
+			}
+		})
+	}
+}

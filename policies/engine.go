@@ -1,0 +1,527 @@
+package policies
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"runtime"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/storage"
+	"github.com/open-policy-agent/opa/v1/storage/inmem"
+	"github.com/open-policy-agent/opa/v1/util"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/baseline-scanner/baseline/checks"
+	"github.com/baseline-scanner/baseline/report"
+)
+
+// Engine is a compiled set of controls: the built-in ones plus any custom
+// policy directories. It is safe for concurrent use.
+type Engine struct {
+	controls []Control
+	compiler *ast.Compiler
+	modules  moduleSet
+	sources  []source
+}
+
+// Evaluation is what evaluating a snapshot produces, sorted: results by
+// account, control, region and resource; coverage by account, region and
+// service; errors by account, region, service and operation.
+type Evaluation struct {
+	Results  []report.Result
+	Coverage []report.Coverage
+	Errors   []report.Error
+}
+
+var builtinEngine = sync.OnceValues(func() (*Engine, error) { return compile([]source{builtinSource()}) })
+
+// Builtin returns the engine of the built-in controls, compiled on first use.
+func Builtin() (*Engine, error) { return builtinEngine() }
+
+// NewEngine compiles the built-in controls plus the custom controls (and their
+// tests and libraries) found under each directory.
+func NewEngine(dirs ...string) (*Engine, error) {
+	if len(dirs) == 0 {
+		return Builtin()
+	}
+	sources := []source{builtinSource()}
+	for _, dir := range dirs {
+		sources = append(sources, dirSource(dir))
+	}
+	return compile(sources)
+}
+
+// Evaluate evaluates a snapshot with the built-in controls.
+func Evaluate(ctx context.Context, snap *checks.Snapshot, cfg Config) (Evaluation, error) {
+	e, err := Builtin()
+	if err != nil {
+		return Evaluation{}, err
+	}
+	return e.Evaluate(ctx, snap, cfg)
+}
+
+// compile parses, validates and compiles the policy modules of the sources
+// once, in strict mode and with the sandbox capabilities. Test modules are
+// parsed but compiled only by Test.
+func compile(sources []source) (*Engine, error) {
+	mods, err := loadModules(sources)
+	if err != nil {
+		return nil, err
+	}
+	compiler := newCompiler()
+	if compiler.Compile(mods.policies); compiler.Failed() {
+		return nil, astError(compiler.Errors)
+	}
+	controls, err := controlsOf(mods.policies)
+	if err != nil {
+		return nil, err
+	}
+	return &Engine{controls: controls, compiler: compiler, modules: mods, sources: sources}, nil
+}
+
+func newCompiler() *ast.Compiler {
+	return ast.NewCompiler().
+		WithCapabilities(capabilities()).
+		WithStrict(true).
+		WithDefaultRegoVersion(ast.RegoV1)
+}
+
+// controlsOf reads and validates the metadata of every control module, and
+// returns the controls sorted by id.
+func controlsOf(modules map[string]*ast.Module) ([]Control, error) {
+	names := make([]string, 0, len(modules))
+	for name := range modules {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+
+	var problems []string
+	var controls []Control
+	byID := map[string]string{}     // id → location of its METADATA
+	hasResults := map[string]bool{} // package → a module of it defines results
+	for _, name := range names {
+		if m := modules[name]; isControl(m) && definesResults(m) {
+			hasResults[m.Package.Path.String()] = true
+		}
+	}
+	for _, name := range names {
+		m := modules[name]
+		if !isControl(m) {
+			continue
+		}
+		// A control may be split over several files; the one with the
+		// package METADATA defines it.
+		if !hasPackageAnnotation(m) && otherFileAnnotates(modules, m) {
+			continue
+		}
+		c, ps := parseControl(m)
+		problems = append(problems, ps...)
+		if len(ps) > 0 {
+			continue
+		}
+		if prev, ok := byID[c.ID]; ok {
+			problems = append(problems, fmt.Sprintf("%s: control %s is already defined at %s", locString(m.Package.Location), c.ID, prev))
+			continue
+		}
+		byID[c.ID] = locString(m.Package.Location)
+		if !hasResults[m.Package.Path.String()] {
+			problems = append(problems, fmt.Sprintf("%s: control %s defines no results rule", locString(m.Package.Location), c.ID))
+			continue
+		}
+		controls = append(controls, c)
+	}
+	if len(problems) > 0 {
+		return nil, errors.New(strings.Join(problems, "\n"))
+	}
+	slices.SortFunc(controls, func(a, b Control) int { return cmp.Compare(a.ID, b.ID) })
+	return controls, nil
+}
+
+func hasPackageAnnotation(m *ast.Module) bool {
+	for _, a := range m.Annotations {
+		if a.Scope == "package" {
+			return true
+		}
+	}
+	return false
+}
+
+func otherFileAnnotates(modules map[string]*ast.Module, m *ast.Module) bool {
+	for _, o := range modules {
+		if o != m && o.Package.Path.Equal(m.Package.Path) && hasPackageAnnotation(o) {
+			return true
+		}
+	}
+	return false
+}
+
+// Controls returns the controls, sorted by id.
+func (e *Engine) Controls() []Control { return slices.Clone(e.controls) }
+
+// Control returns the control with the id.
+func (e *Engine) Control(id string) (Control, bool) {
+	i, ok := slices.BinarySearchFunc(e.controls, id, func(c Control, id string) int { return cmp.Compare(c.ID, id) })
+	if !ok {
+		return Control{}, false
+	}
+	return e.controls[i], true
+}
+
+// evaluation is one Evaluate call: the queries prepared with its config.
+type evaluation struct {
+	engine *Engine
+	all    rego.PreparedEvalQuery // every control's results, as an array by control index
+	// single are per-control queries, prepared only if the combined query
+	// fails at run time, to find which control failed.
+	single func() ([]rego.PreparedEvalQuery, error)
+}
+
+// Evaluate evaluates every account of the snapshot, concurrently, on one
+// prepared query, and applies the central error rule (see applyErrors).
+// cfg is DefaultConfig() or the result of LoadConfig; it becomes data.baseline.config.
+func (e *Engine) Evaluate(ctx context.Context, snap *checks.Snapshot, cfg Config) (Evaluation, error) {
+	if snap == nil {
+		return Evaluation{}, errors.New("evaluate: no snapshot")
+	}
+	if err := cfg.Validate(); err != nil {
+		return Evaluation{}, fmt.Errorf("evaluate: %w", err)
+	}
+	ev, err := e.prepare(ctx, cfg)
+	if err != nil {
+		return Evaluation{}, err
+	}
+	collectedAt := snap.CollectedAt.UTC()
+
+	perAccount := make([][]report.Result, len(snap.Accounts))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i := range snap.Accounts {
+		g.Go(func() error {
+			results, err := ev.account(gctx, collectedAt, &snap.Accounts[i])
+			if err != nil {
+				return fmt.Errorf("evaluate account %s: %w", snap.Accounts[i].AccountID, err)
+			}
+			perAccount[i] = results
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return Evaluation{}, err
+	}
+
+	var out Evaluation
+	n := 0
+	for _, rs := range perAccount {
+		n += len(rs)
+	}
+	out.Results = make([]report.Result, 0, n)
+	for _, rs := range perAccount {
+		out.Results = append(out.Results, rs...)
+	}
+	sortResults(out.Results)
+	out.Coverage = coverage(snap)
+	out.Errors = flattenErrors(snap)
+	return out, nil
+}
+
+func (e *Engine) prepare(ctx context.Context, cfg Config) (*evaluation, error) {
+	data, err := cfg.data()
+	if err != nil {
+		return nil, err
+	}
+	store := inmem.NewFromObjectWithOpts(map[string]any{"baseline": map[string]any{"config": data}},
+		inmem.OptRoundTripOnWrite(false), inmem.OptReturnASTValuesOnRead(true))
+
+	refs := make([]string, len(e.controls))
+	for i, c := range e.controls {
+		refs[i] = c.pkg.Append(ast.StringTerm("results")).String()
+	}
+	all, err := e.prepareQuery(ctx, store, "["+strings.Join(refs, ", ")+"]")
+	if err != nil {
+		return nil, err
+	}
+	ev := &evaluation{engine: e, all: all}
+	ev.single = sync.OnceValues(func() ([]rego.PreparedEvalQuery, error) {
+		qs := make([]rego.PreparedEvalQuery, len(refs))
+		for i, ref := range refs {
+			q, err := e.prepareQuery(context.Background(), store, "["+ref+"]")
+			if err != nil {
+				return nil, err
+			}
+			qs[i] = q
+		}
+		return qs, nil
+	})
+	return ev, nil
+}
+
+func (e *Engine) prepareQuery(ctx context.Context, store storage.Store, query string) (rego.PreparedEvalQuery, error) {
+	q, err := rego.New(
+		rego.Query(query),
+		rego.Compiler(e.compiler),
+		rego.Store(store),
+		rego.Capabilities(capabilities()),
+		rego.Strict(true),
+	).PrepareForEval(ctx)
+	if err != nil {
+		return rego.PreparedEvalQuery{}, fmt.Errorf("prepare policy query: %w", err)
+	}
+	return q, nil
+}
+
+// rawResult is one element of a control's results set.
+type rawResult struct {
+	Status   string
+	Region   string
+	Resource string
+	Message  string
+	invalid  string // why the element does not have the result shape
+}
+
+// account evaluates one account's input and applies the error rule.
+func (ev *evaluation) account(ctx context.Context, collectedAt time.Time, acct *checks.AccountFacts) ([]report.Result, error) {
+	input, err := inputValue(collectedAt, acct)
+	if err != nil {
+		return nil, err
+	}
+	controls := ev.engine.controls
+	raw := make([][]rawResult, len(controls))
+	evalErrs := make([]error, len(controls))
+
+	sets, err := evalQuery(ctx, ev.all, input, len(controls))
+	if err == nil {
+		for i := range controls {
+			raw[i] = decodeResults(sets[i])
+		}
+	} else {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		// A run-time error in one control (a conflict, say) must not hide
+		// the others: evaluate them one by one.
+		single, perr := ev.single()
+		if perr != nil {
+			return nil, perr
+		}
+		for i := range controls {
+			sets, err := evalQuery(ctx, single[i], input, 1)
+			if err != nil {
+				if ctx.Err() != nil {
+					return nil, ctx.Err()
+				}
+				evalErrs[i] = err
+				continue
+			}
+			raw[i] = decodeResults(sets[0])
+		}
+	}
+
+	var out []report.Result
+	for i := range controls {
+		out = append(out, applyErrors(&controls[i], acct, raw[i], evalErrs[i])...)
+	}
+	return out, nil
+}
+
+func evalQuery(ctx context.Context, q rego.PreparedEvalQuery, input ast.Value, n int) ([]any, error) {
+	rs, err := q.Eval(ctx, rego.EvalParsedInput(input))
+	if err != nil {
+		return nil, err
+	}
+	if len(rs) != 1 || len(rs[0].Expressions) != 1 {
+		return nil, errors.New("policy query is undefined")
+	}
+	sets, ok := rs[0].Expressions[0].Value.([]any)
+	if !ok || len(sets) != n {
+		return nil, fmt.Errorf("policy query returned %T, not %d result sets", rs[0].Expressions[0].Value, n)
+	}
+	return sets, nil
+}
+
+// inputValue is the Rego input of one account: checks.PolicyInput as JSON.
+func inputValue(collectedAt time.Time, acct *checks.AccountFacts) (ast.Value, error) {
+	b, err := json.Marshal(checks.PolicyInput{CollectedAt: collectedAt, AccountFacts: acct})
+	if err != nil {
+		return nil, fmt.Errorf("encode policy input: %w", err)
+	}
+	var doc any
+	if err := util.NewJSONDecoder(bytes.NewReader(b)).Decode(&doc); err != nil {
+		return nil, fmt.Errorf("encode policy input: %w", err)
+	}
+	return ast.InterfaceToValue(doc)
+}
+
+// decodeResults reads a control's results set; a set is returned as a list.
+func decodeResults(v any) []rawResult {
+	items, ok := v.([]any)
+	if !ok {
+		return []rawResult{{invalid: fmt.Sprintf("results is a %T, not a set", v)}}
+	}
+	out := make([]rawResult, 0, len(items))
+	for _, item := range items {
+		out = append(out, decodeResult(item))
+	}
+	return out
+}
+
+func decodeResult(item any) rawResult {
+	obj, ok := item.(map[string]any)
+	if !ok {
+		return rawResult{invalid: fmt.Sprintf("a result is a %T, not an object", item)}
+	}
+	var r rawResult
+	var problems []string
+	field := func(key string) string {
+		s, ok := obj[key].(string)
+		if !ok {
+			problems = append(problems, fmt.Sprintf("%q is not a string", key))
+		}
+		return s
+	}
+	r.Status, r.Region, r.Resource, r.Message = field("status"), field("region"), field("resource"), field("message")
+	switch report.Status(r.Status) {
+	case report.StatusPass, report.StatusFail, report.StatusError:
+	default:
+		problems = append(problems, fmt.Sprintf("status %q is not PASS, FAIL or ERROR", r.Status))
+	}
+	if len(problems) > 0 {
+		r.invalid = strings.Join(problems, ", ")
+	}
+	return r
+}
+
+// applyErrors is the central error rule, applied after Rego so that no
+// policy can turn a failed collection into PASS. For each cell the control
+// covers (each region of the account, or "global" for account scope):
+//   - a collection error of an action the control requires, or of STS,
+//     replaces the cell's results with one ERROR naming the failed calls;
+//   - a cell with no result gets an ERROR, so every cell has a verdict;
+//   - results for regions outside the account's scope are dropped.
+func applyErrors(c *Control, acct *checks.AccountFacts, raw []rawResult, evalErr error) []report.Result {
+	cells := acct.Regions
+	if c.Scope == ScopeAccount {
+		cells = []string{checks.Global}
+	}
+	byCell := make(map[string][]rawResult, len(cells))
+	for _, r := range raw {
+		if r.Region != "" || r.invalid == "" {
+			byCell[r.Region] = append(byCell[r.Region], r)
+		}
+	}
+
+	var out []report.Result
+	for _, cell := range cells {
+		if failed := failedCalls(c, acct, cell); failed != "" {
+			out = append(out, newResult(c, acct, cell, "", report.StatusError, failed))
+			continue
+		}
+		if evalErr != nil {
+			out = append(out, newResult(c, acct, cell, "", report.StatusError, "policy evaluation failed: "+oneLine(evalErr.Error())))
+			continue
+		}
+		rs := byCell[cell]
+		if len(rs) == 0 {
+			msg := "control produced no result for this region"
+			if cell == checks.Global {
+				msg = "control produced no result for this account"
+			}
+			out = append(out, newResult(c, acct, cell, "", report.StatusError, msg))
+			continue
+		}
+		for _, r := range rs {
+			if r.invalid != "" {
+				out = append(out, newResult(c, acct, cell, r.Resource, report.StatusError, "control returned an invalid result: "+r.invalid))
+				continue
+			}
+			out = append(out, newResult(c, acct, cell, r.Resource, report.Status(r.Status), r.Message))
+		}
+	}
+	return out
+}
+
+// failedCalls describes the collection errors that void a control's cell,
+// or returns "" when there are none.
+func failedCalls(c *Control, acct *checks.AccountFacts, cell string) string {
+	var msgs []string
+	for _, e := range acct.Errors {
+		if e.Service != "sts" && !slices.Contains(c.Requires, e.Action()) {
+			continue
+		}
+		if c.Scope != ScopeAccount && e.Region != cell && e.Region != checks.Global {
+			continue
+		}
+		where := ""
+		if e.Region != cell && e.Region != checks.Global {
+			where = " in " + e.Region
+		}
+		msg := fmt.Sprintf("%s failed%s: %s: %s", e.Action(), where, e.Code, oneLine(e.Message))
+		if !slices.Contains(msgs, msg) {
+			msgs = append(msgs, msg)
+		}
+	}
+	return strings.Join(msgs, "; ")
+}
+
+func newResult(c *Control, acct *checks.AccountFacts, region, resource string, status report.Status, msg string) report.Result {
+	return report.Result{
+		ControlID:   c.ID,
+		Title:       c.Title,
+		Service:     c.Service,
+		Severity:    c.Severity,
+		Status:      status,
+		AccountID:   acct.AccountID,
+		AccountName: acct.AccountName,
+		Region:      region,
+		Resource:    resource,
+		Message:     msg,
+		Remediation: c.Remediation,
+		References:  c.References,
+	}
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func sortResults(rs []report.Result) {
+	slices.SortFunc(rs, func(a, b report.Result) int {
+		return cmp.Or(
+			cmp.Compare(a.AccountID, b.AccountID),
+			cmp.Compare(a.ControlID, b.ControlID),
+			cmp.Compare(a.Region, b.Region),
+			cmp.Compare(a.Resource, b.Resource),
+			cmp.Compare(a.Status, b.Status),
+			cmp.Compare(a.Message, b.Message),
+		)
+	})
+}
+
+func flattenErrors(snap *checks.Snapshot) []report.Error {
+	out := []report.Error{}
+	for _, acct := range snap.Accounts {
+		for _, e := range acct.Errors {
+			id := e.AccountID
+			if id == "" {
+				id = acct.AccountID
+			}
+			out = append(out, report.Error{AccountID: id, Region: e.Region, Service: e.Service, Operation: e.Operation, Code: e.Code, Message: e.Message})
+		}
+	}
+	slices.SortStableFunc(out, func(a, b report.Error) int {
+		return cmp.Or(
+			cmp.Compare(a.AccountID, b.AccountID),
+			cmp.Compare(a.Region, b.Region),
+			cmp.Compare(a.Service, b.Service),
+			cmp.Compare(a.Operation, b.Operation),
+		)
+	})
+	return out
+}

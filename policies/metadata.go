@@ -1,0 +1,184 @@
+package policies
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/baseline-scanner/baseline/report"
+)
+
+// Scope says what one result of a control is about.
+type Scope string
+
+const (
+	ScopeAccount  Scope = "account"  // one result per account, region "global"
+	ScopeRegion   Scope = "region"   // one result per account and region
+	ScopeTrail    Scope = "trail"    // one result per trail, in its home region
+	ScopeInstance Scope = "instance" // one result per instance or managed node
+)
+
+// controlsRoot is the package every control lives under:
+// baseline.controls.<service>.<name>, whose id is "<service>.<name>".
+var controlsRoot = ast.MustParseRef("data.baseline.controls")
+
+// Control is a control's metadata, from the package METADATA annotation.
+type Control struct {
+	ID          string          `json:"id"`
+	Title       string          `json:"title"`
+	Description string          `json:"description"`
+	Severity    report.Severity `json:"severity"`
+	Service     string          `json:"service"`
+	Scope       Scope           `json:"scope"`
+	Remediation string          `json:"remediation"`
+	References  []string        `json:"references"`
+	// Requires are the IAM actions ("service:Operation") whose failure makes
+	// the control ERROR in the affected account and region.
+	Requires []string `json:"requires"`
+	// Source is the file the control is defined in.
+	Source string `json:"source"`
+
+	pkg ast.Ref // data.baseline.controls.<service>.<name>
+}
+
+var actionPattern = regexp.MustCompile(`^[a-z0-9-]+:[A-Za-z0-9]+$`)
+
+// isControl reports whether a non-test module is a control: its package is
+// under baseline.controls. Other modules are libraries.
+func isControl(m *ast.Module) bool {
+	return m.Package.Path.HasPrefix(controlsRoot) && len(m.Package.Path) > len(controlsRoot)
+}
+
+// controlID is the id a package path implies: the path below baseline.controls.
+func controlID(path ast.Ref) string {
+	parts := make([]string, 0, len(path))
+	for _, t := range path[len(controlsRoot):] {
+		s, ok := t.Value.(ast.String)
+		if !ok {
+			return path.String()
+		}
+		parts = append(parts, string(s))
+	}
+	return strings.Join(parts, ".")
+}
+
+// parseControl reads a control module's package METADATA, returning one
+// problem per missing or invalid field, each prefixed file:line:col.
+func parseControl(m *ast.Module) (Control, []string) {
+	pkgLoc := locString(m.Package.Location)
+	id := controlID(m.Package.Path)
+	var ann *ast.Annotations
+	for _, a := range m.Annotations {
+		if a.Scope == "package" {
+			ann = a
+			break
+		}
+	}
+	if ann == nil {
+		return Control{}, []string{fmt.Sprintf("%s: control %s has no package METADATA annotation", pkgLoc, id)}
+	}
+	loc := locString(ann.Location)
+	var problems []string
+	bad := func(format string, args ...any) {
+		problems = append(problems, fmt.Sprintf("%s: control %s: ", loc, id)+fmt.Sprintf(format, args...))
+	}
+	str := func(key string) string {
+		v, ok := ann.Custom[key]
+		if !ok {
+			bad("missing custom.%s", key)
+			return ""
+		}
+		s, ok := v.(string)
+		if !ok || strings.TrimSpace(s) == "" {
+			bad("custom.%s must be a non-empty string", key)
+			return ""
+		}
+		return strings.TrimSpace(s)
+	}
+	list := func(key string) []string {
+		v, ok := ann.Custom[key]
+		if !ok {
+			bad("missing custom.%s", key)
+			return nil
+		}
+		items, ok := v.([]any)
+		if !ok || len(items) == 0 {
+			bad("custom.%s must be a non-empty list of strings", key)
+			return nil
+		}
+		out := make([]string, 0, len(items))
+		for _, item := range items {
+			s, ok := item.(string)
+			if !ok || strings.TrimSpace(s) == "" {
+				bad("custom.%s must be a non-empty list of strings", key)
+				return nil
+			}
+			out = append(out, strings.TrimSpace(s))
+		}
+		return out
+	}
+
+	c := Control{
+		Title:       strings.TrimSpace(ann.Title),
+		Description: strings.TrimSpace(ann.Description),
+		Source:      m.Package.Location.File,
+		pkg:         m.Package.Path,
+	}
+	if c.Title == "" {
+		bad("missing title")
+	}
+	if c.Description == "" {
+		bad("missing description")
+	}
+	c.ID = str("id")
+	c.Severity = report.Severity(str("severity"))
+	c.Service = str("service")
+	c.Scope = Scope(str("scope"))
+	c.Remediation = str("remediation")
+	c.References = list("references")
+	c.Requires = list("requires")
+
+	if c.ID != "" && c.ID != id {
+		bad("custom.id %q must be %q, the package path below baseline.controls", c.ID, id)
+	}
+	if c.Service != "" && !strings.HasPrefix(id, c.Service+".") {
+		bad("custom.service %q must be the first part of the id %q", c.Service, id)
+	}
+	if c.Severity != "" && c.Severity.Rank() == 0 {
+		bad("custom.severity %q must be one of critical, high, medium, low", c.Severity)
+	}
+	if c.Scope != "" && !slices.Contains([]Scope{ScopeAccount, ScopeRegion, ScopeTrail, ScopeInstance}, c.Scope) {
+		bad("custom.scope %q must be one of account, region, trail, instance", c.Scope)
+	}
+	for _, action := range c.Requires {
+		if !actionPattern.MatchString(action) {
+			bad("custom.requires entry %q must be an IAM action such as \"securityhub:DescribeHub\"", action)
+		}
+	}
+	for key := range ann.Custom {
+		if !slices.Contains([]string{"id", "severity", "service", "scope", "remediation", "references", "requires"}, key) {
+			bad("unknown custom.%s", key)
+		}
+	}
+	return c, problems
+}
+
+// definesResults reports whether a module defines the rule "results".
+func definesResults(m *ast.Module) bool {
+	for _, r := range m.Rules {
+		if r.Head.Name == "results" || (len(r.Head.Reference) == 1 && r.Head.Reference[0].Equal(ast.VarTerm("results"))) {
+			return true
+		}
+	}
+	return false
+}
+
+func locString(loc *ast.Location) string {
+	if loc == nil {
+		return "?"
+	}
+	return fmt.Sprintf("%s:%d:%d", loc.File, loc.Row, loc.Col)
+}

@@ -1,0 +1,25 @@
+# METADATA
+# title: No critical Security Hub findings past their SLA
+# description: >-
+#   No ACTIVE Security Hub finding with workflow status NEW or NOTIFIED,
+#   compliance status other than PASSED and severity CRITICAL was first
+#   observed longer ago than the SLA (default 7 days).
+# custom:
+#   id: securityhub.critical_findings
+#   severity: critical
+#   service: securityhub
+#   scope: region
+#   remediation: >-
+#     Fix the resources named by the findings, or triage them: set the workflow
+#     status to SUPPRESSED with a note when the risk is accepted, e.g.
+#     aws securityhub batch-update-findings --finding-identifiers Id=<id>,ProductArn=<arn>
+#     --workflow Status=SUPPRESSED --note Text="<reason>",UpdatedBy=<you>
+#   references: ["AWS Security Hub findings severity", "CIS AWS Foundations 4.16"]
+#   requires: ["securityhub:DescribeHub", "securityhub:GetFindings"]
+package baseline.controls.securityhub.critical_findings
+
+import data.baseline.lib
+
+results contains lib.securityhub_findings_result(region, "CRITICAL", lib.config.securityhub.critical_sla_days) if {
+	some region in input.regions
+}

@@ -1,0 +1,25 @@
+# METADATA
+# title: No high Security Hub findings past their SLA
+# description: >-
+#   No ACTIVE Security Hub finding with workflow status NEW or NOTIFIED,
+#   compliance status other than PASSED and severity HIGH was first observed
+#   longer ago than the SLA (default 30 days).
+# custom:
+#   id: securityhub.high_findings
+#   severity: high
+#   service: securityhub
+#   scope: region
+#   remediation: >-
+#     Fix the resources named by the findings, or triage them: set the workflow
+#     status to SUPPRESSED with a note when the risk is accepted, e.g.
+#     aws securityhub batch-update-findings --finding-identifiers Id=<id>,ProductArn=<arn>
+#     --workflow Status=SUPPRESSED --note Text="<reason>",UpdatedBy=<you>
+#   references: ["AWS Security Hub findings severity"]
+#   requires: ["securityhub:DescribeHub", "securityhub:GetFindings"]
+package baseline.controls.securityhub.high_findings
+
+import data.baseline.lib
+
+results contains lib.securityhub_findings_result(region, "HIGH", lib.config.securityhub.high_sla_days) if {
+	some region in input.regions
+}

@@ -1,0 +1,62 @@
+package baseline.controls.securityhub.standards_test
+
+import data.baseline.controls.securityhub.standards
+
+fsbp := "arn:aws:securityhub:eu-west-1::standards/aws-foundational-security-best-practices/v/1.0.0"
+
+cis := "arn:aws:securityhub:eu-west-1::standards/cis-aws-foundations-benchmark/v/3.0.0"
+
+cis_old := "arn:aws:securityhub:::ruleset/cis-aws-foundations-benchmark/v/1.2.0"
+
+account(hub) := {
+	"collected_at": "2025-06-30T12:00:00Z",
+	"account_id": "111122223333",
+	"regions": ["eu-west-1"],
+	"securityhub": {"eu-west-1": hub},
+}
+
+test_all_required_ready_passes if {
+	standards.results == {{
+		"status": "PASS", "region": "eu-west-1", "resource": "",
+		"message": "required standards are READY: aws-foundational-security-best-practices, cis-aws-foundations-benchmark",
+	}} with input as account({"enabled": true, "standards": [
+		{"standards_arn": fsbp, "subscription_arn": "s1", "status": "READY"},
+		{"standards_arn": cis_old, "subscription_arn": "s2", "status": "READY"},
+	]})
+}
+
+test_missing_and_not_ready_fail if {
+	standards.results == {{
+		"status": "FAIL", "region": "eu-west-1", "resource": "",
+		"message": "required standards not enabled and READY: aws-foundational-security-best-practices (not subscribed), cis-aws-foundations-benchmark (INCOMPLETE)",
+	}} with input as account({"enabled": true, "standards": [{"standards_arn": cis, "subscription_arn": "s2", "status": "INCOMPLETE"}]})
+}
+
+test_required_standards_from_config if {
+	standards.results == {{
+		"status": "PASS", "region": "eu-west-1", "resource": "",
+		"message": "required standards are READY: cis-aws-foundations-benchmark",
+	}} with input as account({"enabled": true, "standards": [{"standards_arn": cis, "subscription_arn": "s2", "status": "READY"}]})
+		with data.baseline.config.securityhub.required_standards as ["cis-aws-foundations-benchmark"]
+}
+
+test_hub_disabled_fails if {
+	standards.results == {{
+		"status": "FAIL", "region": "eu-west-1", "resource": "",
+		"message": "Security Hub is not enabled",
+	}} with input as account({"enabled": false, "standards": null, "findings": null})
+}
+
+test_standards_not_observed_errors if {
+	standards.results == {{
+		"status": "ERROR", "region": "eu-west-1", "resource": "",
+		"message": "standards not observed: GetEnabledStandards did not succeed",
+	}} with input as account({"enabled": true, "standards": null, "findings": []})
+}
+
+test_hub_not_observed_errors if {
+	standards.results == {{
+		"status": "ERROR", "region": "eu-west-1", "resource": "",
+		"message": "standards not observable: Security Hub state not observed",
+	}} with input as account({"enabled": null, "standards": null, "findings": null})
+}
