@@ -1,0 +1,62 @@
+package report
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/<format>/")
+
+// TestGolden renders the sample reports in every format and compares them with
+// testdata/<format>/<case>.golden. Run `go test ./report -update` to refresh.
+func TestGolden(t *testing.T) {
+	cases := map[string]func() *Report{
+		"basic": sampleReport,
+		"empty": emptyReport,
+	}
+	for _, format := range Formats() {
+		for name, build := range cases {
+			t.Run(format+"/"+name, func(t *testing.T) {
+				w, err := NewWriter(format)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var buf bytes.Buffer
+				if err := w.Write(&buf, build()); err != nil {
+					t.Fatalf("Write: %v", err)
+				}
+				path := filepath.Join("testdata", format, name+".golden")
+				if *update {
+					if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+						t.Fatal(err)
+					}
+					if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+						t.Fatal(err)
+					}
+					return
+				}
+				want, err := os.ReadFile(path)
+				if err != nil {
+					t.Fatalf("read golden file (run go test ./report -update): %v", err)
+				}
+				if !bytes.Equal(buf.Bytes(), want) {
+					t.Errorf("%s differs from its golden file (run go test ./report -update and review the diff)\ngot:\n%s\nwant:\n%s", path, buf.Bytes(), want)
+				}
+			})
+		}
+	}
+}
+
+// emptyReport is a scan that covered nothing: the writers must still produce
+// a valid document with [] lists and a score of 100.
+func emptyReport() *Report {
+	r := &Report{
+		Tool:        Tool{Name: "baseline", Version: "1.2.3"},
+		GeneratedAt: sampleReport().GeneratedAt,
+	}
+	r.Summary = Summarize(nil)
+	return r
+}

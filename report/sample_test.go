@@ -1,0 +1,121 @@
+package report
+
+import (
+	"strings"
+	"time"
+)
+
+// sampleReport is a hand-made report that exercises every writer: three
+// accounts, global and regional results, all statuses and severities, a
+// waiver, a team, a collection error, HTML-hostile text and a long message.
+func sampleReport() *Report {
+	r := &Report{
+		SchemaVersion: SchemaVersion,
+		Tool:          Tool{Name: "baseline", Version: "1.2.3"},
+		GeneratedAt:   time.Date(2025, 3, 14, 9, 26, 53, 0, time.UTC),
+		Scope: Scope{
+			Accounts: []string{"111111111111", "222222222222", "333333333333"},
+			Regions:  []string{"eu-west-1", "us-east-1"},
+		},
+		Results: []Result{
+			{
+				ControlID: "securityhub.enabled", Title: "Security Hub is enabled", Service: "securityhub",
+				Severity: SeverityHigh, Status: StatusPass,
+				AccountID: "111111111111", AccountName: "prod", Region: "eu-west-1",
+				Resource:    "arn:aws:securityhub:eu-west-1:111111111111:hub/default",
+				Message:     "Security Hub is enabled",
+				Remediation: "Enable Security Hub in every region.",
+				References:  []string{"https://docs.aws.amazon.com/securityhub/latest/userguide/securityhub-settingup.html"},
+			},
+			{
+				ControlID: "securityhub.critical_findings", Title: "No overdue critical findings", Service: "securityhub",
+				Severity: SeverityCritical, Status: StatusFail,
+				AccountID: "111111111111", AccountName: "prod", Region: "eu-west-1",
+				Resource:    "arn:aws:securityhub:eu-west-1:111111111111:hub/default",
+				Message:     "2 CRITICAL findings older than 7 days, oldest 41 days: " + strings.TrimSuffix(strings.Repeat("arn:aws:ec2:eu-west-1:111111111111:instance/i-0123456789abcdef0, ", 4), ", "),
+				Remediation: "Resolve or suppress the findings.",
+				References:  []string{},
+				Team:        "platform",
+			},
+			{
+				ControlID: "cloudtrail.multi_region_logging", Title: "A multi-region trail is logging", Service: "cloudtrail",
+				Severity: SeverityHigh, Status: StatusPass,
+				AccountID: "111111111111", AccountName: "prod", Region: "global",
+				Resource:    "arn:aws:cloudtrail:us-east-1:111111111111:trail/org-trail",
+				Message:     "org-trail is multi-region and logging",
+				Remediation: "Create a multi-region trail.",
+				References:  []string{"CIS 3.1", "CloudTrail.1"},
+			},
+			{
+				ControlID: "cloudtrail.log_file_validation", Title: "Log file validation is enabled", Service: "cloudtrail",
+				Severity: SeverityLow, Status: StatusWaived,
+				AccountID: "111111111111", AccountName: "prod", Region: "global",
+				Resource:    "arn:aws:cloudtrail:us-east-1:111111111111:trail/legacy",
+				Message:     "log file validation is disabled",
+				Remediation: "Enable log file validation on the trail.",
+				References:  []string{"CloudTrail.4"},
+				Waiver: &Waiver{
+					Control: "cloudtrail.log_file_validation", Reason: "legacy trail, removed in Q2",
+					Owner: "alice@example.com", Expires: "2025-06-30",
+				},
+			},
+			{
+				ControlID: "ssm.patch_compliant", Title: "Instances are patch compliant", Service: "ssm",
+				Severity: SeverityHigh, Status: StatusFail,
+				AccountID: "111111111111", AccountName: "prod", Region: "us-east-1",
+				Resource:    "arn:aws:ec2:us-east-1:111111111111:instance/i-0fedcba9876543210",
+				Message:     `instance tagged Name=<script>alert("x")</script> & co has 3 missing security patches`,
+				Remediation: "Run AWS-RunPatchBaseline with Operation=Install.",
+				References:  []string{"SSM.2"},
+			},
+			{
+				ControlID: "ssm.agent_online", Title: "SSM agent is online", Service: "ssm",
+				Severity: SeverityLow, Status: StatusFail,
+				AccountID: "111111111111", AccountName: "prod", Region: "us-east-1",
+				Resource:    "arn:aws:ec2:us-east-1:111111111111:instance/i-0fedcba9876543210",
+				Message:     "ping status is ConnectionLost",
+				Remediation: "Check the agent and the instance's network path to SSM.",
+				References:  []string{},
+			},
+			{
+				ControlID: "guardduty.enabled", Title: "GuardDuty is enabled", Service: "guardduty",
+				Severity: SeverityHigh, Status: StatusError,
+				AccountID: "222222222222", AccountName: "staging", Region: "eu-west-1",
+				Resource:    "arn:aws:guardduty:eu-west-1:222222222222:detector",
+				Message:     "not observed: guardduty:ListDetectors failed with AccessDeniedException",
+				Remediation: "Enable GuardDuty with a detector in every region.",
+				References:  []string{"GuardDuty.1"},
+			},
+			{
+				ControlID: "guardduty.protection_plans", Title: "GuardDuty protection plans are enabled", Service: "guardduty",
+				Severity: SeverityMedium, Status: StatusFail,
+				AccountID: "222222222222", AccountName: "staging", Region: "us-east-1",
+				Resource:    "arn:aws:guardduty:us-east-1:222222222222:detector/12abc34d567e8fa901bc2d34e56789f0",
+				Message:     "disabled:\n\tEKS_AUDIT_LOGS, RUNTIME_MONITORING\x1b[0m\u202e",
+				Remediation: "Enable the missing protection plans.",
+				References:  []string{"GuardDuty.5", "GuardDuty.11"},
+			},
+			{
+				ControlID: "securityhub.standards", Title: "Required standards are enabled", Service: "securityhub",
+				Severity: SeverityMedium, Status: StatusPass,
+				AccountID: "333333333333", AccountName: "", Region: "eu-west-1",
+				Resource:    "arn:aws:securityhub:eu-west-1:333333333333:hub/default",
+				Message:     "AWS FSBP and CIS 3.0 are READY",
+				Remediation: "Subscribe to the required standards.",
+				References:  []string{},
+			},
+		},
+		Coverage: []Coverage{
+			{AccountID: "111111111111", Region: "eu-west-1", Service: "securityhub", State: CoverageEnabled},
+			{AccountID: "222222222222", Region: "eu-west-1", Service: "guardduty", State: CoverageError},
+			{AccountID: "222222222222", Region: "us-east-1", Service: "guardduty", State: CoverageEnabled},
+			{AccountID: "333333333333", Region: "eu-west-1", Service: "guardduty", State: CoverageDisabled},
+		},
+		Errors: []Error{{
+			AccountID: "222222222222", Region: "eu-west-1", Service: "guardduty", Operation: "ListDetectors",
+			Code: "AccessDeniedException", Message: "User: arn:aws:sts::222222222222:assumed-role/audit/baseline is not authorized to perform: guardduty:ListDetectors",
+		}},
+	}
+	r.Finalize()
+	return r
+}

@@ -1,0 +1,92 @@
+package report
+
+import (
+	"cmp"
+	"math"
+	"slices"
+)
+
+// Summarize counts results by status and by severity and computes the score.
+// Every severity has a by_severity entry, zeros included, so dashboards never
+// see a missing key. Results with a severity outside Severities count in the
+// totals only.
+func Summarize(results []Result) Summary {
+	s := Summary{BySeverity: make(map[Severity]StatusCounts, len(Severities))}
+	for _, sev := range Severities {
+		s.BySeverity[sev] = StatusCounts{}
+	}
+	for _, r := range results {
+		s.Total++
+		sc, known := s.BySeverity[r.Severity]
+		sc.Total++
+		switch r.Status {
+		case StatusPass:
+			s.Pass++
+			sc.Pass++
+		case StatusFail:
+			s.Fail++
+			sc.Fail++
+		case StatusError:
+			s.Error++
+			sc.Error++
+		case StatusWaived:
+			s.Waived++
+			sc.Waived++
+		}
+		if known {
+			s.BySeverity[r.Severity] = sc
+		}
+	}
+	s.Score = score(s.Pass+s.Waived, s.Total)
+	return s
+}
+
+// score is 100 × ok / total rounded to one decimal, and 100 for an empty scan.
+func score(ok, total int) float64 {
+	if total == 0 {
+		return 100
+	}
+	return math.Round(1000*float64(ok)/float64(total)) / 10
+}
+
+// Sort puts results in the canonical order of the JSON report: account_id,
+// region, control_id, resource. It is stable, so results equal on all four
+// keep their relative order.
+func Sort(results []Result) {
+	slices.SortStableFunc(results, compareCanonical)
+}
+
+func compareCanonical(a, b Result) int {
+	return cmp.Or(
+		cmp.Compare(a.AccountID, b.AccountID),
+		cmp.Compare(a.Region, b.Region),
+		cmp.Compare(a.ControlID, b.ControlID),
+		cmp.Compare(a.Resource, b.Resource),
+	)
+}
+
+// Finalize makes r ready to write: results in canonical order, the summary
+// recomputed from them, the schema version set when empty, and nil lists
+// replaced by empty ones so the JSON has [] rather than null.
+func (r *Report) Finalize() {
+	if r.SchemaVersion == "" {
+		r.SchemaVersion = SchemaVersion
+	}
+	r.Scope.Accounts = nonNil(r.Scope.Accounts)
+	r.Scope.Regions = nonNil(r.Scope.Regions)
+	r.Results = nonNil(r.Results)
+	for i := range r.Results {
+		r.Results[i].References = nonNil(r.Results[i].References)
+	}
+	r.Coverage = nonNil(r.Coverage)
+	r.Errors = nonNil(r.Errors)
+	Sort(r.Results)
+	r.Summary = Summarize(r.Results)
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
