@@ -73,7 +73,8 @@ func JSONError(name string, data []byte, err error) error {
 	var typeErr *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &syntax):
-		return fmt.Errorf("%s:%s: invalid JSON: %v", name, position(data, syntax.Offset), syntax)
+		// Offset is just past the offending byte; point at the byte itself.
+		return fmt.Errorf("%s:%s: invalid JSON: %v", name, position(data, max(syntax.Offset-1, 0)), syntax)
 	case errors.As(err, &typeErr):
 		field := typeErr.Field
 		if field == "" {

@@ -1,0 +1,80 @@
+package checks
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestParseSnapshotErrors(t *testing.T) {
+	tests := []struct {
+		name, data, want string
+	}{
+		{"syntax", "{\n  \"schema_version\": \"1\",\n  \"accounts\": [,]\n}", "snap.json:3:16: invalid JSON"},
+		{"no version", `{"accounts": []}`, "snap.json: not a baseline snapshot: no schema_version"},
+		{"other version", `{"schema_version": "9"}`, `snap.json: snapshot schema_version "9" is not supported`},
+		{"wrong type", "{\"schema_version\": \"1\",\n\"accounts\": [{\"account_id\": 5}]}", "snap.json:2:30: accounts.account_id: expected string, got JSON number"},
+		{"unknown field", "{\"schema_version\": \"1\",\n \"acounts\": []}", `unknown field "acounts"`},
+		{"unknown field line", "{\"schema_version\": \"1\",\n \"acounts\": []}", `snap.json:2:`},
+		{"bad account", `{"schema_version": "1", "accounts": [{"account_id": "12"}]}`, `accounts[0].account_id: "12" is not a 12-digit AWS account id`},
+		{"empty", ``, "snap.json:1:1: invalid JSON: unexpected end of JSON input"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ParseSnapshot("snap.json", []byte(tt.data))
+			if err == nil {
+				t.Fatalf("ParseSnapshot() = nil error, want %q", tt.want)
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("ParseSnapshot() error = %q, want it to contain %q", err, tt.want)
+			}
+			if strings.Contains(err.Error(), "\n") {
+				t.Errorf("error spans several lines: %q", err)
+			}
+		})
+	}
+}
+
+func TestSnapshotRoundTripKeepsNullVersusEmpty(t *testing.T) {
+	enabled := true
+	snap := &Snapshot{
+		SchemaVersion: SnapshotSchemaVersion,
+		CollectedAt:   time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC),
+		Accounts: []AccountFacts{{
+			AccountID: "111111111111",
+			Regions:   []string{"us-east-1"},
+			SecurityHub: map[string]*SecurityHubRegion{
+				"us-east-1": {Enabled: &enabled, Standards: []EnabledStandard{}, Findings: nil},
+			},
+		}},
+	}
+	var buf bytes.Buffer
+	if err := WriteSnapshot(&buf, snap); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ParseSnapshot("rt.json", buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	hub := got.Accounts[0].SecurityHub["us-east-1"]
+	if hub.Standards == nil || len(hub.Standards) != 0 {
+		t.Errorf("observed-empty standards came back as %#v, want an empty list", hub.Standards)
+	}
+	if hub.Findings != nil {
+		t.Errorf("unobserved findings came back as %#v, want null", hub.Findings)
+	}
+}
+
+func TestParseRegions(t *testing.T) {
+	got, err := ParseRegions("--regions", " us-east-1,eu-west-1,us-east-1,")
+	if err != nil || strings.Join(got, ",") != "us-east-1,eu-west-1" {
+		t.Errorf("ParseRegions() = %v, %v", got, err)
+	}
+	if _, err := ParseRegions("--regions", "us-east-1,us-est-1"); err == nil || !strings.Contains(err.Error(), `--regions: unknown region "us-est-1"`) {
+		t.Errorf("ParseRegions(typo) error = %v", err)
+	}
+	if _, err := ParseRegions("--regions", ","); err == nil {
+		t.Error("ParseRegions(empty) = nil error")
+	}
+}

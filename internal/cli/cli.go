@@ -1,0 +1,90 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"runtime/debug"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+// Version is the release version; release builds set it with
+// -ldflags "-X github.com/baseline-scanner/baseline/internal/cli.Version=v1.2.3".
+var Version = ""
+
+// version is Version, else the module version `go install` recorded, else "dev".
+func version() string {
+	if Version != "" {
+		return Version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
+}
+
+// Execute runs the baseline command line with args (without the program
+// name). Errors are printed to stderr here, once; the returned error only
+// selects the exit code (see ExitCode).
+func Execute(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	root := newRoot(stdout, stderr)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	var exit *ExitError
+	if err != nil && !errors.As(err, &exit) {
+		fmt.Fprintf(stderr, "baseline: %s\n", oneLine(err.Error()))
+	}
+	return err
+}
+
+// oneLine keeps an error on one line: AWS and Rego errors sometimes carry
+// newlines, and a one-line error is what CI logs show best.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+func newRoot(stdout, stderr io.Writer) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "baseline",
+		Short: "Scan an AWS Organization against a security baseline",
+		Long: `baseline collects Security Hub, GuardDuty, CloudTrail and Systems Manager facts
+from every account and region of an AWS Organization, evaluates them with Rego
+policies and writes a baseline report.
+
+Credentials, region and endpoints come from the AWS SDK's default chain
+(profiles, SSO, environment variables, AWS_ENDPOINT_URL).
+
+Exit codes: 0 nothing failing at or above --fail-on; 1 failing controls at or
+above it; 2 usage, configuration or fatal error; 3 the scan was incomplete
+(collection errors) and nothing failed at or above the threshold.`,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+	}
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		return fmt.Errorf("%s: %w (see '%s --help')", cmd.CommandPath(), err, cmd.CommandPath())
+	})
+	root.AddCommand(
+		newScanCmd(stdout, stderr),
+		newCollectCmd(stdout, stderr),
+		newEvaluateCmd(stdout, stderr),
+		newVersionCmd(stdout),
+	)
+	return root
+}
+
+func newVersionCmd(stdout io.Writer) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the version",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			_, err := fmt.Fprintf(stdout, "baseline %s\n", version())
+			return err
+		},
+	}
+}

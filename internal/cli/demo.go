@@ -1,0 +1,43 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+
+	"github.com/baseline-scanner/baseline/internal/awssim"
+)
+
+// demo is the simulated organization behind --demo: an AWS config that points
+// every SDK client at it, and the regions it has. The scan path that follows
+// is the one a real organization takes.
+type demo struct {
+	cfg     aws.Config
+	regions []string
+	close   func()
+}
+
+func startDemo(_ context.Context) (*demo, error) {
+	world, err := awssim.SampleWorld()
+	if err != nil {
+		return nil, fmt.Errorf("demo: %w", err)
+	}
+	regions := slices.Clone(world.Regions)
+	srv, err := awssim.Start(world, awssim.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("demo: start simulated organization: %w", err)
+	}
+	akid, secret := srv.Credentials()
+	// Built by hand rather than with config.LoadDefaultConfig so that the
+	// user's AWS profile, environment and endpoint variables cannot leak
+	// into the demo.
+	cfg := aws.Config{
+		Region:       regions[0],
+		Credentials:  aws.NewCredentialsCache(credentials.NewStaticCredentialsProvider(akid, secret, "")),
+		BaseEndpoint: aws.String(srv.URL()),
+	}
+	return &demo{cfg: cfg, regions: regions, close: srv.Close}, nil
+}

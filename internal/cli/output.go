@@ -1,0 +1,173 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/baseline-scanner/baseline/checks"
+	"github.com/baseline-scanner/baseline/policies"
+	"github.com/baseline-scanner/baseline/report"
+)
+
+// policyFlags select the policies and their configuration.
+type policyFlags struct {
+	configFile string
+}
+
+func (f *policyFlags) register(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.configFile, "config", "", "YAML file overriding the policy thresholds (SLA days, required standards and features, freshness windows)")
+}
+
+// load compiles the policies and reads the configuration.
+func (f *policyFlags) load() (*policies.Engine, policies.Config, error) {
+	cfg := policies.DefaultConfig()
+	if f.configFile != "" {
+		var err error
+		if cfg, err = policies.LoadConfig(f.configFile); err != nil {
+			return nil, cfg, err
+		}
+	}
+	engine, err := policies.NewEngine()
+	if err != nil {
+		return nil, cfg, fmt.Errorf("load policies: %w", err)
+	}
+	return engine, cfg, nil
+}
+
+// outputFlags select the report formats, destination and failure threshold.
+type outputFlags struct {
+	formats []string
+	output  string
+	outDir  string
+	failOn  string
+
+	writers  []report.Writer
+	severity report.Severity
+}
+
+func (f *outputFlags) register(cmd *cobra.Command) {
+	fs := cmd.Flags()
+	fs.StringSliceVar(&f.formats, "format", []string{"table"}, "report format(s), comma list: "+strings.Join(report.Formats(), ", "))
+	fs.StringVarP(&f.output, "output", "o", "", "write the report to this file (one format; default: stdout)")
+	fs.StringVar(&f.outDir, "out-dir", "", "write one file per format into this directory (report.<format extension>)")
+	fs.StringVar(&f.failOn, "fail-on", "high", "lowest severity whose failures exit 1: critical, high, medium or low")
+}
+
+func (f *outputFlags) validate() error {
+	sev, err := report.ParseSeverity(f.failOn)
+	if err != nil {
+		return fmt.Errorf("--fail-on: %w", err)
+	}
+	f.severity = sev
+	f.writers = nil
+	seen := map[string]bool{}
+	for _, name := range f.formats {
+		name = strings.TrimSpace(strings.ToLower(name))
+		if seen[name] {
+			continue
+		}
+		seen[name] = true
+		w, err := report.NewWriter(name)
+		if err != nil {
+			return fmt.Errorf("--format: %w", err)
+		}
+		f.writers = append(f.writers, w)
+	}
+	if len(f.writers) == 0 {
+		return fmt.Errorf("--format: no format given")
+	}
+	if f.output != "" && f.outDir != "" {
+		return fmt.Errorf("-o/--output and --out-dir: give one of them")
+	}
+	if len(f.writers) > 1 && f.outDir == "" {
+		return fmt.Errorf("--format: %d formats need --out-dir DIR (-o and stdout take one)", len(f.writers))
+	}
+	return nil
+}
+
+// evaluateAndWrite evaluates the snapshot, writes every requested format and
+// returns the verdict as an ExitError when it is not "all clear".
+func evaluateAndWrite(cmd *cobra.Command, engine *policies.Engine, cfg policies.Config, snap *checks.Snapshot, out *outputFlags, stdout io.Writer) error {
+	ev, err := engine.Evaluate(cmd.Context(), snap, cfg)
+	if err != nil {
+		return fmt.Errorf("evaluate: %w", err)
+	}
+	rep := buildReport(snap, ev, time.Now())
+	if err := out.write(rep, stdout); err != nil {
+		return err
+	}
+	if code := report.ExitCode(rep, out.severity); code != ExitOK {
+		return &ExitError{Code: code}
+	}
+	return nil
+}
+
+func (f *outputFlags) write(rep *report.Report, stdout io.Writer) error {
+	if f.outDir != "" {
+		if err := os.MkdirAll(f.outDir, 0o755); err != nil {
+			return fmt.Errorf("--out-dir: %w", err)
+		}
+	}
+	for _, w := range f.writers {
+		render := func(dst io.Writer) error { return w.Write(dst, rep) }
+		switch {
+		case f.outDir != "":
+			if err := writeFileAtomic(filepath.Join(f.outDir, "report."+w.Extension()), render); err != nil {
+				return err
+			}
+		case f.output != "" && f.output != "-":
+			if err := writeFileAtomic(f.output, render); err != nil {
+				return err
+			}
+		default:
+			if err := render(stdout); err != nil {
+				return fmt.Errorf("write report: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
+// buildReport assembles the report from the snapshot and its evaluation.
+func buildReport(snap *checks.Snapshot, ev policies.Evaluation, now time.Time) *report.Report {
+	rep := &report.Report{
+		SchemaVersion: report.SchemaVersion,
+		Tool:          report.Tool{Name: "baseline", Version: version()},
+		GeneratedAt:   now.UTC().Truncate(time.Second),
+		Scope:         report.Scope{Accounts: slices.Clone(snap.Scope.Accounts), Regions: slices.Clone(snap.Scope.Regions)},
+		Results:       ev.Results,
+		Coverage:      ev.Coverage,
+		Errors:        ev.Errors,
+	}
+	rep.Finalize()
+	return rep
+}
+
+// writeFileAtomic writes path through a temporary file in the same directory
+// and renames it into place, so a failed or interrupted run never leaves a
+// partial report over an existing one.
+func writeFileAtomic(path string, write func(io.Writer) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name()) // no-op after the rename
+	if err := write(tmp); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
