@@ -72,6 +72,8 @@ above it; 2 usage, configuration or fatal error; 3 the scan was incomplete
 		newScanCmd(stdout, stderr),
 		newCollectCmd(stdout, stderr),
 		newEvaluateCmd(stdout, stderr),
+		newPoliciesCmd(stdout),
+		newIAMPolicyCmd(stdout),
 		newVersionCmd(stdout),
 	)
 	return root

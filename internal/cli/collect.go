@@ -33,6 +33,7 @@ type targetFlags struct {
 	excludeAccounts []string
 	regions         string
 	demo            bool
+	world           string
 	concurrency     int
 	quiet           bool
 }
@@ -46,6 +47,7 @@ func (f *targetFlags) register(cmd *cobra.Command) {
 	fs.StringSliceVar(&f.excludeAccounts, "exclude-accounts", nil, "comma list of account ids to skip")
 	fs.StringVar(&f.regions, "regions", "", "comma list of regions to scan in every account (default: the SDK's region, e.g. AWS_REGION; with --demo: the sample organization's regions)")
 	fs.BoolVar(&f.demo, "demo", false, "scan the built-in simulated organization (no AWS account needed)")
+	fs.StringVar(&f.world, "world", "", "scan a simulated organization described by this world file (YAML; implies --demo)")
 	fs.IntVar(&f.concurrency, "concurrency", checks.DefaultConcurrency, "(account, region, service) collections in flight at once")
 	fs.BoolVarP(&f.quiet, "quiet", "q", false, "print no progress to stderr")
 }
@@ -86,8 +88,8 @@ func (f *targetFlags) collect(ctx context.Context, stderr io.Writer) (*checks.Sn
 	org := f.org
 
 	var cfg aws.Config
-	if f.demo {
-		demo, err := startDemo(ctx)
+	if f.demo || f.world != "" {
+		demo, err := startDemo(f.world)
 		if err != nil {
 			return nil, err
 		}

@@ -13,6 +13,7 @@ func newScanCmd(stdout, stderr io.Writer) *cobra.Command {
 	var targets targetFlags
 	var policy policyFlags
 	var output outputFlags
+	var snapshotFile string
 	cmd := &cobra.Command{
 		Use:   "scan",
 		Short: "Collect, evaluate and write the baseline report",
@@ -36,12 +37,18 @@ func newScanCmd(stdout, stderr io.Writer) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if snapshotFile != "" {
+				if err := writeFileAtomic(snapshotFile, func(w io.Writer) error { return checks.WriteSnapshot(w, snap) }); err != nil {
+					return err
+				}
+			}
 			return evaluateAndWrite(cmd, engine, cfg, snap, &output, stdout)
 		},
 	}
 	targets.register(cmd)
 	policy.register(cmd)
 	output.register(cmd)
+	cmd.Flags().StringVar(&snapshotFile, "snapshot", "", "also write the collected snapshot to this file (re-evaluate it later with baseline evaluate)")
 	return cmd
 }
 

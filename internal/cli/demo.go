@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"fmt"
 	"slices"
 
@@ -20,15 +19,26 @@ type demo struct {
 	close   func()
 }
 
-func startDemo(_ context.Context) (*demo, error) {
-	world, err := awssim.SampleWorld()
-	if err != nil {
-		return nil, fmt.Errorf("demo: %w", err)
+// startDemo serves the sample organization, or the world file at path.
+func startDemo(path string) (*demo, error) {
+	var world *awssim.World
+	var err error
+	if path == "" {
+		world, err = awssim.SampleWorld()
+	} else {
+		world, err = awssim.LoadWorld(path)
 	}
-	regions := slices.Clone(world.Regions)
+	if err != nil {
+		return nil, fmt.Errorf("--world: %w", err)
+	}
 	srv, err := awssim.Start(world, awssim.Options{})
 	if err != nil {
-		return nil, fmt.Errorf("demo: start simulated organization: %w", err)
+		return nil, fmt.Errorf("--world: start simulated organization: %w", err)
+	}
+	regions := slices.Clone(world.Regions) // Start fills them in from the accounts when the file names none
+	if len(regions) == 0 {
+		srv.Close()
+		return nil, fmt.Errorf("--world %s: the world names no regions", path)
 	}
 	akid, secret := srv.Credentials()
 	// Built by hand rather than with config.LoadDefaultConfig so that the

@@ -19,10 +19,12 @@ import (
 // policyFlags select the policies and their configuration.
 type policyFlags struct {
 	configFile string
+	policyDirs []string
 }
 
 func (f *policyFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.configFile, "config", "", "YAML file overriding the policy thresholds (SLA days, required standards and features, freshness windows)")
+	cmd.Flags().StringArrayVar(&f.policyDirs, "policy-dir", nil, "directory of custom Rego controls (and their _test.rego) to add to the built-in ones; repeatable")
 }
 
 // load compiles the policies and reads the configuration.
@@ -34,7 +36,7 @@ func (f *policyFlags) load() (*policies.Engine, policies.Config, error) {
 			return nil, cfg, err
 		}
 	}
-	engine, err := policies.NewEngine()
+	engine, err := policies.NewEngine(f.policyDirs...)
 	if err != nil {
 		return nil, cfg, fmt.Errorf("load policies: %w", err)
 	}

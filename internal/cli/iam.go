@@ -1,0 +1,73 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+)
+
+// scanActions are exactly the AWS API actions a scan calls, all read-only.
+// A test runs a full scan of the simulated organization and holds this list
+// equal to the set of actions it observed, and the README's policy equal to
+// this list.
+var scanActions = []string{
+	"cloudtrail:DescribeTrails",
+	"cloudtrail:GetEventSelectors",
+	"cloudtrail:GetTrailStatus",
+	"ec2:DescribeInstances",
+	"guardduty:GetDetector",
+	"guardduty:GetFindings",
+	"guardduty:GetFindingsStatistics",
+	"guardduty:ListDetectors",
+	"guardduty:ListFindings",
+	"organizations:ListAccounts",
+	"securityhub:DescribeHub",
+	"securityhub:GetEnabledStandards",
+	"securityhub:GetFindings",
+	"ssm:DescribeInstanceInformation",
+	"ssm:DescribeInstancePatchStates",
+	"sts:AssumeRole",
+	"sts:GetCallerIdentity",
+}
+
+type iamPolicy struct {
+	Version   string         `json:"Version"`
+	Statement []iamStatement `json:"Statement"`
+}
+
+type iamStatement struct {
+	Sid      string   `json:"Sid"`
+	Effect   string   `json:"Effect"`
+	Action   []string `json:"Action"`
+	Resource string   `json:"Resource"`
+}
+
+func newIAMPolicyCmd(stdout io.Writer) *cobra.Command {
+	return &cobra.Command{
+		Use:   "iam-policy",
+		Short: "Print the least-privilege IAM policy a scan needs",
+		Long: `iam-policy prints an IAM policy document with exactly the actions baseline calls,
+all read-only. Attach it to the scanning principal and to the role assumed in
+every member account (--role-name); sts:AssumeRole and
+organizations:ListAccounts are only used by the scanning principal.`,
+		Args: cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			data, err := json.MarshalIndent(iamPolicy{
+				Version: "2012-10-17",
+				Statement: []iamStatement{{
+					Sid:      "BaselineReadOnlyScan",
+					Effect:   "Allow",
+					Action:   scanActions,
+					Resource: "*",
+				}},
+			}, "", "  ")
+			if err != nil {
+				return err
+			}
+			_, err = fmt.Fprintf(stdout, "%s\n", data)
+			return err
+		},
+	}
+}
