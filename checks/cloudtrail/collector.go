@@ -46,19 +46,19 @@ func (Collector) Collect(ctx context.Context, t checks.Target) checks.AccountFac
 
 // CollectAccount lists the trails of every region (shadow trails included),
 // merges them by ARN, then reads each trail's status and event selectors once,
-// from its home region when that is in scope.
+// from its home region when that is in scope and answered DescribeTrails.
 func CollectAccount(ctx context.Context, clients map[string]API, accountID string, regions []string) (*checks.CloudTrailFacts, []checks.CollectionError) {
 	var errs []checks.CollectionError
 	var trails []checks.Trail
-	seenIn := map[string]string{} // trail ARN → first region that showed it
-	described := 0
+	seenIn := map[string]string{}  // trail ARN → first region that showed it
+	described := map[string]bool{} // regions where DescribeTrails answered
 	for _, region := range regions {
 		out, err := clients[region].DescribeTrails(ctx, &cloudtrail.DescribeTrailsInput{IncludeShadowTrails: aws.Bool(true)})
 		if err != nil {
 			errs = append(errs, checks.NewError(accountID, region, service, "DescribeTrails", err))
 			continue
 		}
-		described++
+		described[region] = true
 		for _, tr := range out.TrailList {
 			arn := aws.ToString(tr.TrailARN)
 			if _, ok := seenIn[arn]; ok {
@@ -78,14 +78,16 @@ func CollectAccount(ctx context.Context, clients map[string]API, accountID strin
 			})
 		}
 	}
-	if described == 0 {
+	if len(described) == 0 {
 		return &checks.CloudTrailFacts{}, errs
 	}
 
 	for i := range trails {
 		tr := &trails[i]
+		// The home region, unless CloudTrail failed there (a region-scoped
+		// deny): then the region that showed the shadow answers by ARN.
 		region := seenIn[tr.ARN]
-		if slices.Contains(regions, tr.HomeRegion) {
+		if described[tr.HomeRegion] {
 			region = tr.HomeRegion
 		}
 		api := clients[region]
