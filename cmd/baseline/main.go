@@ -1,4 +1,3 @@
-// Command baseline scans an AWS Organization against a security baseline.
 package main
 
 import (
