@@ -1,24 +1,112 @@
 package checks
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strings"
 )
 
-// ReadSnapshot loads a snapshot file. Malformed JSON, an unknown field or a
-// wrong type is an error naming the file, line and column; a snapshot of
-// another schema version is refused rather than misread.
+// ReadSnapshot loads a snapshot file. It decodes one account at a time from
+// the file, so memory holds the decoded snapshot and not also the file's bytes
+// (twice, with encoding/json's buffer): a million findings fit in about half
+// the memory. On any problem it re-reads the file with ParseSnapshot for an
+// error naming the line and column.
 func ReadSnapshot(path string) (*Snapshot, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
+	snap, err := streamSnapshot(path)
+	if err == nil {
+		return snap, nil
+	}
+	var pathErr *fs.PathError
+	if errors.As(err, &pathErr) {
 		return nil, fmt.Errorf("read snapshot: %w", err)
 	}
-	return ParseSnapshot(path, data)
+	data, rerr := os.ReadFile(path)
+	if rerr != nil {
+		return nil, fmt.Errorf("read snapshot: %w", rerr)
+	}
+	if _, perr := ParseSnapshot(path, data); perr != nil {
+		return nil, perr
+	}
+	return nil, fmt.Errorf("%s: %v", path, err)
+}
+
+// streamSnapshot decodes the top-level object token by token and the
+// accounts one by one. Its errors carry no position; ReadSnapshot adds one.
+func streamSnapshot(path string) (*Snapshot, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	dec := json.NewDecoder(bufio.NewReaderSize(f, 1<<20))
+	dec.DisallowUnknownFields()
+	delim := func(want json.Delim) error {
+		tok, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		if tok != want {
+			return fmt.Errorf("expected %v, got %v", want, tok)
+		}
+		return nil
+	}
+	var snap Snapshot
+	if err := delim('{'); err != nil {
+		return nil, err
+	}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, err
+		}
+		switch key, _ := tok.(string); key {
+		case "accounts":
+			if err := delim('['); err != nil {
+				return nil, err
+			}
+			for dec.More() {
+				snap.Accounts = append(snap.Accounts, AccountFacts{})
+				if err := dec.Decode(&snap.Accounts[len(snap.Accounts)-1]); err != nil {
+					return nil, err
+				}
+			}
+			err = delim(']')
+		case "schema_version":
+			err = dec.Decode(&snap.SchemaVersion)
+		case "tool":
+			err = dec.Decode(&snap.Tool)
+		case "collected_at":
+			err = dec.Decode(&snap.CollectedAt)
+		case "scope":
+			err = dec.Decode(&snap.Scope)
+		default:
+			err = fmt.Errorf("unknown field %q", key)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	if err := delim('}'); err != nil {
+		return nil, err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errors.New("unexpected data after the snapshot")
+	}
+	if snap.SchemaVersion != SnapshotSchemaVersion {
+		return nil, fmt.Errorf("snapshot schema_version %q is not supported", snap.SchemaVersion)
+	}
+	for _, a := range snap.Accounts {
+		if !accountIDPattern.MatchString(a.AccountID) {
+			return nil, fmt.Errorf("account_id %q is not a 12-digit AWS account id", a.AccountID)
+		}
+	}
+	return &snap, nil
 }
 
 // ParseSnapshot decodes a snapshot; name is used in error messages.

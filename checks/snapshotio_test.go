@@ -2,6 +2,8 @@ package checks
 
 import (
 	"bytes"
+	"os"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -76,5 +78,57 @@ func TestParseRegions(t *testing.T) {
 	}
 	if _, err := ParseRegions("--regions", ","); err == nil {
 		t.Error("ParseRegions(empty) = nil error")
+	}
+}
+
+// TestReadSnapshotFile holds the streaming reader equal to ParseSnapshot,
+// for good files and for the positioned errors of bad ones.
+func TestReadSnapshotFile(t *testing.T) {
+	enabled := true
+	snap := &Snapshot{
+		SchemaVersion: SnapshotSchemaVersion,
+		CollectedAt:   time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC),
+		Scope:         Scope{Accounts: []string{"111111111111"}, Regions: []string{"us-east-1"}},
+		Accounts: []AccountFacts{{
+			AccountID: "111111111111", Regions: []string{"us-east-1"},
+			SecurityHub: map[string]*SecurityHubRegion{"us-east-1": {Enabled: &enabled, Standards: []EnabledStandard{}}},
+		}},
+	}
+	var buf bytes.Buffer
+	if err := WriteSnapshot(&buf, snap); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	good := dir + "/good.json"
+	if err := os.WriteFile(good, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadSnapshot(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := ParseSnapshot(good, buf.Bytes())
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("ReadSnapshot = %+v, want %+v", got, want)
+	}
+
+	for name, data := range map[string]string{
+		"syntax":  "{\n  \"schema_version\": \"1\",\n  \"accounts\": [,]\n}",
+		"version": `{"accounts": [], "schema_version": "9"}`,
+		"unknown": "{\"schema_version\": \"1\",\n \"acounts\": []}",
+		"trailer": `{"schema_version": "1"} {}`,
+	} {
+		p := dir + "/" + name + ".json"
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, streamErr := ReadSnapshot(p)
+		_, parseErr := ParseSnapshot(p, []byte(data))
+		if streamErr == nil || parseErr == nil || streamErr.Error() != parseErr.Error() {
+			t.Errorf("%s: ReadSnapshot error %v, want ParseSnapshot's %v", name, streamErr, parseErr)
+		}
+	}
+	if _, err := ReadSnapshot(dir + "/missing.json"); err == nil || !strings.Contains(err.Error(), "no such file") {
+		t.Errorf("missing file: %v", err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/baseline-scanner/baseline/checks"
+	"github.com/baseline-scanner/baseline/internal/evalbench/synth"
 )
 
 // benchSnapshot is accounts × 4 regions with 250 Security Hub findings per
@@ -60,4 +61,34 @@ func BenchmarkEvaluate100Accounts(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkEvaluate1000Accounts1MFindings evaluates the synthetic snapshot
+// of the evalbench command: 1,000 accounts × 4 regions holding 1,000,000
+// Security Hub findings. It runs only with -bench (generating the snapshot
+// alone takes seconds); `go run ./internal/evalbench` measures the same
+// work end to end, with peak memory and against opa eval.
+func BenchmarkEvaluate1000Accounts1MFindings(b *testing.B) {
+	benchmarkSynth(b, 1000, 1_000_000)
+}
+
+// BenchmarkEvaluate100Accounts100KFindings is the same at a tenth of the size.
+func BenchmarkEvaluate100Accounts100KFindings(b *testing.B) {
+	benchmarkSynth(b, 100, 100_000)
+}
+
+func benchmarkSynth(b *testing.B, accounts, findings int) {
+	e, err := Builtin()
+	if err != nil {
+		b.Fatal(err)
+	}
+	snap := synth.Snapshot(accounts, findings, 1)
+	cfg := DefaultConfig()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := e.Evaluate(context.Background(), snap, cfg); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(findings)*float64(b.N)/b.Elapsed().Seconds(), "findings/s")
 }

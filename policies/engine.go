@@ -1,10 +1,8 @@
 package policies
 
 import (
-	"bytes"
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"runtime"
@@ -18,7 +16,6 @@ import (
 	"github.com/open-policy-agent/opa/v1/rego"
 	"github.com/open-policy-agent/opa/v1/storage"
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
-	"github.com/open-policy-agent/opa/v1/util"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/baseline-scanner/baseline/checks"
@@ -78,6 +75,9 @@ func compile(sources []source) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkPackages(mods); err != nil {
+		return nil, err
+	}
 	compiler := newCompiler()
 	if compiler.Compile(mods.policies); compiler.Failed() {
 		return nil, astError(compiler.Errors)
@@ -86,14 +86,20 @@ func compile(sources []source) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
+	if problems := checkResultTypes(compiler, mods.policies, controls); len(problems) > 0 {
+		return nil, errors.New(strings.Join(problems, "\n"))
+	}
 	return &Engine{controls: controls, compiler: compiler, modules: mods, sources: sources}, nil
 }
 
+// newCompiler is the compiler of every policy and test: strict, sandboxed,
+// and type-checking input against the input schema (see InputSchema).
 func newCompiler() *ast.Compiler {
 	return ast.NewCompiler().
 		WithCapabilities(capabilities()).
 		WithStrict(true).
-		WithDefaultRegoVersion(ast.RegoV1)
+		WithDefaultRegoVersion(ast.RegoV1).
+		WithSchemas(schemaSet())
 }
 
 // controlsOf reads and validates the metadata of every control module, and
@@ -346,19 +352,6 @@ func evalQuery(ctx context.Context, q rego.PreparedEvalQuery, input ast.Value, n
 		return nil, fmt.Errorf("policy query returned %T, not %d result sets", rs[0].Expressions[0].Value, n)
 	}
 	return sets, nil
-}
-
-// inputValue is the Rego input of one account: checks.PolicyInput as JSON.
-func inputValue(collectedAt time.Time, acct *checks.AccountFacts) (ast.Value, error) {
-	b, err := json.Marshal(checks.PolicyInput{CollectedAt: collectedAt, AccountFacts: acct})
-	if err != nil {
-		return nil, fmt.Errorf("encode policy input: %w", err)
-	}
-	var doc any
-	if err := util.NewJSONDecoder(bytes.NewReader(b)).Decode(&doc); err != nil {
-		return nil, fmt.Errorf("encode policy input: %w", err)
-	}
-	return ast.InterfaceToValue(doc)
 }
 
 // decodeResults reads a control's results set; a set is returned as a list.

@@ -429,12 +429,12 @@ package baseline.controls.custom.b
 				"d1.rego": metadata("custom.d", "account", "sts:GetCallerIdentity") + results,
 				"d2.rego": metadata("custom.d", "account", "sts:GetCallerIdentity") + results,
 			},
-			want: []string{"DIR/d2.rego:1:1: package annotation redeclared: DIR/d1.rego:1"},
+			want: []string{"DIR/d2.rego:1:1: duplicate control id custom.d: already defined at DIR/d1.rego:1:1"},
 		},
 		{
 			name:  "a built-in id",
 			files: map[string]string{"e.rego": metadata("securityhub.enabled", "region", "securityhub:DescribeHub") + results},
-			want:  []string{"policies/securityhub/enabled.rego:1:1: package annotation redeclared: DIR/e.rego:1"},
+			want:  []string{"DIR/e.rego:1:1: duplicate control id securityhub.enabled: already defined at policies/securityhub/enabled.rego:1:1"},
 		},
 		{
 			name:  "syntax error",

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/types"
 
 	"github.com/baseline-scanner/baseline/report"
 )
@@ -181,4 +182,91 @@ func locString(loc *ast.Location) string {
 		return "?"
 	}
 	return fmt.Sprintf("%s:%d:%d", loc.File, loc.Row, loc.Col)
+}
+
+// resultType is the type of one element of a control's results set.
+var resultType = types.NewObject([]*types.StaticProperty{
+	types.NewStaticProperty("message", types.S),
+	types.NewStaticProperty("region", types.S),
+	types.NewStaticProperty("resource", types.S),
+	types.NewStaticProperty("status", types.S),
+}, nil)
+
+// checkResultTypes checks, from the type checker's view of each control's
+// results rule, that it is a set of objects with the four string fields
+// status, region, resource and message. Where the type is only known at run
+// time (any), the engine checks each result as it decodes it.
+func checkResultTypes(compiler *ast.Compiler, modules map[string]*ast.Module, controls []Control) []string {
+	var problems []string
+	for _, c := range controls {
+		ref := c.pkg.Append(ast.StringTerm("results"))
+		loc := resultsLocation(modules, c.pkg)
+		tpe := compiler.TypeEnv.Get(ref)
+		if tpe == nil {
+			continue
+		}
+		set, ok := tpe.(*types.Set)
+		if !ok {
+			if _, isAny := tpe.(types.Any); !isAny {
+				problems = append(problems, fmt.Sprintf("%s: control %s: results must be a set of objects {status, region, resource, message}, not %s (write `results contains {...} if ...`)", loc, c.ID, typeName(tpe)))
+			}
+			continue
+		}
+		for _, why := range resultTypeProblems(set.Of()) {
+			problems = append(problems, fmt.Sprintf("%s: control %s: results %s", loc, c.ID, why))
+		}
+	}
+	return problems
+}
+
+// resultTypeProblems says why elements of type t are not results; a union
+// is checked member by member.
+func resultTypeProblems(t types.Type) []string {
+	switch t := t.(type) {
+	case types.Any:
+		var out []string
+		for _, m := range t {
+			out = append(out, resultTypeProblems(m)...)
+		}
+		return out
+	case *types.Object:
+		var out []string
+		for _, want := range resultType.StaticProperties() {
+			got := t.Select(want.Key)
+			switch {
+			case got == nil && t.DynamicProperties() == nil:
+				out = append(out, fmt.Sprintf("elements lack the field %q (each result is {status, region, resource, message})", want.Key))
+			case got != nil && types.Compare(got, types.S) != 0 && !types.Contains(got, types.S) && !isAnyType(got):
+				out = append(out, fmt.Sprintf("field %q must be a string, not %s", want.Key, typeName(got)))
+			}
+		}
+		return out
+	case nil:
+		return nil
+	}
+	return []string{fmt.Sprintf("must be a set of objects {status, region, resource, message}; its elements can be %s", typeName(t))}
+}
+
+func isAnyType(t types.Type) bool {
+	a, ok := t.(types.Any)
+	return ok && len(a) == 0
+}
+
+// resultsLocation is where the first results rule of a package is defined.
+func resultsLocation(modules map[string]*ast.Module, pkg ast.Ref) string {
+	var best *ast.Location
+	for _, m := range modules {
+		if !m.Package.Path.Equal(pkg) {
+			continue
+		}
+		for _, r := range m.Rules {
+			if r.Head.Name == "results" || (len(r.Head.Reference) == 1 && r.Head.Reference[0].Equal(ast.VarTerm("results"))) {
+				if l := r.Location; best == nil || l.File < best.File || (l.File == best.File && l.Row < best.Row) {
+					best = l
+				}
+				break
+			}
+		}
+	}
+	return locString(best)
 }
