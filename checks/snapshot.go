@@ -39,6 +39,9 @@ type Scope struct {
 type AccountFacts struct {
 	AccountID   string `json:"account_id"`
 	AccountName string `json:"account_name"`
+	// Team is the account's team tag in AWS Organizations (--team-tag);
+	// absent when the account has none or tags were not read (no --org).
+	Team string `json:"team,omitempty"`
 	// Regions are the regions in scope for this account.
 	Regions []string `json:"regions"`
 

@@ -38,6 +38,27 @@ func ExitCode(r *Report, failOn Severity) int {
 	return ExitOK
 }
 
+// ExitCodeOnNew is ExitCode for `--fail-on-new`: only the failures that are
+// new or regressed since the previous report (r.Diff) at or above failOn
+// exit ExitFail, so a scheduled scan fails on regressions rather than on
+// known, still-failing results. Without a diff it is ExitCode.
+func ExitCodeOnNew(r *Report, failOn Severity) int {
+	if r.Diff == nil {
+		return ExitCode(r, failOn)
+	}
+	if len(r.Diff.NewFailures(failOn)) > 0 {
+		return ExitFail
+	}
+	incomplete := len(r.Errors) > 0
+	for _, res := range r.Results {
+		incomplete = incomplete || res.Status == StatusError
+	}
+	if incomplete {
+		return ExitIncomplete
+	}
+	return ExitOK
+}
+
 // ParseSeverity parses a severity name such as a --fail-on value. It ignores
 // case and surrounding space.
 func ParseSeverity(s string) (Severity, error) {

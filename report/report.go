@@ -55,6 +55,12 @@ type Report struct {
 	Results       []Result   `json:"results"`
 	Coverage      []Coverage `json:"coverage"`
 	Errors        []Error    `json:"errors"`
+	// Waivers lists every waiver of the --waivers file with its state;
+	// absent when no waivers file was given. Additive in 1.0.
+	Waivers []WaiverStatus `json:"waivers,omitempty"`
+	// Diff is what changed since the --previous report; absent without
+	// one. Additive in 1.0.
+	Diff *Diff `json:"diff,omitempty"`
 }
 
 // Tool names the program that wrote the report.

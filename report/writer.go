@@ -23,6 +23,10 @@ var formats = []struct {
 }{
 	{"table", func() Writer { return TableWriter{} }},
 	{"json", func() Writer { return JSONWriter{} }},
+	{"ndjson", func() Writer { return NDJSONWriter{} }},
+	{"markdown", func() Writer { return MarkdownWriter{} }},
+	{"html", func() Writer { return HTMLWriter{} }},
+	{"junit", func() Writer { return JUnitWriter{} }},
 }
 
 // Formats returns the names NewWriter accepts.

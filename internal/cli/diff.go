@@ -1,0 +1,105 @@
+package cli
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/baseline-scanner/baseline/report"
+)
+
+// diffFormats are the formats of `baseline diff`.
+var diffFormats = []string{"table", "json", "markdown"}
+
+func newDiffCmd(stdout io.Writer) *cobra.Command {
+	var format, failOn, output string
+	var failOnNew bool
+	cmd := &cobra.Command{
+		Use:   "diff previous.json current.json",
+		Short: "Show what is new, regressed and fixed between two JSON reports",
+		Long: `diff compares two JSON reports of the same schema version. Results are matched
+on control, account, region and resource:
+
+  new            FAIL now; absent or ERROR before
+  regressed      FAIL now; PASS or WAIVED before
+  fixed          FAIL before; PASS now or no longer reported
+  still failing  FAIL in both
+  waived         FAIL before; WAIVED now
+  unobserved     FAIL before; ERROR now (not fixed: not seen)
+
+plus the services whose coverage was lost or gained, grouped by team.
+'scan --previous' and 'evaluate --previous' attach the same diff to a report.`,
+		Example: `  baseline diff last-week.json report.json
+  baseline diff last-week.json report.json --format markdown >> "$GITHUB_STEP_SUMMARY"
+  baseline diff last-week.json report.json --fail-on-new --fail-on high`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 2 {
+				return fmt.Errorf("diff: expected two report files (previous.json current.json), got %d argument(s)", len(args))
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			format = strings.ToLower(strings.TrimSpace(format))
+			var write func(io.Writer, *report.Diff) error
+			switch format {
+			case "table":
+				write = report.WriteDiffTable
+			case "markdown":
+				write = report.WriteDiffMarkdown
+			case "json":
+				write = writeDiffJSON
+			default:
+				return fmt.Errorf("--format: unknown format %q: valid formats are %s", format, strings.Join(diffFormats, ", "))
+			}
+			sev, err := report.ParseSeverity(failOn)
+			if err != nil {
+				return fmt.Errorf("--fail-on: %w", err)
+			}
+			prev, err := report.ReadReport(args[0])
+			if err != nil {
+				return err
+			}
+			cur, err := report.ReadReport(args[1])
+			if err != nil {
+				return err
+			}
+			d, err := report.Compare(prev, cur)
+			if err != nil {
+				var mismatch *report.SchemaMismatchError
+				if errors.As(err, &mismatch) {
+					return fmt.Errorf("diff: %s has schema_version %q and %s %q: compare reports of one schema version", args[0], mismatch.Previous, args[1], mismatch.Current)
+				}
+				return fmt.Errorf("diff %s %s: %w", args[0], args[1], err)
+			}
+			render := func(w io.Writer) error { return write(w, d) }
+			if output == "" || output == "-" {
+				if err := render(stdout); err != nil {
+					return fmt.Errorf("write diff: %w", err)
+				}
+			} else if err := writeFileAtomic(output, render); err != nil {
+				return err
+			}
+			if failOnNew && len(d.NewFailures(sev)) > 0 {
+				return &ExitError{Code: ExitFailing}
+			}
+			return nil
+		},
+	}
+	fs := cmd.Flags()
+	fs.StringVar(&format, "format", "table", "output format: "+strings.Join(diffFormats, ", "))
+	fs.StringVarP(&output, "output", "o", "", "write the diff to this file (default: stdout)")
+	fs.BoolVar(&failOnNew, "fail-on-new", false, "exit 1 when there are new or regressed failures at or above --fail-on")
+	fs.StringVar(&failOn, "fail-on", "high", "with --fail-on-new, the lowest severity that counts: critical, high, medium or low")
+	return cmd
+}
+
+// writeDiffJSON writes the diff object, as it appears under "diff" in a report.
+func writeDiffJSON(w io.Writer, d *report.Diff) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(d)
+}

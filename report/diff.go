@@ -1,0 +1,321 @@
+package report
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// Diff is what changed between a previous report and the current one. A
+// result is identified by (control_id, account_id, region, resource), a
+// coverage entry by (account_id, region, service). Every result that was
+// failing before, and every one failing now, lands in exactly one list:
+//
+//   - new:           FAIL now; absent or ERROR before (never seen failing)
+//   - regressed:     FAIL now; PASS or WAIVED before
+//   - still_failing: FAIL before and now
+//   - fixed:         FAIL before; PASS now or no longer reported
+//   - waived:        FAIL before; WAIVED now
+//   - unobserved:    FAIL before; ERROR now (not fixed: not seen at all)
+type Diff struct {
+	Previous     DiffSource   `json:"previous"`
+	Summary      DiffSummary  `json:"summary"`
+	New          []DiffResult `json:"new"`
+	Regressed    []DiffResult `json:"regressed"`
+	Fixed        []DiffResult `json:"fixed"`
+	StillFailing []DiffResult `json:"still_failing"`
+	Waived       []DiffResult `json:"waived"`
+	Unobserved   []DiffResult `json:"unobserved"`
+	// CoverageLost are services enabled before and now disabled, in error
+	// or no longer reported; CoverageGained the reverse.
+	CoverageLost   []CoverageChange `json:"coverage_lost"`
+	CoverageGained []CoverageChange `json:"coverage_gained"`
+	// ByTeam counts the result lists per team, sorted by team.
+	ByTeam []TeamDiffSummary `json:"by_team"`
+}
+
+// DiffSource identifies the previous report.
+type DiffSource struct {
+	GeneratedAt time.Time `json:"generated_at"`
+	Tool        Tool      `json:"tool"`
+}
+
+// DiffSummary counts the lists of a Diff.
+type DiffSummary struct {
+	New            int `json:"new"`
+	Regressed      int `json:"regressed"`
+	Fixed          int `json:"fixed"`
+	StillFailing   int `json:"still_failing"`
+	Waived         int `json:"waived"`
+	Unobserved     int `json:"unobserved"`
+	CoverageLost   int `json:"coverage_lost"`
+	CoverageGained int `json:"coverage_gained"`
+}
+
+// TeamDiffSummary counts one team's changed results.
+type TeamDiffSummary struct {
+	Team         string `json:"team"`
+	New          int    `json:"new"`
+	Regressed    int    `json:"regressed"`
+	Fixed        int    `json:"fixed"`
+	StillFailing int    `json:"still_failing"`
+	Waived       int    `json:"waived"`
+	Unobserved   int    `json:"unobserved"`
+}
+
+// DiffResult is one result that changed (or stayed failing): its key, what
+// it is about, and its status before and now.
+type DiffResult struct {
+	ControlID   string   `json:"control_id"`
+	Title       string   `json:"title"`
+	Severity    Severity `json:"severity"`
+	AccountID   string   `json:"account_id"`
+	AccountName string   `json:"account_name"`
+	Region      string   `json:"region"`
+	Resource    string   `json:"resource"`
+	Team        string   `json:"team,omitempty"`
+	// PreviousStatus is absent when the result was not in the previous
+	// report; Status is absent when it is not in the current one.
+	PreviousStatus Status `json:"previous_status,omitempty"`
+	Status         Status `json:"status,omitempty"`
+	// Message is the current result's message, or the previous one's when
+	// the result is no longer reported.
+	Message string `json:"message"`
+}
+
+// CoverageChange is one service whose coverage changed.
+type CoverageChange struct {
+	AccountID string `json:"account_id"`
+	Region    string `json:"region"`
+	Service   string `json:"service"`
+	Team      string `json:"team,omitempty"`
+	// PreviousState or State is absent when the entry is missing from
+	// that report.
+	PreviousState CoverageState `json:"previous_state,omitempty"`
+	State         CoverageState `json:"state,omitempty"`
+}
+
+// ResultKey identifies a result across reports.
+type ResultKey struct{ ControlID, AccountID, Region, Resource string }
+
+// Key is the result's identity across reports.
+func (r *Result) Key() ResultKey { return ResultKey{r.ControlID, r.AccountID, r.Region, r.Resource} }
+
+// SchemaMismatchError is returned by Compare for reports of different
+// schema versions, whose results cannot be compared field by field.
+type SchemaMismatchError struct{ Previous, Current string }
+
+func (e *SchemaMismatchError) Error() string {
+	return fmt.Sprintf("reports of different schema versions cannot be compared: previous is %q, current is %q", e.Previous, e.Current)
+}
+
+// Compare computes what changed from prev to cur. Both reports must have
+// the same schema_version. Lists are in the canonical result order (account,
+// region, control, resource); the team of a result is the current report's,
+// else the previous one's.
+func Compare(prev, cur *Report) (*Diff, error) {
+	if prev.SchemaVersion != cur.SchemaVersion {
+		return nil, &SchemaMismatchError{Previous: prev.SchemaVersion, Current: cur.SchemaVersion}
+	}
+	d := &Diff{
+		Previous:       DiffSource{GeneratedAt: prev.GeneratedAt.UTC(), Tool: prev.Tool},
+		New:            []DiffResult{},
+		Regressed:      []DiffResult{},
+		Fixed:          []DiffResult{},
+		StillFailing:   []DiffResult{},
+		Waived:         []DiffResult{},
+		Unobserved:     []DiffResult{},
+		CoverageLost:   []CoverageChange{},
+		CoverageGained: []CoverageChange{},
+		ByTeam:         []TeamDiffSummary{},
+	}
+
+	before := make(map[ResultKey]*Result, len(prev.Results))
+	for i := range prev.Results {
+		before[prev.Results[i].Key()] = &prev.Results[i]
+	}
+	seen := make(map[ResultKey]bool, len(cur.Results))
+	teamOf := map[string]string{} // account → team, for coverage
+	for i := range cur.Results {
+		now := &cur.Results[i]
+		seen[now.Key()] = true
+		if now.Team != "" {
+			teamOf[now.AccountID] = now.Team
+		}
+		was := before[now.Key()]
+		var wasStatus Status
+		if was != nil {
+			wasStatus = was.Status
+		}
+		var list *[]DiffResult
+		switch {
+		case now.Status == StatusFail && (was == nil || wasStatus == StatusError):
+			list = &d.New
+		case now.Status == StatusFail && (wasStatus == StatusPass || wasStatus == StatusWaived):
+			list = &d.Regressed
+		case now.Status == StatusFail && wasStatus == StatusFail:
+			list = &d.StillFailing
+		case wasStatus == StatusFail && now.Status == StatusPass:
+			list = &d.Fixed
+		case wasStatus == StatusFail && now.Status == StatusWaived:
+			list = &d.Waived
+		case wasStatus == StatusFail && now.Status == StatusError:
+			list = &d.Unobserved
+		default:
+			continue
+		}
+		*list = append(*list, diffResult(now, was, now))
+	}
+	for i := range prev.Results {
+		was := &prev.Results[i]
+		if was.Team != "" && teamOf[was.AccountID] == "" {
+			teamOf[was.AccountID] = was.Team
+		}
+		if was.Status == StatusFail && !seen[was.Key()] {
+			d.Fixed = append(d.Fixed, diffResult(was, was, nil))
+		}
+	}
+	for _, l := range []*[]DiffResult{&d.New, &d.Regressed, &d.Fixed, &d.StillFailing, &d.Waived, &d.Unobserved} {
+		slices.SortStableFunc(*l, compareDiffResults)
+	}
+
+	type covKey struct{ account, region, service string }
+	prevCov := map[covKey]CoverageState{}
+	for _, c := range prev.Coverage {
+		prevCov[covKey{c.AccountID, c.Region, c.Service}] = c.State
+	}
+	curCov := map[covKey]CoverageState{}
+	for _, c := range cur.Coverage {
+		curCov[covKey{c.AccountID, c.Region, c.Service}] = c.State
+	}
+	change := func(k covKey) CoverageChange {
+		return CoverageChange{AccountID: k.account, Region: k.region, Service: k.service, Team: teamOf[k.account], PreviousState: prevCov[k], State: curCov[k]}
+	}
+	for k, was := range prevCov {
+		if was == CoverageEnabled && curCov[k] != CoverageEnabled {
+			d.CoverageLost = append(d.CoverageLost, change(k))
+		}
+	}
+	for k, now := range curCov {
+		if now == CoverageEnabled && prevCov[k] != CoverageEnabled {
+			d.CoverageGained = append(d.CoverageGained, change(k))
+		}
+	}
+	for _, l := range [][]CoverageChange{d.CoverageLost, d.CoverageGained} {
+		slices.SortFunc(l, func(a, b CoverageChange) int {
+			return cmp.Or(cmp.Compare(a.AccountID, b.AccountID), cmp.Compare(a.Region, b.Region), cmp.Compare(a.Service, b.Service))
+		})
+	}
+
+	d.Summary = DiffSummary{
+		New: len(d.New), Regressed: len(d.Regressed), Fixed: len(d.Fixed), StillFailing: len(d.StillFailing),
+		Waived: len(d.Waived), Unobserved: len(d.Unobserved),
+		CoverageLost: len(d.CoverageLost), CoverageGained: len(d.CoverageGained),
+	}
+	d.ByTeam = d.countByTeam()
+	return d, nil
+}
+
+// diffResult describes a result from its current version (now, nil when it
+// is gone) and previous one (was, nil when it is new); r supplies the rest.
+func diffResult(r, was, now *Result) DiffResult {
+	dr := DiffResult{
+		ControlID: r.ControlID, Title: r.Title, Severity: r.Severity,
+		AccountID: r.AccountID, AccountName: r.AccountName, Region: r.Region, Resource: r.Resource,
+		Team: r.Team, Message: r.Message,
+	}
+	if was != nil {
+		dr.PreviousStatus = was.Status
+		if dr.Team == "" {
+			dr.Team = was.Team
+		}
+	}
+	if now != nil {
+		dr.Status = now.Status
+	}
+	return dr
+}
+
+func compareDiffResults(a, b DiffResult) int {
+	return cmp.Or(
+		cmp.Compare(a.AccountID, b.AccountID),
+		cmp.Compare(a.Region, b.Region),
+		cmp.Compare(a.ControlID, b.ControlID),
+		cmp.Compare(a.Resource, b.Resource),
+	)
+}
+
+func (d *Diff) countByTeam() []TeamDiffSummary {
+	counts := map[string]*TeamDiffSummary{}
+	add := func(l []DiffResult, field func(*TeamDiffSummary) *int) {
+		for _, r := range l {
+			c := counts[r.Team]
+			if c == nil {
+				c = &TeamDiffSummary{Team: r.Team}
+				counts[r.Team] = c
+			}
+			*field(c)++
+		}
+	}
+	add(d.New, func(c *TeamDiffSummary) *int { return &c.New })
+	add(d.Regressed, func(c *TeamDiffSummary) *int { return &c.Regressed })
+	add(d.Fixed, func(c *TeamDiffSummary) *int { return &c.Fixed })
+	add(d.StillFailing, func(c *TeamDiffSummary) *int { return &c.StillFailing })
+	add(d.Waived, func(c *TeamDiffSummary) *int { return &c.Waived })
+	add(d.Unobserved, func(c *TeamDiffSummary) *int { return &c.Unobserved })
+	out := make([]TeamDiffSummary, 0, len(counts))
+	for _, c := range counts {
+		out = append(out, *c)
+	}
+	slices.SortFunc(out, func(a, b TeamDiffSummary) int { return cmp.Compare(a.Team, b.Team) })
+	return out
+}
+
+// TeamChanges is one team's part of a Diff, for writers that group by team.
+type TeamChanges struct {
+	Team                                                    string
+	New, Regressed, Fixed, StillFailing, Waived, Unobserved []DiffResult
+}
+
+// Teams splits the result lists by team, in ByTeam order. Results without a
+// team (reports written before teams existed) are grouped under "".
+func (d *Diff) Teams() []TeamChanges {
+	out := make([]TeamChanges, len(d.ByTeam))
+	index := map[string]int{}
+	for i, t := range d.ByTeam {
+		out[i].Team = t.Team
+		index[t.Team] = i
+	}
+	split := func(l []DiffResult, field func(*TeamChanges) *[]DiffResult) {
+		for _, r := range l {
+			i, ok := index[r.Team]
+			if !ok {
+				continue
+			}
+			p := field(&out[i])
+			*p = append(*p, r)
+		}
+	}
+	split(d.New, func(t *TeamChanges) *[]DiffResult { return &t.New })
+	split(d.Regressed, func(t *TeamChanges) *[]DiffResult { return &t.Regressed })
+	split(d.Fixed, func(t *TeamChanges) *[]DiffResult { return &t.Fixed })
+	split(d.StillFailing, func(t *TeamChanges) *[]DiffResult { return &t.StillFailing })
+	split(d.Waived, func(t *TeamChanges) *[]DiffResult { return &t.Waived })
+	split(d.Unobserved, func(t *TeamChanges) *[]DiffResult { return &t.Unobserved })
+	return out
+}
+
+// NewFailures are the new and regressed results with a severity at or above
+// failOn: what `--fail-on-new` fails on.
+func (d *Diff) NewFailures(failOn Severity) []DiffResult {
+	var out []DiffResult
+	for _, l := range [][]DiffResult{d.New, d.Regressed} {
+		for _, r := range l {
+			if r.Severity.Rank() >= failOn.Rank() {
+				out = append(out, r)
+			}
+		}
+	}
+	return out
+}

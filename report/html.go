@@ -1,0 +1,709 @@
+package report
+
+import (
+	"bytes"
+	"cmp"
+	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
+	"html/template"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// HTMLWriter writes the report as one self-contained page: no external
+// assets, no build step. It shows the totals and score, FAIL counts by
+// severity as an inline SVG bar chart, a coverage heatmap of accounts ×
+// regions × services, and a findings table filtered by team, severity,
+// status and service with a little vanilla JavaScript. The filter can be
+// preset from the URL fragment, e.g. report.html#severity=critical&status=FAIL.
+//
+// html/template escapes every string from AWS for its context, control and
+// bidirectional-override characters are removed first, and a
+// Content-Security-Policy allows only the page's own style and script (by
+// hash) and no network load at all.
+type HTMLWriter struct{}
+
+// Extension implements Writer.
+func (HTMLWriter) Extension() string { return "html" }
+
+// Write renders r. It does not modify r.
+func (HTMLWriter) Write(w io.Writer, r *Report) error {
+	var buf bytes.Buffer
+	if err := htmlTemplate.Execute(&buf, newHTMLView(r)); err != nil {
+		return fmt.Errorf("write html report: %w", err)
+	}
+	if _, err := w.Write(buf.Bytes()); err != nil {
+		return fmt.Errorf("write html report: %w", err)
+	}
+	return nil
+}
+
+// htmlCSP allows the inline style and script by their hashes and nothing
+// else: no other script runs and nothing is fetched, even if some text
+// escaped its escaping.
+var htmlCSP = "default-src 'none'; img-src data:; base-uri 'none'; form-action 'none'; " +
+	"style-src " + cspHash(htmlCSS) + "; script-src " + cspHash(htmlJS)
+
+func cspHash(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
+}
+
+type htmlView struct {
+	Title     string
+	Tool      string
+	Generated string
+	Scope     string
+	Summary   Summary
+	Score     string
+	CSP       string
+	CSS       template.CSS
+	JS        template.JS
+
+	SeverityCounts []severityCounts
+	Chart          svgChart
+	Heatmap        heatmapView
+	Filters        []htmlFilter
+	Rows           []htmlRow
+	Counts         string // the initial "n FAIL · n ERROR · …" of the shown rows
+	Waivers        []htmlWaiver
+	Errors         []Error
+	Changes        *htmlChanges
+}
+
+type severityCounts struct {
+	Severity Severity
+	StatusCounts
+}
+
+type htmlFilter struct {
+	Name    string // data attribute and URL fragment key
+	Label   string
+	Options []string
+}
+
+type htmlRow struct {
+	Status, Severity, Control, Title, Service string
+	Account, AccountID, Region                string
+	Resource, ResourceFull                    string
+	Message, Remediation, References          string
+	Team                                      string
+	Waiver                                    string
+	Change                                    string // "new" or "regressed" since the previous scan
+}
+
+type htmlWaiver struct {
+	Control, Account, Region, Resource, Team string
+	Owner, Expires, Reason                   string
+	Warning                                  string // "expires in 5 days" when close, "expired"
+}
+
+type htmlChanges struct {
+	Previous     string
+	Counts       string
+	Rows         []htmlChange
+	CoverageLost []htmlCoverageChange
+}
+
+type htmlChange struct {
+	Change, Label, Severity, Control, Title string
+	Account, Region, Resource, ResourceFull string
+	Message, Team                           string
+}
+
+type htmlCoverageChange struct {
+	Account, Region, Service, Before, Now, Team string
+}
+
+func newHTMLView(r *Report) htmlView {
+	v := htmlView{
+		Title:     "Baseline report",
+		Tool:      clean(cmp.Or(r.Tool.Name, "baseline") + " " + r.Tool.Version),
+		Generated: formatScanTime(r.GeneratedAt),
+		Scope:     plural(len(r.Scope.Accounts), "account", "accounts") + " × " + plural(len(r.Scope.Regions), "region", "regions"),
+		Summary:   r.Summary,
+		Score:     strconv.FormatFloat(r.Summary.Score, 'f', 1, 64),
+		CSP:       htmlCSP,
+		CSS:       template.CSS(htmlCSS),
+		JS:        template.JS(htmlJS),
+		Chart:     newSVGChart(r.Summary),
+		Heatmap:   newHeatmap(r),
+		Errors:    sortedErrors(r.Errors),
+	}
+	for i, e := range v.Errors {
+		v.Errors[i] = Error{
+			AccountID: clean(e.AccountID), Region: clean(e.Region), Service: clean(e.Service),
+			Operation: clean(e.Operation), Code: clean(e.Code), Message: clean(e.Message),
+		}
+	}
+
+	teams, services := map[string]bool{}, map[string]bool{}
+	for _, res := range attentionOrder(r.Results) {
+		row := newHTMLRow(res)
+		v.Rows = append(v.Rows, row)
+		teams[row.Team] = true
+		services[row.Service] = true
+		if res.Status == StatusWaived {
+			v.Waivers = append(v.Waivers, newHTMLWaiver(res, r.GeneratedAt))
+		}
+	}
+	slices.SortStableFunc(v.Waivers, func(a, b htmlWaiver) int { return cmp.Compare(a.Expires, b.Expires) })
+	v.Counts = statusCountsText(r.Summary)
+	for _, sev := range Severities {
+		v.SeverityCounts = append(v.SeverityCounts, severityCounts{sev, r.Summary.BySeverity[sev]})
+	}
+
+	teamNames := sortedKeys(teams)
+	slices.SortStableFunc(teamNames, func(a, b string) int {
+		return cmp.Compare(boolRank(a == "unassigned"), boolRank(b == "unassigned"))
+	})
+	var sevs []string
+	for _, s := range Severities {
+		sevs = append(sevs, string(s))
+	}
+	v.Filters = []htmlFilter{
+		{Name: "team", Label: "Team", Options: teamNames},
+		{Name: "severity", Label: "Severity", Options: sevs},
+		{Name: "status", Label: "Status", Options: []string{string(StatusFail), string(StatusError), string(StatusWaived), string(StatusPass)}},
+		{Name: "service", Label: "Service", Options: sortedKeys(services)},
+	}
+
+	if d := r.Diff; d != nil {
+		v.Changes = &htmlChanges{
+			Previous: formatScanTime(d.Previous.GeneratedAt),
+			Counts:   diffCountsText(d.Summary),
+		}
+		if s := d.Summary; s.CoverageLost+s.CoverageGained > 0 {
+			v.Changes.Counts += fmt.Sprintf(" · coverage: %d lost, %d gained", s.CoverageLost, s.CoverageGained)
+		}
+		for _, c := range changeRows(d) {
+			v.Changes.Rows = append(v.Changes.Rows, htmlChange{
+				Change: c.Change, Label: clean(c.changeLabel()), Severity: clean(string(c.Severity)),
+				Control: clean(c.ControlID), Title: clean(c.Title),
+				Account:      htmlAccount(Result{AccountID: c.AccountID, AccountName: c.AccountName}),
+				Region:       clean(c.Region),
+				Resource:     clean(shortResource(Result{AccountID: c.AccountID, Resource: c.Resource})),
+				ResourceFull: clean(c.Resource), Message: clean(c.Message), Team: clean(teamName(c.Team)),
+			})
+		}
+		for _, c := range d.CoverageLost {
+			v.Changes.CoverageLost = append(v.Changes.CoverageLost, htmlCoverageChange{
+				Account: clean(c.AccountID), Region: clean(c.Region), Service: clean(c.Service),
+				Before: clean(cmp.Or(string(c.PreviousState), "absent")), Now: clean(cmp.Or(string(c.State), "absent")),
+				Team: clean(teamName(c.Team)),
+			})
+		}
+		// Mark the findings that are new since the previous scan.
+		changed := map[ResultKey]string{}
+		for _, c := range d.New {
+			changed[ResultKey{c.ControlID, c.AccountID, c.Region, c.Resource}] = "new"
+		}
+		for _, c := range d.Regressed {
+			changed[ResultKey{c.ControlID, c.AccountID, c.Region, c.Resource}] = "regressed"
+		}
+		for i, res := range attentionOrder(r.Results) {
+			v.Rows[i].Change = changed[res.Key()]
+		}
+	}
+	return v
+}
+
+func newHTMLRow(res Result) htmlRow {
+	row := htmlRow{
+		Status:       clean(string(res.Status)),
+		Severity:     clean(string(res.Severity)),
+		Control:      clean(res.ControlID),
+		Title:        clean(res.Title),
+		Service:      clean(res.Service),
+		Account:      htmlAccount(res),
+		AccountID:    clean(res.AccountID),
+		Region:       clean(res.Region),
+		Resource:     clean(shortResource(res)),
+		ResourceFull: clean(res.Resource),
+		Message:      clean(res.Message),
+		Remediation:  clean(res.Remediation),
+		References:   clean(strings.Join(res.References, " · ")),
+		Team:         clean(teamName(res.Team)),
+	}
+	if res.Status == StatusWaived {
+		row.Waiver = clean(waiverNote(res.Waiver))
+		if res.Waiver != nil && res.Waiver.Reason != "" {
+			row.Waiver += ": " + clean(res.Waiver.Reason)
+		}
+	}
+	return row
+}
+
+func newHTMLWaiver(res Result, now time.Time) htmlWaiver {
+	w := htmlWaiver{
+		Control: clean(res.ControlID), Account: htmlAccount(res), Region: clean(res.Region),
+		Resource: clean(shortResource(res)), Team: clean(teamName(res.Team)),
+	}
+	if res.Waiver == nil {
+		return w
+	}
+	w.Owner, w.Expires, w.Reason = clean(res.Waiver.Owner), clean(res.Waiver.Expires), clean(res.Waiver.Reason)
+	if days, ok := waiverDaysLeft(res.Waiver, now); ok {
+		switch {
+		case days < 0:
+			w.Warning = "expired"
+		case days <= ExpiringWithinDays:
+			w.Warning = daysLeftText(days)
+		}
+	}
+	return w
+}
+
+func htmlAccount(res Result) string {
+	if res.AccountName == "" {
+		return clean(res.AccountID)
+	}
+	return clean(res.AccountName) + " (" + clean(res.AccountID) + ")"
+}
+
+// statusCountsText is e.g. "4 FAIL · 1 ERROR · 1 WAIVED · 3 PASS"; the page's
+// script writes the same text for the rows a filter shows.
+func statusCountsText(s Summary) string {
+	return fmt.Sprintf("%d FAIL · %d ERROR · %d WAIVED · %d PASS", s.Fail, s.Error, s.Waived, s.Pass)
+}
+
+func sortedKeys(m map[string]bool) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// svgChart is a horizontal bar chart of FAIL counts by severity, laid out
+// here because templates do no arithmetic.
+type svgChart struct {
+	Width, Height int
+	Label         string
+	Bars          []svgBar
+}
+
+type svgBar struct {
+	Severity        string
+	Count           int
+	Y, TextY, Width int
+	LabelX          int
+}
+
+func newSVGChart(s Summary) svgChart {
+	const (
+		left, barMax, rowHeight, barHeight = 76, 240, 30, 20
+	)
+	c := svgChart{Width: left + barMax + 56, Height: rowHeight * len(Severities)}
+	most := 0
+	for _, sev := range Severities {
+		most = max(most, s.BySeverity[sev].Fail)
+	}
+	var labels []string
+	for i, sev := range Severities {
+		n := s.BySeverity[sev].Fail
+		w := 0
+		if most > 0 {
+			w = n * barMax / most
+		}
+		if n > 0 {
+			w = max(w, 2) // a failure is never an invisible bar
+		}
+		c.Bars = append(c.Bars, svgBar{
+			Severity: string(sev), Count: n,
+			Y: i*rowHeight + (rowHeight-barHeight)/2, TextY: i*rowHeight + rowHeight/2 + 5,
+			Width: w, LabelX: left + w + 6,
+		})
+		labels = append(labels, fmt.Sprintf("%s %d", sev, n))
+	}
+	c.Label = "FAIL results by severity: " + strings.Join(labels, ", ")
+	return c
+}
+
+// heatmapView is the coverage grid: a row per account, a column group per
+// region, a cell per service in each.
+type heatmapView struct {
+	Regions  []string
+	Services []heatService
+	Rows     []heatRow
+	Total    int
+}
+
+type heatService struct{ Name, Abbrev string }
+
+type heatRow struct {
+	Account string
+	Cells   []heatCell
+}
+
+type heatCell struct {
+	Region, Service, State, Symbol, Label string
+}
+
+// coverageSymbols make the heatmap readable without colour.
+var coverageSymbols = map[string]string{
+	string(CoverageEnabled):  "✓",
+	string(CoverageDisabled): "✗",
+	string(CoverageError):    "!",
+	"unknown":                "·",
+}
+
+var serviceAbbrevs = map[string]string{
+	"securityhub": "SH", "guardduty": "GD", "cloudtrail": "CT", "ssm": "SSM",
+}
+
+// newHeatmap lays out the coverage of every account of the scope (and of the
+// coverage list) in every region, for every service that has coverage or
+// results. A combination without a coverage entry is "unknown": it was not
+// observed, which is not the same as disabled.
+func newHeatmap(r *Report) heatmapView {
+	accounts, regions, services := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	for _, a := range r.Scope.Accounts {
+		accounts[a] = true
+	}
+	for _, g := range r.Scope.Regions {
+		regions[g] = true
+	}
+	states := map[[3]string]string{}
+	for _, c := range r.Coverage {
+		accounts[c.AccountID], regions[c.Region], services[c.Service] = true, true, true
+		states[[3]string{c.AccountID, c.Region, c.Service}] = string(c.State)
+	}
+	names := map[string]string{}
+	for _, res := range r.Results {
+		if res.Service != "" {
+			services[res.Service] = true
+		}
+		if res.AccountName != "" && names[res.AccountID] == "" {
+			names[res.AccountID] = res.AccountName
+		}
+	}
+
+	h := heatmapView{}
+	for _, g := range sortedKeys(regions) {
+		h.Regions = append(h.Regions, clean(g))
+	}
+	serviceList := sortedKeys(services)
+	for _, s := range serviceList {
+		h.Services = append(h.Services, heatService{Name: clean(s), Abbrev: cmp.Or(serviceAbbrevs[s], strings.ToUpper(prefix(clean(s), 3)))})
+	}
+	for _, a := range sortedKeys(accounts) {
+		label := htmlAccount(Result{AccountID: a, AccountName: names[a]})
+		row := heatRow{Account: label}
+		for _, g := range sortedKeys(regions) {
+			for _, s := range serviceList {
+				state := cmp.Or(states[[3]string{a, g, s}], "unknown")
+				text := state
+				if state == "unknown" {
+					text = "not observed"
+				}
+				row.Cells = append(row.Cells, heatCell{
+					Region: clean(g), Service: clean(s), State: clean(state),
+					Symbol: cmp.Or(coverageSymbols[state], "?"),
+					Label:  label + " · " + clean(g) + " · " + clean(s) + ": " + clean(text),
+				})
+			}
+		}
+		h.Rows = append(h.Rows, row)
+	}
+	h.Total = len(accounts) * len(regions) * len(services)
+	return h
+}
+
+var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
+	"lower": strings.ToLower,
+}).Parse(htmlPage))
+
+const htmlPage = `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="{{.CSP}}">
+<meta name="referrer" content="no-referrer">
+<title>{{.Title}} · {{.Generated}}</title>
+<style>{{.CSS}}</style>
+</head>
+<body>
+<header>
+<h1>{{.Title}}</h1>
+<p class="meta">{{.Tool}} · scanned {{.Generated}} · {{.Scope}}</p>
+</header>
+<main>
+<section class="overview" aria-label="Summary">
+<div class="cards">
+<div class="card score"><span class="num" data-count="score">{{.Score}}</span><span class="lbl">score</span></div>
+<div class="card st-FAIL"><span class="num" data-count="fail">{{.Summary.Fail}}</span><span class="lbl">FAIL</span></div>
+<div class="card st-ERROR"><span class="num" data-count="error">{{.Summary.Error}}</span><span class="lbl">ERROR</span></div>
+<div class="card st-WAIVED"><span class="num" data-count="waived">{{.Summary.Waived}}</span><span class="lbl">WAIVED</span></div>
+<div class="card st-PASS"><span class="num" data-count="pass">{{.Summary.Pass}}</span><span class="lbl">PASS</span></div>
+<div class="card"><span class="num" data-count="total">{{.Summary.Total}}</span><span class="lbl">results</span></div>
+</div>
+<div class="chart">
+<h2>Failing by severity</h2>
+<svg id="severity-chart" width="{{.Chart.Width}}" height="{{.Chart.Height}}" viewBox="0 0 {{.Chart.Width}} {{.Chart.Height}}" role="img" aria-label="{{.Chart.Label}}">
+<title>{{.Chart.Label}}</title>
+{{- range .Chart.Bars}}
+<g class="bar sev-{{.Severity}}" data-severity="{{.Severity}}">
+<text x="0" y="{{.TextY}}" class="axis">{{.Severity}}</text>
+<rect x="76" y="{{.Y}}" width="{{.Width}}" height="20" rx="2"></rect>
+<text x="{{.LabelX}}" y="{{.TextY}}" class="value" data-count="{{.Severity}}">{{.Count}}</text>
+</g>
+{{- end}}
+</svg>
+</div>
+<table class="counts" aria-label="Results by severity and status">
+<thead><tr><th>Severity</th><th>FAIL</th><th>ERROR</th><th>WAIVED</th><th>PASS</th></tr></thead>
+<tbody>
+{{- range .SeverityCounts}}
+<tr data-severity="{{.Severity}}"><th><span class="sev sev-{{.Severity}}">{{.Severity}}</span></th><td>{{.Fail}}</td><td>{{.Error}}</td><td>{{.Waived}}</td><td>{{.Pass}}</td></tr>
+{{- end}}
+</tbody>
+</table>
+</section>
+{{- with .Changes}}
+<section id="changes">
+<h2>Changes since the previous scan</h2>
+<p>Compared with the scan of {{.Previous}}: <span id="diff-counts">{{.Counts}}</span></p>
+{{- if .Rows}}
+<div class="scroll">
+<table class="findings">
+<thead><tr><th>Change</th><th>Severity</th><th>Control</th><th>Account</th><th>Region</th><th>Resource</th><th>Message</th><th>Team</th></tr></thead>
+<tbody>
+{{- range .Rows}}
+<tr data-change="{{.Change}}"><td><span class="chg chg-{{.Change}}">{{.Label}}</span></td><td><span class="sev sev-{{.Severity}}">{{.Severity}}</span></td><td><span class="ctl">{{.Control}}</span><br><span class="sub">{{.Title}}</span></td><td>{{.Account}}</td><td class="nw">{{.Region}}</td><td class="res" title="{{.ResourceFull}}">{{.Resource}}</td><td class="msg">{{.Message}}</td><td>{{.Team}}</td></tr>
+{{- end}}
+</tbody>
+</table>
+</div>
+{{- end}}
+{{- if .CoverageLost}}
+<h3>Coverage lost</h3>
+<table class="findings">
+<thead><tr><th>Account</th><th>Region</th><th>Service</th><th>Before</th><th>Now</th><th>Team</th></tr></thead>
+<tbody>
+{{- range .CoverageLost}}
+<tr><td>{{.Account}}</td><td class="nw">{{.Region}}</td><td>{{.Service}}</td><td>{{.Before}}</td><td>{{.Now}}</td><td>{{.Team}}</td></tr>
+{{- end}}
+</tbody>
+</table>
+{{- end}}
+</section>
+{{- end}}
+<section id="coverage">
+<h2>Coverage</h2>
+<p class="legend">
+<span class="cov cov-enabled">✓</span> enabled
+<span class="cov cov-disabled">✗</span> disabled
+<span class="cov cov-error">!</span> error (could not be checked)
+<span class="cov cov-unknown">·</span> not observed
+{{- range .Heatmap.Services}} · <abbr title="{{.Name}}">{{.Abbrev}}</abbr> {{.Name}}{{end}}
+</p>
+<div class="scroll">
+<table id="heatmap" data-cells="{{.Heatmap.Total}}">
+<thead>
+<tr><th rowspan="2" scope="col">Account</th>{{range .Heatmap.Regions}}<th colspan="{{len $.Heatmap.Services}}" scope="colgroup" class="region">{{.}}</th>{{end}}</tr>
+<tr>{{range .Heatmap.Regions}}{{range $.Heatmap.Services}}<th scope="col" class="svc"><abbr title="{{.Name}}">{{.Abbrev}}</abbr></th>{{end}}{{end}}</tr>
+</thead>
+<tbody>
+{{- range .Heatmap.Rows}}
+<tr><th scope="row">{{.Account}}</th>{{range .Cells}}<td class="cov cov-{{.State}}" data-region="{{.Region}}" data-service="{{.Service}}" data-state="{{.State}}" title="{{.Label}}" aria-label="{{.Label}}">{{.Symbol}}</td>{{end}}</tr>
+{{- end}}
+</tbody>
+</table>
+</div>
+</section>
+<section id="results">
+<h2>Results</h2>
+<form id="filters" hidden>
+{{- range .Filters}}
+<label>{{.Label}} <select name="{{.Name}}"><option value="">all</option>{{range .Options}}<option value="{{.}}">{{.}}</option>{{end}}</select></label>
+{{- end}}
+<button type="reset">Show all</button>
+</form>
+<p class="shown">Showing <strong id="shown-count">{{len .Rows}}</strong> of {{len .Rows}} results: <span id="shown-by-status">{{.Counts}}</span></p>
+<div class="scroll">
+<table id="findings" class="findings">
+<thead><tr><th>Status</th><th>Severity</th><th>Control</th><th>Account</th><th>Region</th><th>Resource</th><th>Message</th><th>Team</th></tr></thead>
+<tbody>
+{{- range .Rows}}
+{{template "row" .}}
+{{- end}}
+</tbody>
+</table>
+</div>
+</section>
+{{- if .Waivers}}
+<section id="waivers">
+<h2>Waivers</h2>
+<table class="findings">
+<thead><tr><th>Expires</th><th>Control</th><th>Account</th><th>Region</th><th>Resource</th><th>Team</th><th>Owner</th><th>Reason</th></tr></thead>
+<tbody>
+{{- range .Waivers}}
+<tr{{if .Warning}} class="expiring"{{end}}><td>{{.Expires}}{{with .Warning}} <strong class="warn">⚠ {{.}}</strong>{{end}}</td><td>{{.Control}}</td><td>{{.Account}}</td><td class="nw">{{.Region}}</td><td class="res">{{.Resource}}</td><td>{{.Team}}</td><td>{{.Owner}}</td><td>{{.Reason}}</td></tr>
+{{- end}}
+</tbody>
+</table>
+</section>
+{{- end}}
+{{- if .Errors}}
+<section id="errors">
+<h2>Collection errors ({{len .Errors}})</h2>
+<p>These facts could not be collected; the controls that needed them report ERROR, never PASS.</p>
+<table class="findings">
+<thead><tr><th>Account</th><th>Region</th><th>Service</th><th>Operation</th><th>Code</th><th>Message</th></tr></thead>
+<tbody>
+{{- range .Errors}}
+<tr><td>{{.AccountID}}</td><td>{{.Region}}</td><td>{{.Service}}</td><td>{{.Operation}}</td><td>{{.Code}}</td><td class="msg">{{.Message}}</td></tr>
+{{- end}}
+</tbody>
+</table>
+</section>
+{{- end}}
+</main>
+<script>{{.JS}}</script>
+</body>
+</html>
+{{define "row"}}<tr data-team="{{.Team}}" data-severity="{{.Severity}}" data-status="{{.Status}}" data-service="{{.Service}}"><td><span class="st st-{{.Status}}">{{.Status}}</span>{{with .Change}} <span class="chg chg-{{.}}">{{.}}</span>{{end}}</td><td><span class="sev sev-{{.Severity}}">{{.Severity}}</span></td><td><span class="ctl">{{.Control}}</span><br><span class="sub">{{.Title}}</span></td><td>{{.Account}}</td><td class="nw">{{.Region}}</td><td class="res" title="{{.ResourceFull}}">{{.Resource}}</td><td class="msg">{{.Message}}{{with .Waiver}}<br><span class="sub">{{.}}</span>{{end}}{{if or .Remediation .References}}<details><summary>How to fix</summary>{{.Remediation}}{{with .References}}<br><span class="sub">{{.}}</span>{{end}}</details>{{end}}</td><td>{{.Team}}</td></tr>{{end}}`
+
+const htmlCSS = `
+:root{--fg:#1d2330;--muted:#5b6476;--line:#d9dee7;--bg:#f6f7f9;--card:#fff;
+--critical:#7b1228;--high:#d1342b;--medium:#d98200;--low:#2f6db5;
+--fail:#c62828;--error:#8e3aa8;--waived:#6b7280;--pass:#2e7d32}
+*{box-sizing:border-box}
+body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg)}
+header{padding:20px 28px 8px}
+h1{margin:0;font-size:24px}
+h2{font-size:17px;margin:0 0 10px}
+h3{font-size:15px}
+.meta,.sub{color:var(--muted)}
+.sub{font-size:12px}
+main{padding:0 28px 40px}
+section{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:16px 18px;margin:14px 0}
+.overview{display:flex;flex-wrap:wrap;gap:24px;align-items:flex-start}
+.cards{display:grid;grid-template-columns:repeat(3,110px);gap:10px}
+.card{border:1px solid var(--line);border-radius:6px;padding:8px 10px;border-top:4px solid var(--line)}
+.card .num{display:block;font-size:24px;font-weight:650}
+.card .lbl{color:var(--muted);font-size:12px;text-transform:uppercase;letter-spacing:.04em}
+.card.score{border-top-color:var(--fg)}
+.card.st-FAIL{border-top-color:var(--fail)}.card.st-ERROR{border-top-color:var(--error)}
+.card.st-WAIVED{border-top-color:var(--waived)}.card.st-PASS{border-top-color:var(--pass)}
+.chart text{font-size:13px;fill:var(--fg)}
+.chart .value{font-weight:650}
+.bar.sev-critical rect{fill:var(--critical)}.bar.sev-high rect{fill:var(--high)}
+.bar.sev-medium rect{fill:var(--medium)}.bar.sev-low rect{fill:var(--low)}
+table{border-collapse:collapse}
+th,td{text-align:left;padding:4px 8px;border-bottom:1px solid var(--line);vertical-align:top}
+thead th{background:#eef1f5;font-weight:600;font-size:13px}
+.counts td{text-align:right}
+.scroll{overflow-x:auto}
+.sev,.st{display:inline-block;padding:0 6px;border-radius:3px;font-size:12px;font-weight:600;color:#fff;white-space:nowrap}
+.sev-critical{background:var(--critical)}.sev-high{background:var(--high)}
+.sev-medium{background:var(--medium)}.sev-low{background:var(--low)}
+.st-FAIL{background:var(--fail)}.st-ERROR{background:var(--error)}
+.st-WAIVED{background:var(--waived)}.st-PASS{background:var(--pass)}
+.card.st-FAIL,.card.st-ERROR,.card.st-WAIVED,.card.st-PASS{background:var(--card);color:var(--fg)}
+.legend{color:var(--muted)}
+.legend .cov{display:inline-block;width:22px;text-align:center;margin-left:8px}
+#heatmap{font-size:13px}
+#heatmap th.region{text-align:center;border-left:2px solid var(--card)}
+#heatmap th.svc{text-align:center;font-weight:500;font-size:11px;color:var(--muted)}
+#heatmap tbody th{white-space:nowrap;font-weight:500}
+td.cov{text-align:center;min-width:34px;font-weight:700;border:2px solid var(--card)}
+.cov-enabled{background:#cdebd0;color:#1b5e20}
+.cov-disabled{background:#f8c9c9;color:#8e1b1b}
+.cov-error{background:#fbd9a8;color:#8a4b00}
+.cov-unknown{background:#e7e9ee;color:#666}
+#filters{display:flex;flex-wrap:wrap;gap:14px;align-items:center;margin-bottom:8px}
+#filters[hidden]{display:none}
+select,button{font:inherit;padding:2px 4px}
+.shown{margin:4px 0 8px}
+.findings{width:100%}
+.findings td.res{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12px;word-break:break-all;max-width:260px}
+.findings td.msg{max-width:520px;overflow-wrap:anywhere}
+.ctl{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12px}
+details summary{cursor:pointer;color:var(--muted);font-size:12px}
+tr[hidden]{display:none}
+.chg{display:inline-block;padding:0 5px;border-radius:3px;font-size:11px;font-weight:600;border:1px solid currentColor;white-space:nowrap}
+.chg-new,.chg-regressed{color:var(--fail)}.chg-fixed{color:var(--pass)}
+tr.expiring td{background:#fff6e0}
+.warn{color:#8a4b00}
+td.nw{white-space:nowrap}
+`
+
+const htmlJS = `
+"use strict";
+(function () {
+  var form = document.getElementById("filters");
+  if (!form) { return; }
+  var keys = ["team", "severity", "status", "service"];
+  var statuses = ["FAIL", "ERROR", "WAIVED", "PASS"];
+  var rows = Array.prototype.slice.call(document.querySelectorAll("#findings tbody tr"));
+  var shown = document.getElementById("shown-count");
+  var byStatus = document.getElementById("shown-by-status");
+
+  function selected() {
+    var want = {};
+    keys.forEach(function (k) { want[k] = form.elements[k].value; });
+    return want;
+  }
+
+  function apply() {
+    var want = selected(), n = 0, counts = {};
+    statuses.forEach(function (s) { counts[s] = 0; });
+    rows.forEach(function (tr) {
+      var match = keys.every(function (k) {
+        return want[k] === "" || tr.getAttribute("data-" + k) === want[k];
+      });
+      tr.hidden = !match;
+      if (match) {
+        n++;
+        var s = tr.getAttribute("data-status");
+        if (Object.prototype.hasOwnProperty.call(counts, s)) { counts[s]++; }
+      }
+    });
+    shown.textContent = String(n);
+    byStatus.textContent = statuses.map(function (s) { return counts[s] + " " + s; }).join(" \u00b7 ");
+    var hash = keys.filter(function (k) { return want[k] !== ""; })
+      .map(function (k) { return k + "=" + encodeURIComponent(want[k]); }).join("&");
+    if (hash !== location.hash.replace(/^#/, "")) {
+      try {
+        history.replaceState(null, "", hash ? "#" + hash : location.pathname + location.search);
+      } catch (e) { /* file: URLs may refuse; the filter still works */ }
+    }
+  }
+
+  function decode(s) {
+    try { return decodeURIComponent(s.replace(/\+/g, " ")); } catch (e) { return s; }
+  }
+
+  // fromHash presets the filters from e.g. #severity=critical&status=FAIL,
+  // ignoring case, so a link can point at one slice of the report.
+  function fromHash() {
+    var params = {};
+    location.hash.replace(/^#/, "").split("&").forEach(function (p) {
+      var i = p.indexOf("=");
+      if (i > 0) { params[decode(p.slice(0, i)).toLowerCase()] = decode(p.slice(i + 1)).toLowerCase(); }
+    });
+    keys.forEach(function (k) {
+      var sel = form.elements[k], v = params[k] || "";
+      sel.selectedIndex = 0;
+      for (var i = 0; i < sel.options.length; i++) {
+        if (sel.options[i].value.toLowerCase() === v) { sel.selectedIndex = i; break; }
+      }
+    });
+  }
+
+  form.hidden = false;
+  form.addEventListener("change", apply);
+  form.addEventListener("reset", function () { setTimeout(apply, 0); });
+  window.addEventListener("hashchange", function () { fromHash(); apply(); });
+  fromHash();
+  apply();
+})();
+`

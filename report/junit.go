@@ -1,0 +1,193 @@
+package report
+
+import (
+	"bufio"
+	"cmp"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+)
+
+// JUnitWriter writes the report as JUnit XML so CI systems show failing
+// controls natively: one <testsuite> per control, one <testcase> per result
+// (control × account × region × resource). FAIL is a <failure>, ERROR an
+// <error> and WAIVED <skipped>; PASS is an empty test case.
+//
+// encoding/xml writes it, so the document is well-formed whatever the AWS
+// strings hold: markup is escaped and characters XML cannot carry (terminal
+// escapes, NUL) become U+FFFD.
+type JUnitWriter struct{}
+
+// Extension implements Writer.
+func (JUnitWriter) Extension() string { return "xml" }
+
+// junitTimestamp is the timestamp format of the JUnit schema: ISO 8601
+// without a zone; the report's time is written in UTC.
+const junitTimestamp = "2006-01-02T15:04:05"
+
+type junitSuites struct {
+	XMLName  xml.Name     `xml:"testsuites"`
+	Name     string       `xml:"name,attr"`
+	Tests    int          `xml:"tests,attr"`
+	Failures int          `xml:"failures,attr"`
+	Errors   int          `xml:"errors,attr"`
+	Skipped  int          `xml:"skipped,attr"`
+	Suites   []junitSuite `xml:"testsuite"`
+}
+
+type junitSuite struct {
+	Name       string          `xml:"name,attr"`
+	Tests      int             `xml:"tests,attr"`
+	Failures   int             `xml:"failures,attr"`
+	Errors     int             `xml:"errors,attr"`
+	Skipped    int             `xml:"skipped,attr"`
+	Timestamp  string          `xml:"timestamp,attr,omitempty"`
+	Properties []junitProperty `xml:"properties>property,omitempty"`
+	Cases      []junitCase     `xml:"testcase"`
+}
+
+type junitProperty struct {
+	Name  string `xml:"name,attr"`
+	Value string `xml:"value,attr"`
+}
+
+type junitCase struct {
+	ClassName string        `xml:"classname,attr"`
+	Name      string        `xml:"name,attr"`
+	Failure   *junitProblem `xml:"failure,omitempty"`
+	Error     *junitProblem `xml:"error,omitempty"`
+	Skipped   *junitSkipped `xml:"skipped,omitempty"`
+}
+
+type junitProblem struct {
+	Message string `xml:"message,attr"`
+	Type    string `xml:"type,attr"`
+	Text    string `xml:",chardata"`
+}
+
+type junitSkipped struct {
+	Message string `xml:"message,attr"`
+	Text    string `xml:",chardata"`
+}
+
+// Write renders r. Suites are ordered by control ID and test cases by
+// account, region and resource, so the document is stable.
+func (JUnitWriter) Write(w io.Writer, r *Report) error {
+	doc := junitDocument(r)
+	bw := bufio.NewWriter(w)
+	bw.WriteString(xml.Header)
+	enc := xml.NewEncoder(bw)
+	enc.Indent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return fmt.Errorf("write junit report: %w", err)
+	}
+	bw.WriteByte('\n')
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("write junit report: %w", err)
+	}
+	return nil
+}
+
+func junitDocument(r *Report) junitSuites {
+	results := slices.Clone(r.Results)
+	slices.SortStableFunc(results, func(a, b Result) int {
+		return cmp.Or(cmp.Compare(a.ControlID, b.ControlID), compareCanonical(a, b))
+	})
+	doc := junitSuites{Name: cmp.Or(r.Tool.Name, "baseline")}
+	timestamp := ""
+	if !r.GeneratedAt.IsZero() {
+		timestamp = r.GeneratedAt.UTC().Format(junitTimestamp)
+	}
+	for start := 0; start < len(results); {
+		end := start + 1
+		for end < len(results) && results[end].ControlID == results[start].ControlID {
+			end++
+		}
+		first := results[start]
+		suite := junitSuite{
+			Name:      first.ControlID,
+			Timestamp: timestamp,
+			Properties: []junitProperty{
+				{Name: "title", Value: first.Title},
+				{Name: "service", Value: first.Service},
+				{Name: "severity", Value: string(first.Severity)},
+			},
+		}
+		for _, res := range results[start:end] {
+			tc := junitCase{ClassName: res.AccountID + "/" + res.Region, Name: res.ControlID}
+			if res.Resource != "" {
+				tc.Name += " " + res.Resource
+			}
+			switch res.Status {
+			case StatusFail:
+				tc.Failure = &junitProblem{Message: clean(res.Message), Type: string(res.Severity), Text: junitDetail(res)}
+				suite.Failures++
+			case StatusError:
+				tc.Error = &junitProblem{Message: clean(res.Message), Type: string(res.Severity), Text: junitDetail(res)}
+				suite.Errors++
+			case StatusWaived:
+				tc.Skipped = &junitSkipped{Message: clean(waiverNote(res.Waiver))}
+				if res.Waiver != nil {
+					tc.Skipped.Text = clean(res.Waiver.Reason)
+				}
+				suite.Skipped++
+			}
+			suite.Cases = append(suite.Cases, tc)
+		}
+		suite.Tests = len(suite.Cases)
+		doc.Tests += suite.Tests
+		doc.Failures += suite.Failures
+		doc.Errors += suite.Errors
+		doc.Skipped += suite.Skipped
+		doc.Suites = append(doc.Suites, suite)
+		start = end
+	}
+	return doc
+}
+
+// junitDetail is the body of a failure or error: what CI shows when the test
+// case is opened. Each line is one field, cleaned of control characters and
+// terminal escapes.
+func junitDetail(res Result) string {
+	res = Result{
+		ControlID: res.ControlID, Title: clean(res.Title), Severity: Severity(clean(string(res.Severity))),
+		AccountID: clean(res.AccountID), AccountName: clean(res.AccountName), Region: clean(res.Region),
+		Resource: clean(res.Resource), Team: clean(res.Team), Message: clean(res.Message),
+		Remediation: clean(res.Remediation), References: res.References,
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s (%s)\n", res.Title, res.Severity)
+	account := res.AccountID
+	if res.AccountName != "" {
+		account = res.AccountName + " (" + res.AccountID + ")"
+	}
+	fmt.Fprintf(&b, "account: %s\nregion: %s\n", account, res.Region)
+	if res.Resource != "" {
+		fmt.Fprintf(&b, "resource: %s\n", res.Resource)
+	}
+	if res.Team != "" {
+		fmt.Fprintf(&b, "team: %s\n", res.Team)
+	}
+	fmt.Fprintf(&b, "message: %s\n", res.Message)
+	if res.Remediation != "" {
+		fmt.Fprintf(&b, "remediation: %s\n", res.Remediation)
+	}
+	if len(res.References) > 0 {
+		fmt.Fprintf(&b, "references: %s\n", clean(strings.Join(res.References, ", ")))
+	}
+	return b.String()
+}
+
+// waiverNote is e.g. "waived by alice@example.com until 2025-06-30".
+func waiverNote(w *Waiver) string {
+	if w == nil {
+		return "waived"
+	}
+	owner := cmp.Or(w.Owner, "an unnamed owner")
+	if w.Expires == "" {
+		return "waived by " + owner
+	}
+	return "waived by " + owner + " until " + w.Expires
+}

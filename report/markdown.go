@@ -1,0 +1,628 @@
+package report
+
+import (
+	"bytes"
+	"cmp"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// DefaultMarkdownMaxBytes is the largest Markdown report written by default:
+// the size limit of a GitHub Actions step summary.
+const DefaultMarkdownMaxBytes = 1 << 20
+
+// markdownMessageWidth is the longest message shown in a Markdown table, in
+// characters; the JSON and HTML reports have the full text.
+const markdownMessageWidth = 200
+
+// MarkdownWriter writes the weekly-review page: the totals and the score,
+// then one section per team with its failing results by severity, what
+// changed since the previous scan and its waivers, flagged when they expire
+// soon. It renders as GitHub-flavoured Markdown and fits in a step summary:
+// beyond MaxBytes whole rows are cut and a note says how many.
+//
+// Text from AWS is made inert: control characters become spaces and every
+// character Markdown or HTML would interpret (| ` * _ [ ] ~ < > & \) is
+// escaped, so a tag value cannot break a table, inject a link or markup.
+type MarkdownWriter struct {
+	MaxBytes int // 0 means DefaultMarkdownMaxBytes
+}
+
+// Extension implements Writer.
+func (MarkdownWriter) Extension() string { return "md" }
+
+// changeRow is one result of a Diff shown in a "Changes since the previous
+// scan" section: new and regressed failures, and fixed ones.
+type changeRow struct {
+	Change string // "new", "regressed" or "fixed"
+	DiffResult
+}
+
+// changeRows returns the new, regressed and fixed results of d in that
+// order, each list most severe first.
+func changeRows(d *Diff) []changeRow {
+	if d == nil {
+		return nil
+	}
+	var rows []changeRow
+	for _, part := range []struct {
+		change  string
+		results []DiffResult
+	}{{"new", d.New}, {"regressed", d.Regressed}, {"fixed", d.Fixed}} {
+		list := slices.Clone(part.results)
+		slices.SortStableFunc(list, func(a, b DiffResult) int {
+			return cmp.Or(cmp.Compare(b.Severity.Rank(), a.Severity.Rank()), compareDiffResults(a, b))
+		})
+		for _, res := range list {
+			rows = append(rows, changeRow{part.change, res})
+		}
+	}
+	return rows
+}
+
+// changeLabel is e.g. "new", "regressed (was PASS)", "fixed (now gone)".
+func (c changeRow) changeLabel() string {
+	switch {
+	case c.Change == "regressed" && c.PreviousStatus != "":
+		return "regressed (was " + string(c.PreviousStatus) + ")"
+	case c.Change == "fixed" && c.Status == "":
+		return "fixed (no longer reported)"
+	}
+	return c.Change
+}
+
+// diffCountsText is e.g. "3 new · 1 regressed · 5 fixed · 12 still failing ·
+// 1 newly waived · 2 no longer observed".
+func diffCountsText(s DiffSummary) string {
+	return fmt.Sprintf("%d new · %d regressed · %d fixed · %d still failing · %d newly waived · %d no longer observed",
+		s.New, s.Regressed, s.Fixed, s.StillFailing, s.Waived, s.Unobserved)
+}
+
+// Write renders r. It does not modify r.
+func (m MarkdownWriter) Write(w io.Writer, r *Report) error {
+	limit := cmp.Or(m.MaxBytes, DefaultMarkdownMaxBytes)
+	doc := markdownDocument(r)
+	if _, err := w.Write(doc.render(limit)); err != nil {
+		return fmt.Errorf("write markdown report: %w", err)
+	}
+	return nil
+}
+
+// rowKind is what a cuttable row stands for, named in the truncation note.
+type rowKind int
+
+const (
+	rowResult rowKind = iota
+	rowTeam
+	rowChange
+	rowWaiver
+	rowCollectionError
+	rowKinds
+)
+
+var rowKindNouns = [rowKinds][2]string{
+	rowResult:          {"result", "results"},
+	rowTeam:            {"team", "teams"},
+	rowChange:          {"change", "changes"},
+	rowWaiver:          {"waiver", "waivers"},
+	rowCollectionError: {"collection error", "collection errors"},
+}
+
+// mdBlock is a heading or paragraph (head), then table rows that may be cut
+// one by one, then text that closes the block (tail). When the first row
+// does not fit, the head is left out too: no table without rows.
+type mdBlock struct {
+	head string
+	rows []string
+	kind rowKind
+	tail string
+}
+
+type mdDocument []mdBlock
+
+// render writes the blocks within limit bytes. Once a row does not fit,
+// nothing more is written but the note saying what was cut.
+func (d mdDocument) render(limit int) []byte {
+	const noteReserve = 256
+	budget := limit - noteReserve
+	var buf bytes.Buffer
+	var cut [rowKinds]int
+	cutting := false
+	for _, b := range d {
+		if cutting {
+			cut[b.kind] += len(b.rows)
+			continue
+		}
+		first := ""
+		if len(b.rows) > 0 {
+			first = b.rows[0]
+		}
+		if buf.Len()+len(b.head)+len(first)+len(b.tail) > budget {
+			cutting = true
+			cut[b.kind] += len(b.rows)
+			continue
+		}
+		buf.WriteString(b.head)
+		for i, row := range b.rows {
+			if buf.Len()+len(row)+len(b.tail) > budget {
+				cutting = true
+				cut[b.kind] += len(b.rows) - i
+				break
+			}
+			buf.WriteString(row)
+		}
+		buf.WriteString(b.tail)
+	}
+	if cutting {
+		var parts []string
+		for k, n := range cut {
+			if n > 0 {
+				noun := rowKindNouns[k][1]
+				if n == 1 {
+					noun = rowKindNouns[k][0]
+				}
+				parts = append(parts, fmt.Sprintf("%d more %s", n, noun))
+			}
+		}
+		if len(parts) == 0 {
+			parts = []string{"the rest of the report"}
+		}
+		fmt.Fprintf(&buf, "\n> **Truncated:** … %s cut to fit %s. The JSON and HTML reports have everything.\n",
+			joinAnd(parts), byteSize(limit))
+	}
+	return buf.Bytes()
+}
+
+func markdownDocument(r *Report) mdDocument {
+	var d mdDocument
+	var b strings.Builder
+
+	b.WriteString("# Baseline report\n\n")
+	fmt.Fprintf(&b, "%s · scanned %s · %s × %s\n\n",
+		mdEscape(cmp.Or(r.Tool.Name, "baseline")+" "+r.Tool.Version),
+		formatScanTime(r.GeneratedAt),
+		plural(len(r.Scope.Accounts), "account", "accounts"),
+		plural(len(r.Scope.Regions), "region", "regions"))
+	s := r.Summary
+	fmt.Fprintf(&b, "**Score %s** · %s: %d FAIL, %d ERROR, %d WAIVED, %d PASS\n\n",
+		strconv.FormatFloat(s.Score, 'f', 1, 64), plural(s.Total, "result", "results"), s.Fail, s.Error, s.Waived, s.Pass)
+	b.WriteString("| Severity | FAIL | ERROR | WAIVED | PASS |\n|:--|--:|--:|--:|--:|\n")
+	for _, sev := range Severities {
+		c := s.BySeverity[sev]
+		fmt.Fprintf(&b, "| %s | %d | %d | %d | %d |\n", sev, c.Fail, c.Error, c.Waived, c.Pass)
+	}
+	b.WriteString("\n")
+	d = append(d, mdBlock{head: b.String()})
+
+	changes := changeRows(r.Diff)
+	changesByTeam := map[string][]changeRow{}
+	for _, c := range changes {
+		changesByTeam[teamName(c.Team)] = append(changesByTeam[teamName(c.Team)], c)
+	}
+	teams := groupByTeam(r.Results)
+	for _, name := range sortedKeys(mapKeys(changesByTeam)) {
+		if !slices.ContainsFunc(teams, func(t teamResults) bool { return t.name == name }) {
+			teams = append(teams, teamResults{name: name})
+		}
+	}
+	sortTeams(teams)
+
+	if r.Diff != nil {
+		var b strings.Builder
+		b.WriteString("## Changes since the previous scan\n\n")
+		fmt.Fprintf(&b, "Compared with the scan of %s: %s", formatScanTime(r.Diff.Previous.GeneratedAt), diffCountsText(r.Diff.Summary))
+		if s := r.Diff.Summary; s.CoverageLost+s.CoverageGained > 0 {
+			fmt.Fprintf(&b, " · coverage: %d lost, %d gained", s.CoverageLost, s.CoverageGained)
+		}
+		b.WriteString(".\n\n")
+		var rows []string
+		for _, c := range r.Diff.CoverageLost {
+			rows = append(rows, fmt.Sprintf("| %s | %s | %s | %s → %s | %s |\n",
+				mdText(c.AccountID, 0), mdText(c.Region, 0), mdText(c.Service, 0),
+				mdText(cmp.Or(string(c.PreviousState), "absent"), 0), mdText(cmp.Or(string(c.State), "absent"), 0), mdText(teamName(c.Team), 0)))
+		}
+		block := mdBlock{head: b.String()}
+		if len(rows) > 0 {
+			block = mdBlock{
+				head: b.String() + "Coverage lost:\n\n| Account | Region | Service | Before → now | Team |\n|:--|:--|:--|:--|:--|\n",
+				rows: rows, kind: rowChange, tail: "\n",
+			}
+		}
+		d = append(d, block)
+	}
+
+	if len(teams) > 1 {
+		var rows []string
+		for _, t := range teams {
+			row := fmt.Sprintf("| %s | %d | %d | %d | %d | %d |",
+				mdEscape(t.name), t.count(StatusFail), t.count(StatusError), t.count(StatusWaived), t.expiringWaivers(r.GeneratedAt), t.count(StatusPass))
+			if r.Diff != nil {
+				n, f := 0, 0
+				for _, c := range changesByTeam[t.name] {
+					if c.Change == "fixed" {
+						f++
+					} else {
+						n++
+					}
+				}
+				row += fmt.Sprintf(" %d | %d |", n, f)
+			}
+			rows = append(rows, row+"\n")
+		}
+		head := "## Teams\n\n| Team | FAIL | ERROR | WAIVED | Waivers expiring ≤ 14 days | PASS |"
+		sep := "|:--|--:|--:|--:|--:|--:|"
+		if r.Diff != nil {
+			head += " New or regressed | Fixed |"
+			sep += "--:|--:|"
+		}
+		d = append(d, mdBlock{head: head + "\n" + sep + "\n", rows: rows, kind: rowTeam, tail: "\n"})
+	}
+
+	for _, t := range teams {
+		d = append(d, t.markdownBlocks(r.GeneratedAt, r.Diff != nil, changesByTeam[t.name])...)
+	}
+
+	var attention []WaiverStatus
+	for _, w := range r.Waivers {
+		if w.State == WaiverExpiring || w.State == WaiverExpired || w.State == WaiverUnused {
+			attention = append(attention, w)
+		}
+	}
+	if len(attention) > 0 {
+		slices.SortStableFunc(attention, func(a, b WaiverStatus) int {
+			return cmp.Or(cmp.Compare(a.Expires, b.Expires), cmp.Compare(a.Control, b.Control))
+		})
+		rows := make([]string, len(attention))
+		for i, w := range attention {
+			rows[i] = fmt.Sprintf("| %s | %s | %s | %s | %s | %s | %s |\n",
+				mdText(string(w.State), 0), mdText(w.Control, 0), mdText(waiverScope(w), 80), mdText(w.Owner, 0),
+				mdText(w.Expires, 0), mdText(waiverStateText(w), 0), mdText(w.Reason, markdownMessageWidth))
+		}
+		d = append(d, mdBlock{
+			head: "## Waivers needing attention\n\nExpiring within 14 days, expired (their failures are FAIL again) or unused (nothing matched: remove or fix them).\n\n" +
+				"| State | Control | Scope | Owner | Expires | | Reason |\n|:--|:--|:--|:--|:--|:--|:--|\n",
+			rows: rows, kind: rowWaiver, tail: "\n",
+		})
+	}
+
+	if len(r.Errors) > 0 {
+		var rows []string
+		for _, e := range sortedErrors(r.Errors) {
+			rows = append(rows, fmt.Sprintf("| %s | %s | %s | %s | %s | %s |\n",
+				mdText(e.AccountID, 0), mdText(e.Region, 0), mdText(e.Service, 0), mdText(e.Operation, 0),
+				mdText(e.Code, 0), mdText(e.Message, markdownMessageWidth)))
+		}
+		d = append(d, mdBlock{
+			head: fmt.Sprintf("## Collection errors (%d)\n\nNot observed, so reported as ERROR, never PASS.\n\n"+
+				"| Account | Region | Service | Operation | Code | Message |\n|:--|:--|:--|:--|:--|:--|\n", len(r.Errors)),
+			rows: rows, kind: rowCollectionError, tail: "\n",
+		})
+	}
+	return d
+}
+
+// teamResults is one team's results.
+type teamResults struct {
+	name    string
+	results []Result
+}
+
+func (t teamResults) count(s Status) int {
+	n := 0
+	for _, r := range t.results {
+		if r.Status == s {
+			n++
+		}
+	}
+	return n
+}
+
+func (t teamResults) expiringWaivers(now time.Time) int {
+	n := 0
+	for _, r := range t.results {
+		if r.Status == StatusWaived {
+			if days, ok := waiverDaysLeft(r.Waiver, now); ok && days <= ExpiringWithinDays {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// teamName is the name a team is shown under; results without one are
+// "unassigned".
+func teamName(team string) string {
+	return cmp.Or(team, "unassigned")
+}
+
+// groupByTeam groups results by team, teams in name order with "unassigned"
+// last.
+func groupByTeam(results []Result) []teamResults {
+	index := map[string]int{}
+	var teams []teamResults
+	for _, r := range results {
+		name := teamName(r.Team)
+		i, ok := index[name]
+		if !ok {
+			i = len(teams)
+			index[name] = i
+			teams = append(teams, teamResults{name: name})
+		}
+		teams[i].results = append(teams[i].results, r)
+	}
+	sortTeams(teams)
+	return teams
+}
+
+// sortTeams orders teams by name, "unassigned" last.
+func sortTeams(teams []teamResults) {
+	slices.SortFunc(teams, func(a, b teamResults) int {
+		return cmp.Or(
+			cmp.Compare(boolRank(a.name == "unassigned"), boolRank(b.name == "unassigned")),
+			cmp.Compare(a.name, b.name),
+		)
+	})
+}
+
+func mapKeys[V any](m map[string]V) map[string]bool {
+	keys := make(map[string]bool, len(m))
+	for k := range m {
+		keys[k] = true
+	}
+	return keys
+}
+
+// waiverScope is what a waiver applies to, e.g. "111111111111, 222222222222
+// / eu-west-1 / arn:…"; "any" parts are left out.
+func waiverScope(w WaiverStatus) string {
+	var parts []string
+	if len(w.Accounts) > 0 {
+		parts = append(parts, strings.Join(w.Accounts, ", "))
+	}
+	if len(w.Regions) > 0 {
+		parts = append(parts, strings.Join(w.Regions, ", "))
+	}
+	if w.Resource != "" {
+		parts = append(parts, w.Resource)
+	}
+	if len(parts) == 0 {
+		return "everywhere"
+	}
+	return strings.Join(parts, " / ")
+}
+
+// waiverStateText says when a waiver ends or ended, e.g. "expires in 5 days".
+func waiverStateText(w WaiverStatus) string {
+	switch {
+	case w.State == WaiverUnused:
+		return "matched nothing"
+	case w.DaysLeft < 0:
+		return fmt.Sprintf("expired %s ago", plural(-w.DaysLeft, "day", "days"))
+	}
+	return daysLeftText(w.DaysLeft)
+}
+
+func boolRank(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// attentionOrder returns a copy of results in the order they need attention:
+// FAIL, ERROR, WAIVED, PASS, each most severe first, then control, account,
+// region and resource.
+func attentionOrder(results []Result) []Result {
+	out := slices.Clone(results)
+	slices.SortStableFunc(out, func(a, b Result) int {
+		return cmp.Or(
+			cmp.Compare(statusRank(a.Status), statusRank(b.Status)),
+			cmp.Compare(b.Severity.Rank(), a.Severity.Rank()),
+			cmp.Compare(a.ControlID, b.ControlID),
+			cmp.Compare(a.AccountID, b.AccountID),
+			cmp.Compare(regionKey(a.Region), regionKey(b.Region)),
+			cmp.Compare(a.Resource, b.Resource),
+		)
+	})
+	return out
+}
+
+const mdResultHeader = "| Status | Severity | Control | Account | Region | Resource | Message |\n|:--|:--|:--|:--|:--|:--|:--|\n"
+
+func mdResultRow(res Result) string {
+	return fmt.Sprintf("| %s | %s | %s | %s | %s | %s | %s |\n",
+		mdText(string(res.Status), 0), mdText(string(res.Severity), 0), mdText(res.ControlID, 0),
+		mdAccount(res), mdText(res.Region, 0), mdText(shortResource(res), 0), mdText(res.Message, markdownMessageWidth))
+}
+
+func (t teamResults) markdownBlocks(now time.Time, hasDiff bool, changes []changeRow) []mdBlock {
+	var failing, waived []Result
+	for _, res := range attentionOrder(t.results) {
+		switch res.Status {
+		case StatusFail, StatusError:
+			failing = append(failing, res)
+		case StatusWaived:
+			waived = append(waived, res)
+		}
+	}
+	slices.SortStableFunc(waived, func(a, b Result) int {
+		return cmp.Compare(waiverExpires(a.Waiver), waiverExpires(b.Waiver))
+	})
+
+	heading := fmt.Sprintf("## %s\n\n%d FAIL · %d ERROR · %d WAIVED · %d PASS",
+		mdEscape(t.name), t.count(StatusFail), t.count(StatusError), t.count(StatusWaived), t.count(StatusPass))
+	if n := t.expiringWaivers(now); n > 0 {
+		heading += fmt.Sprintf(" · ⚠️ %s expiring within %d days", plural(n, "waiver", "waivers"), ExpiringWithinDays)
+	}
+	heading += "\n\n"
+
+	var blocks []mdBlock
+	if len(failing) == 0 {
+		heading += "No failing controls.\n\n"
+	} else {
+		rows := make([]string, len(failing))
+		for i, res := range failing {
+			rows[i] = mdResultRow(res)
+		}
+		blocks = append(blocks, mdBlock{head: heading + "### Failing\n\n" + mdResultHeader, rows: rows, kind: rowResult, tail: "\n"})
+		heading = ""
+	}
+
+	if hasDiff {
+		if len(changes) == 0 {
+			heading += "No changes since the previous scan.\n\n"
+		} else {
+			rows := make([]string, len(changes))
+			for i, c := range changes {
+				rows[i] = fmt.Sprintf("| %s | %s | %s | %s | %s | %s | %s |\n",
+					mdText(c.changeLabel(), 0), mdText(string(c.Severity), 0), mdText(c.ControlID, 0),
+					mdAccount(Result{AccountID: c.AccountID, AccountName: c.AccountName}), mdText(c.Region, 0),
+					mdText(shortResource(Result{AccountID: c.AccountID, Resource: c.Resource}), 0), mdText(c.Message, markdownMessageWidth))
+			}
+			blocks = append(blocks, mdBlock{
+				head: heading + "### Changes since the previous scan\n\n| Change | Severity | Control | Account | Region | Resource | Message |\n|:--|:--|:--|:--|:--|:--|:--|\n",
+				rows: rows, kind: rowChange, tail: "\n",
+			})
+			heading = ""
+		}
+	}
+
+	if len(waived) > 0 {
+		rows := make([]string, len(waived))
+		for i, res := range waived {
+			owner, reason := "", ""
+			if res.Waiver != nil {
+				owner, reason = res.Waiver.Owner, res.Waiver.Reason
+			}
+			rows[i] = fmt.Sprintf("| %s | %s | %s | %s | %s | %s | %s |\n",
+				mdText(res.ControlID, 0), mdAccount(res), mdText(res.Region, 0), mdText(shortResource(res), 0),
+				mdText(owner, 0), mdExpiry(res.Waiver, now), mdText(reason, markdownMessageWidth))
+		}
+		blocks = append(blocks, mdBlock{
+			head: heading + "### Waived\n\n| Control | Account | Region | Resource | Owner | Expires | Reason |\n|:--|:--|:--|:--|:--|:--|:--|\n",
+			rows: rows, kind: rowResult, tail: "\n",
+		})
+		heading = ""
+	}
+	if heading != "" {
+		blocks = append(blocks, mdBlock{head: heading})
+	}
+	return blocks
+}
+
+func mdAccount(res Result) string {
+	if res.AccountName == "" {
+		return mdText(res.AccountID, 0)
+	}
+	return mdText(res.AccountName, 40) + " (" + mdText(res.AccountID, 0) + ")"
+}
+
+// mdExpiry is the waiver's expiry date, flagged when it is close.
+func mdExpiry(w *Waiver, now time.Time) string {
+	if w == nil {
+		return ""
+	}
+	days, ok := waiverDaysLeft(w, now)
+	switch {
+	case !ok:
+		return mdText(w.Expires, 0)
+	case days < 0:
+		return mdText(w.Expires, 0) + " ⚠️ expired"
+	case days <= ExpiringWithinDays:
+		return mdText(w.Expires, 0) + " ⚠️ " + daysLeftText(days)
+	}
+	return mdText(w.Expires, 0)
+}
+
+// daysLeftText is e.g. "expires in 5 days".
+func daysLeftText(days int) string {
+	switch days {
+	case 0:
+		return "expires today"
+	case 1:
+		return "expires tomorrow"
+	}
+	return fmt.Sprintf("expires in %d days", days)
+}
+
+// waiverDaysLeft is the number of whole days from now's date (UTC) to the
+// waiver's expiry date; ok is false without a waiver or a valid date.
+func waiverDaysLeft(w *Waiver, now time.Time) (days int, ok bool) {
+	if w == nil {
+		return 0, false
+	}
+	expires, err := time.Parse(time.DateOnly, w.Expires)
+	if err != nil {
+		return 0, false
+	}
+	y, m, d := now.UTC().Date()
+	today := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	return int(expires.Sub(today).Hours() / 24), true
+}
+
+func waiverExpires(w *Waiver) string {
+	if w == nil {
+		return ""
+	}
+	return w.Expires
+}
+
+func formatScanTime(t time.Time) string {
+	if t.IsZero() {
+		return "at an unknown time"
+	}
+	return t.UTC().Format("2006-01-02 15:04 UTC")
+}
+
+// mdText makes untrusted text safe and short for a Markdown table cell: one
+// line, at most max characters when max > 0, every significant character
+// escaped.
+func mdText(s string, max int) string {
+	s = clean(s)
+	if r := []rune(s); max > 0 && len(r) > max {
+		s = strings.TrimRight(string(r[:max-1]), " ") + "…"
+	}
+	return mdEscape(s)
+}
+
+var mdEscaper = strings.NewReplacer(
+	`\`, `\\`, "|", `\|`, "`", "\\`", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`, "~", `\~`,
+	"&", "&amp;", "<", "&lt;", ">", "&gt;",
+	"\r\n", " ", "\n", " ", "\r", " ",
+)
+
+// mdEscape escapes the characters Markdown (GitHub flavoured, with its HTML)
+// gives a meaning to, so that s renders as the literal text.
+func mdEscape(s string) string {
+	return mdEscaper.Replace(s)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+// joinAnd is "a", "a and b", "a, b and c".
+func joinAnd(parts []string) string {
+	if len(parts) <= 1 {
+		return strings.Join(parts, "")
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
+}
+
+// byteSize is e.g. "1 MiB" or "4096 bytes".
+func byteSize(n int) string {
+	if n%(1<<20) == 0 {
+		return strconv.Itoa(n>>20) + " MiB"
+	}
+	if n%(1<<10) == 0 {
+		return strconv.Itoa(n>>10) + " KiB"
+	}
+	return strconv.Itoa(n) + " bytes"
+}

@@ -1,0 +1,68 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+)
+
+// ReadReport loads a JSON report written by `--format json`, e.g. the
+// previous scan to diff against. Errors are one line naming the file: not
+// JSON (with line and column), not a baseline report, or a schema version
+// this program does not read.
+func ReadReport(path string) (*Report, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read report: %w", err)
+	}
+	return ParseReport(path, data)
+}
+
+// ParseReport decodes a JSON report; name is used in errors. Unknown fields
+// are ignored, so a report with additive fields of a later 1.x still reads.
+func ParseReport(name string, data []byte) (*Report, error) {
+	var probe struct {
+		SchemaVersion *string          `json:"schema_version"`
+		Results       *json.RawMessage `json:"results"`
+	}
+	if err := json.Unmarshal(data, &probe); err != nil {
+		return nil, reportJSONError(name, data, err)
+	}
+	if probe.SchemaVersion == nil || probe.Results == nil {
+		return nil, fmt.Errorf("%s: not a baseline report: no schema_version and results (write one with --format json)", name)
+	}
+	if *probe.SchemaVersion != SchemaVersion {
+		return nil, fmt.Errorf("%s: report schema_version %q is not supported (this baseline reads %q)", name, *probe.SchemaVersion, SchemaVersion)
+	}
+	var r Report
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&r); err != nil {
+		return nil, reportJSONError(name, data, err)
+	}
+	return &r, nil
+}
+
+func reportJSONError(name string, data []byte, err error) error {
+	var syntax *json.SyntaxError
+	var typeErr *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syntax):
+		line, col := reportLineCol(data, max(syntax.Offset-1, 0))
+		return fmt.Errorf("%s:%d:%d: invalid JSON: %v", name, line, col, syntax)
+	case errors.As(err, &typeErr):
+		line, col := reportLineCol(data, typeErr.Offset)
+		return fmt.Errorf("%s:%d:%d: not a baseline report: %s is %s, want %s", name, line, col, typeErr.Field, typeErr.Value, typeErr.Type)
+	}
+	return fmt.Errorf("%s: not a baseline report: %v", name, err)
+}
+
+// reportLineCol converts a byte offset into a 1-based line and column.
+func reportLineCol(data []byte, offset int64) (line, col int) {
+	offset = min(offset, int64(len(data)))
+	before := data[:offset]
+	line = bytes.Count(before, []byte("\n")) + 1
+	col = int(offset) - bytes.LastIndexByte(before, '\n')
+	return line, col
+}
