@@ -2,7 +2,9 @@ package checks
 
 import (
 	"context"
+	"slices"
 	"sort"
+	"strings"
 	"sync"
 
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
@@ -10,26 +12,104 @@ import (
 )
 
 // CallCounter counts the AWS API operations a scan makes, by IAM-style
-// action ("securityhub:GetFindings"). Retries of one operation count once.
+// action ("securityhub:GetFindings"). Retries of one operation count once;
+// they are counted apart, by service, with the throttling errors met.
 type CallCounter struct {
-	mu     sync.Mutex
-	counts map[string]int
+	mu        sync.Mutex
+	counts    map[string]int
+	attempts  map[string]int // by service: every HTTP attempt, retries included
+	throttled map[string]int // by service: attempts answered with a throttling error
+	failed    map[string]int // by service: operations that failed after their retries
 }
 
 // NewCallCounter returns an empty counter.
-func NewCallCounter() *CallCounter { return &CallCounter{counts: map[string]int{}} }
+func NewCallCounter() *CallCounter {
+	return &CallCounter{counts: map[string]int{}, attempts: map[string]int{}, throttled: map[string]int{}, failed: map[string]int{}}
+}
 
 // Middleware is an APIOptions entry for aws.Config that counts every
-// operation made through clients built from that config.
+// operation made through clients built from that config, and every attempt
+// inside the SDK's retry loop.
 func (c *CallCounter) Middleware(stack *middleware.Stack) error {
-	return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("baseline/CountCalls",
+	err := stack.Initialize.Add(middleware.InitializeMiddlewareFunc("baseline/CountCalls",
 		func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
-			action := signingName(awsmiddleware.GetServiceID(ctx)) + ":" + awsmiddleware.GetOperationName(ctx)
+			svc := signingName(awsmiddleware.GetServiceID(ctx))
+			action := svc + ":" + awsmiddleware.GetOperationName(ctx)
 			c.mu.Lock()
 			c.counts[action]++
 			c.mu.Unlock()
-			return next.HandleInitialize(ctx, in)
+			out, md, err := next.HandleInitialize(ctx, in)
+			if err != nil {
+				c.mu.Lock()
+				c.failed[svc]++
+				c.mu.Unlock()
+			}
+			return out, md, err
 		}), middleware.After)
+	if err != nil {
+		return err
+	}
+	return stack.Finalize.Insert(middleware.FinalizeMiddlewareFunc("baseline/CountAttempts",
+		func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
+			svc := signingName(awsmiddleware.GetServiceID(ctx))
+			out, md, err := next.HandleFinalize(ctx, in)
+			c.mu.Lock()
+			c.attempts[svc]++
+			if err != nil && IsThrottle(err) {
+				c.throttled[svc]++
+			}
+			c.mu.Unlock()
+			return out, md, err
+		}), "Retry", middleware.After)
+}
+
+// ServiceStats are one service's call counts.
+type ServiceStats struct {
+	Service   string `json:"service"`
+	Calls     int    `json:"calls"`     // operations, a retried one once
+	Retries   int    `json:"retries"`   // attempts beyond the first
+	Throttled int    `json:"throttled"` // attempts answered with a throttling error
+	Failed    int    `json:"failed"`    // operations that failed after their retries
+}
+
+// ByService returns the counts by service, sorted by service.
+func (c *CallCounter) ByService() []ServiceStats {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	by := map[string]*ServiceStats{}
+	get := func(svc string) *ServiceStats {
+		if by[svc] == nil {
+			by[svc] = &ServiceStats{Service: svc}
+		}
+		return by[svc]
+	}
+	for action, n := range c.counts {
+		svc, _, _ := strings.Cut(action, ":")
+		get(svc).Calls += n
+	}
+	for svc, n := range c.attempts {
+		get(svc).Retries += n
+	}
+	for svc, s := range by {
+		s.Retries = max(0, s.Retries-s.Calls)
+		s.Throttled = c.throttled[svc]
+		s.Failed = c.failed[svc]
+	}
+	out := make([]ServiceStats, 0, len(by))
+	for _, s := range by {
+		out = append(out, *s)
+	}
+	slices.SortFunc(out, func(a, b ServiceStats) int { return strings.Compare(a.Service, b.Service) })
+	return out
+}
+
+// Retries is the number of attempts beyond the first of each operation.
+func (c *CallCounter) Retries() int {
+	n := 0
+	for _, s := range c.ByService() {
+		n += s.Retries
+	}
+	return n
 }
 
 // Counts returns a copy of the counts by action.

@@ -10,6 +10,12 @@ import (
 type Target struct {
 	AccountID   string
 	AccountName string
+	// Team is the value of the account's team tag in AWS Organizations
+	// (TargetOptions.TeamTag); empty when untagged or not looked up.
+	Team string
+	// Errors are discovery failures about this account (e.g. its tags
+	// could not be read); the scheduler records them in the snapshot.
+	Errors []CollectionError
 	// Regions are the regions in scope for this account.
 	Regions []string
 	// Config carries the account's credentials (a cached AssumeRole provider

@@ -3,15 +3,20 @@ package checks
 import (
 	"cmp"
 	"context"
+	"runtime/debug"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"time"
-
-	"golang.org/x/sync/errgroup"
 )
 
 // DefaultConcurrency bounds the (account, region, service) work items in
-// flight at once.
-const DefaultConcurrency = 16
+// flight at once. Collection is I/O-bound and AWS's rate limits are per
+// account and region, so hundreds of items in flight are what an
+// organization scan needs to approach its lower bound (latency × the
+// longest dependent call chain of any account); each item has at most a few
+// calls in flight.
+const DefaultConcurrency = 512
 
 // CollectOptions configure one collection.
 type CollectOptions struct {
@@ -20,18 +25,40 @@ type CollectOptions struct {
 	Tool        Tool
 	// Now is the clock; the snapshot's collected_at is read from it once.
 	Now func() time.Time
+	// RateLimiter, when set, paces every call of every target per
+	// (account, region, action); see AWSRateLimits.
+	RateLimiter *RateLimiter
+	// Regions widens or narrows each target's regions (--regions all,
+	// --exclude-regions) once its credentials are known.
+	Regions RegionScope
+	// Progress, when set, is updated as accounts and regions complete.
+	Progress *Progress
+	// GCPercent, when positive, is the GC target while collecting
+	// (DefaultGCPercent from the CLI); the previous one is restored after.
+	GCPercent int
 }
 
-type workItem struct {
-	account   int
-	collector Collector
-	regions   []string
-}
+// DefaultGCPercent is the GC target the CLI collects with: a scan of 1,000
+// accounts holds well under 200 MB, so 4× headroom stays far below 1 GiB.
+const DefaultGCPercent = 400
+
+// collectMemoryLimit is the soft memory limit while collecting with a
+// GCPercent, unless the user set a lower GOMEMLIMIT.
+const collectMemoryLimit = 512 << 20
 
 // Collect observes every target with every collector and returns the
 // snapshot. It never fails as a whole: a failed call, a denied AssumeRole or
 // a cancelled context are recorded as CollectionErrors of the affected
 // account, so every control that needed them reports ERROR.
+//
+// Work runs on one pool of opts.Concurrency workers: first one task per
+// account (credentials, once per account for the whole scan, then its
+// regions), which queues one task per (region, regional collector) and one
+// per account-wide collector. Queued work starts accounts first, then by
+// the collector's place in opts.Collectors: list first the collector whose
+// calls are the most rate-limited (Security Hub's GetFindings, 3/s), so the
+// scan's longest chains start first and the rest fills in around them. Results are written by index and merged in
+// target order, so the snapshot does not depend on timing.
 func Collect(ctx context.Context, targets []Target, opts CollectOptions) *Snapshot {
 	now := opts.Now
 	if now == nil {
@@ -44,11 +71,40 @@ func Collect(ctx context.Context, targets []Target, opts CollectOptions) *Snapsh
 		CollectedAt:   now().UTC().Truncate(time.Second),
 		Accounts:      make([]AccountFacts, len(targets)),
 	}
-	regionSet := map[string]bool{}
 	for i, t := range targets {
-		snap.Accounts[i] = AccountFacts{AccountID: t.AccountID, AccountName: t.AccountName, Regions: slices.Clone(t.Regions)}
+		snap.Accounts[i] = AccountFacts{AccountID: t.AccountID, AccountName: t.AccountName, Team: t.Team, Regions: slices.Clone(t.Regions), Errors: slices.Clone(t.Errors)}
 		snap.Scope.Accounts = append(snap.Scope.Accounts, t.AccountID)
-		for _, r := range t.Regions {
+		opts.Progress.addErrors(len(t.Errors))
+	}
+	opts.Progress.addAccounts(len(targets))
+
+	// Collection allocates fast (every call builds an SDK middleware stack
+	// and decodes a response) while holding little, and hundreds of deep
+	// goroutine stacks make each GC cycle costly: trade some heap for CPU
+	// while it runs.
+	// A soft memory limit keeps that headroom bounded on large scans.
+	if opts.GCPercent > 0 {
+		defer debug.SetGCPercent(debug.SetGCPercent(opts.GCPercent))
+		if prev := debug.SetMemoryLimit(-1); prev > collectMemoryLimit {
+			debug.SetMemoryLimit(collectMemoryLimit)
+			defer debug.SetMemoryLimit(prev)
+		}
+	}
+
+	parts := make([][]AccountFacts, len(targets))
+	p := newPool(limit)
+	for i := range targets {
+		p.push(-1, func() { collectAccount(ctx, p, opts, targets[i], &snap.Accounts[i], &parts[i]) })
+	}
+	p.wait()
+
+	regionSet := map[string]bool{}
+	for i := range snap.Accounts {
+		for _, part := range parts[i] {
+			snap.Accounts[i].Merge(part)
+		}
+		SortErrors(snap.Accounts[i].Errors)
+		for _, r := range snap.Accounts[i].Regions {
 			regionSet[r] = true
 		}
 	}
@@ -56,63 +112,203 @@ func Collect(ctx context.Context, targets []Target, opts CollectOptions) *Snapsh
 		snap.Scope.Regions = append(snap.Scope.Regions, r)
 	}
 	slices.Sort(snap.Scope.Regions)
+	return snap
+}
 
-	// Credentials first, once per account: an account whose role cannot be
-	// assumed is one STS error, not one error per call.
-	credErrs := make([]*CollectionError, len(targets))
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(limit)
-	for i, t := range targets {
-		g.Go(func() error {
-			if t.Config.Credentials == nil {
-				return nil
+// collectAccount retrieves one account's credentials (an account whose role
+// cannot be assumed is one STS error, not one error per call), resolves its
+// regions, and queues its collections.
+func collectAccount(ctx context.Context, p *pool, opts CollectOptions, t Target, facts *AccountFacts, parts *[]AccountFacts) {
+	t.Config = targetConfig(t, opts.RateLimiter)
+	if t.Config.Credentials != nil {
+		if _, err := t.Config.Credentials.Retrieve(ctx); err != nil {
+			facts.Errors = append(facts.Errors, NewError(t.AccountID, Global, "sts", "AssumeRole", err))
+			opts.Progress.addErrors(1)
+			opts.Progress.addRegions(len(facts.Regions))
+			for range facts.Regions {
+				opts.Progress.regionDone()
 			}
-			if _, err := t.Config.Credentials.Retrieve(gctx); err != nil {
-				ce := NewError(t.AccountID, Global, "sts", "AssumeRole", err)
-				credErrs[i] = &ce
-			}
-			return nil
-		})
+			opts.Progress.accountDone()
+			return
+		}
 	}
-	_ = g.Wait() // the goroutines record errors instead of returning them
+	if opts.Regions.All || len(opts.Regions.Exclude) > 0 {
+		regions, cerr := opts.Regions.resolve(ctx, t.Config, t)
+		if cerr != nil {
+			facts.Errors = append(facts.Errors, *cerr)
+			opts.Progress.addErrors(1)
+		}
+		t.Regions, facts.Regions = regions, slices.Clone(regions)
+	}
+	opts.Progress.addRegions(len(t.Regions))
 
-	var items []workItem
-	for i, t := range targets {
-		if credErrs[i] != nil {
-			snap.Accounts[i].Errors = append(snap.Accounts[i].Errors, *credErrs[i])
+	type item struct {
+		collector Collector
+		regions   []string
+		prio      int
+	}
+	var items []item
+	for ci, c := range opts.Collectors {
+		if !c.Regional() {
+			items = append(items, item{c, t.Regions, ci})
 			continue
 		}
-		for _, c := range opts.Collectors {
-			if !c.Regional() {
-				items = append(items, workItem{i, c, t.Regions})
-				continue
-			}
-			for _, r := range t.Regions {
-				items = append(items, workItem{i, c, []string{r}})
-			}
+		for _, r := range t.Regions {
+			items = append(items, item{c, []string{r}, ci})
 		}
 	}
+	if len(items) == 0 {
+		opts.Progress.accountDone()
+		return
+	}
+	*parts = make([]AccountFacts, len(items))
 
-	parts := make([]AccountFacts, len(items))
-	g, gctx = errgroup.WithContext(ctx)
-	g.SetLimit(limit)
+	// An (account, region) cell is done when its regional items are; the
+	// account when all of its items are.
+	var accountLeft atomic.Int64
+	accountLeft.Store(int64(len(items)))
+	regionLeft := map[string]*atomic.Int64{}
+	for _, r := range t.Regions {
+		regionLeft[r] = new(atomic.Int64)
+	}
+	for _, it := range items {
+		if it.collector.Regional() {
+			regionLeft[it.regions[0]].Add(1)
+		}
+	}
+	for _, r := range t.Regions {
+		if regionLeft[r].Load() == 0 {
+			opts.Progress.regionDone()
+		}
+	}
 	for k, it := range items {
-		g.Go(func() error {
-			t := targets[it.account]
-			t.Regions = it.regions
-			parts[k] = it.collector.Collect(gctx, t)
-			return nil
+		p.push(it.prio, func() {
+			tt := t
+			tt.Regions = it.regions
+			part := it.collector.Collect(ctx, tt)
+			(*parts)[k] = part
+			opts.Progress.addErrors(len(part.Errors))
+			if it.collector.Regional() && regionLeft[it.regions[0]].Add(-1) == 0 {
+				opts.Progress.regionDone()
+			}
+			if accountLeft.Add(-1) == 0 {
+				opts.Progress.accountDone()
+			}
 		})
 	}
-	_ = g.Wait()
+}
 
-	for k, it := range items {
-		snap.Accounts[it.account].Merge(parts[k])
+// pool runs tasks on a fixed number of workers, lowest priority value
+// first, then in the order they were pushed. Tasks may push more tasks;
+// wait returns when every task is done.
+type pool struct {
+	mu      sync.Mutex
+	cond    *sync.Cond
+	queue   taskHeap
+	seq     int
+	closed  bool
+	pending sync.WaitGroup
+	workers sync.WaitGroup
+	size    int
+	started int
+}
+
+type task struct {
+	prio, seq int
+	run       func()
+}
+
+// taskHeap is a min-heap of tasks by (prio, seq).
+type taskHeap []task
+
+func (h taskHeap) less(i, j int) bool {
+	return h[i].prio < h[j].prio || h[i].prio == h[j].prio && h[i].seq < h[j].seq
+}
+
+func (h *taskHeap) push(t task) {
+	*h = append(*h, t)
+	q := *h
+	for i := len(q) - 1; i > 0; {
+		parent := (i - 1) / 2
+		if !q.less(i, parent) {
+			break
+		}
+		q[i], q[parent] = q[parent], q[i]
+		i = parent
 	}
-	for i := range snap.Accounts {
-		SortErrors(snap.Accounts[i].Errors)
+}
+
+func (h *taskHeap) pop() task {
+	q := *h
+	top := q[0]
+	last := len(q) - 1
+	q[0] = q[last]
+	q[last] = task{}
+	q = q[:last]
+	for i := 0; ; {
+		l, r, m := 2*i+1, 2*i+2, i
+		if l < len(q) && q.less(l, m) {
+			m = l
+		}
+		if r < len(q) && q.less(r, m) {
+			m = r
+		}
+		if m == i {
+			break
+		}
+		q[i], q[m] = q[m], q[i]
+		i = m
 	}
-	return snap
+	*h = q
+	return top
+}
+
+func newPool(size int) *pool {
+	p := &pool{size: max(size, 1)}
+	p.cond = sync.NewCond(&p.mu)
+	return p
+}
+
+func (p *pool) push(prio int, run func()) {
+	p.pending.Add(1)
+	p.mu.Lock()
+	p.seq++
+	p.queue.push(task{prio, p.seq, run})
+	// Workers start on demand, so a small scan does not park hundreds.
+	if p.started < p.size {
+		p.started++
+		p.workers.Add(1)
+		go p.work()
+	}
+	p.mu.Unlock()
+	p.cond.Signal()
+}
+
+func (p *pool) work() {
+	defer p.workers.Done()
+	for {
+		p.mu.Lock()
+		for len(p.queue) == 0 && !p.closed {
+			p.cond.Wait()
+		}
+		if len(p.queue) == 0 {
+			p.mu.Unlock()
+			return
+		}
+		t := p.queue.pop()
+		p.mu.Unlock()
+		t.run()
+		p.pending.Done()
+	}
+}
+
+func (p *pool) wait() {
+	p.pending.Wait()
+	p.mu.Lock()
+	p.closed = true
+	p.mu.Unlock()
+	p.cond.Broadcast()
+	p.workers.Wait()
 }
 
 // SortErrors orders errors by account, region, service and operation so that

@@ -34,6 +34,9 @@ type TargetOptions struct {
 	// SessionName is the RoleSessionName of every AssumeRole; it shows in
 	// the member accounts' CloudTrail.
 	SessionName string
+	// TeamTag, with Org, is the account tag whose value is the account's
+	// team (see Target.Team); empty reads no tags.
+	TeamTag string
 }
 
 // STSAPI is the part of STS that target discovery and AssumeRole use.
@@ -45,6 +48,7 @@ type STSAPI interface {
 // OrganizationsAPI is the part of AWS Organizations that target discovery uses.
 type OrganizationsAPI interface {
 	organizations.ListAccountsAPIClient
+	organizations.ListTagsForResourceAPIClient
 }
 
 var accountIDPattern = regexp.MustCompile(`^\d{12}$`)
@@ -124,6 +128,9 @@ func Discover(ctx context.Context, cfg aws.Config, stsClient STSAPI, orgs Organi
 			}))
 		}
 		targets = append(targets, t)
+	}
+	if opts.Org && opts.TeamTag != "" {
+		readTeams(ctx, orgs, opts.TeamTag, targets)
 	}
 	return targets, nil
 }

@@ -3,6 +3,7 @@ package cloudtrail
 import (
 	"context"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -52,8 +53,18 @@ func CollectAccount(ctx context.Context, clients map[string]API, accountID strin
 	var trails []checks.Trail
 	seenIn := map[string]string{}  // trail ARN → first region that showed it
 	described := map[string]bool{} // regions where DescribeTrails answered
-	for _, region := range regions {
-		out, err := clients[region].DescribeTrails(ctx, &cloudtrail.DescribeTrailsInput{IncludeShadowTrails: aws.Bool(true)})
+	// Every region's DescribeTrails at once, then merged in region order.
+	outs := make([]*cloudtrail.DescribeTrailsOutput, len(regions))
+	outErrs := make([]error, len(regions))
+	var wg sync.WaitGroup
+	for i, region := range regions {
+		wg.Go(func() {
+			outs[i], outErrs[i] = clients[region].DescribeTrails(ctx, &cloudtrail.DescribeTrailsInput{IncludeShadowTrails: aws.Bool(true)})
+		})
+	}
+	wg.Wait()
+	for i, region := range regions {
+		out, err := outs[i], outErrs[i]
 		if err != nil {
 			errs = append(errs, checks.NewError(accountID, region, service, "DescribeTrails", err))
 			continue
@@ -82,6 +93,9 @@ func CollectAccount(ctx context.Context, clients map[string]API, accountID strin
 		return &checks.CloudTrailFacts{}, errs
 	}
 
+	// Each trail's status and selectors, all side by side; errors are
+	// gathered per trail and appended in trail order.
+	trailErrs := make([][]checks.CollectionError, len(trails))
 	for i := range trails {
 		tr := &trails[i]
 		// The home region, unless CloudTrail failed there (a region-scoped
@@ -91,26 +105,39 @@ func CollectAccount(ctx context.Context, clients map[string]API, accountID strin
 			region = tr.HomeRegion
 		}
 		api := clients[region]
-
-		status, err := api.GetTrailStatus(ctx, &cloudtrail.GetTrailStatusInput{Name: aws.String(tr.ARN)})
-		if err != nil {
-			errs = append(errs, checks.NewError(accountID, region, service, "GetTrailStatus", err))
-		} else {
-			tr.Status = &checks.TrailStatus{
-				IsLogging:                         aws.ToBool(status.IsLogging),
-				LatestDeliveryTime:                utc(status.LatestDeliveryTime),
-				LatestDeliveryError:               aws.ToString(status.LatestDeliveryError),
-				LatestCloudWatchLogsDeliveryTime:  utc(status.LatestCloudWatchLogsDeliveryTime),
-				LatestCloudWatchLogsDeliveryError: aws.ToString(status.LatestCloudWatchLogsDeliveryError),
+		var statusErr, selectorsErr error
+		var status *cloudtrail.GetTrailStatusOutput
+		var selectors *cloudtrail.GetEventSelectorsOutput
+		var trailWG sync.WaitGroup
+		trailWG.Go(func() {
+			status, statusErr = api.GetTrailStatus(ctx, &cloudtrail.GetTrailStatusInput{Name: aws.String(tr.ARN)})
+		})
+		trailWG.Go(func() {
+			selectors, selectorsErr = api.GetEventSelectors(ctx, &cloudtrail.GetEventSelectorsInput{TrailName: aws.String(tr.ARN)})
+		})
+		wg.Go(func() {
+			trailWG.Wait()
+			if statusErr != nil {
+				trailErrs[i] = append(trailErrs[i], checks.NewError(accountID, region, service, "GetTrailStatus", statusErr))
+			} else {
+				tr.Status = &checks.TrailStatus{
+					IsLogging:                         aws.ToBool(status.IsLogging),
+					LatestDeliveryTime:                utc(status.LatestDeliveryTime),
+					LatestDeliveryError:               aws.ToString(status.LatestDeliveryError),
+					LatestCloudWatchLogsDeliveryTime:  utc(status.LatestCloudWatchLogsDeliveryTime),
+					LatestCloudWatchLogsDeliveryError: aws.ToString(status.LatestCloudWatchLogsDeliveryError),
+				}
 			}
-		}
-
-		selectors, err := api.GetEventSelectors(ctx, &cloudtrail.GetEventSelectorsInput{TrailName: aws.String(tr.ARN)})
-		if err != nil {
-			errs = append(errs, checks.NewError(accountID, region, service, "GetEventSelectors", err))
-		} else {
-			tr.ManagementEvents = aws.String(ManagementEvents(selectors.EventSelectors, selectors.AdvancedEventSelectors))
-		}
+			if selectorsErr != nil {
+				trailErrs[i] = append(trailErrs[i], checks.NewError(accountID, region, service, "GetEventSelectors", selectorsErr))
+			} else {
+				tr.ManagementEvents = aws.String(ManagementEvents(selectors.EventSelectors, selectors.AdvancedEventSelectors))
+			}
+		})
+	}
+	wg.Wait()
+	for _, e := range trailErrs {
+		errs = append(errs, e...)
 	}
 	if trails == nil {
 		trails = []checks.Trail{}

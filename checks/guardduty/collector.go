@@ -3,6 +3,7 @@ package guardduty
 import (
 	"context"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -83,9 +84,31 @@ func CollectRegion(ctx context.Context, api API, accountID, region string) (*che
 	counts := map[string]int{}
 	high := []checks.GuardDutyFinding{}
 	for _, id := range ids {
-		d, err := api.GetDetector(ctx, &guardduty.GetDetectorInput{DetectorId: aws.String(id)})
-		if err != nil {
-			fail("GetDetector", err)
+		// The detector, its statistics and its high findings are independent
+		// reads: side by side, the critical path is the findings chain.
+		var (
+			d                *guardduty.GetDetectorOutput
+			detErr, countErr error
+			found            []checks.GuardDutyFinding
+			findingsOp       string
+			findingsErr      error
+			wg               sync.WaitGroup
+			detectorCounts   = map[string]int{}
+		)
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			d, detErr = api.GetDetector(ctx, &guardduty.GetDetectorInput{DetectorId: aws.String(id)})
+		}()
+		go func() {
+			defer wg.Done()
+			countErr = countBySeverity(ctx, api, id, detectorCounts)
+		}()
+		found, findingsOp, findingsErr = highFindings(ctx, api, id)
+		wg.Wait()
+
+		if detErr != nil {
+			fail("GetDetector", detErr)
 			detectors = nil
 		} else if detectors != nil {
 			det := checks.Detector{ID: id, Status: string(d.Status), Features: []checks.DetectorFeature{}}
@@ -94,17 +117,19 @@ func CollectRegion(ctx context.Context, api API, accountID, region string) (*che
 			}
 			detectors = append(detectors, det)
 		}
-
 		if counts != nil {
-			if err := countBySeverity(ctx, api, id, counts); err != nil {
-				fail("GetFindingsStatistics", err)
+			if countErr != nil {
+				fail("GetFindingsStatistics", countErr)
 				counts = nil
+			} else {
+				for band, n := range detectorCounts {
+					counts[band] += n
+				}
 			}
 		}
 		if high != nil {
-			found, op, err := highFindings(ctx, api, id)
-			if err != nil {
-				fail(op, err)
+			if findingsErr != nil {
+				fail(findingsOp, findingsErr)
 				high = nil
 			} else {
 				high = append(high, found...)
@@ -151,32 +176,65 @@ func SeverityBand(severity float64) string {
 	}
 }
 
+// highFindings lists the unarchived findings at or above HighSeverity and
+// reads them. ListFindings pages hold 50 ids, GetFindings' batch limit, so
+// each page is read while the next is listed: a two-stage pipeline whose
+// calls stay in order per operation.
 func highFindings(ctx context.Context, api API, detectorID string) ([]checks.GuardDutyFinding, string, error) {
 	criterion := unarchived()
 	criterion["severity"] = types.Condition{GreaterThanOrEqual: aws.Int64(HighSeverity)}
-	var ids []string
+	batches := make(chan []string, 4)
+	var (
+		found   = []checks.GuardDutyFinding{}
+		getErr  error
+		getDone = make(chan struct{})
+	)
+	go func() {
+		defer close(getDone)
+		for batch := range batches {
+			if getErr != nil {
+				continue // drain
+			}
+			out, err := api.GetFindings(ctx, &guardduty.GetFindingsInput{DetectorId: aws.String(detectorID), FindingIds: batch})
+			if err != nil {
+				getErr = err
+				continue
+			}
+			for _, f := range out.Findings {
+				found = append(found, compactFinding(detectorID, f))
+			}
+		}
+	}()
+
+	var listErr error
+	var pending []string
 	p := guardduty.NewListFindingsPaginator(api, &guardduty.ListFindingsInput{
 		DetectorId:      aws.String(detectorID),
 		FindingCriteria: &types.FindingCriteria{Criterion: criterion},
-		MaxResults:      aws.Int32(50),
+		MaxResults:      aws.Int32(getFindingsBatch),
 	})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return nil, "ListFindings", err
+			listErr = err
+			break
 		}
-		ids = append(ids, page.FindingIds...)
+		pending = append(pending, page.FindingIds...)
+		for len(pending) >= getFindingsBatch {
+			batches <- pending[:getFindingsBatch:getFindingsBatch]
+			pending = pending[getFindingsBatch:]
+		}
 	}
-	found := []checks.GuardDutyFinding{}
-	for start := 0; start < len(ids); start += getFindingsBatch {
-		batch := ids[start:min(start+getFindingsBatch, len(ids))]
-		out, err := api.GetFindings(ctx, &guardduty.GetFindingsInput{DetectorId: aws.String(detectorID), FindingIds: batch})
-		if err != nil {
-			return nil, "GetFindings", err
-		}
-		for _, f := range out.Findings {
-			found = append(found, compactFinding(detectorID, f))
-		}
+	if listErr == nil && len(pending) > 0 {
+		batches <- pending
+	}
+	close(batches)
+	<-getDone
+	switch {
+	case listErr != nil:
+		return nil, "ListFindings", listErr
+	case getErr != nil:
+		return nil, "GetFindings", getErr
 	}
 	return found, "", nil
 }

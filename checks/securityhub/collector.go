@@ -83,26 +83,33 @@ func CollectRegion(ctx context.Context, api API, accountID, region string) (*che
 	facts.Enabled = aws.Bool(true)
 	facts.HubARN = aws.ToString(hub.HubArn)
 
-	var errs []checks.CollectionError
-	standards := []checks.EnabledStandard{}
-	sp := securityhub.NewGetEnabledStandardsPaginator(api, &securityhub.GetEnabledStandardsInput{MaxResults: aws.Int32(100)})
-	for sp.HasMorePages() {
-		page, err := sp.NextPage(ctx)
-		if err != nil {
-			standards = nil
-			errs = append(errs, fail("GetEnabledStandards", err)...)
-			break
+	// Standards and findings do not depend on each other: read them side by
+	// side, so the account's critical path is DescribeHub plus the longer.
+	var standardsErrs []checks.CollectionError
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		standards := []checks.EnabledStandard{}
+		sp := securityhub.NewGetEnabledStandardsPaginator(api, &securityhub.GetEnabledStandardsInput{MaxResults: aws.Int32(100)})
+		for sp.HasMorePages() {
+			page, err := sp.NextPage(ctx)
+			if err != nil {
+				standards = nil
+				standardsErrs = fail("GetEnabledStandards", err)
+				break
+			}
+			for _, s := range page.StandardsSubscriptions {
+				standards = append(standards, checks.EnabledStandard{
+					StandardsARN:    aws.ToString(s.StandardsArn),
+					SubscriptionARN: aws.ToString(s.StandardsSubscriptionArn),
+					Status:          string(s.StandardsStatus),
+				})
+			}
 		}
-		for _, s := range page.StandardsSubscriptions {
-			standards = append(standards, checks.EnabledStandard{
-				StandardsARN:    aws.ToString(s.StandardsArn),
-				SubscriptionARN: aws.ToString(s.StandardsSubscriptionArn),
-				Status:          string(s.StandardsStatus),
-			})
-		}
-	}
-	facts.Standards = standards
+		facts.Standards = standards
+	}()
 
+	var errs []checks.CollectionError
 	findings := []checks.SecurityHubFinding{}
 	fp := securityhub.NewGetFindingsPaginator(api, &securityhub.GetFindingsInput{Filters: FindingFilters(), MaxResults: aws.Int32(100)})
 	for fp.HasMorePages() {
@@ -117,7 +124,8 @@ func CollectRegion(ctx context.Context, api API, accountID, region string) (*che
 		}
 	}
 	facts.Findings = findings
-	return facts, errs
+	<-done
+	return facts, append(standardsErrs, errs...)
 }
 
 func compactFinding(f types.AwsSecurityFinding) checks.SecurityHubFinding {

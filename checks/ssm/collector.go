@@ -54,40 +54,76 @@ func (Collector) Collect(ctx context.Context, t checks.Target) checks.AccountFac
 // CollectRegion observes EC2 instances, managed nodes and patch states in one
 // account and region. Patch states are read only for managed nodes, in
 // batches of 50 ids.
-func CollectRegion(ctx context.Context, ec2API EC2API, ssmAPI SSMAPI, accountID, region string) (*checks.SSMRegion, []checks.CollectionError) {
-	facts := &checks.SSMRegion{}
-	var errs []checks.CollectionError
+func CollectRegion(ctx context.Context, ec2API EC2API, ssmAPI SSMAPI, accountID, region string) (facts *checks.SSMRegion, errs []checks.CollectionError) {
+	facts = &checks.SSMRegion{}
 	fail := func(svc, op string, err error) {
 		errs = append(errs, checks.NewError(accountID, region, svc, op, err))
 	}
 
-	instances := []checks.EC2Instance{}
-	ip := ec2.NewDescribeInstancesPaginator(ec2API, &ec2.DescribeInstancesInput{
-		Filters:    []ec2types.Filter{{Name: aws.String("instance-state-name"), Values: []string{"running", "stopped"}}},
-		MaxResults: aws.Int32(1000),
-	})
-	for ip.HasMorePages() {
-		page, err := ip.NextPage(ctx)
-		if err != nil {
-			fail("ec2", "DescribeInstances", err)
-			instances = nil
-			break
-		}
-		for _, r := range page.Reservations {
-			for _, in := range r.Instances {
-				instances = append(instances, compactInstance(in))
+	// EC2 instances and managed nodes are independent reads; patch states
+	// depend on the nodes, and are read batch by batch as node pages arrive
+	// (DescribeInstanceInformation pages hold 50 nodes, the patch-state
+	// batch limit), in a two-stage pipeline that keeps each operation's
+	// calls in order.
+	var ec2Errs []checks.CollectionError
+	ec2Done := make(chan struct{})
+	go func() {
+		defer close(ec2Done)
+		instances := []checks.EC2Instance{}
+		ip := ec2.NewDescribeInstancesPaginator(ec2API, &ec2.DescribeInstancesInput{
+			Filters:    []ec2types.Filter{{Name: aws.String("instance-state-name"), Values: []string{"running", "stopped"}}},
+			MaxResults: aws.Int32(1000),
+		})
+		for ip.HasMorePages() {
+			page, err := ip.NextPage(ctx)
+			if err != nil {
+				ec2Errs = append(ec2Errs, checks.NewError(accountID, region, "ec2", "DescribeInstances", err))
+				instances = nil
+				break
+			}
+			for _, r := range page.Reservations {
+				for _, in := range r.Instances {
+					instances = append(instances, compactInstance(in))
+				}
 			}
 		}
-	}
-	facts.Instances = instances
+		facts.Instances = instances
+	}()
+	defer func() {
+		<-ec2Done
+		errs = append(ec2Errs, errs...)
+	}()
+
+	batches := make(chan []string, 4)
+	var (
+		states     = []checks.PatchState{}
+		patchErr   error
+		statesDone = make(chan struct{})
+	)
+	go func() {
+		defer close(statesDone)
+		for ids := range batches {
+			if patchErr != nil {
+				continue // drain
+			}
+			found, err := patchStates(ctx, ssmAPI, ids)
+			if err != nil {
+				patchErr = err
+				continue
+			}
+			states = append(states, found...)
+		}
+	}()
 
 	nodes := []checks.ManagedNode{}
+	var nodesErr error
+	var pending []string
 	np := ssm.NewDescribeInstanceInformationPaginator(ssmAPI, &ssm.DescribeInstanceInformationInput{MaxResults: aws.Int32(50)})
 	for np.HasMorePages() {
 		page, err := np.NextPage(ctx)
 		if err != nil {
-			fail("ssm", "DescribeInstanceInformation", err)
-			return facts, errs // without nodes there is nothing to ask patch states for
+			nodesErr = err
+			break
 		}
 		for _, n := range page.InstanceInformationList {
 			nodes = append(nodes, checks.ManagedNode{
@@ -98,41 +134,57 @@ func CollectRegion(ctx context.Context, ec2API EC2API, ssmAPI SSMAPI, accountID,
 				PlatformType: string(n.PlatformType),
 				ResourceType: string(n.ResourceType),
 			})
+			pending = append(pending, aws.ToString(n.InstanceId))
+		}
+		for len(pending) >= patchStateBatch {
+			batches <- pending[:patchStateBatch:patchStateBatch]
+			pending = pending[patchStateBatch:]
 		}
 	}
+	if nodesErr == nil && len(pending) > 0 {
+		batches <- pending
+	}
+	close(batches)
+	<-statesDone
+	if nodesErr != nil {
+		// Without every node there is no complete patch picture either.
+		fail("ssm", "DescribeInstanceInformation", nodesErr)
+		return facts, errs
+	}
 	facts.ManagedNodes = nodes
-
-	states := []checks.PatchState{}
-	for start := 0; start < len(nodes); start += patchStateBatch {
-		ids := make([]string, 0, patchStateBatch)
-		for _, n := range nodes[start:min(start+patchStateBatch, len(nodes))] {
-			ids = append(ids, n.InstanceID)
-		}
-		pp := ssm.NewDescribeInstancePatchStatesPaginator(ssmAPI, &ssm.DescribeInstancePatchStatesInput{InstanceIds: ids, MaxResults: aws.Int32(50)})
-		for pp.HasMorePages() {
-			page, err := pp.NextPage(ctx)
-			if err != nil {
-				fail("ssm", "DescribeInstancePatchStates", err)
-				return facts, errs
-			}
-			for _, s := range page.InstancePatchStates {
-				states = append(states, checks.PatchState{
-					InstanceID:                  aws.ToString(s.InstanceId),
-					PatchGroup:                  aws.ToString(s.PatchGroup),
-					MissingCount:                int(s.MissingCount),
-					FailedCount:                 int(s.FailedCount),
-					InstalledPendingRebootCount: int(aws.ToInt32(s.InstalledPendingRebootCount)),
-					CriticalNonCompliantCount:   int(aws.ToInt32(s.CriticalNonCompliantCount)),
-					SecurityNonCompliantCount:   int(aws.ToInt32(s.SecurityNonCompliantCount)),
-					OtherNonCompliantCount:      int(aws.ToInt32(s.OtherNonCompliantCount)),
-					Operation:                   string(s.Operation),
-					OperationEndTime:            utc(s.OperationEndTime),
-				})
-			}
-		}
+	if patchErr != nil {
+		fail("ssm", "DescribeInstancePatchStates", patchErr)
+		return facts, errs
 	}
 	facts.PatchStates = states
 	return facts, errs
+}
+
+// patchStates reads the patch states of up to patchStateBatch instances.
+func patchStates(ctx context.Context, api SSMAPI, ids []string) ([]checks.PatchState, error) {
+	var states []checks.PatchState
+	pp := ssm.NewDescribeInstancePatchStatesPaginator(api, &ssm.DescribeInstancePatchStatesInput{InstanceIds: ids, MaxResults: aws.Int32(50)})
+	for pp.HasMorePages() {
+		page, err := pp.NextPage(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range page.InstancePatchStates {
+			states = append(states, checks.PatchState{
+				InstanceID:                  aws.ToString(s.InstanceId),
+				PatchGroup:                  aws.ToString(s.PatchGroup),
+				MissingCount:                int(s.MissingCount),
+				FailedCount:                 int(s.FailedCount),
+				InstalledPendingRebootCount: int(aws.ToInt32(s.InstalledPendingRebootCount)),
+				CriticalNonCompliantCount:   int(aws.ToInt32(s.CriticalNonCompliantCount)),
+				SecurityNonCompliantCount:   int(aws.ToInt32(s.SecurityNonCompliantCount)),
+				OtherNonCompliantCount:      int(aws.ToInt32(s.OtherNonCompliantCount)),
+				Operation:                   string(s.Operation),
+				OperationEndTime:            utc(s.OperationEndTime),
+			})
+		}
+	}
+	return states, nil
 }
 
 func compactInstance(in ec2types.Instance) checks.EC2Instance {

@@ -7,7 +7,8 @@ import (
 )
 
 var organizationsOps = map[string]handler{
-	"ListAccounts": listAccounts,
+	"ListAccounts":        listAccounts,
+	"ListTagsForResource": listTagsForResource,
 }
 
 type orgAccount struct {

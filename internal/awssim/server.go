@@ -26,6 +26,17 @@ type Options struct {
 	Latency time.Duration
 	// Seed makes faults with a rate below 1 repeatable.
 	Seed uint64
+	// RateLimits, when set, throttle calls per (account, region, action)
+	// beyond these token-bucket rates, with each protocol's throttling
+	// error; see AWSRateLimits.
+	RateLimits map[string]Rate
+	// ThrottleRate throttles that fraction of calls at random, on top of
+	// RateLimits (another tool sharing the account's quota).
+	ThrottleRate float64
+	// SessionLifetime, when set, makes AssumeRole sessions stop working
+	// after it although their Expiration says otherwise: a revoked session,
+	// or an expiry the client did not see coming.
+	SessionLifetime time.Duration
 }
 
 // Server serves a World over the AWS wire protocols on 127.0.0.1.
@@ -48,6 +59,9 @@ type Server struct {
 	calls    map[Call]int
 	total    int
 	sessions map[string]*session // temporary access key id → session
+
+	limiter   *rateLimiter
+	throttled atomic.Int64
 }
 
 // session is what a set of credentials acts as.
@@ -58,6 +72,7 @@ type session struct {
 	secret  string
 	token   string    // empty for long-term keys
 	expires time.Time // zero for long-term keys; wall clock, as the SDK checks it
+	revoked time.Time // Options.SessionLifetime after issue; zero for none
 }
 
 // Start validates w, fills its defaults (generated ids, ARNs) and serves it
@@ -78,6 +93,9 @@ func Start(w *World, opts Options) (*Server, error) {
 		rng:      rand.New(rand.NewPCG(opts.Seed, opts.Seed^0x5eed)),
 		calls:    map[Call]int{},
 		sessions: map[string]*session{},
+	}
+	if opts.RateLimits != nil {
+		s.limiter = &rateLimiter{limits: opts.RateLimits, buckets: map[rateKey]*simBucket{}}
 	}
 	s.normalize()
 	for _, f := range w.Faults {
@@ -283,6 +301,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if aerr == nil {
 		aerr = s.applyFaults(r.Context(), c)
 	}
+	if aerr == nil {
+		aerr = s.throttle(c)
+	}
 	var result any
 	if aerr == nil {
 		result, err = h(c)
@@ -374,7 +395,7 @@ func (s *Server) authenticate(c *call, proto protocol, akid string) *apiError {
 	if sess == nil || c.r.Header.Get("X-Amz-Security-Token") != sess.token {
 		return proto.authError(authInvalid)
 	}
-	if time.Now().After(sess.expires) {
+	if now := time.Now(); now.After(sess.expires) || !sess.revoked.IsZero() && now.After(sess.revoked) {
 		return proto.authError(authExpired)
 	}
 	c.account, c.sess = s.accounts[sess.account], sess

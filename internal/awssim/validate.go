@@ -177,6 +177,7 @@ func (w *World) validate() *issue {
 		for j, t := range a.TrustedAccounts {
 			v.accountID(p.key("trusted_accounts").idx(j), t)
 		}
+		v.tags(p.key("tags"), a.Tags)
 		trailNames := map[string]bool{}
 		for _, r := range slices.Sorted(maps.Keys(a.Regions)) {
 			rp := p.key("regions").key(r)

@@ -35,6 +35,9 @@ type Account struct {
 	ExternalID string `yaml:"external_id" json:"external_id,omitempty"`
 	// TrustedAccounts may assume the role; empty means every account of the world.
 	TrustedAccounts []AccountID `yaml:"trusted_accounts" json:"trusted_accounts,omitempty"`
+	// Tags are the account's tags in Organizations (ListTagsForResource),
+	// e.g. {team: payments}.
+	Tags map[string]string `yaml:"tags" json:"tags,omitempty"`
 	// Regions holds the service state by region name. A region left out is
 	// enabled (if listed in World.Regions) but has nothing in it.
 	Regions map[string]*RegionState `yaml:"regions" json:"regions,omitempty"`

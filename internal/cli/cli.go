@@ -72,6 +72,8 @@ above it; 2 usage, configuration or fatal error; 3 the scan was incomplete
 		newScanCmd(stdout, stderr),
 		newCollectCmd(stdout, stderr),
 		newEvaluateCmd(stdout, stderr),
+		newDiffCmd(stdout),
+		newMergeCmd(stdout),
 		newPoliciesCmd(stdout),
 		newIAMPolicyCmd(stdout),
 		newVersionCmd(stdout),

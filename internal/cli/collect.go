@@ -17,6 +17,7 @@ import (
 	"github.com/baseline-scanner/baseline/checks/guardduty"
 	"github.com/baseline-scanner/baseline/checks/securityhub"
 	"github.com/baseline-scanner/baseline/checks/ssm"
+	"github.com/baseline-scanner/baseline/internal/teams"
 )
 
 // collectors lists every collector a scan runs, explicitly.
@@ -36,6 +37,8 @@ type targetFlags struct {
 	world           string
 	concurrency     int
 	quiet           bool
+	teamTag         string
+	scale           scaleFlags
 }
 
 func (f *targetFlags) register(cmd *cobra.Command) {
@@ -45,11 +48,13 @@ func (f *targetFlags) register(cmd *cobra.Command) {
 	fs.StringVar(&f.externalID, "external-id", "", "external id passed to sts:AssumeRole, if the role requires one")
 	fs.StringSliceVar(&f.accounts, "accounts", nil, "comma list of account ids to scan (with --org: only these of the organization)")
 	fs.StringSliceVar(&f.excludeAccounts, "exclude-accounts", nil, "comma list of account ids to skip")
-	fs.StringVar(&f.regions, "regions", "", "comma list of regions to scan in every account (default: the SDK's region, e.g. AWS_REGION; with --demo: the sample organization's regions)")
+	fs.StringVar(&f.regions, "regions", "", "comma list of regions to scan in every account, or \"all\": each account's enabled regions (account:ListRegions, else ec2:DescribeRegions) (default: the SDK's region, e.g. AWS_REGION; with --demo: the sample organization's regions)")
 	fs.BoolVar(&f.demo, "demo", false, "scan the built-in simulated organization (no AWS account needed)")
 	fs.StringVar(&f.world, "world", "", "scan a simulated organization described by this world file (YAML; implies --demo)")
 	fs.IntVar(&f.concurrency, "concurrency", checks.DefaultConcurrency, "(account, region, service) collections in flight at once")
 	fs.BoolVarP(&f.quiet, "quiet", "q", false, "print no progress to stderr")
+	f.scale.register(fs)
+	fs.StringVar(&f.teamTag, "team-tag", teams.DefaultTag, `with --org, the AWS Organizations account tag whose value is the account's team (organizations:ListTagsForResource); "" reads no tags`)
 }
 
 // validate checks the flags that need no AWS call, so that a typo fails
@@ -61,10 +66,11 @@ func (f *targetFlags) validate() error {
 	if err := checks.ValidateAccountIDs("--exclude-accounts", f.excludeAccounts); err != nil {
 		return err
 	}
-	if f.regions != "" {
-		if _, err := checks.ParseRegions("--regions", f.regions); err != nil {
-			return err
-		}
+	if _, _, err := parseRegionsFlag(f.regions); err != nil {
+		return err
+	}
+	if err := f.scale.validate(); err != nil {
+		return err
 	}
 	if f.concurrency < 1 {
 		return fmt.Errorf("--concurrency: must be at least 1, got %d", f.concurrency)
@@ -81,10 +87,7 @@ func (f *targetFlags) collect(ctx context.Context, stderr io.Writer) (*checks.Sn
 	if err := f.validate(); err != nil {
 		return nil, err
 	}
-	var regions []string
-	if f.regions != "" {
-		regions, _ = checks.ParseRegions("--regions", f.regions)
-	}
+	regions, allRegions, _ := parseRegionsFlag(f.regions)
 	org := f.org
 
 	var cfg aws.Config
@@ -95,7 +98,7 @@ func (f *targetFlags) collect(ctx context.Context, stderr io.Writer) (*checks.Sn
 		}
 		defer demo.close()
 		cfg = demo.cfg
-		if regions == nil {
+		if regions == nil && !allRegions {
 			regions = demo.regions
 		}
 		org = true
@@ -109,7 +112,7 @@ func (f *targetFlags) collect(ctx context.Context, stderr io.Writer) (*checks.Sn
 		if err != nil {
 			return nil, fmt.Errorf("load AWS configuration: %w", err)
 		}
-		if regions == nil {
+		if regions == nil && !allRegions {
 			if cfg.Region == "" {
 				return nil, fmt.Errorf("no region to scan: pass --regions (e.g. --regions us-east-1,eu-west-1) or set AWS_REGION or a profile region")
 			}
@@ -119,33 +122,64 @@ func (f *targetFlags) collect(ctx context.Context, stderr io.Writer) (*checks.Sn
 		}
 	}
 
+	if allRegions && cfg.Region == "" {
+		cfg.Region = "us-east-1" // the Account API's endpoint region
+	}
+	checks.ConfigureClients(&cfg, checks.ClientOptions{CallTimeout: f.scale.callTimeout, MaxConnsPerHost: f.concurrency})
 	calls := checks.NewCallCounter()
 	cfg.APIOptions = append(cfg.APIOptions, calls.Middleware)
+	// Discovery and AssumeRole act as the caller; Collect paces each
+	// target's calls by its own account.
+	limiter := checks.NewRateLimiter(nil)
+	discovery := cfg.Copy()
+	discovery.APIOptions = append(discovery.APIOptions, limiter.Middleware("caller"))
 
-	targets, err := checks.Discover(ctx, cfg, sts.NewFromConfig(cfg), organizations.NewFromConfig(cfg), checks.TargetOptions{
+	targets, err := checks.Discover(ctx, cfg, sts.NewFromConfig(discovery), organizations.NewFromConfig(discovery), checks.TargetOptions{
 		Org:             org,
 		RoleName:        f.roleName,
 		ExternalID:      f.externalID,
 		Accounts:        f.accounts,
 		ExcludeAccounts: f.excludeAccounts,
 		Regions:         regions,
+		TeamTag:         f.teamTag,
 	})
 	if err != nil {
 		return nil, err
 	}
+
+	shardK, shardN, _ := f.scale.parseShard()
+	targets = inShard(targets, shardK, shardN)
 
 	progress := func(format string, args ...any) {
 		if !f.quiet {
 			fmt.Fprintf(stderr, "baseline: "+format+"\n", args...)
 		}
 	}
-	progress("collecting %d account(s) × %d region(s): securityhub, guardduty, cloudtrail, ssm", len(targets), len(regions))
+	regionsDesc := fmt.Sprintf("%d region(s)", len(regions))
+	if allRegions {
+		regionsDesc = "all enabled regions"
+	}
+	shardDesc := ""
+	if shardN > 0 {
+		shardDesc = fmt.Sprintf(" (shard %d/%d)", shardK, shardN)
+	}
+	progress("collecting %d account(s)%s × %s: securityhub, guardduty, cloudtrail, ssm", len(targets), shardDesc, regionsDesc)
 	start := time.Now()
+	live := &checks.Progress{Calls: calls}
+	stopProgress := func() {}
+	if !f.quiet {
+		stopProgress = startProgress(stderr, isTerminal(stderr), live, nil, nil)
+	}
 	snap := checks.Collect(ctx, targets, checks.CollectOptions{
 		Collectors:  collectors(),
 		Concurrency: f.concurrency,
 		Tool:        checks.Tool{Name: "baseline", Version: version()},
+		RateLimiter: limiter,
+		Regions:     checks.RegionScope{All: allRegions, Exclude: f.scale.excludeRegions},
+		Progress:    live,
+		GCPercent:   checks.DefaultGCPercent,
 	})
+	stopProgress()
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("collect: interrupted: %w", err)
 	}
@@ -153,6 +187,8 @@ func (f *targetFlags) collect(ctx context.Context, stderr io.Writer) (*checks.Sn
 	for _, a := range snap.Accounts {
 		errCount += len(a.Errors)
 	}
-	progress("collected in %s: %d API calls, %d collection error(s)", time.Since(start).Round(time.Millisecond), calls.Total(), errCount)
+	if !f.quiet {
+		fmt.Fprintln(stderr, callSummary(calls.ByService(), time.Since(start), errCount))
+	}
 	return snap, nil
 }

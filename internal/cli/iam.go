@@ -9,20 +9,24 @@ import (
 )
 
 // scanActions are exactly the AWS API actions a scan calls, all read-only.
-// A test runs a full scan of the simulated organization and holds this list
-// equal to the set of actions it observed, and the README's policy equal to
-// this list.
+// A test runs a full scan of the simulated organization with --regions all
+// and holds this list equal to the set of actions it observed (plus
+// ec2:DescribeRegions, called only when account:ListRegions is denied, which
+// another test covers), and the README's policy equal to this list.
 var scanActions = []string{
+	"account:ListRegions", // --regions all
 	"cloudtrail:DescribeTrails",
 	"cloudtrail:GetEventSelectors",
 	"cloudtrail:GetTrailStatus",
 	"ec2:DescribeInstances",
+	"ec2:DescribeRegions", // --regions all, when account:ListRegions is denied
 	"guardduty:GetDetector",
 	"guardduty:GetFindings",
 	"guardduty:GetFindingsStatistics",
 	"guardduty:ListDetectors",
 	"guardduty:ListFindings",
 	"organizations:ListAccounts",
+	"organizations:ListTagsForResource",
 	"securityhub:DescribeHub",
 	"securityhub:GetEnabledStandards",
 	"securityhub:GetFindings",
@@ -50,8 +54,9 @@ func newIAMPolicyCmd(stdout io.Writer) *cobra.Command {
 		Short: "Print the least-privilege IAM policy a scan needs",
 		Long: `iam-policy prints an IAM policy document with exactly the actions baseline calls,
 all read-only. Attach it to the scanning principal and to the role assumed in
-every member account (--role-name); sts:AssumeRole and
-organizations:ListAccounts are only used by the scanning principal.`,
+every member account (--role-name); sts:AssumeRole,
+organizations:ListAccounts and organizations:ListTagsForResource are only
+used by the scanning principal.`,
 		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			data, err := json.MarshalIndent(iamPolicy{

@@ -52,6 +52,7 @@ type outputFlags struct {
 
 	writers  []report.Writer
 	severity report.Severity
+	review   reviewFlags // --waivers, --teams, --previous, --fail-on-new (review.go)
 }
 
 func (f *outputFlags) register(cmd *cobra.Command) {
@@ -60,6 +61,7 @@ func (f *outputFlags) register(cmd *cobra.Command) {
 	fs.StringVarP(&f.output, "output", "o", "", "write the report to this file (one format; default: stdout)")
 	fs.StringVar(&f.outDir, "out-dir", "", "write one file per format into this directory (report.<format extension>)")
 	fs.StringVar(&f.failOn, "fail-on", "high", "lowest severity whose failures exit 1: critical, high, medium or low")
+	f.review.register(cmd)
 }
 
 func (f *outputFlags) validate() error {
@@ -91,7 +93,7 @@ func (f *outputFlags) validate() error {
 	if len(f.writers) > 1 && f.outDir == "" {
 		return fmt.Errorf("--format: %d formats need --out-dir DIR (-o and stdout take one)", len(f.writers))
 	}
-	return nil
+	return f.review.load()
 }
 
 // evaluateAndWrite evaluates the snapshot, writes every requested format and
@@ -102,10 +104,13 @@ func evaluateAndWrite(cmd *cobra.Command, engine *policies.Engine, cfg policies.
 		return fmt.Errorf("evaluate: %w", err)
 	}
 	rep := buildReport(snap, ev, time.Now())
+	if err := out.review.apply(rep, snap); err != nil {
+		return err
+	}
 	if err := out.write(rep, stdout); err != nil {
 		return err
 	}
-	if code := report.ExitCode(rep, out.severity); code != ExitOK {
+	if code := out.review.exitCode(rep, out.severity); code != ExitOK {
 		return &ExitError{Code: code}
 	}
 	return nil

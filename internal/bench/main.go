@@ -1,0 +1,292 @@
+// Command bench measures an organization scan against its lower bound: it
+// generates a world (awssim.Generate), serves it with per-call latency and
+// AWS-like rate limits (plus optional random throttling), runs the real scan
+// path (checks.Discover, then checks.Collect with the real collectors, rate
+// limiter and retryer) and prints wall time, the world's lower bound (see
+// Bound), their ratio, API calls made and the minimum needed, retries,
+// errors and peak memory. The last line is one JSON object.
+//
+//	go run ./internal/bench -accounts 200 -regions 4 -latency 40ms
+//	go run ./internal/bench -accounts 200 -regions 4 -latency 40ms -throttle 0.05
+//	go run ./internal/bench -accounts 1000 -regions 4 -latency 40ms
+//
+// The simulator runs in a child process (the same binary with -serve), as
+// AWS runs elsewhere: the scan's process holds only what a real scan holds,
+// so its peak memory and garbage collection are the scanner's, not the
+// simulated organization's. Both share the machine's CPUs.
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"runtime"
+	"runtime/pprof"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/baseline-scanner/baseline/checks"
+	"github.com/baseline-scanner/baseline/checks/cloudtrail"
+	"github.com/baseline-scanner/baseline/checks/guardduty"
+	"github.com/baseline-scanner/baseline/checks/securityhub"
+	"github.com/baseline-scanner/baseline/checks/ssm"
+)
+
+// Result is the bench's JSON line.
+type Result struct {
+	Accounts          int                   `json:"accounts"`
+	Regions           int                   `json:"regions"`
+	LatencyMS         float64               `json:"latency_ms"`
+	Throttle          float64               `json:"throttle"`
+	Concurrency       int                   `json:"concurrency"`
+	WallSeconds       float64               `json:"wall_seconds"`
+	LowerBoundSeconds float64               `json:"lower_bound_seconds"`
+	Ratio             float64               `json:"ratio"`
+	APICalls          int                   `json:"api_calls"`
+	MinimalAPICalls   int                   `json:"minimal_api_calls"`
+	Requests          int                   `json:"requests"` // received by the simulator, retries included
+	Retries           int                   `json:"retries"`
+	Throttled         int                   `json:"throttled"`
+	Errors            int                   `json:"errors"`
+	PeakRSSMB         float64               `json:"peak_rss_mb"`
+	CPUSeconds        float64               `json:"cpu_seconds"` // the scan process's user+system CPU
+	ByService         []checks.ServiceStats `json:"by_service"`
+}
+
+type flags struct {
+	accounts, regions, concurrency int
+	latency                        time.Duration
+	throttle                       float64
+	seed                           uint64
+	noLimits, regionsAll           bool
+	cpuProfile                     string
+}
+
+var allRegions = []string{"us-east-1", "eu-west-1", "ap-northeast-1", "us-west-2", "eu-central-1", "ap-southeast-2", "sa-east-1", "ca-central-1"}
+
+func main() {
+	var f flags
+	flag.IntVar(&f.accounts, "accounts", 200, "accounts in the generated organization")
+	flag.IntVar(&f.regions, "regions", 4, "regions enabled and scanned in every account (1-8)")
+	flag.DurationVar(&f.latency, "latency", 40*time.Millisecond, "simulated latency of every call")
+	flag.Float64Var(&f.throttle, "throttle", 0, "fraction of calls throttled at random, on top of the rate limits")
+	flag.IntVar(&f.concurrency, "concurrency", checks.DefaultConcurrency, "(account, region, service) collections in flight")
+	flag.Uint64Var(&f.seed, "seed", 1, "world and fault seed")
+	flag.BoolVar(&f.noLimits, "no-rate-limits", false, "serve without AWS-like rate limits")
+	flag.BoolVar(&f.regionsAll, "regions-all", false, "resolve regions per account (account:ListRegions), like --regions all")
+	flag.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile of the scan to this file")
+	serve := flag.Bool("serve", false, "internal: serve the world on stdout/stdin for the parent bench")
+	flag.Parse()
+	if f.regions < 1 || f.regions > len(allRegions) {
+		fmt.Fprintf(os.Stderr, "bench: -regions: 1 to %d\n", len(allRegions))
+		os.Exit(2)
+	}
+	var err error
+	if *serve {
+		err = runServer(f, os.Stdin, os.Stdout)
+	} else {
+		err = run(f)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(2)
+	}
+}
+
+func run(f flags) error {
+	regions := allRegions[:f.regions]
+
+	// Start the simulator process and read its hello.
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	args := append([]string{"-serve"}, os.Args[1:]...)
+	child := exec.Command(self, args...)
+	child.Stderr = os.Stderr
+	toChild, err := child.StdinPipe()
+	if err != nil {
+		return err
+	}
+	fromChild, err := child.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	if err := child.Start(); err != nil {
+		return err
+	}
+	defer func() { _ = toChild.Close(); _ = child.Wait() }()
+	lines := bufio.NewScanner(fromChild)
+	lines.Buffer(make([]byte, 1<<20), 1<<20)
+	var hi hello
+	if !lines.Scan() {
+		return fmt.Errorf("simulator exited: %v", lines.Err())
+	}
+	if err := json.Unmarshal(lines.Bytes(), &hi); err != nil {
+		return fmt.Errorf("simulator hello: %w", err)
+	}
+	fmt.Fprintf(os.Stderr, "simulator: %d accounts × %d regions generated in %s, serving on %s\n", f.accounts, len(regions), time.Duration(hi.GenerateNanos).Round(time.Millisecond), hi.URL)
+
+	cfg := aws.Config{
+		Region:       regions[0],
+		Credentials:  aws.NewCredentialsCache(credentials.NewStaticCredentialsProvider(hi.AccessKeyID, hi.SecretAccessKey, "")),
+		BaseEndpoint: aws.String(hi.URL),
+	}
+	checks.ConfigureClients(&cfg, checks.ClientOptions{MaxConnsPerHost: f.concurrency})
+	calls := checks.NewCallCounter()
+	limiter := checks.NewRateLimiter(nil)
+	cfg.APIOptions = append(cfg.APIOptions, calls.Middleware)
+	// Discovery and AssumeRole act as the scanning account; Collect keys
+	// every target's calls by its own account.
+	discovery := cfg.Copy()
+	discovery.APIOptions = append(discovery.APIOptions, limiter.Middleware("caller"))
+
+	ctx := context.Background()
+	if f.cpuProfile != "" {
+		pf, err := os.Create(f.cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer pf.Close()
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	cpuBefore := cpuSeconds()
+	start := time.Now()
+	targets, err := checks.Discover(ctx, cfg, sts.NewFromConfig(discovery), organizations.NewFromConfig(discovery), checks.TargetOptions{Org: true, Regions: regions})
+	if err != nil {
+		return err
+	}
+	snap := checks.Collect(ctx, targets, checks.CollectOptions{
+		Collectors:  []checks.Collector{securityhub.New(), guardduty.New(), cloudtrail.New(), ssm.New()},
+		Concurrency: f.concurrency,
+		Tool:        checks.Tool{Name: "baseline", Version: "bench"},
+		RateLimiter: limiter,
+		Regions:     checks.RegionScope{All: f.regionsAll},
+		GCPercent:   checks.DefaultGCPercent,
+	})
+	wall := time.Since(start)
+	cpu := cpuSeconds() - cpuBefore
+	if p := os.Getenv("BENCH_MEMPROFILE"); p != "" {
+		mf, _ := os.Create(p)
+		_ = pprof.Lookup("allocs").WriteTo(mf, 0)
+		mf.Close()
+	}
+
+	// Ask the simulator what it served.
+	if _, err := io.WriteString(toChild, "stats\n"); err != nil {
+		return err
+	}
+	var st stats
+	if !lines.Scan() {
+		return fmt.Errorf("simulator exited: %v", lines.Err())
+	}
+	if err := json.Unmarshal(lines.Bytes(), &st); err != nil {
+		return fmt.Errorf("simulator stats: %w", err)
+	}
+
+	errs := 0
+	for _, a := range snap.Accounts {
+		for _, e := range a.Errors {
+			if errs < 5 {
+				fmt.Fprintf(os.Stderr, "error: %s %s %s:%s %s: %s\n", e.AccountID, e.Region, e.Service, e.Operation, e.Code, e.Message)
+			}
+			errs++
+		}
+	}
+	res := Result{
+		Accounts:          len(snap.Accounts),
+		Regions:           len(regions),
+		LatencyMS:         float64(f.latency) / float64(time.Millisecond),
+		Throttle:          f.throttle,
+		Concurrency:       f.concurrency,
+		WallSeconds:       round(wall.Seconds(), 3),
+		LowerBoundSeconds: round(hi.Bound.Seconds, 3),
+		APICalls:          calls.Total(),
+		MinimalAPICalls:   hi.Bound.Calls,
+		Requests:          st.Requests,
+		Retries:           calls.Retries(),
+		Throttled:         st.Throttled,
+		Errors:            errs,
+		PeakRSSMB:         round(peakRSSMB(), 1),
+		CPUSeconds:        round(cpu, 2),
+		ByService:         calls.ByService(),
+	}
+	if hi.Bound.Seconds > 0 {
+		res.Ratio = round(wall.Seconds()/hi.Bound.Seconds, 3)
+	}
+
+	fmt.Printf("world:        %d accounts × %d regions, %s per call, throttle %.0f%%, concurrency %d\n", res.Accounts, res.Regions, f.latency, f.throttle*100, f.concurrency)
+	fmt.Printf("wall time:    %.3fs (scan process CPU %.2fs)\n", res.WallSeconds, res.CPUSeconds)
+	fmt.Printf("lower bound:  %.3fs (discovery %s + slowest account %s)\n", res.LowerBoundSeconds, time.Duration(hi.Bound.Discovery).Round(time.Millisecond), time.Duration(hi.Bound.LongestPath).Round(time.Millisecond))
+	fmt.Printf("ratio:        %.3f\n", res.Ratio)
+	fmt.Printf("API calls:    %d (minimum %d); %d requests served, %d retries, %d throttled\n", res.APICalls, res.MinimalAPICalls, res.Requests, res.Retries, res.Throttled)
+	for _, s := range res.ByService {
+		fmt.Printf("  %-14s %6d calls %5d retries %5d throttled %3d failed\n", s.Service, s.Calls, s.Retries, s.Throttled, s.Failed)
+	}
+	fmt.Printf("errors:       %d\n", res.Errors)
+	fmt.Printf("peak RSS:     %.1f MB (scan process)\n", res.PeakRSSMB)
+	line, err := json.Marshal(res)
+	if err != nil {
+		return err
+	}
+	fmt.Println(string(line))
+	return nil
+}
+
+// cpuSeconds is the process's user+system CPU time so far.
+func cpuSeconds() float64 {
+	data, err := os.ReadFile("/proc/self/stat")
+	if err != nil {
+		return 0
+	}
+	// Fields after the command name (which is in parentheses): utime is
+	// the 12th, stime the 13th, in clock ticks (100 per second on Linux).
+	s := string(data)
+	fields := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	if len(fields) < 13 {
+		return 0
+	}
+	ut, _ := strconv.ParseFloat(fields[11], 64)
+	st, _ := strconv.ParseFloat(fields[12], 64)
+	return (ut + st) / 100
+}
+
+// peakRSSMB reads the process's peak resident set (VmHWM) on Linux, else
+// the Go runtime's total memory obtained from the OS.
+func peakRSSMB() float64 {
+	if data, err := os.ReadFile("/proc/self/status"); err == nil {
+		for _, line := range strings.Split(string(data), "\n") {
+			if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+				kb, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 64)
+				if err == nil {
+					return kb / 1024
+				}
+			}
+		}
+	}
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return float64(ms.Sys) / (1 << 20)
+}
+
+func round(v float64, digits int) float64 {
+	p := 1.0
+	for range digits {
+		p *= 10
+	}
+	return float64(int64(v*p+0.5)) / p
+}

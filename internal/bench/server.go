@@ -1,0 +1,66 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"runtime/debug"
+	"time"
+
+	"github.com/baseline-scanner/baseline/internal/awssim"
+)
+
+// hello is the simulator process's first line: where it serves, the
+// management account's keys, and the world's bound.
+type hello struct {
+	URL             string `json:"url"`
+	AccessKeyID     string `json:"access_key_id"`
+	SecretAccessKey string `json:"secret_access_key"`
+	Bound           Bound  `json:"bound"`
+	GenerateNanos   int64  `json:"generate_nanos"`
+}
+
+// stats answer a "stats" line from the parent.
+type stats struct {
+	Requests  int `json:"requests"`
+	Throttled int `json:"throttled"`
+}
+
+// runServer generates the world, serves it and answers the parent until
+// its stdin closes.
+func runServer(f flags, in io.Reader, out io.Writer) error {
+	// The simulator holds the whole organization and only serves it: a
+	// higher GC target trades its memory for CPU the scan can use.
+	debug.SetGCPercent(400)
+	regions := allRegions[:f.regions]
+	start := time.Now()
+	world := awssim.Generate(awssim.GenerateOptions{Accounts: f.accounts, Regions: regions, Seed: f.seed})
+	limits := awssim.AWSRateLimits()
+	if f.noLimits {
+		limits = nil
+	}
+	bound := ComputeBound(world, regions, f.latency, limits, f.regionsAll)
+	srv, err := awssim.Start(world, awssim.Options{Latency: f.latency, Seed: f.seed, RateLimits: limits, ThrottleRate: f.throttle})
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	akid, secret := srv.Credentials()
+	enc := json.NewEncoder(out)
+	if err := enc.Encode(hello{URL: srv.URL(), AccessKeyID: akid, SecretAccessKey: secret, Bound: bound, GenerateNanos: int64(time.Since(start))}); err != nil {
+		return err
+	}
+	lines := bufio.NewScanner(in)
+	for lines.Scan() {
+		switch lines.Text() {
+		case "stats":
+			if err := enc.Encode(stats{Requests: srv.Calls().Total, Throttled: srv.Throttled()}); err != nil {
+				return err
+			}
+		default:
+			return fmt.Errorf("unknown request %q", lines.Text())
+		}
+	}
+	return lines.Err()
+}
