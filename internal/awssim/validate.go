@@ -194,6 +194,34 @@ func (w *World) validate() *issue {
 	if len(w.Accounts) > 0 && management == 0 {
 		v.fail(root.key("accounts"), "no account has management: true")
 	}
+	if da := w.DelegatedAdmin; da != nil {
+		dp := root.key("delegated_admin")
+		for key, id := range map[string]AccountID{"securityhub": da.SecurityHub, "guardduty": da.GuardDuty} {
+			if id != "" && !ids[id] {
+				v.fail(dp.key(key), "account %q is not in the world", string(id))
+			}
+		}
+		for i, id := range da.NotMembers {
+			if !ids[id] {
+				v.fail(dp.key("not_members").idx(i), "account %q is not in the world", string(id))
+			}
+		}
+		if fa := da.FindingAggregator; fa != nil {
+			fp := dp.key("finding_aggregator")
+			if da.SecurityHub == "" {
+				v.fail(fp, "a finding aggregator needs a securityhub administrator")
+			}
+			if !slices.Contains(knownRegions, fa.Region) {
+				v.fail(fp.key("region"), "unknown region %q", fa.Region)
+			}
+			v.enum(fp.key("region_linking_mode"), fa.RegionLinkingMode, []string{"ALL_REGIONS", "ALL_REGIONS_EXCEPT_SPECIFIED", "SPECIFIED_REGIONS"})
+			for i, r := range fa.Regions {
+				if !slices.Contains(knownRegions, r) {
+					v.fail(fp.key("regions").idx(i), "unknown region %q", r)
+				}
+			}
+		}
+	}
 	for i := range w.Faults {
 		v.fault(root.key("faults").idx(i), &w.Faults[i])
 	}

@@ -17,7 +17,32 @@ type World struct {
 	// Empty means the regions named under the accounts.
 	Regions  []string  `yaml:"regions" json:"regions,omitempty"`
 	Accounts []Account `yaml:"accounts" json:"accounts"`
-	Faults   []Fault   `yaml:"faults" json:"faults,omitempty"`
+	// DelegatedAdmin, when set, names the accounts that administer
+	// Security Hub and GuardDuty for the organization.
+	DelegatedAdmin *DelegatedAdmin `yaml:"delegated_admin" json:"delegated_admin,omitempty"`
+	Faults         []Fault         `yaml:"faults" json:"faults,omitempty"`
+}
+
+// DelegatedAdmin is the organization's delegated administration of the
+// security services. Every ACTIVE account but NotMembers is a member of the
+// administrator; the administrator sees its members' findings.
+type DelegatedAdmin struct {
+	SecurityHub AccountID `yaml:"securityhub" json:"securityhub,omitempty"`
+	GuardDuty   AccountID `yaml:"guardduty" json:"guardduty,omitempty"`
+	// FindingAggregator is the Security Hub administrator's cross-region
+	// aggregation; nil means none.
+	FindingAggregator *FindingAggregator `yaml:"finding_aggregator" json:"finding_aggregator,omitempty"`
+	// NotMembers are accounts that are members of neither administrator.
+	NotMembers []AccountID `yaml:"not_members" json:"not_members,omitempty"`
+}
+
+// FindingAggregator is a Security Hub finding aggregator: findings of the
+// linked regions are replicated to the aggregation region.
+type FindingAggregator struct {
+	Region string `yaml:"region" json:"region"`
+	// RegionLinkingMode is ALL_REGIONS (default), ALL_REGIONS_EXCEPT_SPECIFIED or SPECIFIED_REGIONS.
+	RegionLinkingMode string   `yaml:"region_linking_mode" json:"region_linking_mode,omitempty"`
+	Regions           []string `yaml:"regions" json:"regions,omitempty"`
 }
 
 // Account is one member (or the management account) of the organization.
