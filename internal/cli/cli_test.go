@@ -237,20 +237,16 @@ func TestBadInput(t *testing.T) {
 	}
 }
 
-// TestRealCredentialChain scans the simulated organization the way a user
-// scans a real one: credentials, region and endpoint from the environment,
-// through config.LoadDefaultConfig. It also holds `baseline iam-policy`
-// equal to exactly the actions a full scan calls.
-func TestRealCredentialChain(t *testing.T) {
-	world, err := awssim.SampleWorld()
-	if err != nil {
-		t.Fatal(err)
-	}
+// scanThroughEnv serves the world and runs the command line against it the
+// way a user scans a real organization: credentials, region and endpoint from
+// the environment, through config.LoadDefaultConfig.
+func scanThroughEnv(t *testing.T, world *awssim.World, args ...string) (awssim.CallCounts, string, int) {
+	t.Helper()
 	srv, err := awssim.Start(world, awssim.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(srv.Close)
+	defer srv.Close()
 	akid, secret := srv.Credentials()
 	for k, v := range map[string]string{
 		"AWS_ACCESS_KEY_ID":           akid,
@@ -265,9 +261,21 @@ func TestRealCredentialChain(t *testing.T) {
 	} {
 		t.Setenv(k, v)
 	}
+	_, stderr, code := run(t, args...)
+	return srv.Calls(), stderr, code
+}
 
+// TestRealCredentialChain scans the sample organization through the SDK's
+// default chain. It also holds `baseline iam-policy` equal to exactly the
+// actions the code calls: those of a full scan, of a scan as Security Hub
+// delegated administrator, and the DescribeRegions fallback.
+func TestRealCredentialChain(t *testing.T) {
+	world, err := awssim.SampleWorld()
+	if err != nil {
+		t.Fatal(err)
+	}
 	path := filepath.Join(t.TempDir(), "r.json")
-	_, stderr, code := run(t, "scan", "--org", "--regions", "all", "-q", "--format", "json", "-o", path)
+	calls, stderr, code := scanThroughEnv(t, world, "scan", "--org", "--regions", "all", "-q", "--format", "json", "-o", path)
 	if code != ExitFailing {
 		t.Fatalf("exit code = %d; stderr:\n%s", code, stderr)
 	}
@@ -275,17 +283,28 @@ func TestRealCredentialChain(t *testing.T) {
 	if len(rep.Scope.Accounts) != 4 || len(rep.Results) == 0 {
 		t.Errorf("scope = %v with %d results", rep.Scope.Accounts, len(rep.Results))
 	}
-
 	// One AssumeRole per member account, never more.
-	calls := srv.Calls()
 	if n := calls.Count(awssim.Call{Service: "sts", Operation: "AssumeRole"}); n != 3 {
 		t.Errorf("sts:AssumeRole called %d times, want 3 (one per member account)", n)
 	}
+	called := calls.Actions()
+
+	admin, err := awssim.ParseWorld("admin-world", []byte(adminWorld))
+	if err != nil {
+		t.Fatal(err)
+	}
+	adminCalls, stderr, code := scanThroughEnv(t, admin, "scan", "--org", "--regions", "us-east-1,eu-west-1", "--collection", "admin", "-q", "-o", filepath.Join(t.TempDir(), "admin.txt"))
+	if code == ExitUsage {
+		t.Fatalf("admin scan failed; stderr:\n%s", stderr)
+	}
+	called = append(called, adminCalls.Actions()...)
 	// ec2:DescribeRegions is the fallback of account:ListRegions
 	// (TestRegionsAllFallsBackToDescribeRegions).
-	want := slices.DeleteFunc(slices.Clone(scanActions), func(a string) bool { return a == "ec2:DescribeRegions" })
-	if got := calls.Actions(); !slices.Equal(got, want) {
-		t.Errorf("actions called by a full scan:\n%v\nbaseline iam-policy lists:\n%v", got, want)
+	called = append(called, "ec2:DescribeRegions")
+	slices.Sort(called)
+	called = slices.Compact(called)
+	if !slices.Equal(called, scanActions) {
+		t.Errorf("actions the code calls:\n%v\nbaseline iam-policy lists:\n%v", called, scanActions)
 	}
 
 	// The README shows exactly what iam-policy prints.

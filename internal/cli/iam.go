@@ -29,7 +29,10 @@ var scanActions = []string{
 	"organizations:ListTagsForResource",
 	"securityhub:DescribeHub",
 	"securityhub:GetEnabledStandards",
+	"securityhub:GetFindingAggregator", // --collection auto|admin, as delegated administrator
 	"securityhub:GetFindings",
+	"securityhub:ListFindingAggregators", // --collection auto|admin: is the caller an administrator with an aggregator?
+	"securityhub:ListMembers",            // --collection auto|admin, as delegated administrator
 	"ssm:DescribeInstanceInformation",
 	"ssm:DescribeInstancePatchStates",
 	"sts:AssumeRole",
