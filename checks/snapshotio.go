@@ -85,6 +85,8 @@ func streamSnapshot(path string) (*Snapshot, error) {
 			err = dec.Decode(&snap.CollectedAt)
 		case "scope":
 			err = dec.Decode(&snap.Scope)
+		case "coverage_gaps":
+			err = dec.Decode(&snap.CoverageGaps)
 		default:
 			err = fmt.Errorf("unknown field %q", key)
 		}
@@ -105,6 +107,9 @@ func streamSnapshot(path string) (*Snapshot, error) {
 		if !accountIDPattern.MatchString(a.AccountID) {
 			return nil, fmt.Errorf("account_id %q is not a 12-digit AWS account id", a.AccountID)
 		}
+	}
+	if snap.CollectedAt.IsZero() {
+		return nil, errors.New("collected_at: missing")
 	}
 	return &snap, nil
 }
@@ -143,6 +148,11 @@ func ParseSnapshot(name string, data []byte) (*Snapshot, error) {
 		if !accountIDPattern.MatchString(a.AccountID) {
 			return nil, fmt.Errorf("%s: accounts[%d].account_id: %q is not a 12-digit AWS account id", name, i, a.AccountID)
 		}
+	}
+	if snap.CollectedAt.IsZero() {
+		// Policies measure every age from it: without it, every finding
+		// would look brand new and pass its SLA.
+		return nil, fmt.Errorf("%s: collected_at: missing; it is the time every age is measured from", name)
 	}
 	return &snap, nil
 }

@@ -20,6 +20,7 @@ func TestParseSnapshotErrors(t *testing.T) {
 		{"unknown field", "{\"schema_version\": \"1\",\n \"acounts\": []}", `unknown field "acounts"`},
 		{"unknown field line", "{\"schema_version\": \"1\",\n \"acounts\": []}", `snap.json:2:`},
 		{"bad account", `{"schema_version": "1", "accounts": [{"account_id": "12"}]}`, `accounts[0].account_id: "12" is not a 12-digit AWS account id`},
+		{"no collected_at", `{"schema_version": "1", "accounts": []}`, "snap.json: collected_at: missing"},
 		{"empty", ``, "snap.json:1:1: invalid JSON: unexpected end of JSON input"},
 	}
 	for _, tt := range tests {
@@ -117,6 +118,7 @@ func TestReadSnapshotFile(t *testing.T) {
 		"version": `{"accounts": [], "schema_version": "9"}`,
 		"unknown": "{\"schema_version\": \"1\",\n \"acounts\": []}",
 		"trailer": `{"schema_version": "1"} {}`,
+		"no time": `{"schema_version": "1", "accounts": []}`,
 	} {
 		p := dir + "/" + name + ".json"
 		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {

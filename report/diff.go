@@ -167,14 +167,40 @@ func Compare(prev, cur *Report) (*Diff, error) {
 		}
 		*list = append(*list, diffResult(now, was, now))
 	}
+	// A previous failure with no result now is fixed only if its cell was
+	// observed: when the cell is ERROR now (the engine replaces a cell's
+	// per-resource results by one ERROR without a resource) or its account is
+	// out of scope, nothing says it was fixed.
+	type cell struct{ control, account, region string }
+	errored := map[cell]bool{}
+	for _, r := range cur.Results {
+		if r.Status == StatusError {
+			errored[cell{r.ControlID, r.AccountID, r.Region}] = true
+		}
+	}
+	inScope := map[string]bool{}
+	for _, a := range cur.Scope.Accounts {
+		inScope[a] = true
+	}
 	for i := range prev.Results {
 		was := &prev.Results[i]
 		if was.Team != "" && teamOf[was.AccountID] == "" {
 			teamOf[was.AccountID] = was.Team
 		}
-		if was.Status == StatusFail && !seen[was.Key()] {
-			d.Fixed = append(d.Fixed, diffResult(was, was, nil))
+		if was.Status != StatusFail || seen[was.Key()] {
+			continue
 		}
+		if errored[cell{was.ControlID, was.AccountID, was.Region}] || errored[cell{was.ControlID, was.AccountID, Global}] {
+			dr := diffResult(was, was, nil)
+			dr.Status = StatusError
+			d.Unobserved = append(d.Unobserved, dr)
+			continue
+		}
+		if !inScope[was.AccountID] {
+			d.Unobserved = append(d.Unobserved, diffResult(was, was, nil))
+			continue
+		}
+		d.Fixed = append(d.Fixed, diffResult(was, was, nil))
 	}
 	for _, l := range []*[]DiffResult{&d.New, &d.Regressed, &d.Fixed, &d.StillFailing, &d.Waived, &d.Unobserved} {
 		slices.SortStableFunc(*l, compareDiffResults)

@@ -14,7 +14,7 @@ func diffRes(control, account, resource string, status Status, team string) Resu
 }
 
 func TestCompare(t *testing.T) {
-	const a, b = "111111111111", "222222222222"
+	const a, b, c = "111111111111", "222222222222", "333333333333"
 	prev := &Report{
 		SchemaVersion: SchemaVersion,
 		Tool:          Tool{Name: "baseline", Version: "1.0.0"},
@@ -31,6 +31,9 @@ func TestCompare(t *testing.T) {
 			diffRes("c.pass_pass", a, "r", StatusPass, "platform"),
 			diffRes("c.error_error", a, "r", StatusError, "platform"),
 			diffRes("c.pass_gone", a, "r", StatusPass, "platform"),
+			diffRes("c.cell_error", a, "i-1", StatusFail, "platform"),
+			diffRes("c.account_error", a, "i-1", StatusFail, "platform"),
+			diffRes("c.out_of_scope", c, "r", StatusFail, "data"),
 		},
 		Coverage: []Coverage{
 			{AccountID: a, Region: "us-east-1", Service: "guardduty", State: CoverageEnabled},
@@ -42,7 +45,12 @@ func TestCompare(t *testing.T) {
 	}
 	cur := &Report{
 		SchemaVersion: SchemaVersion,
+		Scope:         Scope{Accounts: []string{a, b}},
 		Results: []Result{
+			// The cell could not be observed: one ERROR replaces its
+			// per-resource results, in the region or account-wide.
+			diffRes("c.cell_error", a, "", StatusError, "platform"),
+			{ControlID: "c.account_error", AccountID: a, Region: Global, Status: StatusError, Severity: SeverityHigh},
 			diffRes("c.still", a, "r", StatusFail, "platform"),
 			diffRes("c.fixed", a, "r", StatusPass, "platform"),
 			diffRes("c.regressed", a, "r", StatusFail, "platform"),
@@ -87,7 +95,7 @@ func TestCompare(t *testing.T) {
 		{"fixed", d.Fixed, []string{"1 c.fixed r FAIL→PASS platform", "2 c.gone r FAIL→ payments"}},
 		{"still_failing", d.StillFailing, []string{"1 c.still r FAIL→FAIL platform"}},
 		{"waived", d.Waived, []string{"2 c.waived r FAIL→WAIVED payments"}},
-		{"unobserved", d.Unobserved, []string{"2 c.unobserved r FAIL→ERROR payments"}},
+		{"unobserved", d.Unobserved, []string{"1 c.account_error i-1 FAIL→ERROR platform", "1 c.cell_error i-1 FAIL→ERROR platform", "2 c.unobserved r FAIL→ERROR payments", "3 c.out_of_scope r FAIL→ data"}},
 	} {
 		if got := keys(tt.got); !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("%s =\n%q\nwant\n%q", tt.name, got, tt.want)
@@ -118,20 +126,21 @@ func TestCompare(t *testing.T) {
 		t.Errorf("coverage_gained = %q, want %q", got, want)
 	}
 
-	wantSummary := DiffSummary{New: 3, Regressed: 2, Fixed: 2, StillFailing: 1, Waived: 1, Unobserved: 1, CoverageLost: 3, CoverageGained: 2}
+	wantSummary := DiffSummary{New: 3, Regressed: 2, Fixed: 2, StillFailing: 1, Waived: 1, Unobserved: 4, CoverageLost: 3, CoverageGained: 2}
 	if d.Summary != wantSummary {
 		t.Errorf("summary = %+v, want %+v", d.Summary, wantSummary)
 	}
 	wantTeams := []TeamDiffSummary{
 		{Team: "", New: 1},
+		{Team: "data", Unobserved: 1},
 		{Team: "payments", New: 1, Regressed: 1, Fixed: 1, Waived: 1, Unobserved: 1},
-		{Team: "platform", New: 1, Regressed: 1, Fixed: 1, StillFailing: 1},
+		{Team: "platform", New: 1, Regressed: 1, Fixed: 1, StillFailing: 1, Unobserved: 2},
 	}
 	if !reflect.DeepEqual(d.ByTeam, wantTeams) {
 		t.Errorf("by_team = %+v, want %+v", d.ByTeam, wantTeams)
 	}
 	teams := d.Teams()
-	if len(teams) != 3 || teams[1].Team != "payments" || len(teams[1].Regressed) != 1 || teams[1].Regressed[0].ControlID != "c.waiver_expired" {
+	if len(teams) != 4 || teams[2].Team != "payments" || len(teams[2].Regressed) != 1 || teams[2].Regressed[0].ControlID != "c.waiver_expired" {
 		t.Errorf("Teams() = %+v", teams)
 	}
 	if d.Previous.GeneratedAt != prev.GeneratedAt || d.Previous.Tool.Version != "1.0.0" {

@@ -7,6 +7,9 @@ import "time"
 // documents it and tests validate real reports against it.
 const SchemaVersion = "1.0"
 
+// Global is the region of account-scoped results.
+const Global = "global"
+
 // Status of one result.
 type Status string
 

@@ -151,8 +151,8 @@ func TestEvaluateSnapshotEqualsScan(t *testing.T) {
 func TestCollectWritesAnEvaluableSnapshot(t *testing.T) {
 	dir := t.TempDir()
 	snap := filepath.Join(dir, "snapshot.json")
-	if _, stderr, code := run(t, "collect", "--demo", "-q", "-o", snap); code != ExitOK {
-		t.Fatalf("collect exit code = %d; stderr:\n%s", code, stderr)
+	if _, stderr, code := run(t, "collect", "--demo", "-q", "-o", snap); code != ExitIncomplete {
+		t.Fatalf("collect exit code = %d, want 3 (the demo has planned collection errors); stderr:\n%s", code, stderr)
 	}
 	out := filepath.Join(dir, "r.json")
 	if _, stderr, code := run(t, "evaluate", snap, "--format", "json", "-o", out); code != ExitFailing {
@@ -360,5 +360,28 @@ func TestPoliciesCommands(t *testing.T) {
 	}
 	if _, stderr, code := run(t, "policies", "list", "--format", "yaml"); code != ExitUsage || !strings.Contains(stderr, `unknown format "yaml"`) {
 		t.Errorf("policies list --format yaml: exit %d, stderr %q", code, stderr)
+	}
+}
+
+func TestReportFileMode(t *testing.T) {
+	dir := t.TempDir()
+	fresh := filepath.Join(dir, "fresh.json")
+	kept := filepath.Join(dir, "kept.json")
+	if err := os.WriteFile(kept, []byte("old"), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{fresh, kept} {
+		if _, stderr, code := run(t, "scan", "--world", "testdata/healthy.yaml", "-q", "--format", "json", "-o", path); code != ExitOK {
+			t.Fatalf("exit %d; %s", code, stderr)
+		}
+	}
+	for path, want := range map[string]os.FileMode{fresh: 0o644, kept: 0o640} {
+		fi, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := fi.Mode().Perm(); got != want {
+			t.Errorf("%s: mode %v, want %v", filepath.Base(path), got, want)
+		}
 	}
 }

@@ -74,9 +74,21 @@ report 'baseline scan' would have written.`,
 			}
 			write := func(w io.Writer) error { return checks.WriteSnapshot(w, snap) }
 			if out == "" || out == "-" {
-				return write(stdout)
+				err = write(stdout)
+			} else {
+				err = writeFileAtomic(out, write)
 			}
-			return writeFileAtomic(out, write)
+			if err != nil {
+				return err
+			}
+			// An incomplete collection is exit 3, as for scan: CI learns of
+			// it before anyone evaluates the snapshot.
+			for _, a := range snap.Accounts {
+				if len(a.Errors) > 0 {
+					return &ExitError{Code: ExitIncomplete}
+				}
+			}
+			return nil
 		},
 	}
 	targets.register(cmd)

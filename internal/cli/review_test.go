@@ -118,7 +118,7 @@ func TestScanDemoWaivers(t *testing.T) {
 
 	// The same waivers evaluate a saved snapshot the same way.
 	snap := filepath.Join(dir, "snapshot.json")
-	if _, stderr, code := run(t, "collect", "--demo", "-q", "-o", snap); code != ExitOK {
+	if _, stderr, code := run(t, "collect", "--demo", "-q", "-o", snap); code != ExitIncomplete {
 		t.Fatalf("collect: exit %d; %s", code, stderr)
 	}
 	out2 := filepath.Join(dir, "r2.json")
@@ -302,7 +302,7 @@ func TestReviewBadInput(t *testing.T) {
 	unknownField := writeFile(t, dir, "unknown.yaml", "- control: ssm.*\n  reason: r\n  owner: o\n  expires: 2026-01-01\n  acounts: [\"111111111111\"]\n")
 	badTeams := writeFile(t, dir, "teams.yaml", "prod: payments\n")
 	snapshot := filepath.Join(dir, "snapshot.json")
-	if _, _, code := run(t, "collect", "--demo", "-q", "-o", snapshot); code != ExitOK {
+	if _, _, code := run(t, "collect", "--demo", "-q", "-o", snapshot); code != ExitIncomplete {
 		t.Fatal("collect failed")
 	}
 	oldVersion := writeFile(t, dir, "old.json", `{"schema_version": "0.9", "results": []}`)
