@@ -20,6 +20,21 @@ type Snapshot struct {
 	CollectedAt   time.Time      `json:"collected_at"`
 	Scope         Scope          `json:"scope"`
 	Accounts      []AccountFacts `json:"accounts"`
+	// CoverageGaps are the (account, region) cells an organization-wide
+	// source (the Security Hub administrator's finding aggregator) did not
+	// cover, so they were collected directly; absent when none.
+	CoverageGaps []CoverageGap `json:"coverage_gaps,omitempty"`
+}
+
+// CoverageGap is one (account, region) that delegated-administrator
+// collection did not cover, and why.
+type CoverageGap struct {
+	AccountID string `json:"account_id"`
+	Region    string `json:"region"`
+	Service   string `json:"service"` // securityhub
+	// Reason is "not a member" (of the administrator) or "region not
+	// linked" (to the finding aggregator).
+	Reason string `json:"reason"`
 }
 
 // Tool names the program that wrote a document.

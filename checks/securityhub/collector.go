@@ -21,10 +21,19 @@ type API interface {
 }
 
 // Collector is the Security Hub collector.
-type Collector struct{}
+type Collector struct {
+	// agg, when set, supplies the findings of the (account, region) cells
+	// it covers from the administrator's aggregation region.
+	agg *Aggregation
+}
 
-// New returns the Security Hub collector.
+// New returns the Security Hub collector that reads every account directly.
 func New() Collector { return Collector{} }
+
+// NewAggregated returns the collector that reads the findings of the cells
+// agg covers from agg's organization-wide stream, and every other cell
+// directly (recorded as a coverage gap of agg).
+func NewAggregated(agg *Aggregation) Collector { return Collector{agg: agg} }
 
 // Service implements checks.Collector.
 func (Collector) Service() string { return service }
@@ -33,11 +42,19 @@ func (Collector) Service() string { return service }
 func (Collector) Regional() bool { return true }
 
 // Collect implements checks.Collector.
-func (Collector) Collect(ctx context.Context, t checks.Target) checks.AccountFacts {
+func (c Collector) Collect(ctx context.Context, t checks.Target) checks.AccountFacts {
 	part := checks.AccountFacts{SecurityHub: map[string]*checks.SecurityHubRegion{}}
 	for _, region := range t.Regions {
 		client := securityhub.NewFromConfig(t.Config, func(o *securityhub.Options) { o.Region = region })
-		facts, errs := CollectRegion(ctx, client, t.AccountID, region)
+		findings := func(ctx context.Context) ([]checks.SecurityHubFinding, error) {
+			return directFindings(ctx, client, t.AccountID, region)
+		}
+		if c.agg != nil && c.agg.covers(t.AccountID, region) {
+			findings = func(ctx context.Context) ([]checks.SecurityHubFinding, error) {
+				return c.agg.findings(ctx, t.AccountID, region)
+			}
+		}
+		facts, errs := collectRegion(ctx, client, t.AccountID, region, findings)
 		part.SecurityHub[region] = facts
 		part.Errors = append(part.Errors, errs...)
 	}
@@ -48,13 +65,7 @@ func (Collector) Collect(ctx context.Context, t checks.Target) checks.AccountFac
 // workflow state that needs action, not passed, critical or high. The filter
 // only saves traffic; the policies re-check every one of these fields.
 func FindingFilters() *types.AwsSecurityFindingFilters {
-	eq := func(values ...string) []types.StringFilter {
-		var fs []types.StringFilter
-		for _, v := range values {
-			fs = append(fs, types.StringFilter{Comparison: types.StringFilterComparisonEquals, Value: aws.String(v)})
-		}
-		return fs
-	}
+	eq := equals
 	return &types.AwsSecurityFindingFilters{
 		RecordState:      eq("ACTIVE"),
 		WorkflowStatus:   eq("NEW", "NOTIFIED"),
@@ -66,6 +77,42 @@ func FindingFilters() *types.AwsSecurityFindingFilters {
 // CollectRegion observes Security Hub in one account and region. A hub that
 // is not enabled is a fact (Enabled false), not an error.
 func CollectRegion(ctx context.Context, api API, accountID, region string) (*checks.SecurityHubRegion, []checks.CollectionError) {
+	return collectRegion(ctx, api, accountID, region, func(ctx context.Context) ([]checks.SecurityHubFinding, error) {
+		return directFindings(ctx, api, accountID, region)
+	})
+}
+
+// directFindings reads the account's own findings in region. The account
+// and region filters matter for an administrator, whose GetFindings also
+// returns its members' findings (and, in the aggregation region, those of
+// every linked region).
+func directFindings(ctx context.Context, api securityhub.GetFindingsAPIClient, accountID, region string) ([]checks.SecurityHubFinding, error) {
+	filters := FindingFilters()
+	filters.AwsAccountId = equals(accountID)
+	filters.Region = equals(region)
+	findings := []checks.SecurityHubFinding{}
+	fp := securityhub.NewGetFindingsPaginator(api, &securityhub.GetFindingsInput{Filters: filters, MaxResults: aws.Int32(100)})
+	for fp.HasMorePages() {
+		page, err := fp.NextPage(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range page.Findings {
+			findings = append(findings, compactFinding(f))
+		}
+	}
+	return findings, nil
+}
+
+func equals(values ...string) []types.StringFilter {
+	var fs []types.StringFilter
+	for _, v := range values {
+		fs = append(fs, types.StringFilter{Comparison: types.StringFilterComparisonEquals, Value: aws.String(v)})
+	}
+	return fs
+}
+
+func collectRegion(ctx context.Context, api API, accountID, region string, readFindings func(context.Context) ([]checks.SecurityHubFinding, error)) (*checks.SecurityHubRegion, []checks.CollectionError) {
 	facts := &checks.SecurityHubRegion{}
 	fail := func(op string, err error) []checks.CollectionError {
 		return []checks.CollectionError{checks.NewError(accountID, region, service, op, err)}
@@ -110,18 +157,9 @@ func CollectRegion(ctx context.Context, api API, accountID, region string) (*che
 	}()
 
 	var errs []checks.CollectionError
-	findings := []checks.SecurityHubFinding{}
-	fp := securityhub.NewGetFindingsPaginator(api, &securityhub.GetFindingsInput{Filters: FindingFilters(), MaxResults: aws.Int32(100)})
-	for fp.HasMorePages() {
-		page, err := fp.NextPage(ctx)
-		if err != nil {
-			findings = nil
-			errs = append(errs, fail("GetFindings", err)...)
-			break
-		}
-		for _, f := range page.Findings {
-			findings = append(findings, compactFinding(f))
-		}
+	findings, err := readFindings(ctx)
+	if err != nil {
+		errs = fail("GetFindings", err)
 	}
 	facts.Findings = findings
 	<-done

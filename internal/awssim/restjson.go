@@ -22,6 +22,9 @@ var restRoutes = []restRoute{
 	{"securityhub", http.MethodGet, "/accounts", "DescribeHub", describeHub},
 	{"securityhub", http.MethodPost, "/standards/get", "GetEnabledStandards", getEnabledStandards},
 	{"securityhub", http.MethodPost, "/findings", "GetFindings", getSecurityHubFindings},
+	{"securityhub", http.MethodGet, "/findingAggregator/list", "ListFindingAggregators", listFindingAggregators},
+	{"securityhub", http.MethodGet, "/findingAggregator/get/{FindingAggregatorArn+}", "GetFindingAggregator", getFindingAggregator},
+	{"securityhub", http.MethodGet, "/members", "ListMembers", listSecurityHubMembers},
 	{"guardduty", http.MethodGet, "/detector", "ListDetectors", listDetectors},
 	{"guardduty", http.MethodGet, "/detector/{detectorId}", "GetDetector", getDetector},
 	{"guardduty", http.MethodPost, "/detector/{detectorId}/findings/statistics", "GetFindingsStatistics", getFindingsStatistics},
@@ -50,10 +53,19 @@ func splitPath(p string) []string {
 }
 
 func matchPath(pattern, segs []string) (map[string]string, bool) {
+	params := map[string]string{}
+	if last := pattern[len(pattern)-1]; strings.HasSuffix(last, "+}") {
+		// A greedy label takes the rest of the path, slashes included.
+		n := len(pattern) - 1
+		if len(segs) <= n {
+			return nil, false
+		}
+		params[strings.Trim(last, "{+}")] = strings.Join(segs[n:], "/")
+		pattern, segs = pattern[:n], segs[:n]
+	}
 	if len(pattern) != len(segs) {
 		return nil, false
 	}
-	params := map[string]string{}
 	for i, p := range pattern {
 		if strings.HasPrefix(p, "{") {
 			if segs[i] == "" {

@@ -111,21 +111,21 @@ type stringFilter struct {
 }
 
 // findingField reads the string fields GetFindings can filter on.
-var findingFields = map[string]func(c *call, f *SecurityHubFinding) string{
-	"Id":                          func(_ *call, f *SecurityHubFinding) string { return f.ID },
-	"AwsAccountId":                func(c *call, _ *SecurityHubFinding) string { return string(c.account.ID) },
-	"Region":                      func(c *call, _ *SecurityHubFinding) string { return c.region },
-	"ProductArn":                  func(_ *call, f *SecurityHubFinding) string { return f.ProductARN },
-	"GeneratorId":                 func(_ *call, f *SecurityHubFinding) string { return f.GeneratorID },
-	"Title":                       func(_ *call, f *SecurityHubFinding) string { return f.Title },
-	"Description":                 func(_ *call, f *SecurityHubFinding) string { return f.Description },
-	"SeverityLabel":               func(_ *call, f *SecurityHubFinding) string { return f.Severity },
-	"RecordState":                 func(_ *call, f *SecurityHubFinding) string { return f.RecordState },
-	"WorkflowStatus":              func(_ *call, f *SecurityHubFinding) string { return f.Workflow },
-	"ComplianceStatus":            func(_ *call, f *SecurityHubFinding) string { return f.Compliance },
-	"ComplianceSecurityControlId": func(_ *call, f *SecurityHubFinding) string { return f.Control },
-	"ResourceType":                func(_ *call, f *SecurityHubFinding) string { return f.Resource.Type },
-	"ResourceId":                  func(_ *call, f *SecurityHubFinding) string { return f.Resource.ID },
+var findingFields = map[string]func(src findingSource, f *SecurityHubFinding) string{
+	"Id":                          func(_ findingSource, f *SecurityHubFinding) string { return f.ID },
+	"AwsAccountId":                func(src findingSource, _ *SecurityHubFinding) string { return src.account },
+	"Region":                      func(src findingSource, _ *SecurityHubFinding) string { return src.region },
+	"ProductArn":                  func(_ findingSource, f *SecurityHubFinding) string { return f.ProductARN },
+	"GeneratorId":                 func(_ findingSource, f *SecurityHubFinding) string { return f.GeneratorID },
+	"Title":                       func(_ findingSource, f *SecurityHubFinding) string { return f.Title },
+	"Description":                 func(_ findingSource, f *SecurityHubFinding) string { return f.Description },
+	"SeverityLabel":               func(_ findingSource, f *SecurityHubFinding) string { return f.Severity },
+	"RecordState":                 func(_ findingSource, f *SecurityHubFinding) string { return f.RecordState },
+	"WorkflowStatus":              func(_ findingSource, f *SecurityHubFinding) string { return f.Workflow },
+	"ComplianceStatus":            func(_ findingSource, f *SecurityHubFinding) string { return f.Compliance },
+	"ComplianceSecurityControlId": func(_ findingSource, f *SecurityHubFinding) string { return f.Control },
+	"ResourceType":                func(_ findingSource, f *SecurityHubFinding) string { return f.Resource.Type },
+	"ResourceId":                  func(_ findingSource, f *SecurityHubFinding) string { return f.Resource.ID },
 }
 
 // matchStringFilters applies Security Hub's rule for one field: positive
@@ -190,19 +190,25 @@ func getSecurityHubFindings(c *call) (any, error) {
 		}
 		filters[name] = fs
 	}
-	var matched []*SecurityHubFinding
-	for i := range sh.Findings {
-		f := &sh.Findings[i]
-		ok := true
-		for name, fs := range filters {
-			hit, err := matchStringFilters(findingFields[name](c, f), fs)
-			if err != nil {
-				return nil, err
+	type sourced struct {
+		src findingSource
+		f   *SecurityHubFinding
+	}
+	var matched []sourced
+	for _, src := range c.srv.findingSources(c, sh) {
+		for i := range src.hub.Findings {
+			f := &src.hub.Findings[i]
+			ok := true
+			for name, fs := range filters {
+				hit, err := matchStringFilters(findingFields[name](src, f), fs)
+				if err != nil {
+					return nil, err
+				}
+				ok = ok && hit
 			}
-			ok = ok && hit
-		}
-		if ok {
-			matched = append(matched, f)
+			if ok {
+				matched = append(matched, sourced{src, f})
+			}
 		}
 	}
 	p, err := paginate(c, len(matched), size, in.NextToken, shInvalidInput("Invalid parameter 'NextToken'"))
@@ -210,8 +216,8 @@ func getSecurityHubFindings(c *call) (any, error) {
 		return nil, err
 	}
 	findings := []map[string]any{}
-	for _, f := range matched[p.start:p.end] {
-		findings = append(findings, c.asff(f))
+	for _, m := range matched[p.start:p.end] {
+		findings = append(findings, c.asff(m.src, m.f))
 	}
 	return struct {
 		Findings  []map[string]any
@@ -222,7 +228,7 @@ func getSecurityHubFindings(c *call) (any, error) {
 var normalizedSeverity = map[string]int{"CRITICAL": 90, "HIGH": 70, "MEDIUM": 40, "LOW": 1, "INFORMATIONAL": 0}
 
 // asff renders a finding in the AWS Security Finding Format.
-func (c *call) asff(f *SecurityHubFinding) map[string]any {
+func (c *call) asff(src findingSource, f *SecurityHubFinding) map[string]any {
 	first := c.srv.resolveOr(f.FirstObserved, c.srv.now)
 	updated := c.srv.resolveOr(f.Updated, first)
 	out := map[string]any{
@@ -231,9 +237,9 @@ func (c *call) asff(f *SecurityHubFinding) map[string]any {
 		"ProductArn":      f.ProductARN,
 		"ProductName":     "Security Hub",
 		"CompanyName":     "AWS",
-		"Region":          c.region,
+		"Region":          src.region,
 		"GeneratorId":     f.GeneratorID,
-		"AwsAccountId":    string(c.account.ID),
+		"AwsAccountId":    src.account,
 		"Types":           []string{"Software and Configuration Checks/Industry and Regulatory Standards"},
 		"FirstObservedAt": isoTime(first),
 		"LastObservedAt":  isoTime(updated),
@@ -243,7 +249,7 @@ func (c *call) asff(f *SecurityHubFinding) map[string]any {
 		"Title":           f.Title,
 		"Description":     f.Description,
 		"Resources": []map[string]any{{
-			"Type": f.Resource.Type, "Id": f.Resource.ID, "Partition": "aws", "Region": c.region,
+			"Type": f.Resource.Type, "Id": f.Resource.ID, "Partition": "aws", "Region": src.region,
 		}},
 		"WorkflowState": f.Workflow,
 		"Workflow":      map[string]any{"Status": f.Workflow},

@@ -2,13 +2,17 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
+	awssecurityhub "github.com/aws/aws-sdk-go-v2/service/securityhub"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/spf13/cobra"
 
@@ -20,9 +24,10 @@ import (
 	"github.com/baseline-scanner/baseline/internal/teams"
 )
 
-// collectors lists every collector a scan runs, explicitly.
-func collectors() []checks.Collector {
-	return []checks.Collector{securityhub.New(), guardduty.New(), cloudtrail.New(), ssm.New()}
+// collectors lists every collector a scan runs, explicitly; sh is the
+// Security Hub collector (direct, or through the administrator's aggregator).
+func collectors(sh securityhub.Collector) []checks.Collector {
+	return []checks.Collector{sh, guardduty.New(), cloudtrail.New(), ssm.New()}
 }
 
 // targetFlags select what to scan and how to reach it.
@@ -38,6 +43,7 @@ type targetFlags struct {
 	concurrency     int
 	quiet           bool
 	teamTag         string
+	collection      string
 	scale           scaleFlags
 }
 
@@ -54,6 +60,7 @@ func (f *targetFlags) register(cmd *cobra.Command) {
 	fs.IntVar(&f.concurrency, "concurrency", checks.DefaultConcurrency, "(account, region, service) collections in flight at once")
 	fs.BoolVarP(&f.quiet, "quiet", "q", false, "print no progress to stderr")
 	f.scale.register(fs)
+	fs.StringVar(&f.collection, "collection", securityhub.ModeAuto, "how Security Hub findings are read: auto (through the caller's finding aggregator when it is the delegated administrator with one, else direct), direct (each account and region), or admin (require the aggregator)")
 	fs.StringVar(&f.teamTag, "team-tag", teams.DefaultTag, `with --org, the AWS Organizations account tag whose value is the account's team (organizations:ListTagsForResource); "" reads no tags`)
 }
 
@@ -77,6 +84,9 @@ func (f *targetFlags) validate() error {
 	}
 	if f.roleName == "" {
 		return fmt.Errorf("--role-name: must not be empty")
+	}
+	if !slices.Contains(securityhub.Modes, f.collection) {
+		return fmt.Errorf("--collection: %q is not one of %s", f.collection, strings.Join(securityhub.Modes, ", "))
 	}
 	return nil
 }
@@ -163,6 +173,10 @@ func (f *targetFlags) collect(ctx context.Context, stderr io.Writer) (*checks.Sn
 	if shardN > 0 {
 		shardDesc = fmt.Sprintf(" (shard %d/%d)", shardK, shardN)
 	}
+	shCollector, agg, err := f.securityHubCollector(ctx, cfg, limiter, targets, regions, allRegions, progress)
+	if err != nil {
+		return nil, err
+	}
 	progress("collecting %d account(s)%s × %s: securityhub, guardduty, cloudtrail, ssm", len(targets), shardDesc, regionsDesc)
 	start := time.Now()
 	live := &checks.Progress{Calls: calls}
@@ -171,7 +185,7 @@ func (f *targetFlags) collect(ctx context.Context, stderr io.Writer) (*checks.Sn
 		stopProgress = startProgress(stderr, isTerminal(stderr), live, nil, nil)
 	}
 	snap := checks.Collect(ctx, targets, checks.CollectOptions{
-		Collectors:  collectors(),
+		Collectors:  collectors(shCollector),
 		Concurrency: f.concurrency,
 		Tool:        checks.Tool{Name: "baseline", Version: version()},
 		RateLimiter: limiter,
@@ -183,6 +197,12 @@ func (f *targetFlags) collect(ctx context.Context, stderr io.Writer) (*checks.Sn
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("collect: interrupted: %w", err)
 	}
+	if agg != nil {
+		snap.CoverageGaps = agg.Gaps()
+		if n := len(snap.CoverageGaps); n > 0 {
+			progress("securityhub: %d (account, region) cell(s) not covered by the aggregator were collected directly (coverage_gaps in the snapshot)", n)
+		}
+	}
 	errCount := 0
 	for _, a := range snap.Accounts {
 		errCount += len(a.Errors)
@@ -191,4 +211,42 @@ func (f *targetFlags) collect(ctx context.Context, stderr io.Writer) (*checks.Sn
 		fmt.Fprintln(stderr, callSummary(calls.ByService(), time.Since(start), errCount))
 	}
 	return snap, nil
+}
+
+// securityHubCollector chooses how Security Hub findings are read
+// (--collection): in auto and admin modes it looks for the caller's
+// finding aggregator; auto falls back to direct collection without one,
+// admin fails.
+func (f *targetFlags) securityHubCollector(ctx context.Context, cfg aws.Config, limiter *checks.RateLimiter, targets []checks.Target, regions []string, allRegions bool, progress func(string, ...any)) (securityhub.Collector, *securityhub.Aggregation, error) {
+	if f.collection == securityhub.ModeDirect {
+		return securityhub.New(), nil, nil
+	}
+	adminCfg := cfg.Copy()
+	adminCfg.APIOptions = append(adminCfg.APIOptions, limiter.Middleware("caller"))
+	accounts := make([]string, 0, len(targets))
+	for _, t := range targets {
+		accounts = append(accounts, t.AccountID)
+	}
+	scope := regions
+	if allRegions {
+		scope = nil
+	}
+	home := cfg.Region
+	if home == "" && len(regions) > 0 {
+		home = regions[0]
+	}
+	agg, err := securityhub.DiscoverAggregation(ctx, func(region string) securityhub.AdminAPI {
+		return awssecurityhub.NewFromConfig(adminCfg, func(o *awssecurityhub.Options) { o.Region = region })
+	}, home, accounts, scope)
+	if err != nil {
+		if f.collection == securityhub.ModeAdmin {
+			return securityhub.Collector{}, nil, fmt.Errorf("--collection admin: %w; run as the Security Hub delegated administrator, or use --collection direct", err)
+		}
+		if !errors.Is(err, securityhub.ErrNoAggregator) {
+			progress("securityhub: %v; collecting each account directly", err)
+		}
+		return securityhub.New(), nil, nil
+	}
+	progress("securityhub: findings of %d member account(s) from administrator %s's aggregator in %s", agg.Members(), agg.Admin, agg.Region)
+	return securityhub.NewAggregated(agg), agg, nil
 }

@@ -168,6 +168,7 @@ func mergeSnapshots(paths []string) (*checks.Snapshot, error) {
 				merged.Scope.Regions = s.Scope.Regions
 			}
 			merged.Accounts = append(merged.Accounts, s.Accounts...)
+			merged.CoverageGaps = append(merged.CoverageGaps, s.CoverageGaps...)
 			if s.CollectedAt.Before(merged.CollectedAt) {
 				merged.CollectedAt = s.CollectedAt // the scan started with its first shard
 			}
@@ -178,5 +179,8 @@ func mergeSnapshots(paths []string) (*checks.Snapshot, error) {
 	}
 	slices.Sort(merged.Scope.Accounts)
 	slices.SortStableFunc(merged.Accounts, func(a, b checks.AccountFacts) int { return strings.Compare(a.AccountID, b.AccountID) })
+	slices.SortStableFunc(merged.CoverageGaps, func(a, b checks.CoverageGap) int {
+		return strings.Compare(a.AccountID+"/"+a.Region, b.AccountID+"/"+b.Region)
+	})
 	return merged, nil
 }

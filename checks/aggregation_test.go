@@ -1,0 +1,186 @@
+package checks_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awssecurityhub "github.com/aws/aws-sdk-go-v2/service/securityhub"
+
+	"github.com/baseline-scanner/baseline/checks"
+	"github.com/baseline-scanner/baseline/checks/cloudtrail"
+	"github.com/baseline-scanner/baseline/checks/guardduty"
+	"github.com/baseline-scanner/baseline/checks/securityhub"
+	"github.com/baseline-scanner/baseline/checks/ssm"
+	"github.com/baseline-scanner/baseline/internal/awssim"
+	"github.com/baseline-scanner/baseline/internal/awssim/awssimtest"
+	"github.com/baseline-scanner/baseline/policies"
+)
+
+const (
+	adminAccount = "100000000000"
+	nonMember    = "199999999999"
+	aggMembers   = 24 // more than one 20-account chunk
+)
+
+var aggRegions = []string{"us-east-1", "eu-west-1", "ap-southeast-2"}
+
+// aggregatorWorld is an organization whose management account is the
+// Security Hub administrator with an aggregator in us-east-1 linking
+// eu-west-1 only; every account has a hub with findings in every region
+// (passing, failing and filtered-out ones), and one account is not a member.
+func aggregatorWorld() string {
+	var b strings.Builder
+	b.WriteString(`regions: [us-east-1, eu-west-1, ap-southeast-2]
+delegated_admin:
+  securityhub: "100000000000"
+  not_members: ["199999999999"]
+  finding_aggregator: {region: us-east-1, region_linking_mode: SPECIFIED_REGIONS, regions: [eu-west-1]}
+accounts:
+`)
+	ids := []string{adminAccount, nonMember}
+	for i := 1; i <= aggMembers; i++ {
+		ids = append(ids, fmt.Sprintf("2000000000%02d", i))
+	}
+	for i, id := range ids {
+		fmt.Fprintf(&b, "  - id: %q\n    name: acct-%d\n    management: %t\n    regions:\n", id, i, id == adminAccount)
+		for j, r := range aggRegions {
+			fmt.Fprintf(&b, "      %s:\n        securityhub:\n          enabled: %t\n          standards: [{arn: aws-foundational-security-best-practices/v/1.0.0}]\n          findings:\n", r, (i+j)%7 != 3)
+			for k := 0; k < (i+j)%3; k++ {
+				fmt.Fprintf(&b, "            - {id: %s-%s-%d, title: open finding, control: S3.%d, severity: CRITICAL, first_observed: %dd}\n", id, r, k, k+1, 10+k*40)
+			}
+			fmt.Fprintf(&b, "            - {id: %s-%s-medium, title: medium, control: EC2.7, severity: MEDIUM}\n", id, r)
+		}
+	}
+	return b.String()
+}
+
+// collectWith collects the aggregator world with the Security Hub
+// collector of mode, and returns the snapshot and the server's counts.
+func collectWith(t *testing.T, mode string) (*checks.Snapshot, awssim.CallCounts) {
+	t.Helper()
+	srv, cfg := awssimtest.Start(t, aggregatorWorld())
+	ctx := t.Context()
+	targets, err := discover(ctx, cfg, checks.TargetOptions{Org: true, Regions: aggRegions})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sh := securityhub.New()
+	var agg *securityhub.Aggregation
+	if mode == securityhub.ModeAdmin {
+		var accounts []string
+		for _, tg := range targets {
+			accounts = append(accounts, tg.AccountID)
+		}
+		agg, err = securityhub.DiscoverAggregation(ctx, func(region string) securityhub.AdminAPI {
+			return awssecurityhub.NewFromConfig(cfg, func(o *awssecurityhub.Options) { o.Region = region })
+		}, "us-east-1", accounts, aggRegions)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sh = securityhub.NewAggregated(agg)
+	}
+	snap := checks.Collect(ctx, targets, checks.CollectOptions{
+		Collectors: []checks.Collector{sh, guardduty.New(), cloudtrail.New(), ssm.New()},
+		Tool:       tool,
+		Now:        awssimtest.Clock,
+	})
+	if agg != nil {
+		snap.CoverageGaps = agg.Gaps()
+	}
+	return snap, srv.Calls()
+}
+
+func TestAggregatedCollectionGivesTheSameVerdicts(t *testing.T) {
+	direct, directCalls := collectWith(t, securityhub.ModeDirect)
+	admin, adminCalls := collectWith(t, securityhub.ModeAdmin)
+
+	for i := range direct.Accounts {
+		awssimtest.Equal(t, "securityhub facts of "+direct.Accounts[i].AccountID, admin.Accounts[i].SecurityHub, direct.Accounts[i].SecurityHub)
+		awssimtest.Equal(t, "errors of "+direct.Accounts[i].AccountID, admin.Accounts[i].Errors, direct.Accounts[i].Errors)
+	}
+	engine, err := policies.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	evaluate := func(snap *checks.Snapshot) policies.Evaluation {
+		ev, err := engine.Evaluate(context.Background(), snap, policies.DefaultConfig())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ev
+	}
+	dv, av := evaluate(direct), evaluate(admin)
+	findings := 0
+	for _, a := range admin.Accounts {
+		for _, h := range a.SecurityHub {
+			findings += len(h.Findings)
+		}
+	}
+	if len(dv.Results) == 0 || findings == 0 {
+		t.Fatalf("%d results, %d findings: the world exercises nothing", len(dv.Results), findings)
+	}
+	awssimtest.Equal(t, "results", av.Results, dv.Results)
+
+	// Direct reads every subscribed (account, region); the administrator
+	// two 20-account streams, plus the cells the aggregator does not cover.
+	getFindings := awssim.Call{Service: "securityhub", Operation: "GetFindings"}
+	subscribed := func(snap *checks.Snapshot, covered func(account, region string) bool) int {
+		n := 0
+		for _, a := range snap.Accounts {
+			for r, h := range a.SecurityHub {
+				if aws.ToBool(h.Enabled) && covered(a.AccountID, r) {
+					n++
+				}
+			}
+		}
+		return n
+	}
+	all := func(string, string) bool { return true }
+	uncovered := func(account, region string) bool { return account == nonMember || region == "ap-southeast-2" }
+	wantDirect := subscribed(direct, all)
+	wantAdmin := 2 + subscribed(direct, uncovered)
+	if got := directCalls.Count(getFindings); got != wantDirect {
+		t.Errorf("direct: %d GetFindings calls, want %d", got, wantDirect)
+	}
+	if got := adminCalls.Count(getFindings); got != wantAdmin {
+		t.Errorf("admin: %d GetFindings calls, want %d", got, wantAdmin)
+	}
+	t.Logf("GetFindings calls: direct %d, admin %d (of which %d for coverage gaps)", directCalls.Count(getFindings), adminCalls.Count(getFindings), wantAdmin-2)
+	for _, op := range []string{"DescribeHub", "GetEnabledStandards"} {
+		c := awssim.Call{Service: "securityhub", Operation: op}
+		if d, a := directCalls.Count(c), adminCalls.Count(c); d != a {
+			t.Errorf("%s: %d calls direct, %d admin; it is not aggregated and stays per account", op, d, a)
+		}
+	}
+
+	// The non-member everywhere and every account's unlinked region are gaps.
+	var wantGaps []checks.CoverageGap
+	for _, a := range admin.Accounts {
+		for _, r := range []string{"ap-southeast-2", "eu-west-1", "us-east-1"} {
+			switch {
+			case a.AccountID == nonMember:
+				wantGaps = append(wantGaps, checks.CoverageGap{AccountID: a.AccountID, Region: r, Service: "securityhub", Reason: "not a member"})
+			case r == "ap-southeast-2":
+				wantGaps = append(wantGaps, checks.CoverageGap{AccountID: a.AccountID, Region: r, Service: "securityhub", Reason: "region not linked"})
+			}
+		}
+	}
+	awssimtest.Equal(t, "coverage gaps", admin.CoverageGaps, wantGaps)
+	if direct.CoverageGaps != nil {
+		t.Errorf("direct collection reported gaps: %v", direct.CoverageGaps)
+	}
+}
+
+func TestDiscoverAggregationWithoutAggregator(t *testing.T) {
+	_, cfg := awssimtest.Start(t, faultWorld)
+	_, err := securityhub.DiscoverAggregation(t.Context(), func(region string) securityhub.AdminAPI {
+		return awssecurityhub.NewFromConfig(cfg, func(o *awssecurityhub.Options) { o.Region = region })
+	}, "us-east-1", []string{"100000000001"}, nil)
+	if !errors.Is(err, securityhub.ErrNoAggregator) {
+		t.Fatalf("err = %v, want ErrNoAggregator", err)
+	}
+}

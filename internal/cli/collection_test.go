@@ -1,0 +1,114 @@
+package cli
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/baseline-scanner/baseline/checks"
+)
+
+// adminWorld: the management account administers Security Hub with an
+// aggregator in us-east-1 that links no other region; 333333333333 is not
+// a member.
+const adminWorld = `
+regions: [us-east-1, eu-west-1]
+delegated_admin:
+  securityhub: "111111111111"
+  not_members: ["333333333333"]
+  finding_aggregator: {region: us-east-1, region_linking_mode: SPECIFIED_REGIONS}
+accounts:
+  - id: "111111111111"
+    name: mgmt
+    management: true
+    regions:
+      us-east-1: {securityhub: {enabled: true}}
+  - id: "222222222222"
+    name: member
+    regions:
+      us-east-1:
+        securityhub:
+          enabled: true
+          findings: [{id: m1, title: open, control: S3.8, severity: CRITICAL, first_observed: "2026-01-02T00:00:00Z"}]
+      eu-west-1:
+        securityhub:
+          enabled: true
+          findings: [{id: m2, title: open, control: S3.8, severity: HIGH, first_observed: "2026-01-02T00:00:00Z"}]
+  - id: "333333333333"
+    name: outsider
+    regions:
+      us-east-1:
+        securityhub:
+          enabled: true
+          findings: [{id: o1, title: open, control: S3.8, severity: CRITICAL, first_observed: "2026-01-02T00:00:00Z"}]
+`
+
+func TestCollectionAutoReportsGapsAndCollectsThemDirectly(t *testing.T) {
+	dir := t.TempDir()
+	world := filepath.Join(dir, "world.yaml")
+	if err := os.WriteFile(world, []byte(adminWorld), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	snaps := map[string]*checks.Snapshot{}
+	for _, mode := range []string{"auto", "direct"} {
+		path := filepath.Join(dir, mode+".json")
+		_, stderr, code := run(t, "collect", "--world", world, "--collection", mode, "-o", path)
+		if code != ExitOK {
+			t.Fatalf("collect --collection %s: exit %d; stderr:\n%s", mode, code, stderr)
+		}
+		if mode == "auto" && !strings.Contains(stderr, "aggregator in us-east-1") {
+			t.Errorf("auto did not say it used the aggregator; stderr:\n%s", stderr)
+		}
+		snap, err := checks.ReadSnapshot(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		snaps[mode] = snap
+	}
+	want := []checks.CoverageGap{
+		{AccountID: "111111111111", Region: "eu-west-1", Service: "securityhub", Reason: "region not linked"},
+		{AccountID: "222222222222", Region: "eu-west-1", Service: "securityhub", Reason: "region not linked"},
+		{AccountID: "333333333333", Region: "eu-west-1", Service: "securityhub", Reason: "not a member"},
+		{AccountID: "333333333333", Region: "us-east-1", Service: "securityhub", Reason: "not a member"},
+	}
+	if got := snaps["auto"].CoverageGaps; !equalJSON(t, got, want) {
+		t.Errorf("coverage gaps = %+v, want %+v", got, want)
+	}
+	for i, a := range snaps["auto"].Accounts {
+		d := snaps["direct"].Accounts[i]
+		if !equalJSON(t, a.SecurityHub, d.SecurityHub) {
+			g, _ := json.Marshal(a.SecurityHub)
+			w, _ := json.Marshal(d.SecurityHub)
+			t.Errorf("account %s: auto and direct Security Hub facts differ:\n%s\n%s", a.AccountID, g, w)
+		}
+	}
+	if n := len(snaps["auto"].Accounts[2].SecurityHub["us-east-1"].Findings); n != 1 {
+		t.Errorf("the non-member's findings were not collected directly: %d findings", n)
+	}
+}
+
+func TestCollectionAdminWithoutAggregator(t *testing.T) {
+	_, stderr, code := run(t, "collect", "--demo", "--collection", "admin", "-q")
+	if code != ExitUsage {
+		t.Fatalf("exit code = %d, want %d; stderr:\n%s", code, ExitUsage, stderr)
+	}
+	if lines := strings.Count(strings.TrimSpace(stderr), "\n") + 1; lines != 1 || !strings.Contains(stderr, "--collection admin:") {
+		t.Errorf("stderr is not one line naming --collection admin:\n%s", stderr)
+	}
+	_, stderr, code = run(t, "collect", "--demo", "--collection", "bogus")
+	if code != ExitUsage || !strings.Contains(stderr, `--collection: "bogus"`) {
+		t.Errorf("--collection bogus: exit %d, stderr %q", code, stderr)
+	}
+}
+
+func equalJSON(t *testing.T, got, want any) bool {
+	t.Helper()
+	g, err1 := json.Marshal(got)
+	w, err2 := json.Marshal(want)
+	if err1 != nil || err2 != nil {
+		t.Fatal(err1, err2)
+	}
+	return string(g) == string(w)
+}
