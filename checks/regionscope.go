@@ -21,6 +21,11 @@ type RegionScope struct {
 	Exclude []string
 }
 
+// ListRegionsAction is the action of the error recorded when an account's
+// enabled regions cannot be listed (account:ListRegions, then
+// ec2:DescribeRegions, both failed): the account has no region in scope.
+const ListRegionsAction = "account:ListRegions"
+
 // resolve returns the regions of t in scope, and the error that prevented
 // listing them.
 func (s RegionScope) resolve(ctx context.Context, cfg aws.Config, t Target) ([]string, *CollectionError) {
@@ -33,7 +38,12 @@ func (s RegionScope) resolve(ctx context.Context, cfg aws.Config, t Target) ([]s
 			return nil, &ce
 		}
 	}
-	return slices.DeleteFunc(slices.Clone(regions), func(r string) bool { return slices.Contains(s.Exclude, r) }), nil
+	return s.exclude(regions), nil
+}
+
+// exclude returns a copy of regions without the excluded ones.
+func (s RegionScope) exclude(regions []string) []string {
+	return slices.DeleteFunc(slices.Clone(regions), func(r string) bool { return slices.Contains(s.Exclude, r) })
 }
 
 // EnabledRegions lists the regions the account of cfg's credentials can

@@ -123,6 +123,13 @@ func collectAccount(ctx context.Context, p *pool, opts CollectOptions, t Target,
 	if t.Config.Credentials != nil {
 		if _, err := t.Config.Credentials.Retrieve(ctx); err != nil {
 			facts.Errors = append(facts.Errors, NewError(t.AccountID, Global, "sts", "AssumeRole", err))
+			// Without credentials `all` cannot be resolved (the account has
+			// no regions and its controls report ERROR account-wide), but
+			// named regions are still the account's cells, minus exclusions.
+			facts.Regions = nil
+			if !opts.Regions.All {
+				facts.Regions = opts.Regions.exclude(t.Regions)
+			}
 			opts.Progress.addErrors(1)
 			opts.Progress.addRegions(len(facts.Regions))
 			for range facts.Regions {

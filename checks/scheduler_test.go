@@ -205,6 +205,46 @@ func TestCollectAssumeRoleDenied(t *testing.T) {
 	}
 }
 
+// TestCollectAssumeRoleDeniedRegionScope: an account whose role is denied
+// keeps the regions the scan named, minus --exclude-regions; with `all` it
+// has none, since its enabled regions cannot be listed.
+func TestCollectAssumeRoleDeniedRegionScope(t *testing.T) {
+	const staging = "333333333333"
+	tests := []struct {
+		name  string
+		scope checks.RegionScope
+		want  []string
+	}{
+		{"named regions", checks.RegionScope{}, worldRegions},
+		{"named regions minus excluded", checks.RegionScope{Exclude: []string{"eu-west-1"}}, []string{"us-east-1", "ap-northeast-1"}},
+		{"all regions", checks.RegionScope{All: true}, nil},
+		{"all regions minus excluded", checks.RegionScope{All: true, Exclude: []string{"eu-west-1"}}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, targets := startSample(t, awssim.Fault{Account: staging, Service: "sts", Operation: "AssumeRole", Code: "AccessDenied"})
+			if tt.scope.All {
+				for i := range targets {
+					targets[i].Regions = nil
+				}
+			}
+			snap := checks.Collect(t.Context(), targets, checks.CollectOptions{
+				Collectors: allCollectors(), Tool: tool, Now: awssimtest.Clock, Regions: tt.scope,
+			})
+			for _, a := range snap.Accounts {
+				if a.AccountID != staging {
+					if slices.Contains(a.Regions, "eu-west-1") == slices.Contains(tt.scope.Exclude, "eu-west-1") {
+						t.Errorf("account %s: regions %v with exclusions %v", a.AccountID, a.Regions, tt.scope.Exclude)
+					}
+					continue
+				}
+				awssimtest.Equal(t, "regions of "+staging, a.Regions, tt.want)
+			}
+		})
+	}
+}
+
 // TestCollectCancelled cancels the context of a collection before it starts
 // and while calls hang: Collect returns promptly, and what was not observed
 // is an error of code Canceled.

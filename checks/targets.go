@@ -91,6 +91,21 @@ func Discover(ctx context.Context, cfg aws.Config, stsClient STSAPI, orgs Organi
 			}
 		}
 		if len(opts.Accounts) > 0 {
+			// A requested account that is not scanned must not look scanned
+			// and clean: a typo or a suspended account is an error.
+			var missing []string
+			for _, id := range opts.Accounts {
+				if !slices.ContainsFunc(accounts, func(a account) bool { return a.id == id }) && !slices.Contains(missing, id) {
+					missing = append(missing, id)
+				}
+			}
+			switch len(missing) {
+			case 0:
+			case 1:
+				return nil, fmt.Errorf("--accounts: %s is not an ACTIVE account of the organization", missing[0])
+			default:
+				return nil, fmt.Errorf("--accounts: %s are not ACTIVE accounts of the organization", strings.Join(missing, ", "))
+			}
 			accounts = slices.DeleteFunc(accounts, func(a account) bool { return !slices.Contains(opts.Accounts, a.id) })
 		}
 	case len(opts.Accounts) > 0:

@@ -74,8 +74,23 @@ func TestDiscover(t *testing.T) {
 		},
 		{
 			name: "org: --accounts keeps the named members only",
-			opts: checks.TargetOptions{Org: true, Regions: regions, Accounts: []string{"333333333333", "999999999999", "222222222222", "444444444444"}},
+			opts: checks.TargetOptions{Org: true, Regions: regions, Accounts: []string{"333333333333", "222222222222", "333333333333"}},
 			want: []target{{"222222222222", "prod", regions}, {"333333333333", "staging", regions}},
+		},
+		{
+			name:    "org: --accounts names an account outside the organization",
+			opts:    checks.TargetOptions{Org: true, Regions: regions, Accounts: []string{"111111111111", "999999999999"}},
+			wantErr: []string{"--accounts: 999999999999 is not an ACTIVE account of the organization"},
+		},
+		{
+			name:    "org: --accounts names a suspended account",
+			opts:    checks.TargetOptions{Org: true, Regions: regions, Accounts: []string{"444444444444", "222222222222"}},
+			wantErr: []string{"--accounts: 444444444444 is not an ACTIVE account of the organization"},
+		},
+		{
+			name:    "org: --accounts names several unknown accounts",
+			opts:    checks.TargetOptions{Org: true, Regions: regions, Accounts: []string{"999999999999", "222222222222", "444444444444"}},
+			wantErr: []string{"--accounts: 999999999999, 444444444444 are not ACTIVE accounts of the organization"},
 		},
 		{
 			name: "org: --exclude-accounts",

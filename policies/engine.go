@@ -396,11 +396,24 @@ func decodeResult(item any) rawResult {
 // applyErrors is the central error rule, applied after Rego so that no
 // policy can turn a failed collection into PASS. For each cell the control
 // covers (each region of the account, or "global" for account scope):
-//   - a collection error of an action the control requires, or of STS,
-//     replaces the cell's results with one ERROR naming the failed calls;
+//   - a collection error of an action the control requires, of STS, or of
+//     the listing of the account's regions, replaces the cell's results
+//     with one ERROR naming the failed calls;
 //   - a cell with no result gets an ERROR, so every cell has a verdict;
 //   - results for regions outside the account's scope are dropped.
+//
+// An account with no region in scope (under --regions all, its role could
+// not be assumed or its enabled regions could not be listed) observed
+// nothing: every control, regional ones included, has the one cell
+// "global", ERROR, rather than vanishing from the report.
 func applyErrors(c *Control, acct *checks.AccountFacts, raw []rawResult, evalErr error) []report.Result {
+	if len(acct.Regions) == 0 {
+		msg := failedCalls(c, acct, checks.Global)
+		if msg == "" {
+			msg = "no region in scope for this account"
+		}
+		return []report.Result{newResult(c, acct, checks.Global, "", report.StatusError, msg)}
+	}
 	cells := acct.Regions
 	if c.Scope == ScopeAccount {
 		cells = []string{checks.Global}
@@ -447,7 +460,9 @@ func applyErrors(c *Control, acct *checks.AccountFacts, raw []rawResult, evalErr
 func failedCalls(c *Control, acct *checks.AccountFacts, cell string) string {
 	var msgs []string
 	for _, e := range acct.Errors {
-		if e.Service != "sts" && !slices.Contains(c.Requires, e.Action()) {
+		// Like failed credentials, regions that could not be listed leave
+		// every control unobserved: no region was collected.
+		if e.Service != "sts" && e.Action() != checks.ListRegionsAction && !slices.Contains(c.Requires, e.Action()) {
 			continue
 		}
 		if c.Scope != ScopeAccount && e.Region != cell && e.Region != checks.Global {

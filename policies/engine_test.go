@@ -232,6 +232,45 @@ func TestErrorRule(t *testing.T) {
 		}
 	})
 
+	t.Run("an account without regions has an ERROR for every control", func(t *testing.T) {
+		// Under --regions all, a denied role or unlistable regions leave the
+		// account with no region: no control may vanish from the report.
+		stsErr := checks.CollectionError{AccountID: "111122223333", Region: checks.Global, Service: "sts", Operation: "AssumeRole", Code: "AccessDenied", Message: "not authorized to perform sts:AssumeRole"}
+		listErr := checks.CollectionError{AccountID: "111122223333", Region: checks.Global, Service: "account", Operation: "ListRegions", Code: "AccessDeniedException",
+			Message: "list enabled regions: account:ListRegions: denied; ec2:DescribeRegions: denied"}
+		builtin, err := Builtin()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tt := range []struct {
+			name    string
+			errors  []checks.CollectionError
+			message string
+		}{
+			{"role denied", []checks.CollectionError{stsErr}, msg(stsErr, "")},
+			{"regions not listed", []checks.CollectionError{listErr}, msg(listErr, "")},
+			{"every region excluded", nil, "no region in scope for this account"},
+		} {
+			t.Run(tt.name, func(t *testing.T) {
+				acct := checks.AccountFacts{AccountID: "111122223333", AccountName: "no-regions", Regions: nil, Errors: tt.errors}
+				ev := evaluate(t, builtin, snapshot(acct, healthyAccount("222233334444", eu)))
+				var want []verdict
+				for _, c := range builtin.Controls() {
+					want = append(want, verdict{c.ID, checks.Global, "", "ERROR", tt.message})
+				}
+				var got []verdict
+				for _, r := range ev.Results {
+					if r.AccountID == "111122223333" {
+						got = append(got, verdict{r.ControlID, r.Region, r.Resource, r.Status, r.Message})
+					} else if r.Status != report.StatusPass {
+						t.Errorf("healthy account: %s %s %s", r.ControlID, r.Status, r.Message)
+					}
+				}
+				assertVerdicts(t, got, want)
+			})
+		}
+	})
+
 	t.Run("a region's error does not leak into another region", func(t *testing.T) {
 		acct := healthyAccount("111122223333", eu, us)
 		e := denied(us, "ssm", "DescribeInstanceInformation")
@@ -435,6 +474,14 @@ package baseline.controls.custom.b
 			name:  "a built-in id",
 			files: map[string]string{"e.rego": metadata("securityhub.enabled", "region", "securityhub:DescribeHub") + results},
 			want:  []string{"DIR/e.rego:1:1: duplicate control id securityhub.enabled: already defined at policies/securityhub/enabled.rego:1:1"},
+		},
+		{
+			// A typo would never match a collection error, so the central
+			// error rule would never void the control.
+			name:  "requires an action baseline does not call",
+			files: map[string]string{"g.rego": metadata("securityhub.g", "region", "securityhub:GetFinding") + results},
+			want: []string{`DIR/g.rego:1:1: control securityhub.g: custom.requires entry "securityhub:GetFinding" is not an action baseline calls; ` +
+				"the closest is \"securityhub:GetFindings\" (`baseline iam-policy` lists them all)"},
 		},
 		{
 			name:  "syntax error",

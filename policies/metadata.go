@@ -9,6 +9,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/types"
 
+	"github.com/baseline-scanner/baseline/checks"
 	"github.com/baseline-scanner/baseline/report"
 )
 
@@ -155,8 +156,13 @@ func parseControl(m *ast.Module) (Control, []string) {
 		bad("custom.scope %q must be one of account, region, trail, instance", c.Scope)
 	}
 	for _, action := range c.Requires {
-		if !actionPattern.MatchString(action) {
+		switch {
+		case !actionPattern.MatchString(action):
 			bad("custom.requires entry %q must be an IAM action such as \"securityhub:DescribeHub\"", action)
+		case !slices.Contains(checks.APIActions, action):
+			// An action the scan never calls never fails: the error rule
+			// would never void the control.
+			bad("custom.requires entry %q is not an action baseline calls; the closest is %q (`baseline iam-policy` lists them all)", action, closestAction(action))
 		}
 	}
 	for key := range ann.Custom {
@@ -165,6 +171,39 @@ func parseControl(m *ast.Module) (Control, []string) {
 		}
 	}
 	return c, problems
+}
+
+// closestAction is the action of checks.APIActions nearest to action by
+// edit distance, ignoring case; the first in the list on a tie.
+func closestAction(action string) string {
+	best, bestDist := "", -1
+	for _, a := range checks.APIActions {
+		if d := editDistance(strings.ToLower(action), strings.ToLower(a)); bestDist < 0 || d < bestDist {
+			best, bestDist = a, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b, in bytes.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }
 
 // definesResults reports whether a module defines the rule "results".

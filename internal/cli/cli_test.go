@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/baseline-scanner/baseline/checks"
 	"github.com/baseline-scanner/baseline/internal/awssim"
 	"github.com/baseline-scanner/baseline/policies"
 	"github.com/baseline-scanner/baseline/report"
@@ -303,8 +304,8 @@ func TestRealCredentialChain(t *testing.T) {
 	called = append(called, "ec2:DescribeRegions")
 	slices.Sort(called)
 	called = slices.Compact(called)
-	if !slices.Equal(called, scanActions) {
-		t.Errorf("actions the code calls:\n%v\nbaseline iam-policy lists:\n%v", called, scanActions)
+	if !slices.Equal(called, checks.APIActions) {
+		t.Errorf("actions the code calls:\n%v\nbaseline iam-policy lists:\n%v", called, checks.APIActions)
 	}
 
 	// The README shows exactly what iam-policy prints.

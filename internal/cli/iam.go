@@ -6,38 +6,9 @@ import (
 	"io"
 
 	"github.com/spf13/cobra"
-)
 
-// scanActions are exactly the AWS API actions a scan calls, all read-only.
-// A test runs a full scan of the simulated organization with --regions all
-// and holds this list equal to the set of actions it observed (plus
-// ec2:DescribeRegions, called only when account:ListRegions is denied, which
-// another test covers), and the README's policy equal to this list.
-var scanActions = []string{
-	"account:ListRegions", // --regions all
-	"cloudtrail:DescribeTrails",
-	"cloudtrail:GetEventSelectors",
-	"cloudtrail:GetTrailStatus",
-	"ec2:DescribeInstances",
-	"ec2:DescribeRegions", // --regions all, when account:ListRegions is denied
-	"guardduty:GetDetector",
-	"guardduty:GetFindings",
-	"guardduty:GetFindingsStatistics",
-	"guardduty:ListDetectors",
-	"guardduty:ListFindings",
-	"organizations:ListAccounts",
-	"organizations:ListTagsForResource",
-	"securityhub:DescribeHub",
-	"securityhub:GetEnabledStandards",
-	"securityhub:GetFindingAggregator", // --collection auto|admin, as delegated administrator
-	"securityhub:GetFindings",
-	"securityhub:ListFindingAggregators", // --collection auto|admin: is the caller an administrator with an aggregator?
-	"securityhub:ListMembers",            // --collection auto|admin, as delegated administrator
-	"ssm:DescribeInstanceInformation",
-	"ssm:DescribeInstancePatchStates",
-	"sts:AssumeRole",
-	"sts:GetCallerIdentity",
-}
+	"github.com/baseline-scanner/baseline/checks"
+)
 
 type iamPolicy struct {
 	Version   string         `json:"Version"`
@@ -67,7 +38,7 @@ used by the scanning principal.`,
 				Statement: []iamStatement{{
 					Sid:      "BaselineReadOnlyScan",
 					Effect:   "Allow",
-					Action:   scanActions,
+					Action:   checks.APIActions,
 					Resource: "*",
 				}},
 			}, "", "  ")
