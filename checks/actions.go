@@ -20,6 +20,7 @@ var APIActions = []string{
 	"guardduty:GetFindingsStatistics",
 	"guardduty:ListDetectors",
 	"guardduty:ListFindings",
+	"guardduty:ListMembers", // --collection auto|admin: is the caller the GuardDuty administrator?
 	"organizations:ListAccounts",
 	"organizations:ListTagsForResource",
 	"securityhub:DescribeHub",

@@ -47,6 +47,26 @@ type Tool struct {
 type Scope struct {
 	Accounts []string `json:"accounts"`
 	Regions  []string `json:"regions"`
+	// RegionsMode is how the regions were chosen: RegionsAll (--regions
+	// all: Regions is the union of the accounts' enabled regions, so it
+	// differs between shards) or RegionsList (named, or the SDK's region).
+	// Absent in snapshots written before it was recorded.
+	RegionsMode string `json:"regions_mode,omitempty"`
+	// Shard is the --shard K/N this collection covered; absent when it
+	// covered every account (including a merge of all shards).
+	Shard *ShardScope `json:"shard,omitempty"`
+}
+
+// Values of Scope.RegionsMode.
+const (
+	RegionsAll  = "all"
+	RegionsList = "list"
+)
+
+// ShardScope is shard Index of Count (1 ≤ Index ≤ Count), as in --shard K/N.
+type ShardScope struct {
+	Index int `json:"index"`
+	Count int `json:"count"`
 }
 
 // AccountFacts is the per-account document; it is also the body of the Rego

@@ -16,6 +16,7 @@ func TestGolden(t *testing.T) {
 	cases := map[string]func() *Report{
 		"basic": sampleReport,
 		"empty": emptyReport,
+		"gaps":  gapsReport,
 	}
 	for _, format := range Formats() {
 		for name, build := range cases {
@@ -58,5 +59,18 @@ func emptyReport() *Report {
 		GeneratedAt: sampleReport().GeneratedAt,
 	}
 	r.Summary = Summarize(nil)
+	return r
+}
+
+// gapsReport is one shard of an --regions all scan through a delegated
+// administrator that does not cover every account and region.
+func gapsReport() *Report {
+	r := sampleReport()
+	r.Scope.RegionsMode = "all"
+	r.Scope.Shard = &Shard{Index: 2, Count: 3}
+	r.CoverageGaps = []CoverageGap{
+		{AccountID: "111111111111", Region: "eu-west-1", Service: "securityhub", Reason: "not a member"},
+		{AccountID: "222222222222", Region: "us-east-1", Service: "securityhub", Reason: "region not linked"},
+	}
 	return r
 }

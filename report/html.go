@@ -72,6 +72,7 @@ type htmlView struct {
 	Counts         string // the initial "n FAIL · n ERROR · …" of the shown rows
 	Waivers        []htmlWaiver
 	Errors         []Error
+	CoverageGaps   []CoverageGap
 	Changes        *htmlChanges
 }
 
@@ -139,6 +140,10 @@ func newHTMLView(r *Report) htmlView {
 			AccountID: clean(e.AccountID), Region: clean(e.Region), Service: clean(e.Service),
 			Operation: clean(e.Operation), Code: clean(e.Code), Message: clean(e.Message),
 		}
+	}
+
+	for _, g := range sortedCoverageGaps(r.CoverageGaps) {
+		v.CoverageGaps = append(v.CoverageGaps, CoverageGap{AccountID: clean(g.AccountID), Region: clean(g.Region), Service: clean(g.Service), Reason: clean(g.Reason)})
 	}
 
 	teams, services := map[string]bool{}, map[string]bool{}
@@ -560,6 +565,20 @@ const htmlPage = `<!DOCTYPE html>
 <tbody>
 {{- range .Errors}}
 <tr><td>{{.AccountID}}</td><td>{{.Region}}</td><td>{{.Service}}</td><td>{{.Operation}}</td><td>{{.Code}}</td><td class="msg">{{.Message}}</td></tr>
+{{- end}}
+</tbody>
+</table>
+</section>
+{{- end}}
+{{- if .CoverageGaps}}
+<section id="coverage-gaps">
+<h2>Administrator coverage gaps ({{len .CoverageGaps}})</h2>
+<p>Not covered by the delegated administrator, so collected directly in the account.</p>
+<table class="findings">
+<thead><tr><th>Account</th><th>Region</th><th>Service</th><th>Reason</th></tr></thead>
+<tbody>
+{{- range .CoverageGaps}}
+<tr><td>{{.AccountID}}</td><td class="nw">{{.Region}}</td><td>{{.Service}}</td><td>{{.Reason}}</td></tr>
 {{- end}}
 </tbody>
 </table>

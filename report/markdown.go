@@ -101,6 +101,7 @@ const (
 	rowChange
 	rowWaiver
 	rowCollectionError
+	rowCoverageGap
 	rowKinds
 )
 
@@ -110,6 +111,7 @@ var rowKindNouns = [rowKinds][2]string{
 	rowChange:          {"change", "changes"},
 	rowWaiver:          {"waiver", "waivers"},
 	rowCollectionError: {"collection error", "collection errors"},
+	rowCoverageGap:     {"coverage gap", "coverage gaps"},
 }
 
 // mdBlock is a heading or paragraph (head), then table rows that may be cut
@@ -300,6 +302,18 @@ func markdownDocument(r *Report) mdDocument {
 			head: fmt.Sprintf("## Collection errors (%d)\n\nNot observed, so reported as ERROR, never PASS.\n\n"+
 				"| Account | Region | Service | Operation | Code | Message |\n|:--|:--|:--|:--|:--|:--|\n", len(r.Errors)),
 			rows: rows, kind: rowCollectionError, tail: "\n",
+		})
+	}
+
+	if len(r.CoverageGaps) > 0 {
+		var rows []string
+		for _, g := range sortedCoverageGaps(r.CoverageGaps) {
+			rows = append(rows, fmt.Sprintf("- %s · %s · %s: %s\n",
+				mdText(g.AccountID, 0), mdText(g.Region, 0), mdText(g.Service, 0), mdText(g.Reason, 0)))
+		}
+		d = append(d, mdBlock{
+			head: fmt.Sprintf("## Administrator coverage gaps (%d)\n\nNot covered by the delegated administrator, so collected directly in the account.\n\n", len(r.CoverageGaps)),
+			rows: rows, kind: rowCoverageGap, tail: "\n",
 		})
 	}
 	return d

@@ -64,6 +64,10 @@ type Report struct {
 	// Diff is what changed since the --previous report; absent without
 	// one. Additive in 1.0.
 	Diff *Diff `json:"diff,omitempty"`
+	// CoverageGaps are the (account, region) cells the Security Hub
+	// delegated administrator's finding aggregator did not cover, so they
+	// were collected directly; absent when none. Additive in 1.0.
+	CoverageGaps []CoverageGap `json:"coverage_gaps,omitempty"`
 }
 
 // Tool names the program that wrote the report.
@@ -76,6 +80,30 @@ type Tool struct {
 type Scope struct {
 	Accounts []string `json:"accounts"`
 	Regions  []string `json:"regions"`
+	// RegionsMode is "all" (--regions all: Regions is the union of the
+	// accounts' enabled regions) or "list" (regions named, or the SDK's
+	// region); absent when unknown. Additive in 1.0.
+	RegionsMode string `json:"regions_mode,omitempty"`
+	// Shard is the --shard K/N the scan covered; absent for a whole scan,
+	// including the merge of every shard. Additive in 1.0.
+	Shard *Shard `json:"shard,omitempty"`
+}
+
+// Shard is shard Index of Count (1 ≤ Index ≤ Count), as in --shard K/N.
+type Shard struct {
+	Index int `json:"index"`
+	Count int `json:"count"`
+}
+
+// CoverageGap is one (account, region) that delegated-administrator
+// collection did not cover, and why; its facts were collected directly.
+type CoverageGap struct {
+	AccountID string `json:"account_id"`
+	Region    string `json:"region"`
+	Service   string `json:"service"`
+	// Reason is "not a member" (of the administrator) or "region not
+	// linked" (to the finding aggregator).
+	Reason string `json:"reason"`
 }
 
 // Summary counts results.

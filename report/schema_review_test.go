@@ -101,3 +101,56 @@ func TestSchemaRejectsReviewSections(t *testing.T) {
 		})
 	}
 }
+
+func TestSchemaAcceptsShardAndCoverageGaps(t *testing.T) {
+	if err := ValidateJSON(sampleJSON(t, gapsReport())); err != nil {
+		t.Fatal(err)
+	}
+	// All three are optional: a report without them writes no key.
+	var doc map[string]any
+	if err := json.Unmarshal(sampleJSON(t, sampleReport()), &doc); err != nil {
+		t.Fatal(err)
+	}
+	scope := doc["scope"].(map[string]any)
+	for key, present := range map[string]bool{"coverage_gaps": doc["coverage_gaps"] != nil, "scope.shard": scope["shard"] != nil, "scope.regions_mode": scope["regions_mode"] != nil} {
+		if present {
+			t.Errorf("a report without %s writes it", key)
+		}
+	}
+}
+
+func TestSchemaRejectsShardAndCoverageGaps(t *testing.T) {
+	gap := func(d map[string]any) map[string]any { return d["coverage_gaps"].([]any)[0].(map[string]any) }
+	shard := func(d map[string]any) map[string]any { return d["scope"].(map[string]any)["shard"].(map[string]any) }
+	tests := []struct {
+		name   string
+		mutate func(doc map[string]any)
+	}{
+		{"gap bad account", func(d map[string]any) { gap(d)["account_id"] = "prod" }},
+		{"gap without reason", func(d map[string]any) { delete(gap(d), "reason") }},
+		{"gap extra field", func(d map[string]any) { gap(d)["state"] = "x" }},
+		{"gaps not a list", func(d map[string]any) { d["coverage_gaps"] = map[string]any{} }},
+		{"shard index 0", func(d map[string]any) { shard(d)["index"] = 0 }},
+		{"shard without count", func(d map[string]any) { delete(shard(d), "count") }},
+		{"shard extra field", func(d map[string]any) { shard(d)["of"] = 3 }},
+		{"shard as text", func(d map[string]any) { d["scope"].(map[string]any)["shard"] = "2/3" }},
+		{"bad regions mode", func(d map[string]any) { d["scope"].(map[string]any)["regions_mode"] = "enabled" }},
+	}
+	valid := sampleJSON(t, gapsReport())
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var doc map[string]any
+			if err := json.Unmarshal(valid, &doc); err != nil {
+				t.Fatal(err)
+			}
+			tt.mutate(doc)
+			data, err := json.Marshal(doc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := ValidateJSON(data); err == nil {
+				t.Errorf("mutated report validated:\n%s", data)
+			}
+		})
+	}
+}

@@ -109,6 +109,12 @@ func (t TableWriter) Write(w io.Writer, r *Report) error {
 				cell(e.AccountID, 0), cell(e.Region, 0), cell(e.Service, 0), cell(e.Operation, 0), cell(e.Code, 0))
 		}
 	}
+	if len(r.CoverageGaps) > 0 {
+		fmt.Fprintf(&b, "\nAdministrator coverage gaps (%d), collected directly:\n", len(r.CoverageGaps))
+		for _, g := range sortedCoverageGaps(r.CoverageGaps) {
+			fmt.Fprintf(&b, "  %s  %s  %s  %s\n", cell(g.AccountID, 0), cell(g.Region, 0), cell(g.Service, 0), cell(g.Reason, 0))
+		}
+	}
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return fmt.Errorf("write table report: %w", err)
 	}
@@ -188,6 +194,18 @@ func sortedErrors(errs []Error) []Error {
 			cmp.Compare(a.Service, b.Service),
 			cmp.Compare(a.Operation, b.Operation),
 			cmp.Compare(a.Code, b.Code),
+		)
+	})
+	return out
+}
+
+func sortedCoverageGaps(gaps []CoverageGap) []CoverageGap {
+	out := slices.Clone(gaps)
+	slices.SortStableFunc(out, func(a, b CoverageGap) int {
+		return cmp.Or(
+			cmp.Compare(a.AccountID, b.AccountID),
+			cmp.Compare(regionKey(a.Region), regionKey(b.Region)),
+			cmp.Compare(a.Service, b.Service),
 		)
 	})
 	return out

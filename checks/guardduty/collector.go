@@ -32,10 +32,19 @@ type API interface {
 }
 
 // Collector is the GuardDuty collector.
-type Collector struct{}
+type Collector struct {
+	// admin, when set, supplies the findings of the member accounts it
+	// covers from the administrator's detector.
+	admin *Administration
+}
 
-// New returns the GuardDuty collector.
+// New returns the GuardDuty collector that reads every account directly.
 func New() Collector { return Collector{} }
+
+// NewAdministered returns the collector that reads the findings of the
+// (account, region) cells admin covers from the administrator's detector,
+// and every other cell directly (recorded as a coverage gap of admin).
+func NewAdministered(admin *Administration) Collector { return Collector{admin: admin} }
 
 // Service implements checks.Collector.
 func (Collector) Service() string { return service }
@@ -44,11 +53,19 @@ func (Collector) Service() string { return service }
 func (Collector) Regional() bool { return true }
 
 // Collect implements checks.Collector.
-func (Collector) Collect(ctx context.Context, t checks.Target) checks.AccountFacts {
+func (c Collector) Collect(ctx context.Context, t checks.Target) checks.AccountFacts {
 	part := checks.AccountFacts{GuardDuty: map[string]*checks.GuardDutyRegion{}}
 	for _, region := range t.Regions {
 		client := guardduty.NewFromConfig(t.Config, func(o *guardduty.Options) { o.Region = region })
-		facts, errs := CollectRegion(ctx, client, t.AccountID, region)
+		var (
+			facts *checks.GuardDutyRegion
+			errs  []checks.CollectionError
+		)
+		if detectorID, ok := c.admin.covers(ctx, t.AccountID, region); ok {
+			facts, errs = c.admin.collectMember(ctx, client, t.AccountID, region, detectorID)
+		} else {
+			facts, errs = CollectRegion(ctx, client, t.AccountID, region)
+		}
 		part.GuardDuty[region] = facts
 		part.Errors = append(part.Errors, errs...)
 	}
@@ -89,7 +106,7 @@ func CollectRegion(ctx context.Context, api API, accountID, region string) (*che
 		var (
 			d                *guardduty.GetDetectorOutput
 			detErr, countErr error
-			found            []checks.GuardDutyFinding
+			found            []accountFinding
 			findingsOp       string
 			findingsErr      error
 			wg               sync.WaitGroup
@@ -102,9 +119,9 @@ func CollectRegion(ctx context.Context, api API, accountID, region string) (*che
 		}()
 		go func() {
 			defer wg.Done()
-			countErr = countBySeverity(ctx, api, id, detectorCounts)
+			countErr = countBySeverity(ctx, api, id, accountID, detectorCounts)
 		}()
-		found, findingsOp, findingsErr = highFindings(ctx, api, id)
+		found, findingsOp, findingsErr = highFindings(ctx, api, id, []string{accountID}, func(string) string { return id })
 		wg.Wait()
 
 		if detErr != nil {
@@ -132,7 +149,9 @@ func CollectRegion(ctx context.Context, api API, accountID, region string) (*che
 				fail(findingsOp, findingsErr)
 				high = nil
 			} else {
-				high = append(high, found...)
+				for _, f := range found {
+					high = append(high, f.finding)
+				}
 			}
 		}
 	}
@@ -140,11 +159,16 @@ func CollectRegion(ctx context.Context, api API, accountID, region string) (*che
 	return facts, errs
 }
 
-func countBySeverity(ctx context.Context, api API, detectorID string, counts map[string]int) error {
+// countBySeverity counts the account's unarchived findings by band. The
+// account criterion matters for an administrator, whose detector also
+// sees its members' findings.
+func countBySeverity(ctx context.Context, api API, detectorID, accountID string, counts map[string]int) error {
+	criterion := unarchived()
+	criterion["accountId"] = types.Condition{Equals: []string{accountID}}
 	out, err := api.GetFindingsStatistics(ctx, &guardduty.GetFindingsStatisticsInput{
 		DetectorId:            aws.String(detectorID),
 		FindingStatisticTypes: []types.FindingStatisticType{types.FindingStatisticTypeCountBySeverity},
-		FindingCriteria:       &types.FindingCriteria{Criterion: unarchived()},
+		FindingCriteria:       &types.FindingCriteria{Criterion: criterion},
 	})
 	if err != nil {
 		return err
@@ -176,16 +200,26 @@ func SeverityBand(severity float64) string {
 	}
 }
 
-// highFindings lists the unarchived findings at or above HighSeverity and
-// reads them. ListFindings pages hold 50 ids, GetFindings' batch limit, so
-// each page is read while the next is listed: a two-stage pipeline whose
-// calls stay in order per operation.
-func highFindings(ctx context.Context, api API, detectorID string) ([]checks.GuardDutyFinding, string, error) {
+// findingsAPI is the part of API that reads findings.
+type findingsAPI interface {
+	guardduty.ListFindingsAPIClient
+	GetFindings(ctx context.Context, in *guardduty.GetFindingsInput, optFns ...func(*guardduty.Options)) (*guardduty.GetFindingsOutput, error)
+}
+
+// highFindings lists the unarchived findings at or above HighSeverity of
+// accounts (the account criterion matters for an administrator, whose
+// detector also sees its members' findings) and reads them. ListFindings
+// pages hold 50 ids, GetFindings' batch limit, so each page is read while
+// the next is listed: a two-stage pipeline whose calls stay in order per
+// operation. detectorOf names the detector a finding of an account
+// belongs to.
+func highFindings(ctx context.Context, api findingsAPI, detectorID string, accounts []string, detectorOf func(account string) string) ([]accountFinding, string, error) {
 	criterion := unarchived()
 	criterion["severity"] = types.Condition{GreaterThanOrEqual: aws.Int64(HighSeverity)}
+	criterion["accountId"] = types.Condition{Equals: accounts}
 	batches := make(chan []string, 4)
 	var (
-		found   = []checks.GuardDutyFinding{}
+		found   = []accountFinding{}
 		getErr  error
 		getDone = make(chan struct{})
 	)
@@ -201,7 +235,8 @@ func highFindings(ctx context.Context, api API, detectorID string) ([]checks.Gua
 				continue
 			}
 			for _, f := range out.Findings {
-				found = append(found, compactFinding(detectorID, f))
+				account := aws.ToString(f.AccountId)
+				found = append(found, accountFinding{account, compactFinding(detectorOf(account), f)})
 			}
 		}
 	}()
@@ -237,6 +272,12 @@ func highFindings(ctx context.Context, api API, detectorID string) ([]checks.Gua
 		return nil, "GetFindings", getErr
 	}
 	return found, "", nil
+}
+
+// accountFinding is a finding with the account it belongs to.
+type accountFinding struct {
+	account string
+	finding checks.GuardDutyFinding
 }
 
 func compactFinding(detectorID string, f types.Finding) checks.GuardDutyFinding {

@@ -134,39 +134,65 @@ type gdCriteria struct {
 	Criterion map[string]gdCondition `json:"criterion"`
 }
 
+// gdHit is a finding with the account and detector it belongs to.
+type gdHit struct {
+	account string
+	d       *Detector
+	f       *GuardDutyFinding
+}
+
 // gdField reads a finding attribute as text and, when it is numeric, as a number.
-var gdFields = map[string]func(c *call, f *GuardDutyFinding) (string, float64){
-	"severity":                            func(_ *call, f *GuardDutyFinding) (string, float64) { return formatSeverity(f.Severity), f.Severity },
-	"service.archived":                    func(_ *call, f *GuardDutyFinding) (string, float64) { return strconv.FormatBool(f.Archived), 0 },
-	"type":                                func(_ *call, f *GuardDutyFinding) (string, float64) { return f.Type, 0 },
-	"id":                                  func(_ *call, f *GuardDutyFinding) (string, float64) { return f.ID, 0 },
-	"accountId":                           func(c *call, _ *GuardDutyFinding) (string, float64) { return string(c.account.ID), 0 },
-	"region":                              func(c *call, _ *GuardDutyFinding) (string, float64) { return c.region, 0 },
-	"resource.resourceType":               func(_ *call, f *GuardDutyFinding) (string, float64) { return f.Resource.Type, 0 },
-	"resource.instanceDetails.instanceId": func(_ *call, f *GuardDutyFinding) (string, float64) { return f.Resource.ID, 0 },
-	"updatedAt": func(c *call, f *GuardDutyFinding) (string, float64) {
-		t := c.srv.resolveOr(f.Updated, c.srv.resolveOr(f.Created, c.srv.now))
+var gdFields = map[string]func(c *call, h gdHit) (string, float64){
+	"severity":                            func(_ *call, h gdHit) (string, float64) { return formatSeverity(h.f.Severity), h.f.Severity },
+	"service.archived":                    func(_ *call, h gdHit) (string, float64) { return strconv.FormatBool(h.f.Archived), 0 },
+	"type":                                func(_ *call, h gdHit) (string, float64) { return h.f.Type, 0 },
+	"id":                                  func(_ *call, h gdHit) (string, float64) { return h.f.ID, 0 },
+	"accountId":                           func(_ *call, h gdHit) (string, float64) { return h.account, 0 },
+	"region":                              func(c *call, _ gdHit) (string, float64) { return c.region, 0 },
+	"resource.resourceType":               func(_ *call, h gdHit) (string, float64) { return h.f.Resource.Type, 0 },
+	"resource.instanceDetails.instanceId": func(_ *call, h gdHit) (string, float64) { return h.f.Resource.ID, 0 },
+	"updatedAt": func(c *call, h gdHit) (string, float64) {
+		t := c.srv.resolveOr(h.f.Updated, c.srv.resolveOr(h.f.Created, c.srv.now))
 		return "", float64(t.UnixMilli())
 	},
 }
 
-// filterFindings returns the detector's findings matching every criterion.
-func filterFindings(c *call, d *Detector, crit *gdCriteria) ([]*GuardDutyFinding, error) {
+// allFindings are the findings the caller's detector sees: its own and, for
+// the GuardDuty administrator, those of its associated members in the
+// same region, in account order.
+func allFindings(c *call, d *Detector) []gdHit {
+	caller := string(c.account.ID)
+	sources := []gdHit{{account: caller, d: d}}
+	for _, a := range c.srv.world.Accounts {
+		if status, md := c.srv.gdMember(caller, string(a.ID), c.region); status == "Enabled" {
+			sources = append(sources, gdHit{account: string(a.ID), d: md})
+		}
+	}
+	var out []gdHit
+	for _, src := range sources {
+		for i := range src.d.Findings {
+			out = append(out, gdHit{src.account, src.d, &src.d.Findings[i]})
+		}
+	}
+	return out
+}
+
+// filterFindings returns the findings the caller's detector sees matching every criterion.
+func filterFindings(c *call, d *Detector, crit *gdCriteria) ([]gdHit, error) {
 	for name := range crit.Criterion {
 		if gdFields[name] == nil {
 			return nil, gdBadRequest("The request is rejected because an invalid or out-of-range value is specified as an input parameter (awssim does not simulate criterion %q).", name)
 		}
 	}
-	var out []*GuardDutyFinding
-	for i := range d.Findings {
-		f := &d.Findings[i]
+	var out []gdHit
+	for _, h := range allFindings(c, d) {
 		ok := true
 		for name, cond := range crit.Criterion {
-			text, num := gdFields[name](c, f)
+			text, num := gdFields[name](c, h)
 			ok = ok && cond.match(text, num)
 		}
 		if ok {
-			out = append(out, f)
+			out = append(out, h)
 		}
 	}
 	return out, nil
@@ -213,6 +239,9 @@ func getFindingsStatistics(c *call) (any, error) {
 	var in struct {
 		FindingStatisticTypes []string    `json:"findingStatisticTypes"`
 		FindingCriteria       *gdCriteria `json:"findingCriteria"`
+		GroupBy               string      `json:"groupBy"`
+		MaxResults            *int        `json:"maxResults"`
+		OrderBy               string      `json:"orderBy"`
 	}
 	if err := decodeJSON(c, &in, "BadRequestException"); err != nil {
 		return nil, err
@@ -221,8 +250,21 @@ func getFindingsStatistics(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !slices.Equal(in.FindingStatisticTypes, []string{"COUNT_BY_SEVERITY"}) {
-		return nil, gdBadRequest("The request is rejected because an invalid or out-of-range value is specified as an input parameter (awssim simulates findingStatisticTypes [COUNT_BY_SEVERITY] only).")
+	switch {
+	case in.GroupBy == "ACCOUNT" && len(in.FindingStatisticTypes) == 0:
+	case in.GroupBy == "" && slices.Equal(in.FindingStatisticTypes, []string{"COUNT_BY_SEVERITY"}):
+	default:
+		return nil, gdBadRequest("The request is rejected because an invalid or out-of-range value is specified as an input parameter (awssim simulates findingStatisticTypes [COUNT_BY_SEVERITY] or groupBy ACCOUNT only).")
+	}
+	size := 25
+	if in.GroupBy != "" {
+		if size, err = maxResults(in.MaxResults, 25, 100, func(n int) *apiError {
+			return gdBadRequest("The request is rejected because the value %d of parameter maxResults is out of range [1, 100].", n)
+		}); err != nil {
+			return nil, err
+		}
+	} else if in.MaxResults != nil {
+		return nil, gdBadRequest("The request is rejected because maxResults can only be used with groupBy.")
 	}
 	if in.FindingCriteria == nil {
 		in.FindingCriteria = &gdCriteria{}
@@ -231,9 +273,12 @@ func getFindingsStatistics(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if in.GroupBy == "ACCOUNT" {
+		return groupByAccount(c, found, size, in.OrderBy == "ASC"), nil
+	}
 	counts := map[string]int{}
-	for _, f := range found {
-		counts[formatSeverity(f.Severity)]++
+	for _, h := range found {
+		counts[formatSeverity(h.f.Severity)]++
 	}
 	return map[string]any{"findingStatistics": map[string]any{"countBySeverity": counts}}, nil
 }
@@ -267,8 +312,8 @@ func listGuardDutyFindings(c *call) (any, error) {
 		return nil, err
 	}
 	ids := []string{}
-	for _, f := range found[p.start:p.end] {
-		ids = append(ids, f.ID)
+	for _, h := range found[p.start:p.end] {
+		ids = append(ids, h.f.ID)
 	}
 	return struct {
 		FindingIDs []string `json:"findingIds"`
@@ -291,10 +336,12 @@ func getGuardDutyFindings(c *call) (any, error) {
 		return nil, gdBadRequest("The request is rejected because the number of findingIds (%d) is greater than 50.", len(in.FindingIDs))
 	}
 	findings := []map[string]any{}
+	all := allFindings(c, d)
 	for _, id := range in.FindingIDs {
-		for i := range d.Findings {
-			if d.Findings[i].ID == id {
-				findings = append(findings, c.gdFinding(d, &d.Findings[i]))
+		for _, h := range all {
+			if h.f.ID == id {
+				findings = append(findings, c.gdFinding(h))
+				break
 			}
 		}
 	}
@@ -302,7 +349,8 @@ func getGuardDutyFindings(c *call) (any, error) {
 }
 
 // gdFinding renders a GuardDuty finding.
-func (c *call) gdFinding(d *Detector, f *GuardDutyFinding) map[string]any {
+func (c *call) gdFinding(h gdHit) map[string]any {
+	d, f := h.d, h.f
 	created := c.srv.resolveOr(f.Created, c.srv.now)
 	updated := c.srv.resolveOr(f.Updated, created)
 	resource := map[string]any{"resourceType": f.Resource.Type}
@@ -325,8 +373,8 @@ func (c *call) gdFinding(d *Detector, f *GuardDutyFinding) map[string]any {
 		description = f.Title
 	}
 	return map[string]any{
-		"accountId":     string(c.account.ID),
-		"arn":           fmt.Sprintf("arn:aws:guardduty:%s:%s:detector/%s/finding/%s", c.region, c.account.ID, d.ID, f.ID),
+		"accountId":     h.account,
+		"arn":           fmt.Sprintf("arn:aws:guardduty:%s:%s:detector/%s/finding/%s", c.region, h.account, d.ID, f.ID),
 		"createdAt":     isoTime(created),
 		"updatedAt":     isoTime(updated),
 		"description":   description,

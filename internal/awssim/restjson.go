@@ -30,6 +30,7 @@ var restRoutes = []restRoute{
 	{"guardduty", http.MethodPost, "/detector/{detectorId}/findings/statistics", "GetFindingsStatistics", getFindingsStatistics},
 	{"guardduty", http.MethodPost, "/detector/{detectorId}/findings", "ListFindings", listGuardDutyFindings},
 	{"guardduty", http.MethodPost, "/detector/{detectorId}/findings/get", "GetFindings", getGuardDutyFindings},
+	{"guardduty", http.MethodGet, "/detector/{detectorId}/member", "ListMembers", listGuardDutyMembers},
 	{"account", http.MethodPost, "/listRegions", "ListRegions", listRegions},
 }
 

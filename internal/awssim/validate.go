@@ -206,6 +206,14 @@ func (w *World) validate() *issue {
 				v.fail(dp.key("not_members").idx(i), "account %q is not in the world", string(id))
 			}
 		}
+		for i, id := range da.GuardDutyNotAssociated {
+			switch {
+			case !ids[id]:
+				v.fail(dp.key("guardduty_not_associated").idx(i), "account %q is not in the world", string(id))
+			case da.GuardDuty == "":
+				v.fail(dp.key("guardduty_not_associated"), "members not associated need a guardduty administrator")
+			}
+		}
 		if fa := da.FindingAggregator; fa != nil {
 			fp := dp.key("finding_aggregator")
 			if da.SecurityHub == "" {

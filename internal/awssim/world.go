@@ -34,6 +34,10 @@ type DelegatedAdmin struct {
 	FindingAggregator *FindingAggregator `yaml:"finding_aggregator" json:"finding_aggregator,omitempty"`
 	// NotMembers are accounts that are members of neither administrator.
 	NotMembers []AccountID `yaml:"not_members" json:"not_members,omitempty"`
+	// GuardDutyNotAssociated are members of the GuardDuty administrator
+	// that are not associated with it (relationship status Removed): the
+	// administrator does not see their findings.
+	GuardDutyNotAssociated []AccountID `yaml:"guardduty_not_associated" json:"guardduty_not_associated,omitempty"`
 }
 
 // FindingAggregator is a Security Hub finding aggregator: findings of the

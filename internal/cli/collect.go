@@ -11,6 +11,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
+	awsguardduty "github.com/aws/aws-sdk-go-v2/service/guardduty"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	awssecurityhub "github.com/aws/aws-sdk-go-v2/service/securityhub"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -25,9 +26,10 @@ import (
 )
 
 // collectors lists every collector a scan runs, explicitly; sh is the
-// Security Hub collector (direct, or through the administrator's aggregator).
-func collectors(sh securityhub.Collector) []checks.Collector {
-	return []checks.Collector{sh, guardduty.New(), cloudtrail.New(), ssm.New()}
+// Security Hub collector (direct, or through the administrator's aggregator),
+// gd the GuardDuty one (direct, or through the administrator's detector).
+func collectors(sh securityhub.Collector, gd guardduty.Collector) []checks.Collector {
+	return []checks.Collector{sh, gd, cloudtrail.New(), ssm.New()}
 }
 
 // targetFlags select what to scan and how to reach it.
@@ -60,7 +62,7 @@ func (f *targetFlags) register(cmd *cobra.Command) {
 	fs.IntVar(&f.concurrency, "concurrency", checks.DefaultConcurrency, "(account, region, service) collections in flight at once")
 	fs.BoolVarP(&f.quiet, "quiet", "q", false, "print no progress to stderr")
 	f.scale.register(fs)
-	fs.StringVar(&f.collection, "collection", securityhub.ModeAuto, "how Security Hub findings are read: auto (through the caller's finding aggregator when it is the delegated administrator with one, else direct), direct (each account and region), or admin (require the aggregator)")
+	fs.StringVar(&f.collection, "collection", securityhub.ModeAuto, "how Security Hub and GuardDuty findings are read: auto (through the caller's Security Hub finding aggregator and GuardDuty detector when it is their delegated administrator, else direct), direct (each account and region), or admin (require both)")
 	fs.StringVar(&f.teamTag, "team-tag", teams.DefaultTag, `with --org, the AWS Organizations account tag whose value is the account's team (organizations:ListTagsForResource); "" reads no tags`)
 }
 
@@ -177,6 +179,10 @@ func (f *targetFlags) collect(ctx context.Context, stderr io.Writer) (*checks.Sn
 	if err != nil {
 		return nil, err
 	}
+	gdCollector, gdAdmin, err := f.guardDutyCollector(ctx, cfg, limiter, targets, regions, progress)
+	if err != nil {
+		return nil, err
+	}
 	progress("collecting %d account(s)%s × %s: securityhub, guardduty, cloudtrail, ssm", len(targets), shardDesc, regionsDesc)
 	start := time.Now()
 	live := &checks.Progress{Calls: calls}
@@ -185,7 +191,7 @@ func (f *targetFlags) collect(ctx context.Context, stderr io.Writer) (*checks.Sn
 		stopProgress = startProgress(stderr, isTerminal(stderr), live, nil, nil)
 	}
 	snap := checks.Collect(ctx, targets, checks.CollectOptions{
-		Collectors:  collectors(shCollector),
+		Collectors:  collectors(shCollector, gdCollector),
 		Concurrency: f.concurrency,
 		Tool:        checks.Tool{Name: "baseline", Version: version()},
 		RateLimiter: limiter,
@@ -197,10 +203,24 @@ func (f *targetFlags) collect(ctx context.Context, stderr io.Writer) (*checks.Sn
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("collect: interrupted: %w", err)
 	}
+	snap.Scope.RegionsMode = checks.RegionsList
+	if allRegions {
+		snap.Scope.RegionsMode = checks.RegionsAll
+	}
+	if shardN > 0 {
+		snap.Scope.Shard = &checks.ShardScope{Index: shardK, Count: shardN}
+	}
 	if agg != nil {
 		snap.CoverageGaps = agg.Gaps()
 		if n := len(snap.CoverageGaps); n > 0 {
 			progress("securityhub: %d (account, region) cell(s) not covered by the aggregator were collected directly (coverage_gaps in the snapshot)", n)
+		}
+	}
+	if gdAdmin != nil {
+		gaps := gdAdmin.Gaps()
+		snap.CoverageGaps = append(snap.CoverageGaps, gaps...)
+		if n := len(gaps); n > 0 {
+			progress("guardduty: %d (account, region) cell(s) not covered by the administrator were collected directly (coverage_gaps in the snapshot)", n)
 		}
 	}
 	errCount := 0
@@ -249,4 +269,38 @@ func (f *targetFlags) securityHubCollector(ctx context.Context, cfg aws.Config, 
 	}
 	progress("securityhub: findings of %d member account(s) from administrator %s's aggregator in %s", agg.Members(), agg.Admin, agg.Region)
 	return securityhub.NewAggregated(agg), agg, nil
+}
+
+// guardDutyCollector chooses how GuardDuty findings are read
+// (--collection): in auto and admin modes it asks whether the caller is the
+// GuardDuty administrator with members; auto falls back to direct
+// collection when it is not, admin fails.
+func (f *targetFlags) guardDutyCollector(ctx context.Context, cfg aws.Config, limiter *checks.RateLimiter, targets []checks.Target, regions []string, progress func(string, ...any)) (guardduty.Collector, *guardduty.Administration, error) {
+	if f.collection == securityhub.ModeDirect {
+		return guardduty.New(), nil, nil
+	}
+	adminCfg := cfg.Copy()
+	adminCfg.APIOptions = append(adminCfg.APIOptions, limiter.Middleware("caller"))
+	accounts := make([]string, 0, len(targets))
+	for _, t := range targets {
+		accounts = append(accounts, t.AccountID)
+	}
+	home := cfg.Region
+	if home == "" && len(regions) > 0 {
+		home = regions[0]
+	}
+	admin, err := guardduty.DiscoverAdministration(ctx, func(region string) guardduty.AdminAPI {
+		return awsguardduty.NewFromConfig(adminCfg, func(o *awsguardduty.Options) { o.Region = region })
+	}, home, accounts)
+	if err != nil {
+		if f.collection == securityhub.ModeAdmin {
+			return guardduty.Collector{}, nil, fmt.Errorf("--collection admin: %w; run as the GuardDuty delegated administrator, or use --collection direct", err)
+		}
+		if !errors.Is(err, guardduty.ErrNotAdministrator) {
+			progress("guardduty: %v; collecting each account directly", err)
+		}
+		return guardduty.New(), nil, nil
+	}
+	progress("guardduty: findings of %d member account(s) in %s from administrator %s's detector", admin.Members(ctx, home), home, admin.Admin)
+	return guardduty.NewAdministered(admin), admin, nil
 }

@@ -11,12 +11,13 @@ import (
 )
 
 // adminWorld: the management account administers Security Hub with an
-// aggregator in us-east-1 that links no other region; 333333333333 is not
-// a member.
+// aggregator in us-east-1 that links no other region, and GuardDuty;
+// 333333333333 is a member of neither.
 const adminWorld = `
 regions: [us-east-1, eu-west-1]
 delegated_admin:
   securityhub: "111111111111"
+  guardduty: "111111111111"
   not_members: ["333333333333"]
   finding_aggregator: {region: us-east-1, region_linking_mode: SPECIFIED_REGIONS}
 accounts:
@@ -24,7 +25,8 @@ accounts:
     name: mgmt
     management: true
     regions:
-      us-east-1: {securityhub: {enabled: true}}
+      us-east-1: {securityhub: {enabled: true}, guardduty: {detectors: [{status: ENABLED}]}}
+      eu-west-1: {guardduty: {detectors: [{status: ENABLED}]}}
   - id: "222222222222"
     name: member
     regions:
@@ -32,6 +34,11 @@ accounts:
         securityhub:
           enabled: true
           findings: [{id: m1, title: open, control: S3.8, severity: CRITICAL, first_observed: "2026-01-02T00:00:00Z"}]
+        guardduty:
+          detectors:
+            - status: ENABLED
+              features: {S3_DATA_EVENTS: ENABLED}
+              findings: [{id: g1, type: "Recon:EC2/PortProbeUnprotectedPort", title: probe, severity: 8, updated: "2026-01-02T00:00:00Z", resource: {type: Instance, id: i-0123456789abcdef0}}, {id: g2, type: "Policy:S3/BucketBlockPublicAccessDisabled", title: low, severity: 2, updated: "2026-01-02T00:00:00Z", resource: {type: S3Bucket, id: logs}}]
       eu-west-1:
         securityhub:
           enabled: true
@@ -43,6 +50,10 @@ accounts:
         securityhub:
           enabled: true
           findings: [{id: o1, title: open, control: S3.8, severity: CRITICAL, first_observed: "2026-01-02T00:00:00Z"}]
+        guardduty:
+          detectors:
+            - status: ENABLED
+              findings: [{id: g3, type: "UnauthorizedAccess:EC2/SSHBruteForce", title: brute, severity: 9, updated: "2026-01-02T00:00:00Z", resource: {type: Instance, id: i-0fedcba9876543210}}]
 `
 
 func TestCollectionAutoReportsGapsAndCollectsThemDirectly(t *testing.T) {
@@ -72,12 +83,20 @@ func TestCollectionAutoReportsGapsAndCollectsThemDirectly(t *testing.T) {
 		{AccountID: "222222222222", Region: "eu-west-1", Service: "securityhub", Reason: "region not linked"},
 		{AccountID: "333333333333", Region: "eu-west-1", Service: "securityhub", Reason: "not a member"},
 		{AccountID: "333333333333", Region: "us-east-1", Service: "securityhub", Reason: "not a member"},
+		{AccountID: "222222222222", Region: "eu-west-1", Service: "guardduty", Reason: "not associated (relationship status Disabled)"},
+		{AccountID: "333333333333", Region: "eu-west-1", Service: "guardduty", Reason: "not a member"},
+		{AccountID: "333333333333", Region: "us-east-1", Service: "guardduty", Reason: "not a member"},
 	}
 	if got := snaps["auto"].CoverageGaps; !equalJSON(t, got, want) {
 		t.Errorf("coverage gaps = %+v, want %+v", got, want)
 	}
 	for i, a := range snaps["auto"].Accounts {
 		d := snaps["direct"].Accounts[i]
+		if !equalJSON(t, a.GuardDuty, d.GuardDuty) {
+			g, _ := json.Marshal(a.GuardDuty)
+			w, _ := json.Marshal(d.GuardDuty)
+			t.Errorf("account %s: auto and direct GuardDuty facts differ:\n%s\n%s", a.AccountID, g, w)
+		}
 		if !equalJSON(t, a.SecurityHub, d.SecurityHub) {
 			g, _ := json.Marshal(a.SecurityHub)
 			w, _ := json.Marshal(d.SecurityHub)

@@ -153,6 +153,13 @@ func buildReport(snap *checks.Snapshot, ev policies.Evaluation, now time.Time) *
 		Coverage:      ev.Coverage,
 		Errors:        ev.Errors,
 	}
+	rep.Scope.RegionsMode = snap.Scope.RegionsMode
+	if sh := snap.Scope.Shard; sh != nil {
+		rep.Scope.Shard = &report.Shard{Index: sh.Index, Count: sh.Count}
+	}
+	for _, g := range snap.CoverageGaps {
+		rep.CoverageGaps = append(rep.CoverageGaps, report.CoverageGap{AccountID: g.AccountID, Region: g.Region, Service: g.Service, Reason: g.Reason})
+	}
 	rep.Finalize()
 	return rep
 }

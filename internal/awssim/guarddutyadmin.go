@@ -1,0 +1,126 @@
+package awssim
+
+import (
+	"cmp"
+	"slices"
+	"strconv"
+)
+
+func (s *Server) isGuardDutyAdmin(id string) bool {
+	da := s.world.DelegatedAdmin
+	return da != nil && string(da.GuardDuty) == id
+}
+
+// gdMember is account id's relationship with the GuardDuty administrator
+// admin in region, and its detector there: "" when it is not a member;
+// "Enabled" (associated) for a member with a detector in region; "Removed"
+// for a member listed in guardduty_not_associated; "Disabled" for a member
+// without a detector in region.
+func (s *Server) gdMember(admin, id, region string) (string, *Detector) {
+	if id == admin || !s.isGuardDutyAdmin(admin) || !s.isMember(id) {
+		return "", nil
+	}
+	var d *Detector
+	if st := s.accounts[id].Regions[region]; st != nil && st.GuardDuty != nil && len(st.GuardDuty.Detectors) > 0 {
+		d = &st.GuardDuty.Detectors[0]
+	}
+	switch {
+	case slices.Contains(s.world.DelegatedAdmin.GuardDutyNotAssociated, AccountID(id)):
+		return "Removed", d
+	case d == nil:
+		return "Disabled", nil
+	}
+	return "Enabled", d
+}
+
+// listGuardDutyMembers answers ListMembers on the caller's detector: the
+// administrator's members in the region (only the associated ones unless
+// onlyAssociated is "false"), none for any other caller.
+func listGuardDutyMembers(c *call) (any, error) {
+	if _, err := detector(c); err != nil {
+		return nil, err
+	}
+	q := c.r.URL.Query()
+	var max *int
+	if v := q.Get("maxResults"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return nil, gdBadRequest("The request is rejected because maxResults %q is not a number.", v)
+		}
+		max = &n
+	}
+	size, err := gdMaxResults(max, 50)
+	if err != nil {
+		return nil, err
+	}
+	onlyAssociated := q.Get("onlyAssociated") != "false"
+	caller := string(c.account.ID)
+	type member struct {
+		AccountID          string `json:"accountId"`
+		DetectorID         string `json:"detectorId,omitempty"`
+		MasterID           string `json:"masterId"`
+		AdministratorID    string `json:"administratorId"`
+		Email              string `json:"email"`
+		RelationshipStatus string `json:"relationshipStatus"`
+		UpdatedAt          string `json:"updatedAt"`
+	}
+	members := []member{}
+	for _, a := range c.srv.world.Accounts {
+		status, d := c.srv.gdMember(caller, string(a.ID), c.region)
+		if status == "" || onlyAssociated && status != "Enabled" {
+			continue
+		}
+		m := member{AccountID: string(a.ID), MasterID: caller, AdministratorID: caller, Email: a.Email, RelationshipStatus: status,
+			UpdatedAt: isoTime(c.srv.resolveOr(a.Joined, c.srv.now.AddDate(-1, 0, 0)))}
+		if d != nil {
+			m.DetectorID = d.ID
+		}
+		members = append(members, m)
+	}
+	p, err := paginate(c, len(members), size, q.Get("nextToken"), gdBadRequest("The request is rejected because the nextToken is invalid."))
+	if err != nil {
+		return nil, err
+	}
+	return struct {
+		Members   []member `json:"members"`
+		NextToken *string  `json:"nextToken,omitempty"`
+	}{members[p.start:p.end], ptr(p.next)}, nil
+}
+
+// groupByAccount answers GetFindingsStatistics with groupBy ACCOUNT: the
+// number of found findings per account, most first (fewest with asc), at
+// most size accounts.
+func groupByAccount(c *call, found []gdHit, size int, asc bool) any {
+	type stat struct {
+		AccountID       string  `json:"accountId"`
+		LastGeneratedAt float64 `json:"lastGeneratedAt"`
+		TotalFindings   int     `json:"totalFindings"`
+	}
+	byAccount := map[string]*stat{}
+	var order []*stat
+	for _, h := range found {
+		st := byAccount[h.account]
+		if st == nil {
+			st = &stat{AccountID: h.account}
+			byAccount[h.account] = st
+			order = append(order, st)
+		}
+		st.TotalFindings++
+		t := c.srv.resolveOr(h.f.Updated, c.srv.resolveOr(h.f.Created, c.srv.now))
+		st.LastGeneratedAt = max(st.LastGeneratedAt, float64(t.UnixMilli())/1000)
+	}
+	slices.SortStableFunc(order, func(x, y *stat) int {
+		if asc {
+			return cmp.Compare(x.TotalFindings, y.TotalFindings)
+		}
+		return cmp.Compare(y.TotalFindings, x.TotalFindings)
+	})
+	if len(order) > size {
+		order = order[:size]
+	}
+	out := []stat{}
+	for _, st := range order {
+		out = append(out, *st)
+	}
+	return map[string]any{"findingStatistics": map[string]any{"groupedByAccount": out}}
+}
