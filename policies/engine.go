@@ -383,9 +383,9 @@ func decodeResult(item any) rawResult {
 	}
 	r.Status, r.Region, r.Resource, r.Message = field("status"), field("region"), field("resource"), field("message")
 	switch report.Status(r.Status) {
-	case report.StatusPass, report.StatusFail, report.StatusError:
+	case report.StatusPass, report.StatusFail, report.StatusError, report.StatusNotApplicable:
 	default:
-		problems = append(problems, fmt.Sprintf("status %q is not PASS, FAIL or ERROR", r.Status))
+		problems = append(problems, fmt.Sprintf("status %q is not PASS, FAIL, ERROR or NOT_APPLICABLE", r.Status))
 	}
 	if len(problems) > 0 {
 		r.invalid = strings.Join(problems, ", ")

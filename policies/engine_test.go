@@ -380,7 +380,7 @@ value := "b" if count(input.regions) > 1
 		{"custom.always_pass", "us-east-1", "", "ERROR", "ssm:DescribeInstanceInformation failed: ThrottlingException: Rate exceeded"},
 		{"custom.conflict", "global", "", "ERROR", `policy evaluation failed: DIR/conflict.rego:16: eval_conflict_error: rule data.baseline.controls.custom.conflict.value produced conflicting values: "a" at DIR/conflict.rego:15 "b" at DIR/conflict.rego:16`},
 		{"custom.sloppy", "eu-west-1", "", "PASS", "fine"},
-		{"custom.sloppy", "eu-west-1", "x", "ERROR", `control returned an invalid result: status "OK" is not PASS, FAIL or ERROR`},
+		{"custom.sloppy", "eu-west-1", "x", "ERROR", `control returned an invalid result: status "OK" is not PASS, FAIL, ERROR or NOT_APPLICABLE`},
 		{"custom.sloppy", "us-east-1", "", "ERROR", "control produced no result for this region"},
 	})
 	// The built-in controls still evaluated normally.

@@ -18,6 +18,10 @@ const (
 	StatusFail   Status = "FAIL"
 	StatusError  Status = "ERROR"  // the facts could not be collected
 	StatusWaived Status = "WAIVED" // a failing result matched by an unexpired waiver
+	// StatusNotApplicable: nothing to judge (no trail homed in the region, no
+	// running instance, a plan the region does not offer). Not a pass: it is
+	// excluded from the score and from the pass counts.
+	StatusNotApplicable Status = "NOT_APPLICABLE"
 )
 
 // Severity of a control, from most to least severe.

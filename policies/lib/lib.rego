@@ -29,6 +29,32 @@ fail(region, resource, message) := result("FAIL", region, resource, message)
 
 error(region, resource, message) := result("ERROR", region, resource, message)
 
+# not_applicable is a verdict on a cell with nothing to judge (no trail homed
+# in the region, no running instance, a plan the region does not offer). It is
+# not a pass: reports leave it out of the score and the pass counts.
+not_applicable(region, resource, message) := result("NOT_APPLICABLE", region, resource, message)
+
+# clock_skew_ns is how far after the collection an AWS timestamp may be and
+# still be taken as "now": AWS's clock and the scanner's differ a little.
+clock_skew_ns := 15 * 60000000000
+
+# usable_ns is an observation time in nanoseconds when it is usable: an RFC 3339
+# string that time.parse_rfc3339_ns can represent (years 1678 to 2262, so Go's
+# zero time is unusable) and not later than the collection plus clock_skew_ns.
+# Undefined otherwise: a control must then report ERROR ("time unusable") or its
+# strict verdict, never PASS.
+usable_ns(timestamp) := ns if {
+	is_string(timestamp)
+	# Checked before parsing, so that no built-in error is raised (an error
+	# would make the rule undefined in a scan but fail `opa test`).
+	regex.match(`^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,9})?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$`, timestamp)
+	year := to_number(substring(timestamp, 0, 4))
+	year >= 1678
+	year <= 2261
+	ns := time.parse_rfc3339_ns(timestamp)
+	ns <= now_ns + clock_skew_ns
+}
+
 # age_ns is how long before the collection an RFC 3339 timestamp is.
 age_ns(timestamp) := now_ns - time.parse_rfc3339_ns(timestamp)
 
