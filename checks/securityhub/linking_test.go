@@ -1,6 +1,9 @@
 package securityhub
 
-import "testing"
+import (
+	"slices"
+	"testing"
+)
 
 // TestLinkedRegions holds each RegionLinkingMode of the Security Hub API
 // model, and a mode the code does not know, to the regions it covers: only
@@ -24,5 +27,27 @@ func TestLinkedRegions(t *testing.T) {
 				t.Errorf("mode %q regions %v: linked(%s) = %t, want %t", tc.mode, tc.regions, region, got, want)
 			}
 		}
+	}
+}
+
+// TestFindingFiltersSendNoComplianceFilter holds the GetFindings filter to
+// what AWS documents: no ComplianceStatus comparison (findings of other
+// products have no Compliance block, and NOT_EQUALS on a missing attribute is
+// undocumented), and RESOLVED read with NEW and NOTIFIED (a RESOLVED control
+// finding still FAILED is open).
+func TestFindingFiltersSendNoComplianceFilter(t *testing.T) {
+	f := FindingFilters()
+	if f.ComplianceStatus != nil {
+		t.Errorf("ComplianceStatus filter sent: %+v", f.ComplianceStatus)
+	}
+	var workflow []string
+	for _, w := range f.WorkflowStatus {
+		if w.Comparison != "EQUALS" {
+			t.Errorf("WorkflowStatus comparison %s, want EQUALS", w.Comparison)
+		}
+		workflow = append(workflow, *w.Value)
+	}
+	if want := []string{"NEW", "NOTIFIED", "RESOLVED"}; !slices.Equal(workflow, want) {
+		t.Errorf("WorkflowStatus = %v, want %v", workflow, want)
 	}
 }
