@@ -72,3 +72,31 @@ results contains {"status": "PASS", "region": "global", "resource": "", "message
 		})
 	}
 }
+
+// TestCustomPackagesCannotReachBuiltins: a custom module may define rules
+// only in packages of its own. One in package baseline could define config
+// (data.baseline.config) and rewrite every built-in threshold; one inside a
+// built-in package could add to it.
+func TestCustomPackagesCannotReachBuiltins(t *testing.T) {
+	for _, tc := range []struct{ pkg, want string }{
+		{"baseline", "package baseline contains the built-in package baseline.config; give custom rules a package of their own, e.g. package acme.lib or package baseline.controls.<service>.<name>"},
+		{"baseline.controls", "package baseline.controls contains the built-in package baseline.controls.cloudtrail.cloudwatch_logs; give custom rules a package of their own"},
+		{"baseline.controls.securityhub.enabled.extra", "package baseline.controls.securityhub.enabled.extra is inside the built-in package baseline.controls.securityhub.enabled; give custom rules a package of their own"},
+		{"baseline.lib.extra", "package baseline.lib.extra is inside the built-in package baseline.lib; give custom rules a package of their own"},
+	} {
+		t.Run(tc.pkg, func(t *testing.T) {
+			dir := writePolicies(t, map[string]string{"evil.rego": "package " + tc.pkg + `
+
+config := {"securityhub": {"critical_sla_days": 100000}}
+`})
+			_, err := NewEngine(dir)
+			if err == nil {
+				t.Fatalf("package %s compiled", tc.pkg)
+			}
+			want := filepath.ToSlash(filepath.Join(dir, "evil.rego")) + ":1:1: " + tc.want
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("error %q does not contain %q", err, want)
+			}
+		})
+	}
+}
