@@ -72,8 +72,8 @@ type session struct {
 	arn     string // caller ARN, as GetCallerIdentity reports it
 	userID  string
 	secret  string
-	token   string    // empty for long-term keys
-	expires time.Time // zero for long-term keys; wall clock, as the SDK checks it
+	token   string       // empty for long-term keys
+	expires time.Time    // zero for long-term keys; wall clock, as the SDK checks it
 	used    atomic.Int64 // requests signed with the session, for Options.SessionCalls
 }
 
