@@ -146,3 +146,29 @@ results contains {"status": "PASS", "region": r, "resource": "", "message": "ok"
 		t.Errorf("a control requiring guardduty:ListDetectors: %v", err)
 	}
 }
+
+// TestEvalTimeoutStopsARunawayControl: a custom control that would run for
+// minutes is stopped at the evaluation time limit and reported ERROR, naming
+// the limit; the other controls keep their verdicts.
+func TestEvalTimeoutStopsARunawayControl(t *testing.T) {
+	dir := writePolicies(t, map[string]string{"slow.rego": metadata("custom.slow", "account", "sts:GetCallerIdentity") + `
+results contains {"status": "PASS", "region": "global", "resource": "", "message": sprintf("%d", [n])} if {
+	# 400 million iterations, in constant memory (a set of one element).
+	n := count({1 | some i in numbers.range(1, 20000); some j in numbers.range(1, 20000)})
+}
+`})
+	e, err := NewEngine(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev, err := e.Evaluate(t.Context(), snapshot(healthyAccount("111122223333", "eu-west-1")), DefaultConfig(), EvalTimeout(2*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertVerdicts(t, verdicts(ev.Results, "custom."), []verdict{
+		{"custom.slow", "global", "", "ERROR", "policy evaluation failed: exceeded the time limit of 2s (--eval-timeout)"},
+	})
+	if got := verdicts(ev.Results, "securityhub.enabled"); len(got) != 1 || got[0].Status != "PASS" {
+		t.Errorf("securityhub.enabled = %v, want one PASS", got)
+	}
+}
