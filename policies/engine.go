@@ -199,8 +199,8 @@ func EvalTimeout(d time.Duration) EvalOption {
 // evaluation is one Evaluate call: the queries prepared with its config.
 type evaluation struct {
 	timeout time.Duration // per account and query; 0 for none
-	engine *Engine
-	all    rego.PreparedEvalQuery // every control's results, as an array by control index
+	engine  *Engine
+	all     rego.PreparedEvalQuery // every control's results, as an array by control index
 	// single are per-control queries, prepared only if the combined query
 	// fails at run time, to find which control failed.
 	single func() ([]rego.PreparedEvalQuery, error)
