@@ -250,14 +250,21 @@ type ManagedNode struct {
 
 // PatchState is one instance's patch compliance summary.
 type PatchState struct {
-	InstanceID                  string     `json:"instance_id"`
-	PatchGroup                  string     `json:"patch_group"`
-	MissingCount                int        `json:"missing_count"`
-	FailedCount                 int        `json:"failed_count"`
-	InstalledPendingRebootCount int        `json:"installed_pending_reboot_count"`
-	CriticalNonCompliantCount   int        `json:"critical_non_compliant_count"`
-	SecurityNonCompliantCount   int        `json:"security_non_compliant_count"`
-	OtherNonCompliantCount      int        `json:"other_non_compliant_count"`
-	Operation                   string     `json:"operation"` // Scan|Install
-	OperationEndTime            *time.Time `json:"operation_end_time"`
+	InstanceID                  string `json:"instance_id"`
+	PatchGroup                  string `json:"patch_group"`
+	MissingCount                int    `json:"missing_count"`
+	FailedCount                 int    `json:"failed_count"`
+	InstalledPendingRebootCount int    `json:"installed_pending_reboot_count"`
+	// InstalledRejectedCount are installed patches on the baseline's
+	// RejectedPatches list: NON_COMPLIANT.
+	InstalledRejectedCount    int `json:"installed_rejected_count"`
+	CriticalNonCompliantCount int `json:"critical_non_compliant_count"`
+	SecurityNonCompliantCount int `json:"security_non_compliant_count"`
+	OtherNonCompliantCount    int `json:"other_non_compliant_count"`
+	// AvailableSecurityUpdateCount are security updates available but not
+	// approved by the baseline (Windows only): NON_COMPLIANT when the
+	// baseline's AvailableSecurityUpdatesComplianceStatus says so.
+	AvailableSecurityUpdateCount int        `json:"available_security_update_count"`
+	Operation                    string     `json:"operation"` // Scan|Install
+	OperationEndTime             *time.Time `json:"operation_end_time"`
 }

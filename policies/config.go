@@ -54,9 +54,14 @@ type CloudTrailConfig struct {
 	CloudWatchMaxAgeHours int `yaml:"cloudwatch_max_age_hours" json:"cloudwatch_max_age_hours"`
 }
 
-// SSMConfig holds the Systems Manager freshness window.
+// SSMConfig holds the Systems Manager freshness window and patch
+// compliance settings.
 type SSMConfig struct {
 	PatchScanMaxAgeDays int `yaml:"patch_scan_max_age_days" json:"patch_scan_max_age_days"`
+	// AvailableSecurityUpdatesNonCompliant says whether available security
+	// updates the baseline did not approve make a node non-compliant, as
+	// the baselines' AvailableSecurityUpdatesComplianceStatus decides in AWS.
+	AvailableSecurityUpdatesNonCompliant bool `yaml:"available_security_updates_non_compliant" json:"available_security_updates_non_compliant"`
 }
 
 var defaultConfig = sync.OnceValue(func() Config {
@@ -130,7 +135,8 @@ type configFile struct {
 		CloudWatchMaxAgeHours *float64 `yaml:"cloudwatch_max_age_hours"`
 	} `yaml:"cloudtrail"`
 	SSM *struct {
-		PatchScanMaxAgeDays *float64 `yaml:"patch_scan_max_age_days"`
+		PatchScanMaxAgeDays                  *float64 `yaml:"patch_scan_max_age_days"`
+		AvailableSecurityUpdatesNonCompliant *bool    `yaml:"available_security_updates_non_compliant"`
 	} `yaml:"ssm"`
 	Custom map[string]any `yaml:"custom"`
 }
@@ -150,6 +156,10 @@ func (f configFile) apply(c Config) (Config, []configProblem) {
 			}
 		case *float64:
 			if v := src.(*float64); v != nil {
+				*d = *v
+			}
+		case *bool:
+			if v := src.(*bool); v != nil {
 				*d = *v
 			}
 		case *[]string:
@@ -173,6 +183,7 @@ func (f configFile) apply(c Config) (Config, []configProblem) {
 	}
 	if s := f.SSM; s != nil {
 		set("$.ssm.patch_scan_max_age_days", &c.SSM.PatchScanMaxAgeDays, s.PatchScanMaxAgeDays)
+		set("$.ssm.available_security_updates_non_compliant", &c.SSM.AvailableSecurityUpdatesNonCompliant, s.AvailableSecurityUpdatesNonCompliant)
 	}
 	if f.Custom != nil {
 		c.Custom = f.Custom
@@ -262,6 +273,8 @@ func kindName(t reflect.Type) string {
 		return "a number"
 	case reflect.String:
 		return "a string"
+	case reflect.Bool:
+		return "a boolean"
 	case reflect.Slice:
 		return "a list of " + strings.TrimPrefix(strings.TrimPrefix(kindName(t.Elem()), "an "), "a ") + "s"
 	case reflect.Struct, reflect.Map:

@@ -20,7 +20,7 @@ func TestDefault(t *testing.T) {
 			MinSeverity:      7.0,
 		},
 		CloudTrail: CloudTrailConfig{DeliveryMaxAgeHours: 24, CloudWatchMaxAgeHours: 24},
-		SSM:        SSMConfig{PatchScanMaxAgeDays: 7},
+		SSM:        SSMConfig{PatchScanMaxAgeDays: 7, AvailableSecurityUpdatesNonCompliant: true},
 		Custom:     map[string]any{},
 	}
 	got := DefaultConfig()
@@ -42,6 +42,8 @@ securityhub:
   required_standards: [cis-aws-foundations-benchmark]
 guardduty:
   min_severity: 8.5
+ssm:
+  available_security_updates_non_compliant: false
 custom:
   owner_tag: team
   exempt: {accounts: ["111122223333"]}
@@ -57,6 +59,7 @@ custom:
 	want.SecurityHub.CriticalSLADays = 3
 	want.SecurityHub.RequiredStandards = []string{"cis-aws-foundations-benchmark"}
 	want.GuardDuty.MinSeverity = 8.5
+	want.SSM.AvailableSecurityUpdatesNonCompliant = false
 	want.Custom = map[string]any{"owner_tag": "team", "exempt": map[string]any{"accounts": []any{"111122223333"}}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("LoadConfig = %+v\nwant %+v", got, want)
@@ -78,6 +81,7 @@ func TestParseConfigErrors(t *testing.T) {
 		{"unknown section", "securityhub:\n  high_sla_days: 10\nsecurity_hub: {}\n", `config.yaml:3:1: unknown field "security_hub"`},
 		{"unknown key", "securityhub:\n  high_sla_days: 10\n  critcal_sla_days: 3\n", `config.yaml:3:3: unknown field "critcal_sla_days"`},
 		{"wrong type", "ssm:\n  patch_scan_max_age_days: seven\n", `config.yaml:2:28: "seven" is not a number`},
+		{"not a boolean", "ssm:\n  available_security_updates_non_compliant: 2\n", `config.yaml:2:45: "2" is not a boolean`},
 		{"list expected", "guardduty:\n  required_features: S3_DATA_EVENTS\n", "config.yaml:2:22: string was used where sequence is expected"},
 		{"invalid value", "cloudtrail:\n  delivery_max_age_hours: -1\n", "config.yaml:2:27: must be a positive number, got -1"},
 		{"invalid severity", "guardduty:\n  min_severity: 11\n", "config.yaml:2:17: must be between 0 and 10, got 11"},

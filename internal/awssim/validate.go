@@ -389,11 +389,14 @@ func (v *validator) region(p path, a *Account, st *RegionState, trailNames map[s
 					{"installed_pending_reboot", ps.InstalledPendingReboot}, {"installed_rejected", ps.InstalledRejected},
 					{"missing", ps.Missing}, {"failed", ps.Failed}, {"not_applicable", ps.NotApplicable},
 					{"critical_non_compliant", ps.CriticalNonCompliant}, {"security_non_compliant", ps.SecurityNonCompliant},
-					{"other_non_compliant", ps.OtherNonCompliant},
+					{"other_non_compliant", ps.OtherNonCompliant}, {"available_security_update", ps.AvailableSecurityUpdate},
 				} {
 					if c.n < 0 {
 						v.fail(pp.key(c.key), "count is negative")
 					}
+				}
+				if ps.AvailableSecurityUpdate != 0 && n.PlatformType != "Windows" {
+					v.fail(pp.key("available_security_update"), "AWS reports available security updates for Windows Server nodes only")
 				}
 			}
 		}

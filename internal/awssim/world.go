@@ -260,9 +260,12 @@ type PatchState struct {
 	CriticalNonCompliant   int    `yaml:"critical_non_compliant" json:"critical_non_compliant,omitempty"`
 	SecurityNonCompliant   int    `yaml:"security_non_compliant" json:"security_non_compliant,omitempty"`
 	OtherNonCompliant      int    `yaml:"other_non_compliant" json:"other_non_compliant,omitempty"`
-	Operation              string `yaml:"operation" json:"operation,omitempty"` // Scan (default) | Install
-	OperationStart         Time   `yaml:"operation_start" json:"operation_start,omitempty"`
-	OperationEnd           Time   `yaml:"operation_end" json:"operation_end,omitempty"` // default operation_start + 4m
+	// AvailableSecurityUpdate are security updates available but not
+	// approved by the baseline; AWS reports them for Windows Server only.
+	AvailableSecurityUpdate int    `yaml:"available_security_update" json:"available_security_update,omitempty"`
+	Operation               string `yaml:"operation" json:"operation,omitempty"` // Scan (default) | Install
+	OperationStart          Time   `yaml:"operation_start" json:"operation_start,omitempty"`
+	OperationEnd            Time   `yaml:"operation_end" json:"operation_end,omitempty"` // default operation_start + 4m
 }
 
 // Fault makes matching calls fail or slow down. Empty or "*" selectors match
