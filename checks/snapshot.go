@@ -171,6 +171,17 @@ type Detector struct {
 type DetectorFeature struct {
 	Name   string `json:"name"`   // S3_DATA_EVENTS, EKS_AUDIT_LOGS, ...
 	Status string `json:"status"` // ENABLED|DISABLED
+	// AdditionalConfiguration is the plan's additional configuration, e.g.
+	// the agent management of RUNTIME_MONITORING (EKS_ADDON_MANAGEMENT,
+	// ECS_FARGATE_AGENT_MANAGEMENT, EC2_AGENT_MANAGEMENT); empty when the
+	// plan has none.
+	AdditionalConfiguration []FeatureConfiguration `json:"additional_configuration"`
+}
+
+// FeatureConfiguration is one additional configuration of a protection plan.
+type FeatureConfiguration struct {
+	Name   string `json:"name"`
+	Status string `json:"status"` // ENABLED|DISABLED
 }
 
 // GuardDutyFinding is a compact GuardDuty finding.

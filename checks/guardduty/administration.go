@@ -234,11 +234,7 @@ func (a *Administration) collectMember(ctx context.Context, api API, accountID, 
 	if detErr != nil {
 		fail("GetDetector", detErr)
 	} else {
-		det := checks.Detector{ID: detectorID, Status: string(d.Status), Features: []checks.DetectorFeature{}}
-		for _, f := range d.Features {
-			det.Features = append(det.Features, checks.DetectorFeature{Name: string(f.Name), Status: string(f.Status)})
-		}
-		facts.Detectors = []checks.Detector{det}
+		facts.Detectors = []checks.Detector{detector(detectorID, d)}
 	}
 	if ch.countErr != nil {
 		fail("GetFindingsStatistics", ch.countErr)

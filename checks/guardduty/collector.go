@@ -127,11 +127,7 @@ func CollectRegion(ctx context.Context, api API, accountID, region string) (*che
 			fail("GetDetector", detErr)
 			detectors = nil
 		} else if detectors != nil {
-			det := checks.Detector{ID: id, Status: string(d.Status), Features: []checks.DetectorFeature{}}
-			for _, f := range d.Features {
-				det.Features = append(det.Features, checks.DetectorFeature{Name: string(f.Name), Status: string(f.Status)})
-			}
-			detectors = append(detectors, det)
+			detectors = append(detectors, detector(id, d))
 		}
 		if counts != nil {
 			if countErr != nil {
@@ -156,6 +152,19 @@ func CollectRegion(ctx context.Context, api API, accountID, region string) (*che
 	}
 	facts.Detectors, facts.FindingCounts, facts.HighFindings = detectors, counts, high
 	return facts, errs
+}
+
+// detector is the facts of a GetDetector answer.
+func detector(id string, d *guardduty.GetDetectorOutput) checks.Detector {
+	det := checks.Detector{ID: id, Status: string(d.Status), Features: []checks.DetectorFeature{}}
+	for _, f := range d.Features {
+		feature := checks.DetectorFeature{Name: string(f.Name), Status: string(f.Status), AdditionalConfiguration: []checks.FeatureConfiguration{}}
+		for _, c := range f.AdditionalConfiguration {
+			feature.AdditionalConfiguration = append(feature.AdditionalConfiguration, checks.FeatureConfiguration{Name: string(c.Name), Status: string(c.Status)})
+		}
+		det.Features = append(det.Features, feature)
+	}
+	return det
 }
 
 // countBySeverity counts the account's unarchived findings by band. The

@@ -65,7 +65,25 @@ func features(enabled ...string) []checks.DetectorFeature {
 		if slices.Contains([]string{"CLOUD_TRAIL", "DNS_LOGS", "FLOW_LOGS"}, name) || slices.Contains(enabled, name) {
 			status = "ENABLED"
 		}
-		out = append(out, checks.DetectorFeature{Name: name, Status: status})
+		out = append(out, checks.DetectorFeature{Name: name, Status: status, AdditionalConfiguration: agentManagement(name, status)})
+	}
+	return out
+}
+
+// agentManagement is the additional configuration GetDetector reports for a
+// feature, each with status: the agent management of the runtime monitoring
+// features (GD-11), none for the others.
+func agentManagement(feature, status string) []checks.FeatureConfiguration {
+	var names []string
+	switch feature {
+	case "EKS_RUNTIME_MONITORING":
+		names = []string{"EKS_ADDON_MANAGEMENT"}
+	case "RUNTIME_MONITORING":
+		names = []string{"EKS_ADDON_MANAGEMENT", "ECS_FARGATE_AGENT_MANAGEMENT", "EC2_AGENT_MANAGEMENT"}
+	}
+	out := []checks.FeatureConfiguration{}
+	for _, n := range names {
+		out = append(out, checks.FeatureConfiguration{Name: n, Status: status})
 	}
 	return out
 }
@@ -215,6 +233,33 @@ func TestCollect(t *testing.T) {
 				HighFindings:  highFindings,
 			}),
 			calls: calls{1, 1, 4, 1, 1},
+		},
+		{
+			name: "fail: runtime monitoring on, EC2 agent management off",
+			world: world(allPlans + `              additional_configuration:
+                RUNTIME_MONITORING: {EC2_AGENT_MANAGEMENT: DISABLED}
+`),
+			want: facts(checks.GuardDutyRegion{
+				Detectors: []checks.Detector{{ID: detectorID, Status: "ENABLED", Features: func() []checks.DetectorFeature {
+					f := features("S3_DATA_EVENTS", "EKS_AUDIT_LOGS", "EBS_MALWARE_PROTECTION", "RDS_LOGIN_EVENTS",
+						"EKS_RUNTIME_MONITORING", "LAMBDA_NETWORK_LOGS", "RUNTIME_MONITORING")
+					f[len(f)-1].AdditionalConfiguration[2].Status = "DISABLED"
+					return f
+				}()}},
+				FindingCounts: map[string]int{}, HighFindings: []checks.GuardDutyFinding{},
+			}),
+			calls: calls{1, 1, 4, 1, 0},
+		},
+		{
+			name:  "pass: a plan the region does not offer is absent, not DISABLED",
+			world: "guardduty_features_not_offered: {us-east-1: [RDS_LOGIN_EVENTS]}\n" + world(allPlans),
+			want: facts(checks.GuardDutyRegion{
+				Detectors: []checks.Detector{{ID: detectorID, Status: "ENABLED", Features: slices.DeleteFunc(slices.Clone(everyPlan), func(f checks.DetectorFeature) bool {
+					return f.Name == "RDS_LOGIN_EVENTS"
+				})}},
+				FindingCounts: map[string]int{}, HighFindings: []checks.GuardDutyFinding{},
+			}),
+			calls: calls{1, 1, 4, 1, 0},
 		},
 		{
 			name:   "error: ListDetectors denied leaves every fact unobserved",

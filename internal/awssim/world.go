@@ -20,7 +20,11 @@ type World struct {
 	// DelegatedAdmin, when set, names the accounts that administer
 	// Security Hub and GuardDuty for the organization.
 	DelegatedAdmin *DelegatedAdmin `yaml:"delegated_admin" json:"delegated_admin,omitempty"`
-	Faults         []Fault         `yaml:"faults" json:"faults,omitempty"`
+	// GuardDutyFeaturesNotOffered are GuardDuty features a region does not
+	// offer, by region, on top of those AWS documents (see
+	// guardDutyNotOffered): GetDetector leaves them out there.
+	GuardDutyFeaturesNotOffered map[string][]string `yaml:"guardduty_features_not_offered" json:"guardduty_features_not_offered,omitempty"`
+	Faults                      []Fault             `yaml:"faults" json:"faults,omitempty"`
 }
 
 // DelegatedAdmin is the organization's delegated administration of the
@@ -137,8 +141,12 @@ type Detector struct {
 	FindingPublishingFrequency string `yaml:"finding_publishing_frequency" json:"finding_publishing_frequency,omitempty"`
 	// Features overrides protection plan statuses; CLOUD_TRAIL, DNS_LOGS and
 	// FLOW_LOGS default to ENABLED, every other plan to DISABLED.
-	Features map[string]string  `yaml:"features" json:"features,omitempty"`
-	Findings []GuardDutyFinding `yaml:"findings" json:"findings,omitempty"`
+	Features map[string]string `yaml:"features" json:"features,omitempty"`
+	// AdditionalConfiguration overrides the statuses of a feature's
+	// additional configuration (e.g. RUNTIME_MONITORING's
+	// EC2_AGENT_MANAGEMENT), which otherwise follow the feature's status.
+	AdditionalConfiguration map[string]map[string]string `yaml:"additional_configuration" json:"additional_configuration,omitempty"`
+	Findings                []GuardDutyFinding           `yaml:"findings" json:"findings,omitempty"`
 }
 
 // GuardDutyFinding is one GuardDuty finding.
