@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 
@@ -45,7 +46,13 @@ type SecurityHubConfig struct {
 // GuardDutyConfig holds the GuardDuty thresholds.
 type GuardDutyConfig struct {
 	RequiredFeatures []string `yaml:"required_features" json:"required_features"`
-	MinSeverity      float64  `yaml:"min_severity" json:"min_severity"`
+	// RequiredRuntimeAgentManagement are the additional configurations of
+	// RUNTIME_MONITORING that must be ENABLED when it is required.
+	RequiredRuntimeAgentManagement []string `yaml:"required_runtime_agent_management" json:"required_runtime_agent_management"`
+	// UnofferedFeaturesFail makes a required plan the region does not offer
+	// fail the control rather than be noted.
+	UnofferedFeaturesFail bool    `yaml:"unoffered_features_fail" json:"unoffered_features_fail"`
+	MinSeverity           float64 `yaml:"min_severity" json:"min_severity"`
 }
 
 // CloudTrailConfig holds the CloudTrail freshness windows.
@@ -82,6 +89,7 @@ func DefaultConfig() Config { return defaultConfig().clone() }
 func (c Config) clone() Config {
 	c.SecurityHub.RequiredStandards = append([]string(nil), c.SecurityHub.RequiredStandards...)
 	c.GuardDuty.RequiredFeatures = append([]string(nil), c.GuardDuty.RequiredFeatures...)
+	c.GuardDuty.RequiredRuntimeAgentManagement = append([]string{}, c.GuardDuty.RequiredRuntimeAgentManagement...)
 	if c.Custom != nil {
 		// A JSON round trip deep-copies the free-form data.
 		b, _ := json.Marshal(c.Custom)
@@ -127,8 +135,10 @@ type configFile struct {
 		HighSLADays       *float64  `yaml:"high_sla_days"`
 	} `yaml:"securityhub"`
 	GuardDuty *struct {
-		RequiredFeatures *[]string `yaml:"required_features"`
-		MinSeverity      *float64  `yaml:"min_severity"`
+		RequiredFeatures               *[]string `yaml:"required_features"`
+		RequiredRuntimeAgentManagement *[]string `yaml:"required_runtime_agent_management"`
+		UnofferedFeaturesFail          *bool     `yaml:"unoffered_features_fail"`
+		MinSeverity                    *float64  `yaml:"min_severity"`
 	} `yaml:"guardduty"`
 	CloudTrail *struct {
 		DeliveryMaxAgeHours   *float64 `yaml:"delivery_max_age_hours"`
@@ -175,6 +185,8 @@ func (f configFile) apply(c Config) (Config, []configProblem) {
 	}
 	if s := f.GuardDuty; s != nil {
 		set("$.guardduty.required_features", &c.GuardDuty.RequiredFeatures, s.RequiredFeatures)
+		set("$.guardduty.required_runtime_agent_management", &c.GuardDuty.RequiredRuntimeAgentManagement, s.RequiredRuntimeAgentManagement)
+		set("$.guardduty.unoffered_features_fail", &c.GuardDuty.UnofferedFeaturesFail, s.UnofferedFeaturesFail)
 		set("$.guardduty.min_severity", &c.GuardDuty.MinSeverity, s.MinSeverity)
 	}
 	if s := f.CloudTrail; s != nil {
@@ -201,6 +213,10 @@ func (c Config) Validate() error {
 
 type configProblem struct{ path, msg string }
 
+// runtimeAgentManagement are RUNTIME_MONITORING's additional configurations
+// (FeatureAdditionalConfiguration in the GuardDuty API model).
+var runtimeAgentManagement = []string{"EKS_ADDON_MANAGEMENT", "ECS_FARGATE_AGENT_MANAGEMENT", "EC2_AGENT_MANAGEMENT"}
+
 func (c Config) problems() []configProblem {
 	var out []configProblem
 	positive := func(path string, v int) {
@@ -219,6 +235,11 @@ func (c Config) problems() []configProblem {
 	positive("$.securityhub.critical_sla_days", c.SecurityHub.CriticalSLADays)
 	positive("$.securityhub.high_sla_days", c.SecurityHub.HighSLADays)
 	names("$.guardduty.required_features", c.GuardDuty.RequiredFeatures)
+	for i, name := range c.GuardDuty.RequiredRuntimeAgentManagement {
+		if !slices.Contains(runtimeAgentManagement, name) {
+			out = append(out, configProblem{fmt.Sprintf("$.guardduty.required_runtime_agent_management[%d]", i), fmt.Sprintf("must be one of %s, got %q", strings.Join(runtimeAgentManagement, ", "), name)})
+		}
+	}
 	if c.GuardDuty.MinSeverity < 0 || c.GuardDuty.MinSeverity > 10 {
 		out = append(out, configProblem{"$.guardduty.min_severity", fmt.Sprintf("must be between 0 and 10, got %v", c.GuardDuty.MinSeverity)})
 	}

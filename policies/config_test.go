@@ -16,8 +16,9 @@ func TestDefault(t *testing.T) {
 			HighSLADays:       30,
 		},
 		GuardDuty: GuardDutyConfig{
-			RequiredFeatures: []string{"S3_DATA_EVENTS", "EKS_AUDIT_LOGS", "EBS_MALWARE_PROTECTION", "RDS_LOGIN_EVENTS", "LAMBDA_NETWORK_LOGS", "RUNTIME_MONITORING"},
-			MinSeverity:      7.0,
+			RequiredFeatures:               []string{"S3_DATA_EVENTS", "EKS_AUDIT_LOGS", "EBS_MALWARE_PROTECTION", "RDS_LOGIN_EVENTS", "LAMBDA_NETWORK_LOGS", "RUNTIME_MONITORING"},
+			RequiredRuntimeAgentManagement: []string{"EKS_ADDON_MANAGEMENT", "ECS_FARGATE_AGENT_MANAGEMENT", "EC2_AGENT_MANAGEMENT"},
+			MinSeverity:                    7.0,
 		},
 		CloudTrail: CloudTrailConfig{DeliveryMaxAgeHours: 24, CloudWatchMaxAgeHours: 24},
 		SSM:        SSMConfig{PatchScanMaxAgeDays: 7, AvailableSecurityUpdatesNonCompliant: true},
@@ -42,6 +43,8 @@ securityhub:
   required_standards: [cis-aws-foundations-benchmark]
 guardduty:
   min_severity: 8.5
+  required_runtime_agent_management: []
+  unoffered_features_fail: true
 ssm:
   available_security_updates_non_compliant: false
 custom:
@@ -59,6 +62,8 @@ custom:
 	want.SecurityHub.CriticalSLADays = 3
 	want.SecurityHub.RequiredStandards = []string{"cis-aws-foundations-benchmark"}
 	want.GuardDuty.MinSeverity = 8.5
+	want.GuardDuty.RequiredRuntimeAgentManagement = []string{}
+	want.GuardDuty.UnofferedFeaturesFail = true
 	want.SSM.AvailableSecurityUpdatesNonCompliant = false
 	want.Custom = map[string]any{"owner_tag": "team", "exempt": map[string]any{"accounts": []any{"111122223333"}}}
 	if !reflect.DeepEqual(got, want) {
@@ -81,6 +86,7 @@ func TestParseConfigErrors(t *testing.T) {
 		{"unknown section", "securityhub:\n  high_sla_days: 10\nsecurity_hub: {}\n", `config.yaml:3:1: unknown field "security_hub"`},
 		{"unknown key", "securityhub:\n  high_sla_days: 10\n  critcal_sla_days: 3\n", `config.yaml:3:3: unknown field "critcal_sla_days"`},
 		{"wrong type", "ssm:\n  patch_scan_max_age_days: seven\n", `config.yaml:2:28: "seven" is not a number`},
+		{"unknown agent management", "guardduty:\n  required_runtime_agent_management: [EC2_AGENT_MANAGEMENT, EC2]\n", `config.yaml:2:61: must be one of EKS_ADDON_MANAGEMENT, ECS_FARGATE_AGENT_MANAGEMENT, EC2_AGENT_MANAGEMENT, got "EC2"`},
 		{"not a boolean", "ssm:\n  available_security_updates_non_compliant: 2\n", `config.yaml:2:45: "2" is not a boolean`},
 		{"list expected", "guardduty:\n  required_features: S3_DATA_EVENTS\n", "config.yaml:2:22: string was used where sequence is expected"},
 		{"invalid value", "cloudtrail:\n  delivery_max_age_hours: -1\n", "config.yaml:2:27: must be a positive number, got -1"},

@@ -44,7 +44,13 @@ func healthyAccount(id string, regions ...string) checks.AccountFacts {
 		}
 		features := []checks.DetectorFeature{}
 		for _, f := range DefaultConfig().GuardDuty.RequiredFeatures {
-			features = append(features, checks.DetectorFeature{Name: f, Status: "ENABLED"})
+			feature := checks.DetectorFeature{Name: f, Status: "ENABLED"}
+			if f == "RUNTIME_MONITORING" {
+				for _, a := range DefaultConfig().GuardDuty.RequiredRuntimeAgentManagement {
+					feature.AdditionalConfiguration = append(feature.AdditionalConfiguration, checks.FeatureConfiguration{Name: a, Status: "ENABLED"})
+				}
+			}
+			features = append(features, feature)
 		}
 		acct.GuardDuty[r] = &checks.GuardDutyRegion{
 			Detectors:     []checks.Detector{{ID: "det-" + r, Status: "ENABLED", Features: features}},
