@@ -14,6 +14,8 @@ import (
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/parser"
+
+	"github.com/baseline-scanner/baseline/checks/guardduty"
 )
 
 // defaultData is the policy data file; its baseline.config key holds the
@@ -240,8 +242,14 @@ func (c Config) problems() []configProblem {
 			out = append(out, configProblem{fmt.Sprintf("$.guardduty.required_runtime_agent_management[%d]", i), fmt.Sprintf("must be one of %s, got %q", strings.Join(runtimeAgentManagement, ", "), name)})
 		}
 	}
-	if c.GuardDuty.MinSeverity < 0 || c.GuardDuty.MinSeverity > 10 {
-		out = append(out, configProblem{"$.guardduty.min_severity", fmt.Sprintf("must be between 0 and 10, got %v", c.GuardDuty.MinSeverity)})
+	// The collector reads findings from guardduty.HighSeverity up, whatever
+	// the config (collection does not see it): a lower threshold would pass
+	// the findings below it unseen, so it is refused rather than honoured.
+	switch sev := c.GuardDuty.MinSeverity; {
+	case sev < guardduty.HighSeverity:
+		out = append(out, configProblem{"$.guardduty.min_severity", fmt.Sprintf("must be between %d and 10, got %v: only findings of severity %.1f (GuardDuty's high band) and up are collected, so lower ones would pass unseen", guardduty.HighSeverity, sev, float64(guardduty.HighSeverity))})
+	case sev > 10:
+		out = append(out, configProblem{"$.guardduty.min_severity", fmt.Sprintf("must be between %d and 10, got %v", guardduty.HighSeverity, sev)})
 	}
 	positive("$.cloudtrail.delivery_max_age_hours", c.CloudTrail.DeliveryMaxAgeHours)
 	positive("$.cloudtrail.cloudwatch_max_age_hours", c.CloudTrail.CloudWatchMaxAgeHours)

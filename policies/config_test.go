@@ -90,7 +90,10 @@ func TestParseConfigErrors(t *testing.T) {
 		{"not a boolean", "ssm:\n  available_security_updates_non_compliant: 2\n", `config.yaml:2:45: "2" is not a boolean`},
 		{"list expected", "guardduty:\n  required_features: S3_DATA_EVENTS\n", "config.yaml:2:22: string was used where sequence is expected"},
 		{"invalid value", "cloudtrail:\n  delivery_max_age_hours: -1\n", "config.yaml:2:27: must be a positive number, got -1"},
-		{"invalid severity", "guardduty:\n  min_severity: 11\n", "config.yaml:2:17: must be between 0 and 10, got 11"},
+		{"invalid severity", "guardduty:\n  min_severity: 11\n", "config.yaml:2:17: must be between 7 and 10, got 11"},
+		// The collector reads findings of severity 7 and up only (GD-13):
+		// a lower threshold would pass medium findings it never saw.
+		{"severity below what is collected", "guardduty:\n  min_severity: 4\n", "config.yaml:2:17: must be between 7 and 10, got 4: only findings of severity 7.0 (GuardDuty's high band) and up are collected, so lower ones would pass unseen"},
 		{"empty name", "securityhub:\n  required_standards: [cis, '']\n", "config.yaml:2:29: must not be empty"},
 		{"syntax", "securityhub:\n  high_sla_days: [1\n", "config.yaml:2:18:"},
 		{"not a mapping", "- 1\n", "config.yaml:1:1:"},
