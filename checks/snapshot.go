@@ -252,7 +252,7 @@ type EC2Instance struct {
 // ManagedNode is one node from DescribeInstanceInformation.
 type ManagedNode struct {
 	InstanceID   string     `json:"instance_id"`
-	PingStatus   string     `json:"ping_status"` // Online|ConnectionLost|Inactive
+	PingStatus   string     `json:"ping_status"` // Online|ConnectionLost|Inactive (deprecated, no longer used by AWS)
 	LastPingAt   *time.Time `json:"last_ping_at"`
 	AgentVersion string     `json:"agent_version"`
 	PlatformType string     `json:"platform_type"`

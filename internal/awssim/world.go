@@ -242,7 +242,7 @@ type SSMState struct {
 // activation (mi-…), with its patch state if it has one.
 type ManagedNode struct {
 	ID              string      `yaml:"id" json:"id"`
-	PingStatus      string      `yaml:"ping_status" json:"ping_status,omitempty"` // Online (default) | ConnectionLost | Inactive
+	PingStatus      string      `yaml:"ping_status" json:"ping_status,omitempty"` // Online (default) | ConnectionLost | Inactive (deprecated: AWS no longer reports it)
 	LastPing        Time        `yaml:"last_ping" json:"last_ping,omitempty"`
 	AgentVersion    string      `yaml:"agent_version" json:"agent_version,omitempty"`
 	LatestVersion   *bool       `yaml:"latest_version" json:"latest_version,omitempty"`
