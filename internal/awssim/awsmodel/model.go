@@ -132,7 +132,7 @@ func Load(service string) (*Model, error) {
 		return m, nil
 	}
 	m := &Model{Service: service}
-	if err := readGzipJSON(filepath.Join(Dir(), service+".service-2.json.gz"), m); err != nil {
+	if err := readGzipJSON(modelPath(service), m); err != nil {
 		return nil, fmt.Errorf("load model %s: %w", service, err)
 	}
 	var pag struct {
@@ -151,6 +151,8 @@ func Load(service string) (*Model, error) {
 	cache[service] = m
 	return m, nil
 }
+
+func modelPath(service string) string { return filepath.Join(Dir(), service+".service-2.json.gz") }
 
 func readGzipJSON(path string, v any) error {
 	f, err := os.Open(path)
