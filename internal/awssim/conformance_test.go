@@ -57,6 +57,13 @@ func TestConformanceToAWSModels(t *testing.T) {
 	driveAll(t, s, rec)
 	conf.check(rec.take())
 
+	tw, err := LoadWorld("testdata/world.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	driveAll(t, startWorld(t, tw), rec)
+	conf.check(rec.take())
+
 	g := Generate(GenerateOptions{Accounts: 4, Seed: 7, LargeAccountShare: 0.5})
 	gs := startWorld(t, g)
 	driveAll(t, gs, rec)
@@ -129,12 +136,21 @@ func driveAll(t *testing.T, s *Server, rec *recorder) {
 // the model's minimum and maximum.
 func limits(lo, hi int32) []*int32 { return []*int32{nil, aws.Int32(lo), aws.Int32(hi)} }
 
+// maxPages bounds a walk: a few pages at a small page size (the full walks
+// at every size are TestConformancePageLimits'), every page otherwise.
+func maxPages(n *int32) int {
+	if n != nil && *n < 10 {
+		return 3
+	}
+	return 1000
+}
+
 func driveSecurityHub(ctx context.Context, cfg aws.Config, s *Server) {
 	sh := securityhub.NewFromConfig(cfg)
 	_, _ = sh.DescribeHub(ctx, &securityhub.DescribeHubInput{})
 	for _, n := range limits(1, 100) {
 		in := &securityhub.GetEnabledStandardsInput{MaxResults: n}
-		for {
+		for pages := 0; pages < maxPages(n); pages++ {
 			out, err := sh.GetEnabledStandards(ctx, in)
 			if err != nil || out.NextToken == nil {
 				break
@@ -150,7 +166,7 @@ func driveSecurityHub(ctx context.Context, cfg aws.Config, s *Server) {
 	for _, f := range filters {
 		for _, n := range limits(1, 100) {
 			in := &securityhub.GetFindingsInput{Filters: f, MaxResults: n}
-			for pages := 0; pages < 200; pages++ {
+			for pages := 0; pages < maxPages(n); pages++ {
 				out, err := sh.GetFindings(ctx, in)
 				if err != nil || out.NextToken == nil {
 					break
@@ -161,6 +177,8 @@ func driveSecurityHub(ctx context.Context, cfg aws.Config, s *Server) {
 	}
 	_, _ = sh.GetFindings(ctx, &securityhub.GetFindingsInput{MaxResults: aws.Int32(101)})
 	_, _ = sh.GetFindings(ctx, &securityhub.GetFindingsInput{NextToken: aws.String("not-a-token")})
+	_, _ = sh.GetFindings(ctx, &securityhub.GetFindingsInput{Filters: &shtypes.AwsSecurityFindingFilters{
+		CompanyName: []shtypes.StringFilter{{Comparison: shtypes.StringFilterComparisonEquals, Value: aws.String("AWS")}}}})
 	aggs, err := sh.ListFindingAggregators(ctx, &securityhub.ListFindingAggregatorsInput{})
 	if err == nil {
 		for _, agg := range aggs.FindingAggregators {
@@ -171,7 +189,7 @@ func driveSecurityHub(ctx context.Context, cfg aws.Config, s *Server) {
 		FindingAggregatorArn: aws.String("arn:aws:securityhub:us-east-1:000000000000:finding-aggregator/00000000-0000-0000-0000-000000000000")})
 	for _, n := range limits(1, 50) {
 		in := &securityhub.ListMembersInput{MaxResults: n}
-		for {
+		for pages := 0; pages < maxPages(n); pages++ {
 			out, err := sh.ListMembers(ctx, in)
 			if err != nil || out.NextToken == nil {
 				break
@@ -187,7 +205,7 @@ func driveGuardDuty(ctx context.Context, cfg aws.Config) {
 	var ids []string
 	for _, n := range limits(1, 50) {
 		in := &guardduty.ListDetectorsInput{MaxResults: n}
-		for {
+		for pages := 0; pages < maxPages(n); pages++ {
 			out, err := gd.ListDetectors(ctx, in)
 			if err != nil {
 				break
@@ -217,7 +235,7 @@ func driveGuardDuty(ctx context.Context, cfg aws.Config) {
 		for _, c := range []*gdtypes.FindingCriteria{nil, crit} {
 			for _, n := range limits(1, 50) {
 				in := &guardduty.ListFindingsInput{DetectorId: aws.String(id), FindingCriteria: c, MaxResults: n}
-				for pages := 0; pages < 100; pages++ {
+				for pages := 0; pages < maxPages(n); pages++ {
 					out, err := gd.ListFindings(ctx, in)
 					if err != nil {
 						break
@@ -237,7 +255,7 @@ func driveGuardDuty(ctx context.Context, cfg aws.Config) {
 		for _, only := range []string{"true", "false"} {
 			for _, n := range limits(1, 50) {
 				in := &guardduty.ListMembersInput{DetectorId: aws.String(id), OnlyAssociated: aws.String(only), MaxResults: n}
-				for {
+				for pages := 0; pages < maxPages(n); pages++ {
 					out, err := gd.ListMembers(ctx, in)
 					if err != nil || out.NextToken == nil {
 						break
@@ -264,6 +282,7 @@ func driveCloudTrail(ctx context.Context, cfg aws.Config) {
 		}
 	}
 	_, _ = ct.GetTrailStatus(ctx, &cloudtrail.GetTrailStatusInput{Name: aws.String("no-such-trail")})
+	_, _ = ct.GetEventSelectors(ctx, &cloudtrail.GetEventSelectorsInput{TrailName: aws.String("no-such-trail")})
 	_, _ = ct.GetEventSelectors(ctx, &cloudtrail.GetEventSelectorsInput{TrailName: aws.String("arn:aws:s3:::not-a-trail")})
 	_, _ = ct.DescribeTrails(ctx, &cloudtrail.DescribeTrailsInput{TrailNameList: []string{"arn:aws:s3:::not-a-trail"}})
 }
@@ -273,7 +292,7 @@ func driveSSM(ctx context.Context, cfg aws.Config) {
 	var ids []string
 	for _, n := range limits(5, 50) {
 		in := &ssm.DescribeInstanceInformationInput{MaxResults: n}
-		for pages := 0; pages < 200; pages++ {
+		for pages := 0; pages < maxPages(n); pages++ {
 			out, err := sm.DescribeInstanceInformation(ctx, in)
 			if err != nil {
 				break
@@ -294,11 +313,14 @@ func driveSSM(ctx context.Context, cfg aws.Config) {
 	for _, n := range []int32{4, 51} {
 		_, _ = sm.DescribeInstanceInformation(ctx, &ssm.DescribeInstanceInformationInput{MaxResults: aws.Int32(n)})
 	}
+	_, _ = sm.DescribeInstanceInformation(ctx, &ssm.DescribeInstanceInformationInput{
+		Filters:                       []ssmtypes.InstanceInformationStringFilter{{Key: aws.String("PingStatus"), Values: []string{"Online"}}},
+		InstanceInformationFilterList: []ssmtypes.InstanceInformationFilter{{Key: ssmtypes.InstanceInformationFilterKeyPingStatus, ValueSet: []string{"Online"}}}})
 	_, _ = sm.DescribeInstanceInformation(ctx, &ssm.DescribeInstanceInformationInput{NextToken: aws.String("not-a-token")})
 	for chunk := range slices.Chunk(append(ids, "i-0000000000000dead"), 50) {
 		for _, n := range limits(10, 100) {
 			in := &ssm.DescribeInstancePatchStatesInput{InstanceIds: chunk, MaxResults: n}
-			for {
+			for pages := 0; pages < maxPages(n); pages++ {
 				out, err := sm.DescribeInstancePatchStates(ctx, in)
 				if err != nil || out.NextToken == nil {
 					break
@@ -316,7 +338,7 @@ func driveEC2(ctx context.Context, cfg aws.Config) {
 	e := ec2.NewFromConfig(cfg)
 	for _, n := range []*int32{nil, aws.Int32(5), aws.Int32(1000)} {
 		in := &ec2.DescribeInstancesInput{MaxResults: n}
-		for pages := 0; pages < 400; pages++ {
+		for pages := 0; pages < maxPages(n); pages++ {
 			out, err := e.DescribeInstances(ctx, in)
 			if err != nil || out.NextToken == nil {
 				break
@@ -328,6 +350,8 @@ func driveEC2(ctx context.Context, cfg aws.Config) {
 		{Name: aws.String("instance-state-name"), Values: []string{"running", "stopped"}}}})
 	_, _ = e.DescribeInstances(ctx, &ec2.DescribeInstancesInput{InstanceIds: []string{"i-0000000000000dead"}})
 	_, _ = e.DescribeInstances(ctx, &ec2.DescribeInstancesInput{MaxResults: aws.Int32(4)})
+	_, _ = e.DescribeInstances(ctx, &ec2.DescribeInstancesInput{MaxResults: aws.Int32(5), InstanceIds: []string{"i-0000000000000dead"}})
+	_, _ = e.DescribeInstances(ctx, &ec2.DescribeInstancesInput{NextToken: aws.String("not-a-token")})
 }
 
 func driveGlobal(ctx context.Context, cfg aws.Config, s *Server) {
@@ -339,7 +363,7 @@ func driveGlobal(ctx context.Context, cfg aws.Config, s *Server) {
 	acct := account.NewFromConfig(cfg)
 	for _, n := range limits(1, 50) {
 		in := &account.ListRegionsInput{MaxResults: n}
-		for {
+		for pages := 0; pages < maxPages(n); pages++ {
 			out, err := acct.ListRegions(ctx, in)
 			if err != nil || out.NextToken == nil {
 				break
@@ -352,7 +376,7 @@ func driveGlobal(ctx context.Context, cfg aws.Config, s *Server) {
 	org := organizations.NewFromConfig(cfg)
 	for _, n := range limits(1, 20) {
 		in := &organizations.ListAccountsInput{MaxResults: n}
-		for {
+		for pages := 0; pages < maxPages(n); pages++ {
 			out, err := org.ListAccounts(ctx, in)
 			if err != nil || out.NextToken == nil {
 				break
