@@ -1,7 +1,9 @@
 package awssim
 
 import (
+	"regexp"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/baseline-scanner/baseline/internal/awssim/awsmodel"
@@ -68,4 +70,47 @@ func cutDot(s string) (string, string, bool) {
 		}
 	}
 	return s, "", false
+}
+
+// TestProtocolsMatchTheModels holds the simulator's wire protocols to the
+// models': each service is served in its model's protocol, and each
+// restJson1 operation at its model's HTTP method and request URI.
+func TestProtocolsMatchTheModels(t *testing.T) {
+	for svc, p := range protocols {
+		m, err := awsmodel.Load(svc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got string
+		switch p.(type) {
+		case jsonProtocol:
+			got = "json"
+		case restProtocol:
+			got = "rest-json"
+		case queryProtocol:
+			got = "query"
+		case ec2Protocol:
+			got = "ec2"
+		}
+		if got != m.Metadata.Protocol {
+			t.Errorf("%s is served as %s, its model's protocol is %s", svc, got, m.Metadata.Protocol)
+		}
+		if jp, ok := p.(jsonProtocol); ok && !strings.HasSuffix(m.Metadata.TargetPrefix, jp.target) {
+			t.Errorf("%s: X-Amz-Target prefix %s, the model's is %s", svc, jp.target, m.Metadata.TargetPrefix)
+		}
+	}
+	labels := regexp.MustCompile(`\{[^}+]*(\+?)\}`)
+	for _, rt := range restRoutes {
+		m, err := awsmodel.Load(rt.service)
+		if err != nil {
+			t.Fatal(err)
+		}
+		op := m.Operations[rt.op].HTTP
+		uri, _, _ := strings.Cut(op.RequestURI, "?")
+		// Label names differ in case between models and member names; what
+		// matters on the wire is where labels are and which are greedy.
+		if op.Method != rt.method || labels.ReplaceAllString(uri, "{$1}") != labels.ReplaceAllString(rt.pattern, "{$1}") {
+			t.Errorf("%s:%s is served at %s %s, the model says %s %s", rt.service, rt.op, rt.method, rt.pattern, op.Method, op.RequestURI)
+		}
+	}
 }
