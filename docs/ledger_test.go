@@ -21,6 +21,7 @@ func TestLedgerNamesExistingTests(t *testing.T) {
 	}
 	goTests, regoTests := testNames(t, "..")
 	rows := 0
+	ids := map[string]int{} // row id → line
 	for i, line := range strings.Split(string(ledger), "\n") {
 		cells := strings.Split(line, "|")
 		// | # | Statement | Source | Code | Test |  → 7 cells with the outer empties.
@@ -29,6 +30,11 @@ func TestLedgerNamesExistingTests(t *testing.T) {
 		}
 		rows++
 		where := "docs/aws-semantics.md:" + strconv.Itoa(i+1)
+		id := strings.TrimSpace(cells[1])
+		if prev, dup := ids[id]; dup {
+			t.Errorf("%s: row id %s is already used on line %d", where, id, prev)
+		}
+		ids[id] = i + 1
 		if strings.TrimSpace(cells[3]) == "" {
 			t.Errorf("%s: row %s has no source", where, strings.TrimSpace(cells[1]))
 		}

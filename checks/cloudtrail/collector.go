@@ -161,12 +161,14 @@ func ManagementEvents(basic []types.EventSelector, advanced []types.AdvancedEven
 		if s.IncludeManagementEvents != nil && !*s.IncludeManagementEvents {
 			continue
 		}
+		// A ReadWriteType AWS adds counts for nothing until the code knows
+		// what it records: crediting it could pass a trail that logs less.
 		switch s.ReadWriteType {
 		case types.ReadWriteTypeReadOnly:
 			read = true
 		case types.ReadWriteTypeWriteOnly:
 			write = true
-		default: // All, and the API's default when the field is absent
+		case types.ReadWriteTypeAll, "": // "" is the API's default, All
 			read, write = true, true
 		}
 	}

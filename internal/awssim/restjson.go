@@ -86,8 +86,9 @@ func (restProtocol) writeResult(w http.ResponseWriter, c *call, result any) {
 	writeJSON(w, c, http.StatusOK, "application/json", result)
 }
 
-// writeError writes the shape each service uses: Security Hub and Account
-// send {"Code","Message"}, GuardDuty {"message","__type"}.
+// writeError writes the shape each service's model gives its errors:
+// Security Hub {"Code","Message"}, GuardDuty {"message","__type"}, Account
+// {"message"} (its errorType member travels in X-Amzn-Errortype).
 func (p restProtocol) writeError(w http.ResponseWriter, c *call, e *apiError) {
 	w.Header().Set("X-Amzn-Errortype", e.Code)
 	var body map[string]string
@@ -97,6 +98,8 @@ func (p restProtocol) writeError(w http.ResponseWriter, c *call, e *apiError) {
 		if e.jsonType != "" {
 			body["__type"] = e.jsonType
 		}
+	case "account":
+		body = map[string]string{"message": e.Message}
 	default:
 		body = map[string]string{"Code": e.Code, "Message": e.Message}
 	}

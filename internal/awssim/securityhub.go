@@ -251,9 +251,14 @@ func (c *call) asff(src findingSource, f *SecurityHubFinding) map[string]any {
 		"Resources": []map[string]any{{
 			"Type": f.Resource.Type, "Id": f.Resource.ID, "Partition": "aws", "Region": src.region,
 		}},
-		"WorkflowState": f.Workflow,
-		"Workflow":      map[string]any{"Status": f.Workflow},
-		"RecordState":   f.RecordState,
+		"Workflow":    map[string]any{"Status": f.Workflow},
+		"RecordState": f.RecordState,
+	}
+	// The deprecated WorkflowState has its own enum (NEW, ASSIGNED,
+	// IN_PROGRESS, DEFERRED, RESOLVED); how AWS maps NOTIFIED and SUPPRESSED
+	// onto it is undocumented, so it is sent only for the values both share.
+	if f.Workflow == "NEW" || f.Workflow == "RESOLVED" {
+		out["WorkflowState"] = f.Workflow
 	}
 	if f.Description == "" {
 		out["Description"] = f.Title

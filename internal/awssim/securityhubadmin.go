@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 )
 
 // findingSource is the account and region a Security Hub finding belongs
@@ -96,16 +97,35 @@ func (s *Server) findingAggregatorARN(caller string) string {
 	return fmt.Sprintf("arn:aws:securityhub:%s:%s:finding-aggregator/%s", fa.Region, caller, uuidFrom("finding-aggregator", caller))
 }
 
+// listFindingAggregators answers ListFindingAggregators, paginated as the
+// model says (MaxResults 1–100 in the query string) although an account has
+// at most one aggregator.
 func listFindingAggregators(c *call) (any, error) {
 	if _, err := hub(c); err != nil {
 		return nil, err
 	}
-	type aggregator struct{ FindingAggregatorArn string }
-	out := []aggregator{}
-	if arn := c.srv.findingAggregatorARN(string(c.account.ID)); arn != "" {
-		out = append(out, aggregator{arn})
+	q := c.r.URL.Query()
+	size := 100
+	if v := q.Get("MaxResults"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 100 {
+			return nil, shInvalidInput("Invalid parameter 'MaxResults': %q must be between 1 and 100", v)
+		}
+		size = n
 	}
-	return struct{ FindingAggregators []aggregator }{out}, nil
+	type aggregator struct{ FindingAggregatorArn string }
+	all := []aggregator{}
+	if arn := c.srv.findingAggregatorARN(string(c.account.ID)); arn != "" {
+		all = append(all, aggregator{arn})
+	}
+	p, err := paginate(c, len(all), size, q.Get("NextToken"), shInvalidInput("Invalid parameter 'NextToken'"))
+	if err != nil {
+		return nil, err
+	}
+	return struct {
+		FindingAggregators []aggregator
+		NextToken          *string `json:",omitempty"`
+	}{all[p.start:p.end], ptr(p.next)}, nil
 }
 
 func getFindingAggregator(c *call) (any, error) {

@@ -86,6 +86,7 @@ var (
 	nodeResourceTypes   = []string{"EC2Instance", "ManagedInstance"}
 	patchOperations     = []string{"Scan", "Install"}
 	guardDutyFeatures   = []string{"CLOUD_TRAIL", "DNS_LOGS", "FLOW_LOGS", "S3_DATA_EVENTS", "EKS_AUDIT_LOGS", "EBS_MALWARE_PROTECTION", "RDS_LOGIN_EVENTS", "EKS_RUNTIME_MONITORING", "LAMBDA_NETWORK_LOGS", "RUNTIME_MONITORING"}
+	regionLinkingModes  = []string{"ALL_REGIONS", "ALL_REGIONS_EXCEPT_SPECIFIED", "SPECIFIED_REGIONS", "NO_REGIONS"}
 	accountIDPattern    = regexp.MustCompile(`^\d{12}$`)
 	detectorIDPattern   = regexp.MustCompile(`^[0-9a-f]{32}$`)
 	instanceIDPattern   = regexp.MustCompile(`^i-[0-9a-f]{8}([0-9a-f]{9})?$`)
@@ -231,7 +232,7 @@ func (w *World) validate() *issue {
 			if !slices.Contains(knownRegions, fa.Region) {
 				v.fail(fp.key("region"), "unknown region %q", fa.Region)
 			}
-			v.enum(fp.key("region_linking_mode"), fa.RegionLinkingMode, []string{"ALL_REGIONS", "ALL_REGIONS_EXCEPT_SPECIFIED", "SPECIFIED_REGIONS", "NO_REGIONS"})
+			v.enum(fp.key("region_linking_mode"), fa.RegionLinkingMode, regionLinkingModes)
 			for i, r := range fa.Regions {
 				if !slices.Contains(knownRegions, r) {
 					v.fail(fp.key("regions").idx(i), "unknown region %q", r)
