@@ -37,10 +37,12 @@ verdict(region, id, states) := lib.fail(region, id, "no patch state: no patch sc
 	not states[id]
 } else := lib.fail(region, id, sprintf("no patch %s has finished", [states[id].operation])) if {
 	not is_string(states[id].operation_end_time)
+} else := lib.error(region, id, sprintf("last patch %s end time %q is unusable (in the future, out of range or not RFC 3339)", [states[id].operation, states[id].operation_end_time])) if {
+	not lib.usable_ns(states[id].operation_end_time)
 } else := lib.fail(region, id, sprintf("last patch %s finished %d days ago (limit %d days)", [states[id].operation, days, max_age_days])) if {
-	age := lib.age_ns(states[id].operation_end_time)
+	age := max([lib.now_ns - lib.usable_ns(states[id].operation_end_time), 0])
 	age > max_age_days * lib.day_ns
 	days := lib.whole_days(age)
 } else := lib.pass(region, id, sprintf("last patch %s finished %d days ago", [states[id].operation, days])) if {
-	days := lib.whole_days(lib.age_ns(states[id].operation_end_time))
+	days := lib.whole_days(max([lib.now_ns - lib.usable_ns(states[id].operation_end_time), 0]))
 }

@@ -56,3 +56,28 @@ test_patch_states_not_observed_error if {
 		{"status": "ERROR", "region": "us-east-1", "resource": "", "message": "managed nodes not observed: DescribeInstanceInformation did not succeed"},
 	} with input as account({"eu-west-1": {"instances": [], "managed_nodes": [node("i-1")], "patch_states": null}})
 }
+
+# An operation end time that cannot be an observation (in the future, Go's
+# zero time, out of range, unparseable) is ERROR for that instance, never a
+# PASS "-21051 days ago".
+test_unusable_operation_end_time_errors if {
+	patch_scan_recent.results == {
+		{"status": "ERROR", "region": "eu-west-1", "resource": "i-future", "message": "last patch Scan end time \"2082-11-01T00:00:00Z\" is unusable (in the future, out of range or not RFC 3339)"},
+		{"status": "ERROR", "region": "eu-west-1", "resource": "i-zero", "message": "last patch Scan end time \"0001-01-01T00:00:00Z\" is unusable (in the future, out of range or not RFC 3339)"},
+		{"status": "ERROR", "region": "eu-west-1", "resource": "i-garbage", "message": "last patch Install end time \"soon\" is unusable (in the future, out of range or not RFC 3339)"},
+		{"status": "PASS", "region": "eu-west-1", "resource": "i-ok", "message": "last patch Scan finished 0 days ago"},
+		{"status": "NOT_APPLICABLE", "region": "us-east-1", "resource": "", "message": "no managed EC2 instances in this region"},
+	} with input as account({
+		"eu-west-1": {
+			"instances": [],
+			"managed_nodes": [node("i-future"), node("i-zero"), node("i-garbage"), node("i-ok")],
+			"patch_states": [
+				state("i-future", "Scan", "2082-11-01T00:00:00Z"),
+				state("i-zero", "Scan", "0001-01-01T00:00:00Z"),
+				state("i-garbage", "Install", "soon"),
+				state("i-ok", "Scan", "2025-06-30T11:00:00Z"),
+			],
+		},
+		"us-east-1": {"instances": [], "managed_nodes": [], "patch_states": []},
+	})
+}
