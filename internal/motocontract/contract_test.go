@@ -68,8 +68,8 @@ func provision(ctx context.Context, t *testing.T, endpoint string, now time.Time
 		// Management account: Security Hub in us-east-1 only, with an
 		// overdue critical control finding and a high one within its SLA;
 		// GuardDuty in us-east-1 only, every protection plan on; a
-		// multi-region trail logging all management events, validated and
-		// KMS-encrypted.
+		// multi-region trail whose advanced selector records all
+		// management events, validated and KMS-encrypted.
 		func() {
 			p.enableSecurityHub(ctx, w.mgmt, "us-east-1")
 			p.importFindings(ctx, w.mgmt, "us-east-1", now,
@@ -77,7 +77,8 @@ func provision(ctx context.Context, t *testing.T, endpoint string, now time.Time
 				shFinding{id: "mgmt-high-3d", severity: shtypes.SeverityLabelHigh, age: 3 * day, workflow: shtypes.WorkflowStatusNew, record: shtypes.RecordStateActive, compliant: shtypes.ComplianceStatusFailed},
 			)
 			p.createDetector(ctx, w.mgmt, "us-east-1", true, detectorFeatures...)
-			w.mgmtTrail = p.createTrail(ctx, w.mgmt, trail{name: "mgmt-trail", region: "us-east-1", bucket: "moto-contract-mgmt-trail", multiRegion: true, validation: true, kms: true, logging: true, selectors: allManagement})
+			w.mgmtTrail = p.createTrail(ctx, w.mgmt, trail{name: "mgmt-trail", region: "us-east-1", bucket: "moto-contract-mgmt-trail", multiRegion: true, validation: true, kms: true, logging: true,
+				advanced: []cttypes.AdvancedEventSelector{{Name: aws.String("Management events"), FieldSelectors: []cttypes.AdvancedFieldSelector{{Field: aws.String("eventCategory"), Equals: []string{"Management"}}}}}})
 		},
 		// dev: Security Hub in both regions, no findings; a disabled
 		// detector in us-east-1 and one with only S3 protection in
@@ -359,7 +360,7 @@ func expectedVerdicts(w *world) map[cell]verdict {
 		set("cloudtrail.cloudwatch_logs", tr.a, tr.region, tr.arn, v(fail, "no CloudWatch Logs log group"))
 		set("cloudtrail.delivery_healthy", tr.a, tr.region, tr.arn, v(pass, "logging, bucket policy allows CloudTrail; moto reports delivery now"))
 	}
-	set("cloudtrail.multi_region_logging", w.mgmt, "global", "", v(pass, "multi-region trail, logging, all management events"))
+	set("cloudtrail.multi_region_logging", w.mgmt, "global", "", v(pass, "multi-region trail, logging, advanced selector records all management events"))
 	set("cloudtrail.multi_region_logging", w.dev, "global", "", v(fail, "only a single-region trail"))
 	// AWS Config's multi-region-cloudtrail-enabled is NON_COMPLIANT for a
 	// trail whose selector excludes management event sources.

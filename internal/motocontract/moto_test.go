@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -21,6 +22,7 @@ import (
 type motoServer struct {
 	URL     string // http://127.0.0.1:PORT
 	Version string // moto.__version__
+	Python  string // the interpreter that serves it
 
 	mu  sync.Mutex
 	log bytes.Buffer // moto's output, shown when a test fails
@@ -39,14 +41,37 @@ func (m *motoServer) Log() string {
 	return m.log.String()
 }
 
-// motoVersion asks python for moto's version. The reason is set when python
-// cannot import moto: the contract tests then skip, loudly.
-func motoVersion(python string) (version, reason string) {
-	out, err := exec.Command(python, "-c", "import moto; print(moto.__version__)").CombinedOutput()
-	if err != nil {
-		return "", fmt.Sprintf("%s cannot import moto (%v: %s); install it with `apt-get install python3-moto` or `pip install 'moto[server]'`", python, err, lastLine(string(out)))
+// pythons are the interpreters tried, in order: the python3 on PATH (pip's
+// moto, e.g. under pyenv) and Debian's, where `apt-get install
+// python3-moto` puts it.
+func pythons() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, name := range []string{"python3", "/usr/bin/python3"} {
+		p, err := exec.LookPath(name)
+		if err != nil {
+			continue
+		}
+		real, err := filepath.EvalSymlinks(p)
+		if err != nil {
+			real = p
+		}
+		if !seen[real] {
+			seen[real] = true
+			out = append(out, p)
+		}
 	}
-	return strings.TrimSpace(string(out)), ""
+	return out
+}
+
+// motoVersion asks python for moto's version; the error says why there is
+// none.
+func motoVersion(python string) (string, error) {
+	out, err := exec.Command(python, "-c", "import moto, werkzeug, flask; print(moto.__version__)").CombinedOutput()
+	if err != nil {
+		return "", fmt.Errorf("%s cannot import moto's server (%v: %s)", python, err, lastLine(string(out)))
+	}
+	return strings.TrimSpace(string(out)), nil
 }
 
 func lastLine(s string) string {
@@ -63,28 +88,49 @@ var runningOn = regexp.MustCompile(`Running on (http://127\.0\.0\.1:\d+)`)
 // startMoto starts `python3 -m moto.server` on 127.0.0.1 and a port the
 // kernel picks (-p 0), reads the port from its output, waits until it
 // answers, and stops it when the test ends. Without a python3 that has moto
-// the test is skipped with the reason.
+// the test is skipped, loudly, with the reason.
 func startMoto(t *testing.T) *motoServer {
 	t.Helper()
-	python, err := exec.LookPath("python3")
-	if err != nil {
-		t.Skip("MOTO CONTRACT TESTS SKIPPED: no python3 on PATH")
+	candidates := pythons()
+	if len(candidates) == 0 {
+		t.Skip("MOTO CONTRACT TESTS SKIPPED: no python3 found")
 	}
-	// The version check and the server start side by side: each import of
-	// moto takes seconds.
-	type versionResult struct{ version, reason string }
+	var reasons []string
+	for _, python := range candidates {
+		m, err := tryMoto(t, python)
+		if err == nil {
+			t.Logf("moto %s (%s) serving on %s", m.Version, m.Python, m.URL)
+			return m
+		}
+		reasons = append(reasons, err.Error())
+	}
+	t.Skipf("MOTO CONTRACT TESTS SKIPPED: no python3 with moto: %s; install moto for python3 (pip install 'moto[server]', or Debian's python3-moto where the release packages it)", strings.Join(reasons, "; "))
+	return nil
+}
+
+// tryMoto starts moto's server with python. The version check runs beside
+// the start, since each import of moto takes seconds; an error means python
+// has no moto (the server, if any, is stopped). Any other failure fails the
+// test.
+func tryMoto(t *testing.T, python string) (*motoServer, error) {
+	t.Helper()
+	type versionResult struct {
+		version string
+		err     error
+	}
 	versionDone := make(chan versionResult, 1)
 	go func() {
-		v, reason := motoVersion(python)
-		versionDone <- versionResult{v, reason}
+		v, err := motoVersion(python)
+		versionDone <- versionResult{v, err}
 	}()
-	m := &motoServer{}
+
+	m := &motoServer{Python: python}
 	cmd := exec.Command(python, "-m", "moto.server", "-H", "127.0.0.1", "-p", "0")
 	// MOTO_ACCOUNT_ID would put every request in one account, whatever its
 	// credentials: the organization needs moto's per-credential accounts.
 	// TZ=UTC: moto turns its UTC clock into epoch seconds with
-	// time.mktime, which reads the tuple as local time; only in UTC are
-	// the epoch times it answers (GetTrailStatus LatestDeliveryTime) right.
+	// time.mktime, which reads the time as local; only in UTC are the epoch
+	// times it answers (GetTrailStatus LatestDeliveryTime) right.
 	cmd.Env = append(withoutEnv(os.Environ(), "MOTO_ACCOUNT_ID", "AWS_ENDPOINT_URL", "HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "TZ"), "TZ=UTC")
 	out, err := cmd.StderrPipe()
 	if err != nil {
@@ -94,13 +140,10 @@ func startMoto(t *testing.T) *motoServer {
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start moto server: %v", err)
 	}
-	t.Cleanup(func() {
+	stop := func() {
 		_ = cmd.Process.Kill()
 		_ = cmd.Wait()
-		if t.Failed() {
-			t.Logf("moto server output (last 4000 bytes):\n%s", tail(m.Log(), 4000))
-		}
-	})
+	}
 
 	// werkzeug logs every request to stderr: keep draining it into the log
 	// for the server's whole life, so that it never blocks on a full pipe.
@@ -121,15 +164,23 @@ func startMoto(t *testing.T) *motoServer {
 			}
 		}
 	}()
+
 	v := <-versionDone
-	if v.reason != "" {
-		t.Skipf("MOTO CONTRACT TESTS SKIPPED: %s", v.reason)
+	if v.err != nil {
+		stop()
+		return nil, v.err
 	}
 	m.Version = v.version
+	t.Cleanup(func() {
+		stop()
+		if t.Failed() {
+			t.Logf("moto server output (last 4000 bytes):\n%s", tail(m.Log(), 4000))
+		}
+	})
 	select {
 	case m.URL = <-found:
-	case <-time.After(30 * time.Second):
-		t.Fatalf("moto server did not report its address within 30s; output:\n%s", m.Log())
+	case <-time.After(60 * time.Second):
+		t.Fatalf("moto server did not report its address within 60s; output:\n%s", m.Log())
 	}
 
 	// Ready when its management API answers; bounded.
@@ -141,7 +192,7 @@ func startMoto(t *testing.T) *motoServer {
 			_, _ = io.Copy(io.Discard, resp.Body)
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
-				break
+				return m, nil
 			}
 			err = errors.New(resp.Status)
 		}
@@ -150,8 +201,6 @@ func startMoto(t *testing.T) *motoServer {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	t.Logf("moto %s serving on %s", m.Version, m.URL)
-	return m
 }
 
 func withoutEnv(env []string, names ...string) []string {

@@ -212,6 +212,7 @@ type trail struct {
 	kms            bool
 	logging        bool
 	selectors      []cttypes.EventSelector
+	advanced       []cttypes.AdvancedEventSelector
 	bucket         string
 	cloudWatchLogs bool
 }
@@ -233,8 +234,8 @@ func (p *provisioner) createTrail(ctx context.Context, a account, tr trail) stri
 	ct := cloudtrail.NewFromConfig(a.cfg, func(o *cloudtrail.Options) { o.Region = tr.region })
 	out, err := ct.CreateTrail(ctx, in)
 	p.must("cloudtrail:CreateTrail "+tr.name, err)
-	if tr.selectors != nil {
-		_, err := ct.PutEventSelectors(ctx, &cloudtrail.PutEventSelectorsInput{TrailName: out.TrailARN, EventSelectors: tr.selectors})
+	if tr.selectors != nil || tr.advanced != nil {
+		_, err := ct.PutEventSelectors(ctx, &cloudtrail.PutEventSelectorsInput{TrailName: out.TrailARN, EventSelectors: tr.selectors, AdvancedEventSelectors: tr.advanced})
 		p.must("cloudtrail:PutEventSelectors "+tr.name, err)
 	}
 	if tr.logging {
