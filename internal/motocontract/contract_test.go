@@ -319,7 +319,7 @@ func expectedVerdicts(w *world) map[cell]verdict {
 	// prod: a critical control finding RESOLVED with compliance FAILED, 20
 	// days old: Security Hub reopens a RESOLVED control finding only when
 	// its compliance changes from PASSED, so it is still open.
-	set("securityhub.critical_findings", w.prod, "us-east-1", "", verdict{status: fail, why: "RESOLVED but compliance FAILED, 20 days", open: "issue 8 item 3 (RESOLVED control finding still FAILED)", now: pass})
+	set("securityhub.critical_findings", w.prod, "us-east-1", "", v(fail, "RESOLVED but compliance FAILED, 20 days (issue 8 item 3)"))
 
 	// GuardDuty detectors.
 	set("guardduty.enabled", w.mgmt, "us-east-1", "", v(pass, "detector ENABLED"))
