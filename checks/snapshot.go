@@ -171,6 +171,17 @@ type Detector struct {
 type DetectorFeature struct {
 	Name   string `json:"name"`   // S3_DATA_EVENTS, EKS_AUDIT_LOGS, ...
 	Status string `json:"status"` // ENABLED|DISABLED
+	// AdditionalConfiguration is the plan's additional configuration, e.g.
+	// the agent management of RUNTIME_MONITORING (EKS_ADDON_MANAGEMENT,
+	// ECS_FARGATE_AGENT_MANAGEMENT, EC2_AGENT_MANAGEMENT); empty when the
+	// plan has none.
+	AdditionalConfiguration []FeatureConfiguration `json:"additional_configuration"`
+}
+
+// FeatureConfiguration is one additional configuration of a protection plan.
+type FeatureConfiguration struct {
+	Name   string `json:"name"`
+	Status string `json:"status"` // ENABLED|DISABLED
 }
 
 // GuardDutyFinding is a compact GuardDuty finding.
@@ -241,7 +252,7 @@ type EC2Instance struct {
 // ManagedNode is one node from DescribeInstanceInformation.
 type ManagedNode struct {
 	InstanceID   string     `json:"instance_id"`
-	PingStatus   string     `json:"ping_status"` // Online|ConnectionLost|Inactive
+	PingStatus   string     `json:"ping_status"` // Online|ConnectionLost|Inactive (deprecated, no longer used by AWS)
 	LastPingAt   *time.Time `json:"last_ping_at"`
 	AgentVersion string     `json:"agent_version"`
 	PlatformType string     `json:"platform_type"`
@@ -250,14 +261,21 @@ type ManagedNode struct {
 
 // PatchState is one instance's patch compliance summary.
 type PatchState struct {
-	InstanceID                  string     `json:"instance_id"`
-	PatchGroup                  string     `json:"patch_group"`
-	MissingCount                int        `json:"missing_count"`
-	FailedCount                 int        `json:"failed_count"`
-	InstalledPendingRebootCount int        `json:"installed_pending_reboot_count"`
-	CriticalNonCompliantCount   int        `json:"critical_non_compliant_count"`
-	SecurityNonCompliantCount   int        `json:"security_non_compliant_count"`
-	OtherNonCompliantCount      int        `json:"other_non_compliant_count"`
-	Operation                   string     `json:"operation"` // Scan|Install
-	OperationEndTime            *time.Time `json:"operation_end_time"`
+	InstanceID                  string `json:"instance_id"`
+	PatchGroup                  string `json:"patch_group"`
+	MissingCount                int    `json:"missing_count"`
+	FailedCount                 int    `json:"failed_count"`
+	InstalledPendingRebootCount int    `json:"installed_pending_reboot_count"`
+	// InstalledRejectedCount are installed patches on the baseline's
+	// RejectedPatches list: NON_COMPLIANT.
+	InstalledRejectedCount    int `json:"installed_rejected_count"`
+	CriticalNonCompliantCount int `json:"critical_non_compliant_count"`
+	SecurityNonCompliantCount int `json:"security_non_compliant_count"`
+	OtherNonCompliantCount    int `json:"other_non_compliant_count"`
+	// AvailableSecurityUpdateCount are security updates available but not
+	// approved by the baseline (Windows only): NON_COMPLIANT when the
+	// baseline's AvailableSecurityUpdatesComplianceStatus says so.
+	AvailableSecurityUpdateCount int        `json:"available_security_update_count"`
+	Operation                    string     `json:"operation"` // Scan|Install
+	OperationEndTime             *time.Time `json:"operation_end_time"`
 }

@@ -8,11 +8,14 @@ import (
 	"math"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/parser"
+
+	"github.com/baseline-scanner/baseline/checks/guardduty"
 )
 
 // defaultData is the policy data file; its baseline.config key holds the
@@ -45,7 +48,13 @@ type SecurityHubConfig struct {
 // GuardDutyConfig holds the GuardDuty thresholds.
 type GuardDutyConfig struct {
 	RequiredFeatures []string `yaml:"required_features" json:"required_features"`
-	MinSeverity      float64  `yaml:"min_severity" json:"min_severity"`
+	// RequiredRuntimeAgentManagement are the additional configurations of
+	// RUNTIME_MONITORING that must be ENABLED when it is required.
+	RequiredRuntimeAgentManagement []string `yaml:"required_runtime_agent_management" json:"required_runtime_agent_management"`
+	// UnofferedFeaturesFail makes a required plan the region does not offer
+	// fail the control rather than be noted.
+	UnofferedFeaturesFail bool    `yaml:"unoffered_features_fail" json:"unoffered_features_fail"`
+	MinSeverity           float64 `yaml:"min_severity" json:"min_severity"`
 }
 
 // CloudTrailConfig holds the CloudTrail freshness windows.
@@ -54,9 +63,14 @@ type CloudTrailConfig struct {
 	CloudWatchMaxAgeHours int `yaml:"cloudwatch_max_age_hours" json:"cloudwatch_max_age_hours"`
 }
 
-// SSMConfig holds the Systems Manager freshness window.
+// SSMConfig holds the Systems Manager freshness window and patch
+// compliance settings.
 type SSMConfig struct {
 	PatchScanMaxAgeDays int `yaml:"patch_scan_max_age_days" json:"patch_scan_max_age_days"`
+	// AvailableSecurityUpdatesNonCompliant says whether available security
+	// updates the baseline did not approve make a node non-compliant, as
+	// the baselines' AvailableSecurityUpdatesComplianceStatus decides in AWS.
+	AvailableSecurityUpdatesNonCompliant bool `yaml:"available_security_updates_non_compliant" json:"available_security_updates_non_compliant"`
 }
 
 var defaultConfig = sync.OnceValue(func() Config {
@@ -77,6 +91,7 @@ func DefaultConfig() Config { return defaultConfig().clone() }
 func (c Config) clone() Config {
 	c.SecurityHub.RequiredStandards = append([]string(nil), c.SecurityHub.RequiredStandards...)
 	c.GuardDuty.RequiredFeatures = append([]string(nil), c.GuardDuty.RequiredFeatures...)
+	c.GuardDuty.RequiredRuntimeAgentManagement = append([]string{}, c.GuardDuty.RequiredRuntimeAgentManagement...)
 	if c.Custom != nil {
 		// A JSON round trip deep-copies the free-form data.
 		b, _ := json.Marshal(c.Custom)
@@ -122,15 +137,18 @@ type configFile struct {
 		HighSLADays       *float64  `yaml:"high_sla_days"`
 	} `yaml:"securityhub"`
 	GuardDuty *struct {
-		RequiredFeatures *[]string `yaml:"required_features"`
-		MinSeverity      *float64  `yaml:"min_severity"`
+		RequiredFeatures               *[]string `yaml:"required_features"`
+		RequiredRuntimeAgentManagement *[]string `yaml:"required_runtime_agent_management"`
+		UnofferedFeaturesFail          *bool     `yaml:"unoffered_features_fail"`
+		MinSeverity                    *float64  `yaml:"min_severity"`
 	} `yaml:"guardduty"`
 	CloudTrail *struct {
 		DeliveryMaxAgeHours   *float64 `yaml:"delivery_max_age_hours"`
 		CloudWatchMaxAgeHours *float64 `yaml:"cloudwatch_max_age_hours"`
 	} `yaml:"cloudtrail"`
 	SSM *struct {
-		PatchScanMaxAgeDays *float64 `yaml:"patch_scan_max_age_days"`
+		PatchScanMaxAgeDays                  *float64 `yaml:"patch_scan_max_age_days"`
+		AvailableSecurityUpdatesNonCompliant *bool    `yaml:"available_security_updates_non_compliant"`
 	} `yaml:"ssm"`
 	Custom map[string]any `yaml:"custom"`
 }
@@ -152,6 +170,10 @@ func (f configFile) apply(c Config) (Config, []configProblem) {
 			if v := src.(*float64); v != nil {
 				*d = *v
 			}
+		case *bool:
+			if v := src.(*bool); v != nil {
+				*d = *v
+			}
 		case *[]string:
 			if v := src.(*[]string); v != nil {
 				*d = append([]string{}, (*v)...)
@@ -165,6 +187,8 @@ func (f configFile) apply(c Config) (Config, []configProblem) {
 	}
 	if s := f.GuardDuty; s != nil {
 		set("$.guardduty.required_features", &c.GuardDuty.RequiredFeatures, s.RequiredFeatures)
+		set("$.guardduty.required_runtime_agent_management", &c.GuardDuty.RequiredRuntimeAgentManagement, s.RequiredRuntimeAgentManagement)
+		set("$.guardduty.unoffered_features_fail", &c.GuardDuty.UnofferedFeaturesFail, s.UnofferedFeaturesFail)
 		set("$.guardduty.min_severity", &c.GuardDuty.MinSeverity, s.MinSeverity)
 	}
 	if s := f.CloudTrail; s != nil {
@@ -173,6 +197,7 @@ func (f configFile) apply(c Config) (Config, []configProblem) {
 	}
 	if s := f.SSM; s != nil {
 		set("$.ssm.patch_scan_max_age_days", &c.SSM.PatchScanMaxAgeDays, s.PatchScanMaxAgeDays)
+		set("$.ssm.available_security_updates_non_compliant", &c.SSM.AvailableSecurityUpdatesNonCompliant, s.AvailableSecurityUpdatesNonCompliant)
 	}
 	if f.Custom != nil {
 		c.Custom = f.Custom
@@ -189,6 +214,10 @@ func (c Config) Validate() error {
 }
 
 type configProblem struct{ path, msg string }
+
+// runtimeAgentManagement are RUNTIME_MONITORING's additional configurations
+// (FeatureAdditionalConfiguration in the GuardDuty API model).
+var runtimeAgentManagement = []string{"EKS_ADDON_MANAGEMENT", "ECS_FARGATE_AGENT_MANAGEMENT", "EC2_AGENT_MANAGEMENT"}
 
 func (c Config) problems() []configProblem {
 	var out []configProblem
@@ -208,8 +237,19 @@ func (c Config) problems() []configProblem {
 	positive("$.securityhub.critical_sla_days", c.SecurityHub.CriticalSLADays)
 	positive("$.securityhub.high_sla_days", c.SecurityHub.HighSLADays)
 	names("$.guardduty.required_features", c.GuardDuty.RequiredFeatures)
-	if c.GuardDuty.MinSeverity < 0 || c.GuardDuty.MinSeverity > 10 {
-		out = append(out, configProblem{"$.guardduty.min_severity", fmt.Sprintf("must be between 0 and 10, got %v", c.GuardDuty.MinSeverity)})
+	for i, name := range c.GuardDuty.RequiredRuntimeAgentManagement {
+		if !slices.Contains(runtimeAgentManagement, name) {
+			out = append(out, configProblem{fmt.Sprintf("$.guardduty.required_runtime_agent_management[%d]", i), fmt.Sprintf("must be one of %s, got %q", strings.Join(runtimeAgentManagement, ", "), name)})
+		}
+	}
+	// The collector reads findings from guardduty.HighSeverity up, whatever
+	// the config (collection does not see it): a lower threshold would pass
+	// the findings below it unseen, so it is refused rather than honoured.
+	switch sev := c.GuardDuty.MinSeverity; {
+	case sev < guardduty.HighSeverity:
+		out = append(out, configProblem{"$.guardduty.min_severity", fmt.Sprintf("must be between %d and 10, got %v: only findings of severity %.1f (GuardDuty's high band) and up are collected, so lower ones would pass unseen", guardduty.HighSeverity, sev, float64(guardduty.HighSeverity))})
+	case sev > 10:
+		out = append(out, configProblem{"$.guardduty.min_severity", fmt.Sprintf("must be between %d and 10, got %v", guardduty.HighSeverity, sev)})
 	}
 	positive("$.cloudtrail.delivery_max_age_hours", c.CloudTrail.DeliveryMaxAgeHours)
 	positive("$.cloudtrail.cloudwatch_max_age_hours", c.CloudTrail.CloudWatchMaxAgeHours)
@@ -262,6 +302,8 @@ func kindName(t reflect.Type) string {
 		return "a number"
 	case reflect.String:
 		return "a string"
+	case reflect.Bool:
+		return "a boolean"
 	case reflect.Slice:
 		return "a list of " + strings.TrimPrefix(strings.TrimPrefix(kindName(t.Elem()), "an "), "a ") + "s"
 	case reflect.Struct, reflect.Map:

@@ -16,11 +16,12 @@ func TestDefault(t *testing.T) {
 			HighSLADays:       30,
 		},
 		GuardDuty: GuardDutyConfig{
-			RequiredFeatures: []string{"S3_DATA_EVENTS", "EKS_AUDIT_LOGS", "EBS_MALWARE_PROTECTION", "RDS_LOGIN_EVENTS", "LAMBDA_NETWORK_LOGS", "RUNTIME_MONITORING"},
-			MinSeverity:      7.0,
+			RequiredFeatures:               []string{"S3_DATA_EVENTS", "EKS_AUDIT_LOGS", "EBS_MALWARE_PROTECTION", "RDS_LOGIN_EVENTS", "LAMBDA_NETWORK_LOGS", "RUNTIME_MONITORING"},
+			RequiredRuntimeAgentManagement: []string{"EKS_ADDON_MANAGEMENT", "ECS_FARGATE_AGENT_MANAGEMENT", "EC2_AGENT_MANAGEMENT"},
+			MinSeverity:                    7.0,
 		},
 		CloudTrail: CloudTrailConfig{DeliveryMaxAgeHours: 24, CloudWatchMaxAgeHours: 24},
-		SSM:        SSMConfig{PatchScanMaxAgeDays: 7},
+		SSM:        SSMConfig{PatchScanMaxAgeDays: 7, AvailableSecurityUpdatesNonCompliant: true},
 		Custom:     map[string]any{},
 	}
 	got := DefaultConfig()
@@ -42,6 +43,10 @@ securityhub:
   required_standards: [cis-aws-foundations-benchmark]
 guardduty:
   min_severity: 8.5
+  required_runtime_agent_management: []
+  unoffered_features_fail: true
+ssm:
+  available_security_updates_non_compliant: false
 custom:
   owner_tag: team
   exempt: {accounts: ["111122223333"]}
@@ -57,6 +62,9 @@ custom:
 	want.SecurityHub.CriticalSLADays = 3
 	want.SecurityHub.RequiredStandards = []string{"cis-aws-foundations-benchmark"}
 	want.GuardDuty.MinSeverity = 8.5
+	want.GuardDuty.RequiredRuntimeAgentManagement = []string{}
+	want.GuardDuty.UnofferedFeaturesFail = true
+	want.SSM.AvailableSecurityUpdatesNonCompliant = false
 	want.Custom = map[string]any{"owner_tag": "team", "exempt": map[string]any{"accounts": []any{"111122223333"}}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("LoadConfig = %+v\nwant %+v", got, want)
@@ -78,9 +86,14 @@ func TestParseConfigErrors(t *testing.T) {
 		{"unknown section", "securityhub:\n  high_sla_days: 10\nsecurity_hub: {}\n", `config.yaml:3:1: unknown field "security_hub"`},
 		{"unknown key", "securityhub:\n  high_sla_days: 10\n  critcal_sla_days: 3\n", `config.yaml:3:3: unknown field "critcal_sla_days"`},
 		{"wrong type", "ssm:\n  patch_scan_max_age_days: seven\n", `config.yaml:2:28: "seven" is not a number`},
+		{"unknown agent management", "guardduty:\n  required_runtime_agent_management: [EC2_AGENT_MANAGEMENT, EC2]\n", `config.yaml:2:61: must be one of EKS_ADDON_MANAGEMENT, ECS_FARGATE_AGENT_MANAGEMENT, EC2_AGENT_MANAGEMENT, got "EC2"`},
+		{"not a boolean", "ssm:\n  available_security_updates_non_compliant: 2\n", `config.yaml:2:45: "2" is not a boolean`},
 		{"list expected", "guardduty:\n  required_features: S3_DATA_EVENTS\n", "config.yaml:2:22: string was used where sequence is expected"},
 		{"invalid value", "cloudtrail:\n  delivery_max_age_hours: -1\n", "config.yaml:2:27: must be a positive number, got -1"},
-		{"invalid severity", "guardduty:\n  min_severity: 11\n", "config.yaml:2:17: must be between 0 and 10, got 11"},
+		{"invalid severity", "guardduty:\n  min_severity: 11\n", "config.yaml:2:17: must be between 7 and 10, got 11"},
+		// The collector reads findings of severity 7 and up only (GD-13):
+		// a lower threshold would pass medium findings it never saw.
+		{"severity below what is collected", "guardduty:\n  min_severity: 4\n", "config.yaml:2:17: must be between 7 and 10, got 4: only findings of severity 7.0 (GuardDuty's high band) and up are collected, so lower ones would pass unseen"},
 		{"empty name", "securityhub:\n  required_standards: [cis, '']\n", "config.yaml:2:29: must not be empty"},
 		{"syntax", "securityhub:\n  high_sla_days: [1\n", "config.yaml:2:18:"},
 		{"not a mapping", "- 1\n", "config.yaml:1:1:"},

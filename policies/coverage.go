@@ -16,9 +16,10 @@ import (
 //   - cloudtrail: enabled when a logging trail covers the region (a
 //     multi-region trail, organization trails included, or one homed there),
 //     disabled when none does;
-//   - ssm: enabled when every running or stopped EC2 instance is a managed
-//     node (a region without instances included), disabled when at least
-//     one instance is not managed.
+//   - ssm: enabled when every running EC2 instance is a managed node (a
+//     region without running instances included), disabled when at least
+//     one is not managed. Stopped instances are never managed nodes: AWS
+//     does not list them (DescribeInstanceInformation).
 //
 // The state is error when the facts it needs were not observed, or when the
 // account's credentials failed (an STS error).
@@ -107,7 +108,7 @@ func ssmCoverage(acct *checks.AccountFacts, region string) report.CoverageState 
 		managed[n.InstanceID] = true
 	}
 	for _, i := range facts.Instances {
-		if (i.State == "running" || i.State == "stopped") && !managed[i.InstanceID] {
+		if i.State == "running" && !managed[i.InstanceID] {
 			return report.CoverageDisabled
 		}
 	}

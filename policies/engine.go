@@ -89,6 +89,9 @@ func compile(sources []source) (*Engine, error) {
 	if problems := checkResultTypes(compiler, mods.policies, controls); len(problems) > 0 {
 		return nil, errors.New(strings.Join(problems, "\n"))
 	}
+	if problems := checkRequires(compiler, controls); len(problems) > 0 {
+		return nil, errors.New(strings.Join(problems, "\n"))
+	}
 	return &Engine{controls: controls, compiler: compiler, modules: mods, sources: sources}, nil
 }
 
@@ -183,10 +186,21 @@ func (e *Engine) Control(id string) (Control, bool) {
 	return e.controls[i], true
 }
 
+// EvalOption tunes one Evaluate call.
+type EvalOption func(*evaluation)
+
+// EvalTimeout bounds the evaluation of each account's input: a control
+// still running after d is stopped and reported ERROR for that account
+// (a runaway custom policy must not stall the scan). 0 means no limit.
+func EvalTimeout(d time.Duration) EvalOption {
+	return func(ev *evaluation) { ev.timeout = d }
+}
+
 // evaluation is one Evaluate call: the queries prepared with its config.
 type evaluation struct {
-	engine *Engine
-	all    rego.PreparedEvalQuery // every control's results, as an array by control index
+	timeout time.Duration // per account and query; 0 for none
+	engine  *Engine
+	all     rego.PreparedEvalQuery // every control's results, as an array by control index
 	// single are per-control queries, prepared only if the combined query
 	// fails at run time, to find which control failed.
 	single func() ([]rego.PreparedEvalQuery, error)
@@ -195,7 +209,7 @@ type evaluation struct {
 // Evaluate evaluates every account of the snapshot, concurrently, on one
 // prepared query, and applies the central error rule (see applyErrors).
 // cfg is DefaultConfig() or the result of LoadConfig; it becomes data.baseline.config.
-func (e *Engine) Evaluate(ctx context.Context, snap *checks.Snapshot, cfg Config) (Evaluation, error) {
+func (e *Engine) Evaluate(ctx context.Context, snap *checks.Snapshot, cfg Config, opts ...EvalOption) (Evaluation, error) {
 	if snap == nil {
 		return Evaluation{}, errors.New("evaluate: no snapshot")
 	}
@@ -205,6 +219,9 @@ func (e *Engine) Evaluate(ctx context.Context, snap *checks.Snapshot, cfg Config
 	ev, err := e.prepare(ctx, cfg)
 	if err != nil {
 		return Evaluation{}, err
+	}
+	for _, o := range opts {
+		o(ev)
 	}
 	collectedAt := snap.CollectedAt.UTC()
 
@@ -304,7 +321,7 @@ func (ev *evaluation) account(ctx context.Context, collectedAt time.Time, acct *
 	raw := make([][]rawResult, len(controls))
 	evalErrs := make([]error, len(controls))
 
-	sets, err := evalQuery(ctx, ev.all, input, collectedAt, len(controls))
+	sets, err := ev.eval(ctx, ev.all, input, collectedAt, len(controls))
 	if err == nil {
 		for i := range controls {
 			raw[i] = decodeResults(sets[i])
@@ -320,7 +337,7 @@ func (ev *evaluation) account(ctx context.Context, collectedAt time.Time, acct *
 			return nil, perr
 		}
 		for i := range controls {
-			sets, err := evalQuery(ctx, single[i], input, collectedAt, 1)
+			sets, err := ev.eval(ctx, single[i], input, collectedAt, 1)
 			if err != nil {
 				if ctx.Err() != nil {
 					return nil, ctx.Err()
@@ -337,6 +354,21 @@ func (ev *evaluation) account(ctx context.Context, collectedAt time.Time, acct *
 		out = append(out, applyErrors(&controls[i], acct, raw[i], evalErrs[i])...)
 	}
 	return out, nil
+}
+
+// eval is evalQuery within the evaluation's time limit; a query stopped by
+// the limit (not by ctx) returns an error saying so.
+func (ev *evaluation) eval(ctx context.Context, q rego.PreparedEvalQuery, input ast.Value, collectedAt time.Time, n int) ([]any, error) {
+	if ev.timeout <= 0 {
+		return evalQuery(ctx, q, input, collectedAt, n)
+	}
+	qctx, cancel := context.WithTimeout(ctx, ev.timeout)
+	defer cancel()
+	sets, err := evalQuery(qctx, q, input, collectedAt, n)
+	if err != nil && ctx.Err() == nil && qctx.Err() != nil {
+		return nil, fmt.Errorf("exceeded the time limit of %s (--eval-timeout)", ev.timeout)
+	}
+	return sets, err
 }
 
 // evalQuery evaluates q on one account's input. The evaluation time is the

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -44,7 +45,13 @@ func healthyAccount(id string, regions ...string) checks.AccountFacts {
 		}
 		features := []checks.DetectorFeature{}
 		for _, f := range DefaultConfig().GuardDuty.RequiredFeatures {
-			features = append(features, checks.DetectorFeature{Name: f, Status: "ENABLED"})
+			feature := checks.DetectorFeature{Name: f, Status: "ENABLED"}
+			if f == "RUNTIME_MONITORING" {
+				for _, a := range DefaultConfig().GuardDuty.RequiredRuntimeAgentManagement {
+					feature.AdditionalConfiguration = append(feature.AdditionalConfiguration, checks.FeatureConfiguration{Name: a, Status: "ENABLED"})
+				}
+			}
+			features = append(features, feature)
 		}
 		acct.GuardDuty[r] = &checks.GuardDutyRegion{
 			Detectors:     []checks.Detector{{ID: "det-" + r, Status: "ENABLED", Features: features}},
@@ -328,7 +335,13 @@ func writePolicies(t *testing.T, files map[string]string) string {
 	return dir
 }
 
+// metadata is a custom control's METADATA and package line; requires is a
+// comma list of actions.
 func metadata(id, scope, requires string) string {
+	quoted := make([]string, 0, 2)
+	for _, a := range strings.Split(requires, ",") {
+		quoted = append(quoted, strconv.Quote(a))
+	}
 	return fmt.Sprintf(`# METADATA
 # title: Custom %[1]s
 # description: A custom control.
@@ -339,9 +352,9 @@ func metadata(id, scope, requires string) string {
 #   scope: %[3]s
 #   remediation: Fix it.
 #   references: ["internal wiki"]
-#   requires: [%[4]q]
+#   requires: [%[4]s]
 package baseline.controls.%[1]s
-`, id, strings.Split(id, ".")[0], scope, requires)
+`, id, strings.Split(id, ".")[0], scope, strings.Join(quoted, ", "))
 }
 
 func TestCustomControlsCannotHideErrors(t *testing.T) {
@@ -510,7 +523,10 @@ func TestCoverage(t *testing.T) {
 	// multi-region trail still covers it.
 	acct.SecurityHub["us-east-1"] = &checks.SecurityHubRegion{Enabled: ptr(false)}
 	acct.GuardDuty["us-east-1"].Detectors = []checks.Detector{}
-	acct.SSM["us-east-1"].Instances = append(acct.SSM["us-east-1"].Instances, checks.EC2Instance{InstanceID: "i-rogue", State: "stopped"})
+	acct.SSM["us-east-1"].Instances = append(acct.SSM["us-east-1"].Instances, checks.EC2Instance{InstanceID: "i-rogue", State: "running"})
+	// eu-west-1: a stopped instance is never a managed node (AWS does not
+	// list it, SSM-10), so it does not turn SSM coverage off.
+	acct.SSM["eu-west-1"].Instances = append(acct.SSM["eu-west-1"].Instances, checks.EC2Instance{InstanceID: "i-parked", State: "stopped"})
 	// us-west-2: nothing observed.
 	delete(acct.SecurityHub, "us-west-2")
 	acct.GuardDuty["us-west-2"].Detectors = nil

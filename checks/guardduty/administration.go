@@ -10,7 +10,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/guardduty"
-	"github.com/aws/aws-sdk-go-v2/service/guardduty/types"
 
 	"github.com/baseline-scanner/baseline/checks"
 )
@@ -235,11 +234,7 @@ func (a *Administration) collectMember(ctx context.Context, api API, accountID, 
 	if detErr != nil {
 		fail("GetDetector", detErr)
 	} else {
-		det := checks.Detector{ID: detectorID, Status: string(d.Status), Features: []checks.DetectorFeature{}}
-		for _, f := range d.Features {
-			det.Features = append(det.Features, checks.DetectorFeature{Name: string(f.Name), Status: string(f.Status)})
-		}
-		facts.Detectors = []checks.Detector{det}
+		facts.Detectors = []checks.Detector{detector(detectorID, d)}
 	}
 	if ch.countErr != nil {
 		fail("GetFindingsStatistics", ch.countErr)
@@ -257,17 +252,6 @@ func (a *Administration) collectMember(ctx context.Context, api API, accountID, 
 	return facts, errs
 }
 
-// bands are the severity bands of SeverityBand as finding criteria.
-var bands = []struct {
-	name    string
-	gte, lt *int64
-}{
-	{"critical", aws.Int64(9), nil},
-	{"high", aws.Int64(7), aws.Int64(9)},
-	{"medium", aws.Int64(4), aws.Int64(7)},
-	{"low", nil, aws.Int64(4)},
-}
-
 // read reads a chunk's high findings (ListFindings, GetFindings) and its
 // counts by band (one GetFindingsStatistics grouped by account per band),
 // side by side, from the administrator's detector.
@@ -278,32 +262,10 @@ func (a *Administration) read(ctx context.Context, region string, ar *adminRegio
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		counts := map[string]map[string]int{}
-		for _, id := range ch.accounts {
-			counts[id] = map[string]int{}
-		}
-		for _, b := range bands {
-			criterion := unarchived()
-			criterion["accountId"] = types.Condition{Equals: ch.accounts}
-			criterion["severity"] = types.Condition{GreaterThanOrEqual: b.gte, LessThan: b.lt}
-			out, err := ar.api.GetFindingsStatistics(ctx, &guardduty.GetFindingsStatisticsInput{
-				DetectorId:      aws.String(ar.detector),
-				FindingCriteria: &types.FindingCriteria{Criterion: criterion},
-				GroupBy:         types.GroupByTypeAccount,
-				MaxResults:      aws.Int32(int32(len(ch.accounts))),
-			})
-			if err != nil {
-				ch.countErr = wrap(err)
-				return
-			}
-			if out.FindingStatistics == nil {
-				continue
-			}
-			for _, s := range out.FindingStatistics.GroupedByAccount {
-				if n := int(aws.ToInt32(s.TotalFindings)); n > 0 && counts[aws.ToString(s.AccountId)] != nil {
-					counts[aws.ToString(s.AccountId)][b.name] += n
-				}
-			}
+		counts, err := countByBand(ctx, ar.api, ar.detector, ch.accounts)
+		if err != nil {
+			ch.countErr = wrap(err)
+			return
 		}
 		ch.counts = counts
 	}()

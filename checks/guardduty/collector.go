@@ -2,7 +2,6 @@ package guardduty
 
 import (
 	"context"
-	"strconv"
 	"sync"
 	"time"
 
@@ -128,11 +127,7 @@ func CollectRegion(ctx context.Context, api API, accountID, region string) (*che
 			fail("GetDetector", detErr)
 			detectors = nil
 		} else if detectors != nil {
-			det := checks.Detector{ID: id, Status: string(d.Status), Features: []checks.DetectorFeature{}}
-			for _, f := range d.Features {
-				det.Features = append(det.Features, checks.DetectorFeature{Name: string(f.Name), Status: string(f.Status)})
-			}
-			detectors = append(detectors, det)
+			detectors = append(detectors, detector(id, d))
 		}
 		if counts != nil {
 			if countErr != nil {
@@ -159,31 +154,82 @@ func CollectRegion(ctx context.Context, api API, accountID, region string) (*che
 	return facts, errs
 }
 
+// detector is the facts of a GetDetector answer.
+func detector(id string, d *guardduty.GetDetectorOutput) checks.Detector {
+	det := checks.Detector{ID: id, Status: string(d.Status), Features: []checks.DetectorFeature{}}
+	for _, f := range d.Features {
+		feature := checks.DetectorFeature{Name: string(f.Name), Status: string(f.Status), AdditionalConfiguration: []checks.FeatureConfiguration{}}
+		for _, c := range f.AdditionalConfiguration {
+			feature.AdditionalConfiguration = append(feature.AdditionalConfiguration, checks.FeatureConfiguration{Name: string(c.Name), Status: string(c.Status)})
+		}
+		det.Features = append(det.Features, feature)
+	}
+	return det
+}
+
 // countBySeverity counts the account's unarchived findings by band. The
 // account criterion matters for an administrator, whose detector also
 // sees its members' findings.
 func countBySeverity(ctx context.Context, api API, detectorID, accountID string, counts map[string]int) error {
-	criterion := unarchived()
-	criterion["accountId"] = types.Condition{Equals: []string{accountID}}
-	out, err := api.GetFindingsStatistics(ctx, &guardduty.GetFindingsStatisticsInput{
-		DetectorId:            aws.String(detectorID),
-		FindingStatisticTypes: []types.FindingStatisticType{types.FindingStatisticTypeCountBySeverity},
-		FindingCriteria:       &types.FindingCriteria{Criterion: criterion},
-	})
+	byAccount, err := countByBand(ctx, api, detectorID, []string{accountID})
 	if err != nil {
 		return err
 	}
-	if out.FindingStatistics == nil {
-		return nil
-	}
-	for sev, n := range out.FindingStatistics.CountBySeverity {
-		v, err := strconv.ParseFloat(sev, 64)
-		if err != nil {
-			continue // not a severity; GuardDuty keys are numbers such as "8.0"
-		}
-		counts[SeverityBand(v)] += int(n)
+	for band, n := range byAccount[accountID] {
+		counts[band] += n
 	}
 	return nil
+}
+
+// statisticsAPI is the part of API that counts findings.
+type statisticsAPI interface {
+	GetFindingsStatistics(ctx context.Context, in *guardduty.GetFindingsStatisticsInput, optFns ...func(*guardduty.Options)) (*guardduty.GetFindingsStatisticsOutput, error)
+}
+
+// bands are the severity bands of SeverityBand as finding criteria.
+var bands = []struct {
+	name    string
+	gte, lt *int64
+}{
+	{"critical", aws.Int64(9), nil},
+	{"high", aws.Int64(7), aws.Int64(9)},
+	{"medium", aws.Int64(4), aws.Int64(7)},
+	{"low", nil, aws.Int64(4)},
+}
+
+// countByBand counts the unarchived findings of accounts (at most 100,
+// GroupBy's page limit) by band: one GetFindingsStatistics grouped by
+// account per band. FindingStatisticTypes COUNT_BY_SEVERITY is deprecated
+// (GD-10), and grouping by SEVERITY returns one entry per distinct severity
+// with no paging, so a count could be cut short; by account it cannot.
+func countByBand(ctx context.Context, api statisticsAPI, detectorID string, accounts []string) (map[string]map[string]int, error) {
+	counts := map[string]map[string]int{}
+	for _, id := range accounts {
+		counts[id] = map[string]int{}
+	}
+	for _, b := range bands {
+		criterion := unarchived()
+		criterion["accountId"] = types.Condition{Equals: accounts}
+		criterion["severity"] = types.Condition{GreaterThanOrEqual: b.gte, LessThan: b.lt}
+		out, err := api.GetFindingsStatistics(ctx, &guardduty.GetFindingsStatisticsInput{
+			DetectorId:      aws.String(detectorID),
+			FindingCriteria: &types.FindingCriteria{Criterion: criterion},
+			GroupBy:         types.GroupByTypeAccount,
+			MaxResults:      aws.Int32(int32(len(accounts))),
+		})
+		if err != nil {
+			return nil, err
+		}
+		if out.FindingStatistics == nil {
+			continue
+		}
+		for _, s := range out.FindingStatistics.GroupedByAccount {
+			if n := int(aws.ToInt32(s.TotalFindings)); n > 0 && counts[aws.ToString(s.AccountId)] != nil {
+				counts[aws.ToString(s.AccountId)][b.name] += n
+			}
+		}
+	}
+	return counts, nil
 }
 
 // SeverityBand names GuardDuty's severity bands.

@@ -1,11 +1,16 @@
 package guardduty_test
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	awsguardduty "github.com/aws/aws-sdk-go-v2/service/guardduty"
+	"github.com/aws/aws-sdk-go-v2/service/guardduty/types"
 
 	"github.com/baseline-scanner/baseline/checks"
 	"github.com/baseline-scanner/baseline/checks/guardduty"
@@ -60,7 +65,25 @@ func features(enabled ...string) []checks.DetectorFeature {
 		if slices.Contains([]string{"CLOUD_TRAIL", "DNS_LOGS", "FLOW_LOGS"}, name) || slices.Contains(enabled, name) {
 			status = "ENABLED"
 		}
-		out = append(out, checks.DetectorFeature{Name: name, Status: status})
+		out = append(out, checks.DetectorFeature{Name: name, Status: status, AdditionalConfiguration: agentManagement(name, status)})
+	}
+	return out
+}
+
+// agentManagement is the additional configuration GetDetector reports for a
+// feature, each with status: the agent management of the runtime monitoring
+// features (GD-11), none for the others.
+func agentManagement(feature, status string) []checks.FeatureConfiguration {
+	var names []string
+	switch feature {
+	case "EKS_RUNTIME_MONITORING":
+		names = []string{"EKS_ADDON_MANAGEMENT"}
+	case "RUNTIME_MONITORING":
+		names = []string{"EKS_ADDON_MANAGEMENT", "ECS_FARGATE_AGENT_MANAGEMENT", "EC2_AGENT_MANAGEMENT"}
+	}
+	out := []checks.FeatureConfiguration{}
+	for _, n := range names {
+		out = append(out, checks.FeatureConfiguration{Name: n, Status: status})
 	}
 	return out
 }
@@ -157,7 +180,8 @@ func facts(r checks.GuardDutyRegion, errs ...checks.CollectionError) checks.Acco
 	return checks.AccountFacts{GuardDuty: map[string]*checks.GuardDutyRegion{"us-east-1": &r}, Errors: errs}
 }
 
-// calls are the expected requests in us-east-1 by operation, retries included.
+// calls are the expected requests in us-east-1 by operation, retries
+// included; the counts by band take one GetFindingsStatistics per band.
 type calls struct{ listDetectors, getDetector, getFindingsStatistics, listFindings, getFindings int }
 
 func TestCollect(t *testing.T) {
@@ -173,7 +197,7 @@ func TestCollect(t *testing.T) {
 			name:  "pass: detector enabled with every plan and no findings",
 			world: world(allPlans),
 			want:  facts(checks.GuardDutyRegion{Detectors: enabledDetector, FindingCounts: map[string]int{}, HighFindings: []checks.GuardDutyFinding{}}),
-			calls: calls{1, 1, 1, 1, 0},
+			calls: calls{1, 1, 4, 1, 0},
 		},
 		{
 			name:  "fail: no detector is an empty list, not an error",
@@ -192,7 +216,7 @@ func TestCollect(t *testing.T) {
 				Detectors:     []checks.Detector{{ID: detectorID, Status: "DISABLED", Features: features()}},
 				FindingCounts: map[string]int{}, HighFindings: []checks.GuardDutyFinding{},
 			}),
-			calls: calls{1, 1, 1, 1, 0},
+			calls: calls{1, 1, 4, 1, 0},
 		},
 		{
 			name: "fail: plans disabled, high findings kept, archived and lower ones left out",
@@ -208,7 +232,34 @@ func TestCollect(t *testing.T) {
 				FindingCounts: findingCounts,
 				HighFindings:  highFindings,
 			}),
-			calls: calls{1, 1, 1, 1, 1},
+			calls: calls{1, 1, 4, 1, 1},
+		},
+		{
+			name: "fail: runtime monitoring on, EC2 agent management off",
+			world: world(allPlans + `              additional_configuration:
+                RUNTIME_MONITORING: {EC2_AGENT_MANAGEMENT: DISABLED}
+`),
+			want: facts(checks.GuardDutyRegion{
+				Detectors: []checks.Detector{{ID: detectorID, Status: "ENABLED", Features: func() []checks.DetectorFeature {
+					f := features("S3_DATA_EVENTS", "EKS_AUDIT_LOGS", "EBS_MALWARE_PROTECTION", "RDS_LOGIN_EVENTS",
+						"EKS_RUNTIME_MONITORING", "LAMBDA_NETWORK_LOGS", "RUNTIME_MONITORING")
+					f[len(f)-1].AdditionalConfiguration[2].Status = "DISABLED"
+					return f
+				}()}},
+				FindingCounts: map[string]int{}, HighFindings: []checks.GuardDutyFinding{},
+			}),
+			calls: calls{1, 1, 4, 1, 0},
+		},
+		{
+			name:  "pass: a plan the region does not offer is absent, not DISABLED",
+			world: "guardduty_features_not_offered: {us-east-1: [RDS_LOGIN_EVENTS]}\n" + world(allPlans),
+			want: facts(checks.GuardDutyRegion{
+				Detectors: []checks.Detector{{ID: detectorID, Status: "ENABLED", Features: slices.DeleteFunc(slices.Clone(everyPlan), func(f checks.DetectorFeature) bool {
+					return f.Name == "RDS_LOGIN_EVENTS"
+				})}},
+				FindingCounts: map[string]int{}, HighFindings: []checks.GuardDutyFinding{},
+			}),
+			calls: calls{1, 1, 4, 1, 0},
 		},
 		{
 			name:   "error: ListDetectors denied leaves every fact unobserved",
@@ -223,7 +274,7 @@ func TestCollect(t *testing.T) {
 			faults: []awssim.Fault{fault("GetDetector", "AccessDeniedException", "explicit deny of guardduty:GetDetector")},
 			want: facts(checks.GuardDutyRegion{FindingCounts: findingCounts, HighFindings: highFindings},
 				collectionError("GetDetector", "AccessDeniedException", "explicit deny of guardduty:GetDetector")),
-			calls: calls{1, 1, 1, 1, 1},
+			calls: calls{1, 1, 4, 1, 1},
 		},
 		{
 			name:   "error: GetFindingsStatistics denied, detectors and high findings intact",
@@ -239,7 +290,7 @@ func TestCollect(t *testing.T) {
 			faults: []awssim.Fault{fault("ListFindings", "AccessDeniedException", "explicit deny of guardduty:ListFindings")},
 			want: facts(checks.GuardDutyRegion{Detectors: enabledDetector, FindingCounts: findingCounts},
 				collectionError("ListFindings", "AccessDeniedException", "explicit deny of guardduty:ListFindings")),
-			calls: calls{1, 1, 1, 1, 0},
+			calls: calls{1, 1, 4, 1, 0},
 		},
 		{
 			name:   "error: GetFindings fails with 500 after every retry",
@@ -247,7 +298,7 @@ func TestCollect(t *testing.T) {
 			faults: []awssim.Fault{fault("GetFindings", "InternalServerErrorException", "The request failed due to an internal server error.")},
 			want: facts(checks.GuardDutyRegion{Detectors: enabledDetector, FindingCounts: findingCounts},
 				collectionError("GetFindings", "InternalServerErrorException", "The request failed due to an internal server error.")),
-			calls: calls{1, 1, 1, 1, awssimtest.MaxAttempts},
+			calls: calls{1, 1, 4, 1, awssimtest.MaxAttempts},
 		},
 	}
 	for _, tt := range tests {
@@ -317,5 +368,43 @@ func TestCollectPaginatesHighFindings(t *testing.T) {
 		FindingCounts: map[string]int{"high": n, "low": 1},
 		HighFindings:  want,
 	}))
-	assertCalls(t, srv, calls{1, 1, 1, 2, 2})
+	assertCalls(t, srv, calls{1, 1, 4, 2, 2})
+}
+
+// statisticsRecorder records the GetFindingsStatistics requests the
+// collector makes.
+type statisticsRecorder struct {
+	*awsguardduty.Client
+	mu   sync.Mutex
+	reqs []*awsguardduty.GetFindingsStatisticsInput
+}
+
+func (r *statisticsRecorder) GetFindingsStatistics(ctx context.Context, in *awsguardduty.GetFindingsStatisticsInput, optFns ...func(*awsguardduty.Options)) (*awsguardduty.GetFindingsStatisticsOutput, error) {
+	r.mu.Lock()
+	r.reqs = append(r.reqs, in)
+	r.mu.Unlock()
+	return r.Client.GetFindingsStatistics(ctx, in, optFns...)
+}
+
+// TestCountsWithoutDeprecatedStatisticTypes: GetFindingsStatistics'
+// FindingStatisticTypes (and CountBySeverity) are deprecated in the
+// GuardDuty model in favour of GroupBy (GD-10), so the counts by band are
+// read grouped by account, one request per band, and stay exact.
+func TestCountsWithoutDeprecatedStatisticTypes(t *testing.T) {
+	t.Parallel()
+	_, cfg := awssimtest.Start(t, world(allPlans+findingsYAML))
+	rec := &statisticsRecorder{Client: awsguardduty.NewFromConfig(cfg, func(o *awsguardduty.Options) { o.Region = "us-east-1" })}
+	got, errs := guardduty.CollectRegion(t.Context(), rec, account, "us-east-1")
+	if len(errs) != 0 {
+		t.Fatalf("errors: %+v", errs)
+	}
+	awssimtest.Equal(t, "counts", got.FindingCounts, findingCounts)
+	if len(rec.reqs) == 0 {
+		t.Fatal("no GetFindingsStatistics request")
+	}
+	for _, in := range rec.reqs {
+		if len(in.FindingStatisticTypes) != 0 || in.GroupBy != types.GroupByTypeAccount {
+			t.Errorf("request uses FindingStatisticTypes %v, GroupBy %q; want GroupBy ACCOUNT only", in.FindingStatisticTypes, in.GroupBy)
+		}
+	}
 }

@@ -171,16 +171,18 @@ func patchStates(ctx context.Context, api SSMAPI, ids []string) ([]checks.PatchS
 		}
 		for _, s := range page.InstancePatchStates {
 			states = append(states, checks.PatchState{
-				InstanceID:                  aws.ToString(s.InstanceId),
-				PatchGroup:                  aws.ToString(s.PatchGroup),
-				MissingCount:                int(s.MissingCount),
-				FailedCount:                 int(s.FailedCount),
-				InstalledPendingRebootCount: int(aws.ToInt32(s.InstalledPendingRebootCount)),
-				CriticalNonCompliantCount:   int(aws.ToInt32(s.CriticalNonCompliantCount)),
-				SecurityNonCompliantCount:   int(aws.ToInt32(s.SecurityNonCompliantCount)),
-				OtherNonCompliantCount:      int(aws.ToInt32(s.OtherNonCompliantCount)),
-				Operation:                   string(s.Operation),
-				OperationEndTime:            utc(s.OperationEndTime),
+				InstanceID:                   aws.ToString(s.InstanceId),
+				PatchGroup:                   aws.ToString(s.PatchGroup),
+				MissingCount:                 int(s.MissingCount),
+				FailedCount:                  int(s.FailedCount),
+				InstalledPendingRebootCount:  int(aws.ToInt32(s.InstalledPendingRebootCount)),
+				InstalledRejectedCount:       int(aws.ToInt32(s.InstalledRejectedCount)),
+				CriticalNonCompliantCount:    int(aws.ToInt32(s.CriticalNonCompliantCount)),
+				SecurityNonCompliantCount:    int(aws.ToInt32(s.SecurityNonCompliantCount)),
+				OtherNonCompliantCount:       int(aws.ToInt32(s.OtherNonCompliantCount)),
+				AvailableSecurityUpdateCount: int(aws.ToInt32(s.AvailableSecurityUpdateCount)),
+				Operation:                    string(s.Operation),
+				OperationEndTime:             utc(s.OperationEndTime),
 			})
 		}
 	}

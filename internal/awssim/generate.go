@@ -157,7 +157,8 @@ var (
 		{ARN: "cis-aws-foundations-benchmark/v/3.0.0", Status: "READY"},
 	}
 	genPlatforms = []string{"Amazon Linux", "Ubuntu", "Windows Server 2022"}
-	genPing      = []string{"Online", "ConnectionLost", "Inactive"}
+	// AWS no longer reports the deprecated Inactive (SSM-11).
+	genPing = []string{"Online", "ConnectionLost"}
 )
 
 // region generates one account's services in one region. home is the

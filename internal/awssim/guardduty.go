@@ -72,6 +72,20 @@ var featureDefaults = []struct{ name, status string }{
 	{"RUNTIME_MONITORING", "DISABLED"},
 }
 
+// guardDutyNotOffered are the features GuardDuty's "Regions and endpoints"
+// page says a region does not offer; GetDetector leaves them out there
+// ("there might be regional differences because some data sources might not
+// be available", GetDetector API reference).
+var guardDutyNotOffered = map[string][]string{
+	"ap-east-2": {"RDS_LOGIN_EVENTS"},
+}
+
+// gdAdditional are the additional configurations of a feature, in GuardDuty's order.
+var gdAdditional = map[string][]string{
+	"EKS_RUNTIME_MONITORING": {"EKS_ADDON_MANAGEMENT"},
+	"RUNTIME_MONITORING":     {"EKS_ADDON_MANAGEMENT", "ECS_FARGATE_AGENT_MANAGEMENT", "EC2_AGENT_MANAGEMENT"},
+}
+
 type gdFeature struct {
 	Name                    string      `json:"name"`
 	Status                  string      `json:"status"`
@@ -88,18 +102,20 @@ func getDetector(c *call) (any, error) {
 	updated := c.srv.resolveOr(d.Updated, created)
 	features := []gdFeature{}
 	for _, fd := range featureDefaults {
+		if slices.Contains(guardDutyNotOffered[c.region], fd.name) || slices.Contains(c.srv.world.GuardDutyFeaturesNotOffered[c.region], fd.name) {
+			continue
+		}
 		status := fd.status
 		if s, ok := d.Features[fd.name]; ok {
 			status = s
 		}
 		f := gdFeature{Name: fd.name, Status: status, UpdatedAt: epoch(updated)}
-		switch fd.name {
-		case "EKS_RUNTIME_MONITORING":
-			f.AdditionalConfiguration = []gdFeature{{Name: "EKS_ADDON_MANAGEMENT", Status: status, UpdatedAt: epoch(updated)}}
-		case "RUNTIME_MONITORING":
-			for _, name := range []string{"EKS_ADDON_MANAGEMENT", "ECS_FARGATE_AGENT_MANAGEMENT", "EC2_AGENT_MANAGEMENT"} {
-				f.AdditionalConfiguration = append(f.AdditionalConfiguration, gdFeature{Name: name, Status: status, UpdatedAt: epoch(updated)})
+		for _, name := range gdAdditional[fd.name] {
+			extra := status
+			if s, ok := d.AdditionalConfiguration[fd.name][name]; ok {
+				extra = s
 			}
+			f.AdditionalConfiguration = append(f.AdditionalConfiguration, gdFeature{Name: name, Status: extra, UpdatedAt: epoch(updated)})
 		}
 		features = append(features, f)
 	}

@@ -168,3 +168,74 @@ func TestGuardDutyFindings(t *testing.T) {
 		wantError(t, err, "BadRequestException", 400)
 	})
 }
+
+// TestGetDetectorRegionalFeatures: GetDetector describes only the features
+// the region offers (GD-12): RDS Protection is not offered in ap-east-2
+// (GuardDuty's Regions and endpoints page), and a world may withhold others
+// from a region. Additional configuration follows the world.
+func TestGetDetectorRegionalFeatures(t *testing.T) {
+	w, err := ParseWorld("world.yaml", []byte(`
+regions: [us-east-1, eu-west-1, ap-east-2]
+guardduty_features_not_offered:
+  eu-west-1: [LAMBDA_NETWORK_LOGS]
+accounts:
+  - id: "111111111111"
+    name: management
+    management: true
+    regions:
+      us-east-1:
+        guardduty:
+          detectors:
+            - id: 0123456789abcdef0123456789abcdef
+              features: {RDS_LOGIN_EVENTS: ENABLED, RUNTIME_MONITORING: ENABLED}
+              additional_configuration:
+                RUNTIME_MONITORING: {EC2_AGENT_MANAGEMENT: DISABLED}
+      eu-west-1:
+        guardduty:
+          detectors:
+            - {id: 0123456789abcdef0123456789abcde1, features: {LAMBDA_NETWORK_LOGS: ENABLED}}
+      ap-east-2:
+        guardduty:
+          detectors:
+            - {id: 0123456789abcdef0123456789abcde2, features: {RDS_LOGIN_EVENTS: ENABLED}}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := startWorld(t, w)
+	describe := func(region, id string) (names []string, extra map[string]string) {
+		t.Helper()
+		d, err := guardduty.NewFromConfig(configFor(s, "111111111111", region)).GetDetector(t.Context(), &guardduty.GetDetectorInput{DetectorId: aws.String(id)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		extra = map[string]string{}
+		for _, f := range d.Features {
+			names = append(names, string(f.Name))
+			for _, c := range f.AdditionalConfiguration {
+				extra[string(f.Name)+"/"+string(c.Name)] = string(c.Status)
+			}
+		}
+		return names, extra
+	}
+	all := []string{"CLOUD_TRAIL", "DNS_LOGS", "FLOW_LOGS", "S3_DATA_EVENTS", "EKS_AUDIT_LOGS", "EBS_MALWARE_PROTECTION",
+		"RDS_LOGIN_EVENTS", "EKS_RUNTIME_MONITORING", "LAMBDA_NETWORK_LOGS", "RUNTIME_MONITORING"}
+	names, extra := describe("us-east-1", "0123456789abcdef0123456789abcdef")
+	if !slices.Equal(names, all) {
+		t.Errorf("us-east-1 features %q, want %q", names, all)
+	}
+	wantExtra := map[string]string{
+		"EKS_RUNTIME_MONITORING/EKS_ADDON_MANAGEMENT": "DISABLED",
+		"RUNTIME_MONITORING/EKS_ADDON_MANAGEMENT":     "ENABLED", "RUNTIME_MONITORING/ECS_FARGATE_AGENT_MANAGEMENT": "ENABLED",
+		"RUNTIME_MONITORING/EC2_AGENT_MANAGEMENT": "DISABLED",
+	}
+	if !maps.Equal(extra, wantExtra) {
+		t.Errorf("us-east-1 additional configuration %v, want %v", extra, wantExtra)
+	}
+	if names, _ := describe("ap-east-2", "0123456789abcdef0123456789abcde2"); slices.Contains(names, "RDS_LOGIN_EVENTS") || len(names) != len(all)-1 {
+		t.Errorf("ap-east-2 features %q, want all but RDS_LOGIN_EVENTS", names)
+	}
+	if names, _ := describe("eu-west-1", "0123456789abcdef0123456789abcde1"); slices.Contains(names, "LAMBDA_NETWORK_LOGS") || len(names) != len(all)-1 {
+		t.Errorf("eu-west-1 features %q, want all but LAMBDA_NETWORK_LOGS", names)
+	}
+}

@@ -60,10 +60,20 @@ func describeInstanceInformation(c *call) (any, error) {
 	for _, f := range in.InstanceInformationFilterList {
 		in.Filters = append(in.Filters, filter{Key: f.Key, Values: f.ValueSet})
 	}
+	// AWS does not return nodes whose EC2 instance is stopped or terminated
+	// (DescribeInstanceInformation API reference), so neither does awssim.
+	gone := map[string]bool{}
+	if ec := c.regionState().EC2; ec != nil {
+		for _, in := range ec.Instances {
+			gone[in.ID] = in.State == "stopped" || in.State == "terminated"
+		}
+	}
 	var nodes []*ManagedNode
 	if sm := c.regionState().SSM; sm != nil {
 		for i := range sm.ManagedNodes {
-			nodes = append(nodes, &sm.ManagedNodes[i])
+			if !gone[sm.ManagedNodes[i].ID] {
+				nodes = append(nodes, &sm.ManagedNodes[i])
+			}
 		}
 	}
 	for _, f := range in.Filters {
@@ -167,7 +177,7 @@ func describeInstancePatchStates(c *call) (any, error) {
 		ps := n.Patch
 		start := c.srv.resolveOr(ps.OperationStart, c.srv.now.Add(-24*time.Hour))
 		end := c.srv.resolveOr(ps.OperationEnd, start.Add(4*time.Minute))
-		states = append(states, map[string]any{
+		state := map[string]any{
 			"InstanceId":                   n.ID,
 			"PatchGroup":                   ps.PatchGroup,
 			"BaselineId":                   ps.BaselineID,
@@ -186,7 +196,13 @@ func describeInstancePatchStates(c *call) (any, error) {
 			"OperationStartTime":           *epoch(start),
 			"OperationEndTime":             *epoch(end),
 			"RebootOption":                 "RebootIfNeeded",
-		})
+		}
+		// AvailableSecurityUpdateCount "applies to Windows Server managed
+		// nodes only" (InstancePatchState in the SSM API reference).
+		if n.PlatformType == "Windows" {
+			state["AvailableSecurityUpdateCount"] = ps.AvailableSecurityUpdate
+		}
+		states = append(states, state)
 	}
 	return struct {
 		InstancePatchStates []map[string]any

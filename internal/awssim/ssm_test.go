@@ -124,10 +124,9 @@ func TestDescribeInstanceInformation(t *testing.T) {
 		}
 	}
 	want := []string{
-		"i-00000000000000001 Online EC2Instance Linux", "i-00000000000000002 ConnectionLost EC2Instance Linux",
-		"i-00000000000000003 Online EC2Instance Linux", "i-00000000000000004 Online EC2Instance Windows",
-		"i-00000000000000005 Online EC2Instance Linux", "i-00000000000000007 Online EC2Instance Linux",
-		"mi-0123456789abcdef0 Online ManagedInstance Linux",
+		"i-00000000000000001 Online EC2Instance Linux", "i-00000000000000003 ConnectionLost EC2Instance Linux",
+		"i-00000000000000004 Online EC2Instance Windows", "i-00000000000000005 Online EC2Instance Linux",
+		"i-00000000000000007 Online EC2Instance Linux", "mi-0123456789abcdef0 Online ManagedInstance Linux",
 	}
 	if pages != 2 || !slices.Equal(got, want) {
 		t.Errorf("got %d pages:\n%q\nwant 2:\n%q", pages, got, want)
@@ -153,6 +152,60 @@ func TestDescribeInstanceInformation(t *testing.T) {
 	}
 	_, err = client.DescribeInstanceInformation(t.Context(), &ssm.DescribeInstanceInformationInput{NextToken: aws.String("stale")})
 	wantError(t, err, "InvalidNextToken", 400)
+}
+
+// TestDescribeInstanceInformationOmitsStoppedInstances: AWS does not return
+// nodes whose EC2 instance is stopped or terminated (API reference), whether
+// listed or asked for by id; the patch states recorded for them remain.
+func TestDescribeInstanceInformationOmitsStoppedInstances(t *testing.T) {
+	w, err := ParseWorld("world.yaml", []byte(`
+regions: [us-east-1]
+accounts:
+  - id: "111111111111"
+    name: management
+    management: true
+    regions:
+      us-east-1:
+        ec2:
+          instances:
+            - {id: i-0a000000000000001}
+            - {id: i-0a000000000000002, state: stopped}
+            - {id: i-0a000000000000003, state: terminated}
+            - {id: i-0a000000000000004, state: stopping}
+        ssm:
+          managed_nodes:
+            - {id: i-0a000000000000001}
+            - {id: i-0a000000000000002, ping_status: ConnectionLost, patch: {missing: 1}}
+            - {id: i-0a000000000000003, ping_status: ConnectionLost}
+            - {id: i-0a000000000000004}
+            - {id: mi-0123456789abcdef0}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := startWorld(t, w)
+	client := ssm.NewFromConfig(configFor(s, "111111111111", "us-east-1"))
+	out, err := client.DescribeInstanceInformation(t.Context(), &ssm.DescribeInstanceInformationInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, n := range out.InstanceInformationList {
+		got = append(got, aws.ToString(n.InstanceId))
+	}
+	if want := []string{"i-0a000000000000001", "i-0a000000000000004", "mi-0123456789abcdef0"}; !slices.Equal(got, want) {
+		t.Errorf("nodes = %q, want %q", got, want)
+	}
+	out, err = client.DescribeInstanceInformation(t.Context(), &ssm.DescribeInstanceInformationInput{
+		Filters: []ssmtypes.InstanceInformationStringFilter{{Key: aws.String("InstanceIds"), Values: []string{"i-0a000000000000002"}}},
+	})
+	if err != nil || len(out.InstanceInformationList) != 0 {
+		t.Errorf("stopped instance by id: got %d nodes (error %v), want none", len(out.InstanceInformationList), err)
+	}
+	states, err := client.DescribeInstancePatchStates(t.Context(), &ssm.DescribeInstancePatchStatesInput{InstanceIds: []string{"i-0a000000000000002"}})
+	if err != nil || len(states.InstancePatchStates) != 1 {
+		t.Errorf("patch state of the stopped instance: got %+v (error %v), want it", states, err)
+	}
 }
 
 func TestDescribeInstancePatchStates(t *testing.T) {

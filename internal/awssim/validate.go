@@ -149,6 +149,15 @@ func (w *World) validate() *issue {
 		}
 		seenRegion[r] = true
 	}
+	for _, r := range slices.Sorted(maps.Keys(w.GuardDutyFeaturesNotOffered)) {
+		p := root.key("guardduty_features_not_offered").key(r)
+		if !slices.Contains(knownRegions, r) {
+			v.fail(p, "unknown region %q", r)
+		}
+		for i, f := range w.GuardDutyFeaturesNotOffered[r] {
+			v.enum(p.idx(i), f, guardDutyFeatures)
+		}
+	}
 	if len(w.Accounts) == 0 {
 		v.fail(root.key("accounts"), "a world needs at least one account")
 	}
@@ -281,6 +290,15 @@ func (v *validator) region(p path, a *Account, st *RegionState, trailNames map[s
 				v.enum(dp.key("features").key(name), name, guardDutyFeatures)
 				v.enum(dp.key("features").key(name), d.Features[name], detectorStatuses)
 			}
+			for _, name := range slices.Sorted(maps.Keys(d.AdditionalConfiguration)) {
+				fp := dp.key("additional_configuration").key(name)
+				for _, extra := range slices.Sorted(maps.Keys(d.AdditionalConfiguration[name])) {
+					if !slices.Contains(gdAdditional[name], extra) {
+						v.fail(fp.key(extra), "%s has no additional configuration %s (it has %v)", name, extra, gdAdditional[name])
+					}
+					v.enum(fp.key(extra), d.AdditionalConfiguration[name][extra], detectorStatuses)
+				}
+			}
 			seen := map[string]bool{}
 			for j, f := range d.Findings {
 				fp := dp.key("findings").idx(j)
@@ -389,11 +407,14 @@ func (v *validator) region(p path, a *Account, st *RegionState, trailNames map[s
 					{"installed_pending_reboot", ps.InstalledPendingReboot}, {"installed_rejected", ps.InstalledRejected},
 					{"missing", ps.Missing}, {"failed", ps.Failed}, {"not_applicable", ps.NotApplicable},
 					{"critical_non_compliant", ps.CriticalNonCompliant}, {"security_non_compliant", ps.SecurityNonCompliant},
-					{"other_non_compliant", ps.OtherNonCompliant},
+					{"other_non_compliant", ps.OtherNonCompliant}, {"available_security_update", ps.AvailableSecurityUpdate},
 				} {
 					if c.n < 0 {
 						v.fail(pp.key(c.key), "count is negative")
 					}
+				}
+				if ps.AvailableSecurityUpdate != 0 && n.PlatformType != "Windows" {
+					v.fail(pp.key("available_security_update"), "AWS reports available security updates for Windows Server nodes only")
 				}
 			}
 		}

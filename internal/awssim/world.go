@@ -20,7 +20,11 @@ type World struct {
 	// DelegatedAdmin, when set, names the accounts that administer
 	// Security Hub and GuardDuty for the organization.
 	DelegatedAdmin *DelegatedAdmin `yaml:"delegated_admin" json:"delegated_admin,omitempty"`
-	Faults         []Fault         `yaml:"faults" json:"faults,omitempty"`
+	// GuardDutyFeaturesNotOffered are GuardDuty features a region does not
+	// offer, by region, on top of those AWS documents (see
+	// guardDutyNotOffered): GetDetector leaves them out there.
+	GuardDutyFeaturesNotOffered map[string][]string `yaml:"guardduty_features_not_offered" json:"guardduty_features_not_offered,omitempty"`
+	Faults                      []Fault             `yaml:"faults" json:"faults,omitempty"`
 }
 
 // DelegatedAdmin is the organization's delegated administration of the
@@ -138,8 +142,12 @@ type Detector struct {
 	FindingPublishingFrequency string `yaml:"finding_publishing_frequency" json:"finding_publishing_frequency,omitempty"`
 	// Features overrides protection plan statuses; CLOUD_TRAIL, DNS_LOGS and
 	// FLOW_LOGS default to ENABLED, every other plan to DISABLED.
-	Features map[string]string  `yaml:"features" json:"features,omitempty"`
-	Findings []GuardDutyFinding `yaml:"findings" json:"findings,omitempty"`
+	Features map[string]string `yaml:"features" json:"features,omitempty"`
+	// AdditionalConfiguration overrides the statuses of a feature's
+	// additional configuration (e.g. RUNTIME_MONITORING's
+	// EC2_AGENT_MANAGEMENT), which otherwise follow the feature's status.
+	AdditionalConfiguration map[string]map[string]string `yaml:"additional_configuration" json:"additional_configuration,omitempty"`
+	Findings                []GuardDutyFinding           `yaml:"findings" json:"findings,omitempty"`
 }
 
 // GuardDutyFinding is one GuardDuty finding.
@@ -234,7 +242,7 @@ type SSMState struct {
 // activation (mi-…), with its patch state if it has one.
 type ManagedNode struct {
 	ID              string      `yaml:"id" json:"id"`
-	PingStatus      string      `yaml:"ping_status" json:"ping_status,omitempty"` // Online (default) | ConnectionLost | Inactive
+	PingStatus      string      `yaml:"ping_status" json:"ping_status,omitempty"` // Online (default) | ConnectionLost | Inactive (deprecated: AWS no longer reports it)
 	LastPing        Time        `yaml:"last_ping" json:"last_ping,omitempty"`
 	AgentVersion    string      `yaml:"agent_version" json:"agent_version,omitempty"`
 	LatestVersion   *bool       `yaml:"latest_version" json:"latest_version,omitempty"`
@@ -261,9 +269,12 @@ type PatchState struct {
 	CriticalNonCompliant   int    `yaml:"critical_non_compliant" json:"critical_non_compliant,omitempty"`
 	SecurityNonCompliant   int    `yaml:"security_non_compliant" json:"security_non_compliant,omitempty"`
 	OtherNonCompliant      int    `yaml:"other_non_compliant" json:"other_non_compliant,omitempty"`
-	Operation              string `yaml:"operation" json:"operation,omitempty"` // Scan (default) | Install
-	OperationStart         Time   `yaml:"operation_start" json:"operation_start,omitempty"`
-	OperationEnd           Time   `yaml:"operation_end" json:"operation_end,omitempty"` // default operation_start + 4m
+	// AvailableSecurityUpdate are security updates available but not
+	// approved by the baseline; AWS reports them for Windows Server only.
+	AvailableSecurityUpdate int    `yaml:"available_security_update" json:"available_security_update,omitempty"`
+	Operation               string `yaml:"operation" json:"operation,omitempty"` // Scan (default) | Install
+	OperationStart          Time   `yaml:"operation_start" json:"operation_start,omitempty"`
+	OperationEnd            Time   `yaml:"operation_end" json:"operation_end,omitempty"` // default operation_start + 4m
 }
 
 // Fault makes matching calls fail or slow down. Empty or "*" selectors match

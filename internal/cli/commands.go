@@ -42,11 +42,12 @@ func newScanCmd(stdout, stderr io.Writer) *cobra.Command {
 					return err
 				}
 			}
-			return evaluateAndWrite(cmd, engine, cfg, snap, &output, stdout)
+			return evaluateAndWrite(cmd, engine, cfg, policy.evalTimeout, snap, &output, stdout)
 		},
 	}
 	targets.register(cmd)
 	policy.register(cmd)
+	policy.registerEval(cmd)
 	output.register(cmd)
 	cmd.Flags().StringVar(&snapshotFile, "snapshot", "", "also write the collected snapshot to this file (re-evaluate it later with baseline evaluate)")
 	return cmd
@@ -120,10 +121,11 @@ func newEvaluateCmd(stdout, _ io.Writer) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return evaluateAndWrite(cmd, engine, cfg, snap, &output, stdout)
+			return evaluateAndWrite(cmd, engine, cfg, policy.evalTimeout, snap, &output, stdout)
 		},
 	}
 	policy.register(cmd)
+	policy.registerEval(cmd)
 	output.register(cmd)
 	return cmd
 }

@@ -18,13 +18,19 @@ import (
 
 // policyFlags select the policies and their configuration.
 type policyFlags struct {
-	configFile string
-	policyDirs []string
+	configFile  string
+	policyDirs  []string
+	evalTimeout time.Duration
 }
 
 func (f *policyFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.configFile, "config", "", "YAML file overriding the policy thresholds (SLA days, required standards and features, freshness windows)")
 	cmd.Flags().StringArrayVar(&f.policyDirs, "policy-dir", nil, "directory of custom Rego controls (and their _test.rego) to add to the built-in ones; repeatable")
+}
+
+// registerEval adds the flags of commands that evaluate a snapshot.
+func (f *policyFlags) registerEval(cmd *cobra.Command) {
+	cmd.Flags().DurationVar(&f.evalTimeout, "eval-timeout", time.Minute, "time limit for evaluating one account's facts; a control still running then (a runaway custom policy) is ERROR for that account; 0 for none")
 }
 
 // load compiles the policies and reads the configuration.
@@ -98,8 +104,11 @@ func (f *outputFlags) validate() error {
 
 // evaluateAndWrite evaluates the snapshot, writes every requested format and
 // returns the verdict as an ExitError when it is not "all clear".
-func evaluateAndWrite(cmd *cobra.Command, engine *policies.Engine, cfg policies.Config, snap *checks.Snapshot, out *outputFlags, stdout io.Writer) error {
-	ev, err := engine.Evaluate(cmd.Context(), snap, cfg)
+func evaluateAndWrite(cmd *cobra.Command, engine *policies.Engine, cfg policies.Config, evalTimeout time.Duration, snap *checks.Snapshot, out *outputFlags, stdout io.Writer) error {
+	if evalTimeout < 0 {
+		return fmt.Errorf("--eval-timeout: must not be negative, got %s", evalTimeout)
+	}
+	ev, err := engine.Evaluate(cmd.Context(), snap, cfg, policies.EvalTimeout(evalTimeout))
 	if err != nil {
 		return fmt.Errorf("evaluate: %w", err)
 	}

@@ -42,8 +42,8 @@ func TestScanDemoWaivers(t *testing.T) {
 - control: ssm.*
   accounts: ["222222222222"]
   regions: [us-east-1]
-  resource: i-0e8a*
-  reason: batch worker is stopped until the Q3 migration
+  resource: i-0f3b*
+  reason: legacy reporting server is retired in the Q3 migration
   owner: data-platform@acme.example
   expires: %s
 - control: guardduty.enabled
@@ -78,8 +78,7 @@ func TestScanDemoWaivers(t *testing.T) {
 	results := byKey(rep)
 
 	wantWaived := map[resultKey]string{
-		{"222222222222", "us-east-1", "ssm.agent_online", "i-0e8a6c2d4f1b93057"}:      "ssm.*",
-		{"222222222222", "us-east-1", "ssm.patch_scan_recent", "i-0e8a6c2d4f1b93057"}: "ssm.*",
+		{"222222222222", "us-east-1", "ssm.instances_managed", "i-0f3b7d9e1a5c28460"}: "ssm.*",
 		{"444444444444", "eu-west-1", "guardduty.enabled", ""}:                        "guardduty.enabled",
 	}
 	waived := 0
@@ -95,8 +94,8 @@ func TestScanDemoWaivers(t *testing.T) {
 	if waived != len(wantWaived) || rep.Summary.Waived != waived {
 		t.Errorf("%d WAIVED results (summary says %d), want %d", waived, rep.Summary.Waived, len(wantWaived))
 	}
-	w := results[resultKey{"222222222222", "us-east-1", "ssm.agent_online", "i-0e8a6c2d4f1b93057"}].Waiver
-	if w == nil || *w != (report.Waiver{Control: "ssm.*", Reason: "batch worker is stopped until the Q3 migration", Owner: "data-platform@acme.example", Expires: day(90)}) {
+	w := results[resultKey{"222222222222", "us-east-1", "ssm.instances_managed", "i-0f3b7d9e1a5c28460"}].Waiver
+	if w == nil || *w != (report.Waiver{Control: "ssm.*", Reason: "legacy reporting server is retired in the Q3 migration", Owner: "data-platform@acme.example", Expires: day(90)}) {
 		t.Errorf("waiver = %+v", w)
 	}
 	// The expired waiver is not applied; the ERROR stays ERROR.
@@ -111,7 +110,7 @@ func TestScanDemoWaivers(t *testing.T) {
 	for _, s := range rep.Waivers {
 		states = append(states, fmt.Sprintf("%s %s %d %d", s.Control, s.State, s.Matched, s.DaysLeft))
 	}
-	want := []string{"ssm.* active 2 90", "guardduty.enabled expiring 1 5", "securityhub.* expired 0 -1", "cloudtrail.kms_encryption unused 0 30", "securityhub.standards unused 0 30"}
+	want := []string{"ssm.* active 1 90", "guardduty.enabled expiring 1 5", "securityhub.* expired 0 -1", "cloudtrail.kms_encryption unused 0 30", "securityhub.standards unused 0 30"}
 	if strings.Join(states, "\n") != strings.Join(want, "\n") {
 		t.Errorf("waivers =\n%s\nwant\n%s", strings.Join(states, "\n"), strings.Join(want, "\n"))
 	}
@@ -125,7 +124,7 @@ func TestScanDemoWaivers(t *testing.T) {
 	if _, stderr, code := run(t, "evaluate", snap, "--waivers", waiversFile, "--format", "json", "-o", out2); code != ExitFailing {
 		t.Fatalf("evaluate: exit %d; %s", code, stderr)
 	}
-	if rep2 := readReport(t, out2); rep2.Summary.Waived != 3 || len(rep2.Waivers) != 5 {
+	if rep2 := readReport(t, out2); rep2.Summary.Waived != 2 || len(rep2.Waivers) != 5 {
 		t.Errorf("evaluate --waivers: %d waived, %d waivers", rep2.Summary.Waived, len(rep2.Waivers))
 	}
 }

@@ -30,12 +30,21 @@ func Secrets(s string) string {
 	s = accessKeyID.ReplaceAllString(s, Redacted)
 	s = base64Run.ReplaceAllStringFunc(s, func(run string) string {
 		trimmed := strings.TrimRight(run, "=")
-		if len(run) >= 100 || (len(trimmed) == 40 && mixedCase(trimmed)) {
+		if looksRandom(trimmed) && (len(run) >= 100 || len(trimmed) == 40) {
 			return Redacted
 		}
 		return run
 	})
 	return s
+}
+
+// looksRandom tells a base64 secret from a file path or a word run: both
+// letter cases and a digit, not starting with "/", and slashes no denser
+// than random base64 has them (1 in 64; a path has one every few letters).
+func looksRandom(s string) bool {
+	slashes := strings.Count(s, "/")
+	return mixedCase(s) && strings.ContainsAny(s, "0123456789") &&
+		!strings.HasPrefix(s, "/") && slashes*20 <= len(s)
 }
 
 // mixedCase reports whether s has upper- and lower-case letters: a secret

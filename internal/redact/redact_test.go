@@ -20,6 +20,9 @@ func TestSecrets(t *testing.T) {
 		{"AROAEXAMPLEROLEID1234:session", "AROAEXAMPLEROLEID1234:session"},
 		{"commit 0123456789abcdef0123456789abcdef01234567", "commit 0123456789abcdef0123456789abcdef01234567"},
 		{"detector 12abc34d567e8fa901bc2d34e56789f0", "detector 12abc34d567e8fa901bc2d34e56789f0"},
+		// File paths, however long, are not secrets.
+		{"open /tmp/TestReviewBadInputdiffOfAnotherVersion1234567890/001/r.json: x", "open /tmp/TestReviewBadInputdiffOfAnotherVersion1234567890/001/r.json: x"},
+		{"at home/Runner/Work/Baseline/Baseline2/Internal/Cli/TestData/x.json", "at home/Runner/Work/Baseline/Baseline2/Internal/Cli/TestData/x.json"},
 		{"arn:aws:securityhub:us-east-1:111111111111:security-control/IAM.4/finding/1bf0a4c2-224a-4be6-a915-0ebc3be2aedb", "arn:aws:securityhub:us-east-1:111111111111:security-control/IAM.4/finding/1bf0a4c2-224a-4be6-a915-0ebc3be2aedb"},
 	} {
 		if got := Secrets(tc.in); got != tc.want {

@@ -14,7 +14,7 @@
 #     AmazonSSMManagedInstanceCore and it can reach the ssm, ssmmessages and ec2messages
 #     endpoints; deregister nodes that no longer exist:
 #     aws ssm deregister-managed-instance --instance-id <mi-id>
-#   references: ["Prowler ssm_managed_instance_agent_online", "AWS SSM troubleshooting managed node availability"]
+#   references: ["AWS SSM troubleshooting managed node availability", "SSM DescribeInstanceInformation PingStatus"]
 #   requires: ["ssm:DescribeInstanceInformation"]
 package baseline.controls.ssm.agent_online
 
@@ -27,10 +27,12 @@ results contains r if {
 
 verdicts(region) := {lib.error(region, "", "managed nodes not observed: DescribeInstanceInformation did not succeed")} if {
 	not lib.ssm_managed_nodes(region)
-} else := {lib.pass(region, "", "no managed nodes in this region")} if {
+} else := {lib.not_applicable(region, "", "no managed nodes in this region")} if {
 	count(lib.ssm_managed_nodes(region)) == 0
 } else := {verdict(region, n) | some n in lib.ssm_managed_nodes(region)}
 
+# Only Online passes (SSM-11): ConnectionLost, Inactive (deprecated, no longer
+# used by AWS) and any value AWS may add are not a working agent.
 verdict(region, n) := lib.pass(region, n.instance_id, sprintf("SSM agent %s is Online", [n.agent_version])) if {
 	n.ping_status == "Online"
 } else := lib.fail(region, n.instance_id, sprintf("SSM agent ping status is %s (last ping %s)", [n.ping_status, n.last_ping_at])) if {

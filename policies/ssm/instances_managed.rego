@@ -1,8 +1,9 @@
 # METADATA
 # title: EC2 instances are managed by Systems Manager
 # description: >-
-#   Every running or stopped EC2 instance is an SSM managed node, so it can be
-#   inventoried, patched and reached without SSH.
+#   Every running EC2 instance is an SSM managed node, so it can be
+#   inventoried, patched and reached without SSH. Stopped instances are not
+#   judged: Systems Manager does not list them as managed nodes.
 # custom:
 #   id: ssm.instances_managed
 #   severity: medium
@@ -28,13 +29,17 @@ verdicts(region) := {lib.error(region, "", "EC2 instances not observed: Describe
 	not lib.ssm_instances(region)
 } else := {lib.error(region, "", "managed nodes not observed: DescribeInstanceInformation did not succeed")} if {
 	not lib.ssm_managed_nodes(region)
-} else := {lib.pass(region, "", "no EC2 instances in this region")} if {
+} else := {lib.not_applicable(region, "", "no EC2 instances in this region")} if {
 	count(lib.ssm_instances(region)) == 0
 } else := {verdict(region, i, managed) | some i in lib.ssm_instances(region)} if {
 	managed := {n.instance_id: n.ping_status | some n in lib.ssm_managed_nodes(region)}
 }
 
-verdict(region, i, managed) := lib.pass(region, i.instance_id, sprintf("%s is a managed node (ping status %s)", [describe(i), managed[i.instance_id]])) if {
+# DescribeInstanceInformation does not return stopped or terminated
+# instances (SSM-10), and SSM.1 judges running instances only.
+verdict(region, i, managed) := lib.not_applicable(region, i.instance_id, sprintf("%s is not running: only running instances are judged", [describe(i)])) if {
+	i.state != "running"
+} else := lib.pass(region, i.instance_id, sprintf("%s is a managed node (ping status %s)", [describe(i), managed[i.instance_id]])) if {
 	managed[i.instance_id]
 } else := lib.fail(region, i.instance_id, sprintf("%s is not an SSM managed node", [describe(i)]))
 

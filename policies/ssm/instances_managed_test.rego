@@ -14,17 +14,32 @@ node(id) := {"instance_id": id, "ping_status": "Online", "last_ping_at": "2025-0
 test_managed_and_unmanaged_instances if {
 	instances_managed.results == {
 		{"status": "PASS", "region": "eu-west-1", "resource": "i-web", "message": "instance \"web\" (running) is a managed node (ping status Online)"},
-		{"status": "FAIL", "region": "eu-west-1", "resource": "i-db", "message": "instance (stopped) is not an SSM managed node"},
-		{"status": "PASS", "region": "us-east-1", "resource": "", "message": "no EC2 instances in this region"},
+		{"status": "FAIL", "region": "eu-west-1", "resource": "i-app", "message": "instance (running) is not an SSM managed node"},
+		{"status": "NOT_APPLICABLE", "region": "eu-west-1", "resource": "i-db", "message": "instance (stopped) is not running: only running instances are judged"},
+		{"status": "NOT_APPLICABLE", "region": "us-east-1", "resource": "", "message": "no EC2 instances in this region"},
 	} with input as account({
 		"eu-west-1": {
 			"instances": [
 				{"instance_id": "i-web", "state": "running", "name": "web", "platform": ""},
+				{"instance_id": "i-app", "state": "running", "name": "", "platform": ""},
 				{"instance_id": "i-db", "state": "stopped", "name": "", "platform": ""},
 			],
 			"managed_nodes": [node("i-web"), object.union(node("mi-onprem"), {"resource_type": "ManagedInstance"})],
 			"patch_states": [],
 		},
+		"us-east-1": {"instances": [], "managed_nodes": [], "patch_states": []},
+	})
+}
+
+# DescribeInstanceInformation does not return stopped instances (SSM-10), so a
+# stopped instance is not judged, whether or not it was a managed node, and a
+# region with only stopped instances has nothing to judge.
+test_stopped_instances_not_applicable if {
+	instances_managed.results == {
+		{"status": "NOT_APPLICABLE", "region": "eu-west-1", "resource": "i-batch", "message": "instance \"batch\" (stopped) is not running: only running instances are judged"},
+		{"status": "NOT_APPLICABLE", "region": "us-east-1", "resource": "", "message": "no EC2 instances in this region"},
+	} with input as account({
+		"eu-west-1": {"instances": [{"instance_id": "i-batch", "state": "stopped", "name": "batch", "platform": ""}], "managed_nodes": [], "patch_states": []},
 		"us-east-1": {"instances": [], "managed_nodes": [], "patch_states": []},
 	})
 }

@@ -1,8 +1,10 @@
 # METADATA
 # title: Managed instances are patch compliant
 # description: >-
-#   Every managed EC2 instance has a patch state with no missing, failed,
-#   installed-pending-reboot, critical or security non-compliant patches.
+#   Every managed EC2 instance has a patch state with no patch in a state AWS
+#   calls NON_COMPLIANT: missing, failed, installed pending reboot, installed
+#   rejected, critical, security or other non-compliant, and (unless the config
+#   says the baselines mark them COMPLIANT) available security updates.
 # custom:
 #   id: ssm.patch_compliant
 #   severity: high
@@ -26,7 +28,7 @@ results contains r if {
 
 verdicts(region) := {lib.error(region, "", lib.ssm_patch_unobserved(region))} if {
 	lib.ssm_patch_unobserved(region)
-} else := {lib.pass(region, "", "no managed EC2 instances in this region")} if {
+} else := {lib.not_applicable(region, "", "no managed EC2 instances in this region")} if {
 	count(lib.ssm_managed_ec2(region)) == 0
 } else := {verdict(region, n.instance_id, states) | some n in lib.ssm_managed_ec2(region)} if {
 	states := lib.ssm_patch_states(region)
@@ -38,15 +40,30 @@ verdict(region, id, states) := lib.fail(region, id, "no patch state: the instanc
 	count(problems(states[id])) > 0
 } else := lib.pass(region, id, sprintf("patch compliant (patch group %q)", [states[id].patch_group]))
 
-# problems names each non-zero count that makes an instance non-compliant.
+# problems names each non-zero count that makes an instance NON_COMPLIANT
+# (InstancePatchState in the SSM API reference; SSM-12, SSM-13).
 problems(state) := [sprintf("%d %s", [n, label]) |
-	some [field, label] in [
-		["missing_count", "missing"],
-		["failed_count", "failed"],
-		["installed_pending_reboot_count", "installed pending reboot"],
-		["critical_non_compliant_count", "critical non-compliant"],
-		["security_non_compliant_count", "security non-compliant"],
-	]
+	some [field, label] in counters
 	n := object.get(state, field, 0)
 	n > 0
 ]
+
+counters := array.concat(
+	[
+		["missing_count", "missing"],
+		["failed_count", "failed"],
+		["installed_pending_reboot_count", "installed pending reboot"],
+		["installed_rejected_count", "installed rejected"],
+		["critical_non_compliant_count", "critical non-compliant"],
+		["security_non_compliant_count", "security non-compliant"],
+		["other_non_compliant_count", "other non-compliant"],
+	],
+	available_security_updates,
+)
+
+# Available security updates are NON_COMPLIANT only under a baseline whose
+# AvailableSecurityUpdatesComplianceStatus is NON_COMPLIANT, which the patch
+# state does not say: the config does (default: they count).
+available_security_updates := [["available_security_update_count", "available security updates not approved by the baseline"]] if {
+	lib.config.ssm.available_security_updates_non_compliant
+} else := []

@@ -27,7 +27,7 @@ max_age_days := lib.config.ssm.patch_scan_max_age_days
 
 verdicts(region) := {lib.error(region, "", lib.ssm_patch_unobserved(region))} if {
 	lib.ssm_patch_unobserved(region)
-} else := {lib.pass(region, "", "no managed EC2 instances in this region")} if {
+} else := {lib.not_applicable(region, "", "no managed EC2 instances in this region")} if {
 	count(lib.ssm_managed_ec2(region)) == 0
 } else := {verdict(region, n.instance_id, states) | some n in lib.ssm_managed_ec2(region)} if {
 	states := lib.ssm_patch_states(region)

@@ -24,7 +24,7 @@ test_recent_stale_and_missing_scans if {
 		{"status": "FAIL", "region": "eu-west-1", "resource": "i-stale", "message": "last patch Scan finished 10 days ago (limit 7 days)"},
 		{"status": "FAIL", "region": "eu-west-1", "resource": "i-unfinished", "message": "no patch Scan has finished"},
 		{"status": "FAIL", "region": "eu-west-1", "resource": "i-never", "message": "no patch state: no patch scan has been recorded"},
-		{"status": "PASS", "region": "us-east-1", "resource": "", "message": "no managed EC2 instances in this region"},
+		{"status": "NOT_APPLICABLE", "region": "us-east-1", "resource": "", "message": "no managed EC2 instances in this region"},
 	} with input as account({
 		"eu-west-1": {
 			"instances": [],
@@ -42,7 +42,7 @@ test_recent_stale_and_missing_scans if {
 test_window_from_config if {
 	patch_scan_recent.results == {
 		{"status": "PASS", "region": "eu-west-1", "resource": "i-stale", "message": "last patch Scan finished 10 days ago"},
-		{"status": "PASS", "region": "us-east-1", "resource": "", "message": "no managed EC2 instances in this region"},
+		{"status": "NOT_APPLICABLE", "region": "us-east-1", "resource": "", "message": "no managed EC2 instances in this region"},
 	} with input as account({
 		"eu-west-1": {"instances": [], "managed_nodes": [node("i-stale")], "patch_states": [state("i-stale", "Scan", "2025-06-20T12:00:00Z")]},
 		"us-east-1": {"instances": [], "managed_nodes": [], "patch_states": []},

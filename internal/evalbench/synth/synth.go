@@ -182,7 +182,13 @@ func guardDuty(rng *rand.Rand, id, region string) *checks.GuardDutyRegion {
 		if rng.IntN(100) < 5 {
 			status = "DISABLED"
 		}
-		det.Features = append(det.Features, checks.DetectorFeature{Name: f, Status: status})
+		feature := checks.DetectorFeature{Name: f, Status: status}
+		if f == "RUNTIME_MONITORING" {
+			for _, a := range []string{"EKS_ADDON_MANAGEMENT", "ECS_FARGATE_AGENT_MANAGEMENT", "EC2_AGENT_MANAGEMENT"} {
+				feature.AdditionalConfiguration = append(feature.AdditionalConfiguration, checks.FeatureConfiguration{Name: a, Status: status})
+			}
+		}
+		det.Features = append(det.Features, feature)
 	}
 	gd := &checks.GuardDutyRegion{
 		Detectors:     []checks.Detector{det},
