@@ -70,19 +70,19 @@ var (
 	}
 	services = []string{"securityhub", "guardduty", "cloudtrail", "ssm", "ec2", "sts", "organizations", "account"}
 
-	severityLabels      = []string{"CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL"}
-	complianceStatuses  = []string{"PASSED", "WARNING", "FAILED", "NOT_AVAILABLE"}
-	recordStates        = []string{"ACTIVE", "ARCHIVED"}
-	workflowStatuses    = []string{"NEW", "NOTIFIED", "RESOLVED", "SUPPRESSED"}
-	standardStatuses    = []string{"PENDING", "READY", "FAILED", "DELETING", "INCOMPLETE"}
-	accountStatuses     = []string{"ACTIVE", "SUSPENDED"}
-	detectorStatuses    = []string{"ENABLED", "DISABLED"}
-	publishFrequencies  = []string{"FIFTEEN_MINUTES", "ONE_HOUR", "SIX_HOURS"}
-	gdResourceTypes     = []string{"Instance", "AccessKey", "S3Bucket", "EKSCluster", "Lambda", "RDSDBInstance", "ECSCluster", "Container"}
-	readWriteTypes      = []string{"ReadOnly", "WriteOnly", "All"}
+	severityLabels     = []string{"CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL"}
+	complianceStatuses = []string{"PASSED", "WARNING", "FAILED", "NOT_AVAILABLE"}
+	recordStates       = []string{"ACTIVE", "ARCHIVED"}
+	workflowStatuses   = []string{"NEW", "NOTIFIED", "RESOLVED", "SUPPRESSED"}
+	standardStatuses   = []string{"PENDING", "READY", "FAILED", "DELETING", "INCOMPLETE"}
+	accountStatuses    = []string{"ACTIVE", "SUSPENDED"}
+	detectorStatuses   = []string{"ENABLED", "DISABLED"}
+	publishFrequencies = []string{"FIFTEEN_MINUTES", "ONE_HOUR", "SIX_HOURS"}
+	gdResourceTypes    = []string{"Instance", "AccessKey", "S3Bucket", "EKSCluster", "Lambda", "RDSDBInstance", "ECSCluster", "Container"}
+	readWriteTypes     = []string{"ReadOnly", "WriteOnly", "All"}
 	// excludableSources are the ExcludeManagementEventSources values the
 	// CloudTrail API accepts (EventSelector in the API reference).
-	excludableSources = []string{"kms.amazonaws.com", "rdsdata.amazonaws.com"}
+	excludableSources   = []string{"kms.amazonaws.com", "rdsdata.amazonaws.com"}
 	instanceStates      = []string{"pending", "running", "shutting-down", "terminated", "stopping", "stopped"}
 	pingStatuses        = []string{"Online", "ConnectionLost", "Inactive"}
 	platformTypes       = []string{"Linux", "Windows", "MacOS"}
