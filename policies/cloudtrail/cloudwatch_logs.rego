@@ -31,16 +31,28 @@ max_age_hours := lib.config.cloudtrail.cloudwatch_max_age_hours
 
 verdict(t) := lib.fail(t.home_region, t.arn, "no CloudWatch Logs log group is configured") if {
 	object.get(t, "cloudwatch_logs_log_group_arn", "") in {"", null}
-} else := lib.error(t.home_region, t.arn, "trail status not observed: GetTrailStatus did not succeed") if {
+} else := lib.error(t.home_region, t.arn, sprintf("trail status not observed: %s", [lib.cloudtrail_unobserved_reason(t, "GetTrailStatus")])) if {
 	not lib.cloudtrail_status(t)
-} else := lib.fail(t.home_region, t.arn, sprintf("CloudWatch Logs delivery error: %s", [t.status.latest_cloudwatch_logs_delivery_error])) if {
-	not object.get(t.status, "latest_cloudwatch_logs_delivery_error", "") in {"", null}
-} else := lib.fail(t.home_region, t.arn, sprintf("no delivery to CloudWatch Logs log group %s recorded", [t.cloudwatch_logs_log_group_arn])) if {
-	not is_string(t.status.latest_cloudwatch_logs_delivery_time)
-} else := lib.fail(t.home_region, t.arn, sprintf("last delivery to CloudWatch Logs %d hours ago (limit %d hours)", [hours, max_age_hours])) if {
-	age := lib.age_ns(t.status.latest_cloudwatch_logs_delivery_time)
+} else := lib.fail(t.home_region, t.arn, concat("; ", problems)) if {
+	problems := [p |
+		some region in sort(object.keys(lib.cloudtrail_region_statuses(t)))
+		p := problem(t, region, lib.cloudtrail_region_statuses(t)[region])
+	]
+	count(problems) > 0
+} else := lib.pass(t.home_region, t.arn, sprintf("delivers to %s (last delivery %d hours ago)", [t.cloudwatch_logs_log_group_arn, hours])) if {
+	hours := lib.whole_hours(lib.now_ns - lib.usable_ns(t.status.latest_cloudwatch_logs_delivery_time))
+}
+
+# problem is what is wrong with delivery from one region, undefined when
+# nothing is: GetTrailStatus reports each region's delivery on its own.
+problem(t, region, status) := sprintf("CloudWatch Logs delivery error%s: %s", [lib.cloudtrail_where(t, region), status.latest_cloudwatch_logs_delivery_error]) if {
+	not object.get(status, "latest_cloudwatch_logs_delivery_error", "") in {"", null}
+} else := sprintf("no delivery to CloudWatch Logs log group %s recorded%s", [t.cloudwatch_logs_log_group_arn, lib.cloudtrail_where(t, region)]) if {
+	not is_string(status.latest_cloudwatch_logs_delivery_time)
+} else := sprintf("last delivery to CloudWatch Logs%s time unusable: %s", [lib.cloudtrail_where(t, region), status.latest_cloudwatch_logs_delivery_time]) if {
+	not lib.usable_ns(status.latest_cloudwatch_logs_delivery_time)
+} else := sprintf("last delivery to CloudWatch Logs%s %d hours ago (limit %d hours)", [lib.cloudtrail_where(t, region), hours, max_age_hours]) if {
+	age := lib.now_ns - lib.usable_ns(status.latest_cloudwatch_logs_delivery_time)
 	age > max_age_hours * lib.hour_ns
 	hours := lib.whole_hours(age)
-} else := lib.pass(t.home_region, t.arn, sprintf("delivers to %s (last delivery %d hours ago)", [t.cloudwatch_logs_log_group_arn, hours])) if {
-	hours := lib.whole_hours(lib.age_ns(t.status.latest_cloudwatch_logs_delivery_time))
 }
