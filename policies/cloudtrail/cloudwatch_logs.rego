@@ -33,25 +33,27 @@ verdict(t) := lib.fail(t.home_region, t.arn, "no CloudWatch Logs log group is co
 	object.get(t, "cloudwatch_logs_log_group_arn", "") in {"", null}
 } else := lib.error(t.home_region, t.arn, sprintf("trail status not observed: %s", [lib.cloudtrail_unobserved_reason(t, "GetTrailStatus")])) if {
 	not lib.cloudtrail_status(t)
-} else := lib.fail(t.home_region, t.arn, concat("; ", problems)) if {
-	problems := [p |
-		some region in sort(object.keys(lib.cloudtrail_region_statuses(t)))
-		p := problem(t, region, lib.cloudtrail_region_statuses(t)[region])
-	]
-	count(problems) > 0
+} else := lib.fail(t.home_region, t.arn, concat("; ", problems(t))) if {
+	count(problems(t)) > 0
 } else := lib.pass(t.home_region, t.arn, sprintf("delivers to %s (last delivery %d hours ago)", [t.cloudwatch_logs_log_group_arn, hours])) if {
 	hours := lib.whole_hours(lib.now_ns - lib.usable_ns(t.status.latest_cloudwatch_logs_delivery_time))
 }
 
-# problem is what is wrong with delivery from one region, undefined when
-# nothing is: GetTrailStatus reports each region's delivery on its own.
-problem(t, region, status) := sprintf("CloudWatch Logs delivery error%s: %s", [lib.cloudtrail_where(t, region), status.latest_cloudwatch_logs_delivery_error]) if {
+# problems are what is wrong with delivery, each once with the regions
+# (other than the home) that report it: GetTrailStatus reports each region's
+# delivery on its own.
+problems(t) := lib.cloudtrail_problems(t, {region: p |
+	some region, status in lib.cloudtrail_region_statuses(t)
+	p := problem(t, status)
+})
+
+problem(t, status) := sprintf("CloudWatch Logs delivery error: %s", [status.latest_cloudwatch_logs_delivery_error]) if {
 	not object.get(status, "latest_cloudwatch_logs_delivery_error", "") in {"", null}
-} else := sprintf("no delivery to CloudWatch Logs log group %s recorded%s", [t.cloudwatch_logs_log_group_arn, lib.cloudtrail_where(t, region)]) if {
+} else := sprintf("no delivery to CloudWatch Logs log group %s recorded", [t.cloudwatch_logs_log_group_arn]) if {
 	not is_string(status.latest_cloudwatch_logs_delivery_time)
-} else := sprintf("last delivery to CloudWatch Logs%s time unusable: %s", [lib.cloudtrail_where(t, region), status.latest_cloudwatch_logs_delivery_time]) if {
+} else := sprintf("last delivery to CloudWatch Logs time unusable: %s", [status.latest_cloudwatch_logs_delivery_time]) if {
 	not lib.usable_ns(status.latest_cloudwatch_logs_delivery_time)
-} else := sprintf("last delivery to CloudWatch Logs%s %d hours ago (limit %d hours)", [lib.cloudtrail_where(t, region), hours, max_age_hours]) if {
+} else := sprintf("last delivery to CloudWatch Logs %d hours ago (limit %d hours)", [hours, max_age_hours]) if {
 	age := lib.now_ns - lib.usable_ns(status.latest_cloudwatch_logs_delivery_time)
 	age > max_age_hours * lib.hour_ns
 	hours := lib.whole_hours(age)

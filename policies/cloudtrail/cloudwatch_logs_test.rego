@@ -60,7 +60,7 @@ test_window_from_config if {
 test_cloudwatch_delivery_judged_in_every_region if {
 	cloudwatch_logs.results == {{
 		"status": "FAIL", "region": "eu-west-1", "resource": arn("main"),
-		"message": "CloudWatch Logs delivery error in us-east-1: AccessDeniedException",
+		"message": "CloudWatch Logs delivery error: AccessDeniedException (in us-east-1)",
 	}} with input as {
 		"collected_at": "2025-06-30T12:00:00Z",
 		"account_id": "111122223333",

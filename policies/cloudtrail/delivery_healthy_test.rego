@@ -57,7 +57,8 @@ test_trails_not_observed_errors if {
 # trail's delivery is judged in every scanned region that reported it.
 test_delivery_judged_in_every_region if {
 	delivery_healthy.results == {
-		{"status": "FAIL", "region": "eu-west-1", "resource": arn("main"), "message": "S3 delivery error in us-east-1: AccessDenied; last delivery to S3 in us-west-2 72 hours ago (limit 24 hours)"},
+		{"status": "FAIL", "region": "eu-west-1", "resource": arn("main"), "message": "S3 delivery error: AccessDenied (in us-east-1); last delivery to S3 72 hours ago (limit 24 hours) (in us-west-2)"},
+		{"status": "FAIL", "region": "eu-west-1", "resource": arn("everywhere"), "message": "S3 delivery error: NoSuchBucket (home region and us-east-1, us-west-2)"},
 		{"status": "PASS", "region": "eu-west-1", "resource": arn("fine"), "message": "last delivery to S3 bucket org-logs 0 hours ago"},
 		{"status": "NOT_APPLICABLE", "region": "us-east-1", "resource": "", "message": "no trail judged in this account is homed in this region"},
 	} with input as {
@@ -70,6 +71,10 @@ test_delivery_judged_in_every_region if {
 				"us-west-2": status("2025-06-27T12:00:00Z", ""),
 			}}),
 			object.union(trail("fine", status("2025-06-30T11:55:00Z", "")), {"region_statuses": {"us-east-1": status("2025-06-30T11:50:00Z", "")}}),
+			object.union(trail("everywhere", status("2025-06-30T11:55:00Z", "NoSuchBucket")), {"region_statuses": {
+				"us-east-1": status("2025-06-30T11:50:00Z", "NoSuchBucket"),
+				"us-west-2": status("2025-06-30T11:50:00Z", "NoSuchBucket"),
+			}}),
 		]},
 	}
 }

@@ -79,7 +79,17 @@ cloudtrail_region_statuses(trail) := object.union(
 	cloudtrail_status(trail)
 }
 
-# cloudtrail_where is "" for the trail's home region, else " in <region>".
-cloudtrail_where(trail, region) := "" if {
-	region == trail.home_region
-} else := sprintf(" in %s", [region])
+# cloudtrail_problems lists a trail's problems by region ({region: problem})
+# once each, in order, naming the regions other than the home that report
+# it: "P" (home only), "P (in r1, r2)" (elsewhere only), "P (home and r1)".
+cloudtrail_problems(trail, by_region) := [msg |
+	some p in sort({p | some p in by_region})
+	others := sort([r | some r, q in by_region; q == p; r != trail.home_region])
+	msg := cloudtrail_problem_message(p, object.get(by_region, trail.home_region, null) == p, others)
+]
+
+cloudtrail_problem_message(p, true, []) := p
+
+cloudtrail_problem_message(p, false, others) := sprintf("%s (in %s)", [p, concat(", ", others)]) if count(others) > 0
+
+cloudtrail_problem_message(p, true, others) := sprintf("%s (home region and %s)", [p, concat(", ", others)]) if count(others) > 0
