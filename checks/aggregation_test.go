@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -29,16 +30,17 @@ const (
 var aggRegions = []string{"us-east-1", "eu-west-1", "ap-southeast-2"}
 
 // aggregatorWorld is an organization whose management account is the
-// Security Hub administrator with an aggregator in us-east-1 linking
-// eu-west-1 only; every account has a hub with findings in every region
+// Security Hub administrator with an aggregator in us-east-1 whose region
+// linking is linking (e.g. `region_linking_mode: SPECIFIED_REGIONS, regions:
+// [eu-west-1]`); every account has a hub with findings in every region
 // (passing, failing and filtered-out ones), and one account is not a member.
-func aggregatorWorld() string {
+func aggregatorWorld(linking string) string {
 	var b strings.Builder
 	b.WriteString(`regions: [us-east-1, eu-west-1, ap-southeast-2]
 delegated_admin:
   securityhub: "100000000000"
   not_members: ["199999999999"]
-  finding_aggregator: {region: us-east-1, region_linking_mode: SPECIFIED_REGIONS, regions: [eu-west-1]}
+  finding_aggregator: {region: us-east-1, ` + linking + `}
 accounts:
 `)
 	ids := []string{adminAccount, nonMember}
@@ -60,9 +62,9 @@ accounts:
 
 // collectWith collects the aggregator world with the Security Hub
 // collector of mode, and returns the snapshot and the server's counts.
-func collectWith(t *testing.T, mode string) (*checks.Snapshot, awssim.CallCounts) {
+func collectWith(t *testing.T, mode, linking string) (*checks.Snapshot, awssim.CallCounts) {
 	t.Helper()
-	srv, cfg := awssimtest.Start(t, aggregatorWorld())
+	srv, cfg := awssimtest.Start(t, aggregatorWorld(linking))
 	ctx := t.Context()
 	targets, err := discover(ctx, cfg, checks.TargetOptions{Org: true, Regions: aggRegions})
 	if err != nil {
@@ -94,9 +96,26 @@ func collectWith(t *testing.T, mode string) (*checks.Snapshot, awssim.CallCounts
 	return snap, srv.Calls()
 }
 
+// TestAggregatedCollectionGivesTheSameVerdicts runs every region linking
+// mode of the Security Hub API model (CreateFindingAggregator's
+// RegionLinkingMode): NO_REGIONS links no region but the aggregation region.
 func TestAggregatedCollectionGivesTheSameVerdicts(t *testing.T) {
-	direct, directCalls := collectWith(t, securityhub.ModeDirect)
-	admin, adminCalls := collectWith(t, securityhub.ModeAdmin)
+	for _, tc := range []struct {
+		linking string
+		linked  []string // the regions whose findings reach the aggregator
+	}{
+		{"region_linking_mode: SPECIFIED_REGIONS, regions: [eu-west-1]", []string{"us-east-1", "eu-west-1"}},
+		{"region_linking_mode: ALL_REGIONS_EXCEPT_SPECIFIED, regions: [eu-west-1]", []string{"us-east-1", "ap-southeast-2"}},
+		{"region_linking_mode: ALL_REGIONS", aggRegions},
+		{"region_linking_mode: NO_REGIONS", []string{"us-east-1"}},
+	} {
+		t.Run(strings.Fields(tc.linking)[1], func(t *testing.T) { testAggregation(t, tc.linking, tc.linked) })
+	}
+}
+
+func testAggregation(t *testing.T, linking string, linked []string) {
+	direct, directCalls := collectWith(t, securityhub.ModeDirect, linking)
+	admin, adminCalls := collectWith(t, securityhub.ModeAdmin, linking)
 
 	for i := range direct.Accounts {
 		awssimtest.Equal(t, "securityhub facts of "+direct.Accounts[i].AccountID, admin.Accounts[i].SecurityHub, direct.Accounts[i].SecurityHub)
@@ -140,7 +159,7 @@ func TestAggregatedCollectionGivesTheSameVerdicts(t *testing.T) {
 		return n
 	}
 	all := func(string, string) bool { return true }
-	uncovered := func(account, region string) bool { return account == nonMember || region == "ap-southeast-2" }
+	uncovered := func(account, region string) bool { return account == nonMember || !slices.Contains(linked, region) }
 	wantDirect := subscribed(direct, all)
 	wantAdmin := 2 + subscribed(direct, uncovered)
 	if got := directCalls.Count(getFindings); got != wantDirect {
@@ -164,7 +183,7 @@ func TestAggregatedCollectionGivesTheSameVerdicts(t *testing.T) {
 			switch {
 			case a.AccountID == nonMember:
 				wantGaps = append(wantGaps, checks.CoverageGap{AccountID: a.AccountID, Region: r, Service: "securityhub", Reason: "not a member"})
-			case r == "ap-southeast-2":
+			case !slices.Contains(linked, r):
 				wantGaps = append(wantGaps, checks.CoverageGap{AccountID: a.AccountID, Region: r, Service: "securityhub", Reason: "region not linked"})
 			}
 		}

@@ -6,6 +6,8 @@ import (
 	"net"
 
 	"github.com/aws/smithy-go"
+
+	"github.com/baseline-scanner/baseline/internal/redact"
 )
 
 // NewError records a failed AWS call as data. The code is the AWS error code
@@ -33,6 +35,9 @@ func NewError(accountID, region, service, operation string, err error) Collectio
 	case errors.Is(err, context.Canceled):
 		ce.Code = "Canceled"
 	}
+	// An error from the credential chain can quote a credential_process's
+	// output, keys included; reports and logs must not carry them.
+	ce.Message = redact.Secrets(ce.Message)
 	return ce
 }
 

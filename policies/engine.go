@@ -304,7 +304,7 @@ func (ev *evaluation) account(ctx context.Context, collectedAt time.Time, acct *
 	raw := make([][]rawResult, len(controls))
 	evalErrs := make([]error, len(controls))
 
-	sets, err := evalQuery(ctx, ev.all, input, len(controls))
+	sets, err := evalQuery(ctx, ev.all, input, collectedAt, len(controls))
 	if err == nil {
 		for i := range controls {
 			raw[i] = decodeResults(sets[i])
@@ -320,7 +320,7 @@ func (ev *evaluation) account(ctx context.Context, collectedAt time.Time, acct *
 			return nil, perr
 		}
 		for i := range controls {
-			sets, err := evalQuery(ctx, single[i], input, 1)
+			sets, err := evalQuery(ctx, single[i], input, collectedAt, 1)
 			if err != nil {
 				if ctx.Err() != nil {
 					return nil, ctx.Err()
@@ -339,8 +339,11 @@ func (ev *evaluation) account(ctx context.Context, collectedAt time.Time, acct *
 	return out, nil
 }
 
-func evalQuery(ctx context.Context, q rego.PreparedEvalQuery, input ast.Value, n int) ([]any, error) {
-	rs, err := q.Eval(ctx, rego.EvalParsedInput(input))
+// evalQuery evaluates q on one account's input. The evaluation time is the
+// collection time: built-ins that read "now" (io.jwt.decode_verify's expiry
+// check) see collectedAt, so re-evaluating a snapshot gives the same verdicts.
+func evalQuery(ctx context.Context, q rego.PreparedEvalQuery, input ast.Value, collectedAt time.Time, n int) ([]any, error) {
+	rs, err := q.Eval(ctx, rego.EvalParsedInput(input), rego.EvalTime(collectedAt))
 	if err != nil {
 		return nil, err
 	}

@@ -218,6 +218,17 @@ func checkPackages(mods moduleSet) error {
 	}
 	defined := map[string]definition{} // package → its first definition
 	builtinPkgs := map[string]string{} // library package → a built-in file
+	// The built-in packages and the configuration: a custom module's package
+	// may be none of their ancestors (package baseline could define config
+	// and rewrite every threshold) and lie inside none of them.
+	reserved := []ast.Ref{configRoot}
+	for _, name := range names {
+		path := mods.policies[name].Package.Path
+		if mods.source[name] == 0 && !slices.ContainsFunc(reserved, func(r ast.Ref) bool { return r.Equal(path) }) {
+			reserved = append(reserved, path)
+		}
+	}
+	slices.SortStableFunc(reserved[1:], func(a, b ast.Ref) int { return a.Compare(b) })
 	var problems []string
 	for _, name := range names {
 		m := mods.policies[name]
@@ -226,6 +237,12 @@ func checkPackages(mods moduleSet) error {
 		if m.Package.Path.HasPrefix(configRoot) {
 			problems = append(problems, fmt.Sprintf("%s: package %s is the configuration data (data.baseline.config); it cannot hold rules", locString(m.Package.Location), strings.TrimPrefix(pkg, "data.")))
 			continue
+		}
+		if src > 0 {
+			if problem := reservedPackage(m.Package.Path, reserved); problem != "" {
+				problems = append(problems, fmt.Sprintf("%s: %s; give custom rules a package of their own, e.g. package acme.lib or package baseline.controls.<service>.<name>", locString(m.Package.Location), problem))
+				continue
+			}
 		}
 		if !isControl(m) {
 			file, builtin := builtinPkgs[pkg]
@@ -260,4 +277,21 @@ func checkPackages(mods moduleSet) error {
 		return errors.New(strings.Join(problems, "\n"))
 	}
 	return nil
+}
+
+// reservedPackage says how a custom package reaches a reserved one (an
+// ancestor of it, or inside it), or returns "" when it does not. Equal
+// packages are left to the checks that name the clash more precisely.
+func reservedPackage(pkg ast.Ref, reserved []ast.Ref) string {
+	name := func(r ast.Ref) string { return strings.TrimPrefix(r.String(), "data.") }
+	for _, r := range reserved {
+		switch {
+		case pkg.Equal(r):
+		case r.HasPrefix(pkg):
+			return fmt.Sprintf("package %s contains the built-in package %s", name(pkg), name(r))
+		case pkg.HasPrefix(r):
+			return fmt.Sprintf("package %s is inside the built-in package %s", name(pkg), name(r))
+		}
+	}
+	return ""
 }

@@ -16,6 +16,10 @@ var deniedBuiltins = []string{
 	"time.now_ns",
 	"rand.intn",
 	"uuid.rfc4122",
+	// Chain verification reads the wall clock (x509.VerifyOptions with no
+	// CurrentTime), which the evaluation time does not pin.
+	"crypto.x509.parse_and_verify_certificates",
+	"crypto.x509.parse_and_verify_certificates_with_options",
 }
 
 // capabilities are OPA's built-ins minus deniedBuiltins and every

@@ -13,9 +13,11 @@ import (
 // failing before, and every one failing now, lands in exactly one list:
 //
 //   - new:           FAIL now; absent or ERROR before (never seen failing)
-//   - regressed:     FAIL now; PASS or WAIVED before
+//   - regressed:     FAIL now; PASS, WAIVED or NOT_APPLICABLE before
 //   - still_failing: FAIL before and now
-//   - fixed:         FAIL before; PASS now or no longer reported
+//   - fixed:         FAIL before; PASS or NOT_APPLICABLE now (status says
+//     which: nothing left to judge, e.g. the instance stopped), or no longer
+//     reported
 //   - waived:        FAIL before; WAIVED now
 //   - unobserved:    FAIL before; ERROR now (not fixed: not seen at all)
 type Diff struct {
@@ -152,11 +154,11 @@ func Compare(prev, cur *Report) (*Diff, error) {
 		switch {
 		case now.Status == StatusFail && (was == nil || wasStatus == StatusError):
 			list = &d.New
-		case now.Status == StatusFail && (wasStatus == StatusPass || wasStatus == StatusWaived):
+		case now.Status == StatusFail && (wasStatus == StatusPass || wasStatus == StatusWaived || wasStatus == StatusNotApplicable):
 			list = &d.Regressed
 		case now.Status == StatusFail && wasStatus == StatusFail:
 			list = &d.StillFailing
-		case wasStatus == StatusFail && now.Status == StatusPass:
+		case wasStatus == StatusFail && (now.Status == StatusPass || now.Status == StatusNotApplicable):
 			list = &d.Fixed
 		case wasStatus == StatusFail && now.Status == StatusWaived:
 			list = &d.Waived

@@ -224,7 +224,7 @@ func TestParseReport(t *testing.T) {
 	tests := []struct{ name, data, want string }{
 		{"not json", "{\n  \"schema_version\": \"1.0\",\n  oops\n}", `r.json:3:3: invalid JSON`},
 		{"a snapshot", `{"schema_version": "1", "accounts": []}`, `r.json: not a baseline report: no schema_version and results`},
-		{"other version", `{"schema_version": "2.0", "results": []}`, `r.json: report schema_version "2.0" is not supported (this baseline reads "1.0")`},
+		{"other version", `{"schema_version": "3.0", "results": []}`, `r.json: report schema_version "3.0" is not supported (this baseline reads 1.0, 2.0)`},
 		{"wrong type", "{\"schema_version\": \"1.0\",\n \"results\": {}}", `r.json:2:`},
 		{"array", `[]`, `r.json:1:`},
 	}

@@ -148,6 +148,9 @@ func newHTMLView(r *Report) htmlView {
 
 	teams, services := map[string]bool{}, map[string]bool{}
 	for _, res := range attentionOrder(r.Results) {
+		if res.Status == StatusNotApplicable {
+			continue // counted in the summary, listed in the JSON
+		}
 		row := newHTMLRow(res)
 		v.Rows = append(v.Rows, row)
 		teams[row.Team] = true
@@ -273,7 +276,11 @@ func htmlAccount(res Result) string {
 // statusCountsText is e.g. "4 FAIL · 1 ERROR · 1 WAIVED · 3 PASS"; the page's
 // script writes the same text for the rows a filter shows.
 func statusCountsText(s Summary) string {
-	return fmt.Sprintf("%d FAIL · %d ERROR · %d WAIVED · %d PASS", s.Fail, s.Error, s.Waived, s.Pass)
+	text := fmt.Sprintf("%d FAIL · %d ERROR · %d WAIVED · %d PASS", s.Fail, s.Error, s.Waived, s.Pass)
+	if s.NotApplicable > 0 {
+		text += fmt.Sprintf(" · %d NOT_APPLICABLE (not shown, not scored)", s.NotApplicable)
+	}
+	return text
 }
 
 func sortedKeys(m map[string]bool) []string {

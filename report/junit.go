@@ -127,6 +127,9 @@ func junitDocument(r *Report) junitSuites {
 			case StatusError:
 				tc.Error = &junitProblem{Message: clean(res.Message), Type: string(res.Severity), Text: junitDetail(res)}
 				suite.Errors++
+			case StatusNotApplicable:
+				tc.Skipped = &junitSkipped{Message: clean("not applicable: " + res.Message)}
+				suite.Skipped++
 			case StatusWaived:
 				tc.Skipped = &junitSkipped{Message: clean(waiverNote(res.Waiver))}
 				if res.Waiver != nil {

@@ -190,8 +190,12 @@ func markdownDocument(r *Report) mdDocument {
 		plural(len(r.Scope.Accounts), "account", "accounts"),
 		plural(len(r.Scope.Regions), "region", "regions"))
 	s := r.Summary
-	fmt.Fprintf(&b, "**Score %s** · %s: %d FAIL, %d ERROR, %d WAIVED, %d PASS\n\n",
+	fmt.Fprintf(&b, "**Score %s** · %s: %d FAIL, %d ERROR, %d WAIVED, %d PASS",
 		strconv.FormatFloat(s.Score, 'f', 1, 64), plural(s.Total, "result", "results"), s.Fail, s.Error, s.Waived, s.Pass)
+	if s.NotApplicable > 0 {
+		fmt.Fprintf(&b, ", %d NOT_APPLICABLE (not shown, not scored)", s.NotApplicable)
+	}
+	b.WriteString("\n\n")
 	b.WriteString("| Severity | FAIL | ERROR | WAIVED | PASS |\n|:--|--:|--:|--:|--:|\n")
 	for _, sev := range Severities {
 		c := s.BySeverity[sev]

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
+	"strings"
 )
 
 // ReadReport loads a JSON report written by `--format json`, e.g. the
@@ -33,15 +35,32 @@ func ParseReport(name string, data []byte) (*Report, error) {
 	if probe.SchemaVersion == nil || probe.Results == nil {
 		return nil, fmt.Errorf("%s: not a baseline report: no schema_version and results (write one with --format json)", name)
 	}
-	if *probe.SchemaVersion != SchemaVersion {
-		return nil, fmt.Errorf("%s: report schema_version %q is not supported (this baseline reads %q)", name, *probe.SchemaVersion, SchemaVersion)
+	if !slices.Contains(ReadableSchemaVersions, *probe.SchemaVersion) {
+		return nil, fmt.Errorf("%s: report schema_version %q is not supported (this baseline reads %s)", name, *probe.SchemaVersion, strings.Join(ReadableSchemaVersions, ", "))
 	}
 	var r Report
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&r); err != nil {
 		return nil, reportJSONError(name, data, err)
 	}
+	r.Upgrade()
 	return &r, nil
+}
+
+// Upgrade brings a report read from an older schema version to
+// SchemaVersion, so that diff, merge and --previous compare like with like.
+// 1.0 → 2.0: 2.0 adds the NOT_APPLICABLE status, summary.not_applicable and
+// a score that leaves NOT_APPLICABLE out; a 1.0 report has no such result, so
+// its results stand as they are and only its summary is recomputed. (Its
+// vacuous PASS results, e.g. "no trails in this region", are not rewritten:
+// they show as NOT_APPLICABLE now, which the diff does not count as a change
+// of a failure.)
+func (r *Report) Upgrade() {
+	if r.SchemaVersion == SchemaVersion {
+		return
+	}
+	r.SchemaVersion = SchemaVersion
+	r.Summary = Summarize(r.Results)
 }
 
 func reportJSONError(name string, data []byte, err error) error {

@@ -5,7 +5,11 @@ import "time"
 // SchemaVersion is the version of the JSON report contract. Renaming or
 // removing a field, or changing its meaning, bumps it; report.schema.json
 // documents it and tests validate real reports against it.
-const SchemaVersion = "1.0"
+const SchemaVersion = "2.0"
+
+// ReadableSchemaVersions are the report versions ParseReport reads, oldest
+// first; an older one is upgraded to SchemaVersion when read (see Upgrade).
+var ReadableSchemaVersions = []string{"1.0", SchemaVersion}
 
 // Global is the region of account-scoped results.
 const Global = "global"
@@ -112,24 +116,29 @@ type CoverageGap struct {
 
 // Summary counts results.
 type Summary struct {
-	Total      int                       `json:"total"`
-	Pass       int                       `json:"pass"`
-	Fail       int                       `json:"fail"`
-	Error      int                       `json:"error"`
-	Waived     int                       `json:"waived"`
-	BySeverity map[Severity]StatusCounts `json:"by_severity"`
-	// Score is 100 × (pass + waived) / total, one decimal; ERROR results count
-	// against it because nothing unobserved is passing. 100 when total is 0.
-	Score float64 `json:"score"`
-}
-
-// StatusCounts counts results of one severity by status.
-type StatusCounts struct {
 	Total  int `json:"total"`
 	Pass   int `json:"pass"`
 	Fail   int `json:"fail"`
 	Error  int `json:"error"`
 	Waived int `json:"waived"`
+	// NotApplicable counts NOT_APPLICABLE results (nothing to judge). New in 2.0.
+	NotApplicable int                       `json:"not_applicable"`
+	BySeverity    map[Severity]StatusCounts `json:"by_severity"`
+	// Score is 100 × (pass + waived) / (total − not_applicable), one decimal;
+	// ERROR results count against it because nothing unobserved is passing,
+	// NOT_APPLICABLE ones are left out because nothing was judged. 100 when
+	// nothing was judged.
+	Score float64 `json:"score"`
+}
+
+// StatusCounts counts results of one severity by status.
+type StatusCounts struct {
+	Total         int `json:"total"`
+	Pass          int `json:"pass"`
+	Fail          int `json:"fail"`
+	Error         int `json:"error"`
+	Waived        int `json:"waived"`
+	NotApplicable int `json:"not_applicable"`
 }
 
 // Result is one control's verdict on one account, region and resource.

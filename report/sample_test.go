@@ -96,6 +96,14 @@ func sampleReport() *Report {
 				References:  []string{"GuardDuty.5", "GuardDuty.11"},
 			},
 			{
+				ControlID: "cloudtrail.kms_encryption", Title: "CloudTrail logs are encrypted with KMS", Service: "cloudtrail",
+				Severity: SeverityMedium, Status: StatusNotApplicable,
+				AccountID: "333333333333", AccountName: "", Region: "eu-west-1",
+				Message:     "no trail of this account is homed in this region",
+				Remediation: "Encrypt the trail's log files with a KMS key.",
+				References:  []string{"CloudTrail.2"},
+			},
+			{
 				ControlID: "securityhub.standards", Title: "Required standards are enabled", Service: "securityhub",
 				Severity: SeverityMedium, Status: StatusPass,
 				AccountID: "333333333333", AccountName: "", Region: "eu-west-1",

@@ -114,7 +114,7 @@ func TestSchemaRejects(t *testing.T) {
 			delete(d["summary"].(map[string]any)["by_severity"].(map[string]any), "low")
 		}},
 		{"score above 100", func(d map[string]any) { d["summary"].(map[string]any)["score"] = 100.5 }},
-		{"bad schema version", func(d map[string]any) { d["schema_version"] = "2.0" }},
+		{"bad schema version", func(d map[string]any) { d["schema_version"] = "1.0" }},
 	}
 	valid := sampleJSON(t, sampleReport())
 	for _, tt := range tests {

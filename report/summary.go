@@ -32,21 +32,24 @@ func Summarize(results []Result) Summary {
 		case StatusWaived:
 			s.Waived++
 			sc.Waived++
+		case StatusNotApplicable:
+			s.NotApplicable++
+			sc.NotApplicable++
 		}
 		if known {
 			s.BySeverity[r.Severity] = sc
 		}
 	}
-	s.Score = score(s.Pass+s.Waived, s.Total)
+	s.Score = score(s.Pass+s.Waived, s.Total-s.NotApplicable)
 	return s
 }
 
-// score is 100 × ok / total rounded to one decimal, and 100 for an empty scan.
-func score(ok, total int) float64 {
-	if total == 0 {
+// score is 100 × ok / judged rounded to one decimal, and 100 when nothing was judged.
+func score(ok, judged int) float64 {
+	if judged == 0 {
 		return 100
 	}
-	return math.Round(1000*float64(ok)/float64(total)) / 10
+	return math.Round(1000*float64(ok)/float64(judged)) / 10
 }
 
 // Sort puts results in the canonical order of the JSON report: account_id,

@@ -42,7 +42,9 @@ func (t TableWriter) Write(w io.Writer, r *Report) error {
 	msgWidth := cmp.Or(t.MessageWidth, DefaultMessageWidth)
 	resWidth := cmp.Or(t.ResourceWidth, DefaultResourceWidth)
 
-	results := tableOrder(r.Results)
+	// NOT_APPLICABLE results judged nothing: the summary line counts them,
+	// the JSON lists them, the table leaves them out.
+	results := tableOrder(slices.DeleteFunc(slices.Clone(r.Results), func(res Result) bool { return res.Status == StatusNotApplicable }))
 	rows := make([][]string, len(results))
 	widths := make([]int, len(tableHeader))
 	for i, h := range tableHeader {
@@ -181,8 +183,10 @@ func statusRank(s Status) int {
 		return 2
 	case StatusPass:
 		return 3
+	case StatusNotApplicable:
+		return 4
 	}
-	return 4
+	return 5
 }
 
 func sortedErrors(errs []Error) []Error {
@@ -221,6 +225,9 @@ func summaryLine(s Summary) string {
 		noun = "result"
 	}
 	fmt.Fprintf(&b, "%d %s: %d PASS, %d FAIL, %d ERROR, %d WAIVED", s.Total, noun, s.Pass, s.Fail, s.Error, s.Waived)
+	if s.NotApplicable > 0 {
+		fmt.Fprintf(&b, ", %d NOT_APPLICABLE (not shown, not scored)", s.NotApplicable)
+	}
 	for _, sev := range Severities {
 		if n := s.BySeverity[sev].Fail; n > 0 {
 			fmt.Fprintf(&b, " · %s %d FAIL", sev, n)

@@ -93,7 +93,7 @@ func TestTableOrder(t *testing.T) {
 }
 
 func TestSummaryLine(t *testing.T) {
-	want := "9 results: 3 PASS, 4 FAIL, 1 ERROR, 1 WAIVED · critical 1 FAIL · high 1 FAIL · medium 1 FAIL · low 1 FAIL · score 44.4"
+	want := "10 results: 3 PASS, 4 FAIL, 1 ERROR, 1 WAIVED, 1 NOT_APPLICABLE (not shown, not scored) · critical 1 FAIL · high 1 FAIL · medium 1 FAIL · low 1 FAIL · score 44.4"
 	if got := summaryLine(sampleReport().Summary); got != want {
 		t.Errorf("summaryLine =\n%s\nwant\n%s", got, want)
 	}

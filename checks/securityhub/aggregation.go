@@ -150,19 +150,25 @@ func DiscoverAggregation(ctx context.Context, clientFor func(region string) Admi
 // Members is how many accounts the aggregator covers, the administrator included.
 func (a *Aggregation) Members() int { return len(a.members) }
 
-// linked reports whether the aggregator replicates region's findings.
+// linked reports whether the aggregator replicates region's findings. The
+// modes are CreateFindingAggregator's RegionLinkingMode: NO_REGIONS links
+// nothing but the aggregation region, and a mode this code does not know is
+// taken the same way, so that its regions are read directly (a coverage gap)
+// rather than assumed covered.
 func (a *Aggregation) linked(region string) bool {
 	if region == a.Region {
 		return true
 	}
 	listed := slices.Contains(a.Regions, region)
 	switch a.LinkingMode {
+	case "ALL_REGIONS":
+		return true
 	case "SPECIFIED_REGIONS":
 		return listed
 	case "ALL_REGIONS_EXCEPT_SPECIFIED":
 		return !listed
 	}
-	return true
+	return false
 }
 
 // covers reports whether the stream holds (account, region)'s findings,

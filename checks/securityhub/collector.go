@@ -61,16 +61,20 @@ func (c Collector) Collect(ctx context.Context, t checks.Target) checks.AccountF
 	return part
 }
 
-// FindingFilters select what the controls look at: active findings in a
-// workflow state that needs action, not passed, critical or high. The filter
-// only saves traffic; the policies re-check every one of these fields.
+// FindingFilters select what the controls look at: active, critical or high
+// findings in any workflow state but SUPPRESSED. RESOLVED is read because a
+// control finding whose compliance is still FAILED stays failing: Security Hub
+// re-opens a RESOLVED finding only when its compliance goes from PASSED to
+// FAILED again. There is no ComplianceStatus filter: findings of GuardDuty,
+// Inspector, Macie and other products have no Compliance block, and how
+// NOT_EQUALS treats a missing attribute is not documented. The filter only
+// saves traffic; the policies re-check every one of these fields.
 func FindingFilters() *types.AwsSecurityFindingFilters {
 	eq := equals
 	return &types.AwsSecurityFindingFilters{
-		RecordState:      eq("ACTIVE"),
-		WorkflowStatus:   eq("NEW", "NOTIFIED"),
-		SeverityLabel:    eq("CRITICAL", "HIGH"),
-		ComplianceStatus: []types.StringFilter{{Comparison: types.StringFilterComparisonNotEquals, Value: aws.String("PASSED")}},
+		RecordState:    eq("ACTIVE"),
+		WorkflowStatus: eq("NEW", "NOTIFIED", "RESOLVED"),
+		SeverityLabel:  eq("CRITICAL", "HIGH"),
 	}
 }
 

@@ -136,7 +136,7 @@ func TestCollect(t *testing.T) {
 			calls: calls{1, 1, 1},
 		},
 		{
-			name: "fail: standard incomplete, old critical findings kept, closed ones filtered out",
+			name: "fail: standard incomplete, open findings kept (RESOLVED ones too, for the policy to judge), closed ones filtered out",
 			world: world(`
           enabled: true
           standards:
@@ -163,6 +163,7 @@ func TestCollect(t *testing.T) {
               control: IAM.6
               severity: CRITICAL
               compliance: PASSED
+              workflow: RESOLVED
             - id: suppressed
               title: Suppressed finding
               control: EC2.19
@@ -214,6 +215,20 @@ func TestCollect(t *testing.T) {
 							GeneratorID:     "arn:aws:inspector2:us-east-1::product/aws/inspector",
 							FirstObservedAt: ago(3 * day),
 							UpdatedAt:       ago(1 * day),
+						},
+						// Read because RESOLVED is; the policy drops it (PASSED).
+						{
+							ID: "passed", Title: "Passed control", SeverityLabel: "CRITICAL", RecordState: "ACTIVE",
+							WorkflowStatus: "RESOLVED", ComplianceStatus: "PASSED", ResourceType: "AwsAccount",
+							ResourceID: "AWS::::Account:111111111111", GeneratorID: "security-control/IAM.6", ControlID: "IAM.6",
+							FirstObservedAt: ago(0), UpdatedAt: ago(0),
+						},
+						// RESOLVED by hand but still FAILED: open for the policy.
+						{
+							ID: "resolved", Title: "Resolved finding", SeverityLabel: "HIGH", RecordState: "ACTIVE",
+							WorkflowStatus: "RESOLVED", ComplianceStatus: "FAILED", ResourceType: "AwsAccount",
+							ResourceID: "AWS::::Account:111111111111", GeneratorID: "security-control/EC2.18", ControlID: "EC2.18",
+							FirstObservedAt: ago(0), UpdatedAt: ago(0),
 						},
 					},
 				},
@@ -325,7 +340,7 @@ func TestCollectPaginatesFindings(t *testing.T) {
 		})
 	}
 	// Closed findings between the open ones must not take page slots on the client.
-	yaml.WriteString("            - {id: closed, title: Closed, control: S3.8, severity: HIGH, workflow: RESOLVED}\n")
+	yaml.WriteString("            - {id: closed, title: Closed, control: S3.8, severity: HIGH, workflow: SUPPRESSED}\n")
 
 	srv, cfg := awssimtest.Start(t, world(yaml.String()))
 	got := securityhub.New().Collect(t.Context(), checks.Target{AccountID: account, Regions: []string{"us-east-1"}, Config: cfg})

@@ -74,6 +74,12 @@ func (s *Server) linkedRegions() []string {
 			if listed && r != fa.Region {
 				continue
 			}
+		case "NO_REGIONS":
+			// "Aggregates no data because no Regions are selected as
+			// linked Regions" (CreateFindingAggregator, RegionLinkingMode).
+			if r != fa.Region {
+				continue
+			}
 		}
 		out = append(out, r)
 	}

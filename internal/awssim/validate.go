@@ -225,7 +225,7 @@ func (w *World) validate() *issue {
 			if !slices.Contains(knownRegions, fa.Region) {
 				v.fail(fp.key("region"), "unknown region %q", fa.Region)
 			}
-			v.enum(fp.key("region_linking_mode"), fa.RegionLinkingMode, []string{"ALL_REGIONS", "ALL_REGIONS_EXCEPT_SPECIFIED", "SPECIFIED_REGIONS"})
+			v.enum(fp.key("region_linking_mode"), fa.RegionLinkingMode, []string{"ALL_REGIONS", "ALL_REGIONS_EXCEPT_SPECIFIED", "SPECIFIED_REGIONS", "NO_REGIONS"})
 			for i, r := range fa.Regions {
 				if !slices.Contains(knownRegions, r) {
 					v.fail(fp.key("regions").idx(i), "unknown region %q", r)

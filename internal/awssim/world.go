@@ -44,7 +44,8 @@ type DelegatedAdmin struct {
 // linked regions are replicated to the aggregation region.
 type FindingAggregator struct {
 	Region string `yaml:"region" json:"region"`
-	// RegionLinkingMode is ALL_REGIONS (default), ALL_REGIONS_EXCEPT_SPECIFIED or SPECIFIED_REGIONS.
+	// RegionLinkingMode is ALL_REGIONS (default), ALL_REGIONS_EXCEPT_SPECIFIED,
+	// SPECIFIED_REGIONS or NO_REGIONS (the aggregation region only).
 	RegionLinkingMode string   `yaml:"region_linking_mode" json:"region_linking_mode,omitempty"`
 	Regions           []string `yaml:"regions" json:"regions,omitempty"`
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/baseline-scanner/baseline/internal/redact"
 )
 
 // Version is the release version; release builds set it with
@@ -35,7 +37,7 @@ func Execute(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	err := root.ExecuteContext(ctx)
 	var exit *ExitError
 	if err != nil && !errors.As(err, &exit) {
-		fmt.Fprintf(stderr, "baseline: %s\n", oneLine(err.Error()))
+		fmt.Fprintf(stderr, "baseline: %s\n", redact.Secrets(oneLine(err.Error())))
 	}
 	return err
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/baseline-scanner/baseline/checks/guardduty"
 	"github.com/baseline-scanner/baseline/checks/securityhub"
 	"github.com/baseline-scanner/baseline/checks/ssm"
+	"github.com/baseline-scanner/baseline/internal/redact"
 	"github.com/baseline-scanner/baseline/internal/teams"
 )
 
@@ -170,7 +171,7 @@ func (f *targetFlags) collect(ctx context.Context, stderr io.Writer) (*checks.Sn
 
 	progress := func(format string, args ...any) {
 		if !f.quiet {
-			fmt.Fprintf(stderr, "baseline: "+format+"\n", args...)
+			fmt.Fprint(stderr, redact.Secrets(fmt.Sprintf("baseline: "+format, args...))+"\n")
 		}
 	}
 	regionsDesc := fmt.Sprintf("%d region(s)", len(regions))

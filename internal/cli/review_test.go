@@ -240,7 +240,7 @@ func TestScanPrevious(t *testing.T) {
 	check("new", d.New, "data 444444444444 securityhub.critical_findings  →FAIL")
 	check("regressed", d.Regressed, "payments 222222222222 ssm.patch_compliant i-0d52e8a91c7f3b640 PASS→FAIL")
 	check("fixed", d.Fixed, "platform 111111111111 guardduty.enabled  FAIL→PASS")
-	if d.Summary.StillFailing != 38 || len(d.CoverageLost) != 1 || d.CoverageLost[0].State != report.CoverageError || len(d.CoverageGained) != 0 {
+	if d.Summary.StillFailing != stillFailing(t, previous, current) || len(d.CoverageLost) != 1 || d.CoverageLost[0].State != report.CoverageError || len(d.CoverageGained) != 0 {
 		t.Errorf("still failing %d, coverage lost %+v gained %+v", d.Summary.StillFailing, d.CoverageLost, d.CoverageGained)
 	}
 
@@ -272,7 +272,7 @@ func TestDiffCommand(t *testing.T) {
 	if code != ExitOK {
 		t.Fatalf("diff: exit %d; %s", code, stderr)
 	}
-	for _, want := range []string{"1 new, 1 regressed, 1 fixed, 38 still failing", "payments", "REGRESSED", "ssm.patch_compliant", "prod (222222222222)", "PASS → FAIL", "NEW", "FIXED", "LOST", "guardduty"} {
+	for _, want := range []string{fmt.Sprintf("1 new, 1 regressed, 1 fixed, %d still failing", stillFailing(t, previous, current)), "payments", "REGRESSED", "ssm.patch_compliant", "prod (222222222222)", "PASS → FAIL", "NEW", "FIXED", "LOST", "guardduty"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("diff table does not contain %q:\n%s", want, stdout)
 		}
@@ -347,4 +347,24 @@ func TestReviewBadInput(t *testing.T) {
 			}
 		})
 	}
+}
+
+// stillFailing counts the results failing in both reports, derived from the
+// reports rather than written down, so a change to the sample world that
+// adds a failure in both scans needs no edit here.
+func stillFailing(t *testing.T, previous, current string) int {
+	t.Helper()
+	failing := map[report.ResultKey]bool{}
+	for _, r := range readReport(t, previous).Results {
+		if r.Status == report.StatusFail {
+			failing[r.Key()] = true
+		}
+	}
+	n := 0
+	for _, r := range readReport(t, current).Results {
+		if r.Status == report.StatusFail && failing[r.Key()] {
+			n++
+		}
+	}
+	return n
 }

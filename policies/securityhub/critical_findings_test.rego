@@ -88,3 +88,57 @@ test_findings_not_observed_error if {
 		"securityhub": {"eu-west-1": {"enabled": true, "standards": [], "findings": null}},
 	}
 }
+
+# A control finding set to RESOLVED by hand while its compliance is still
+# FAILED stays open: Security Hub re-opens a RESOLVED finding only when the
+# compliance goes from PASSED to FAILED again. RESOLVED and PASSED is closed,
+# and a RESOLVED finding of another product (no Compliance block) is closed.
+test_resolved_but_still_failed_counts_as_open if {
+	critical_findings.results == {{
+		"status": "FAIL", "region": "eu-west-1", "resource": "",
+		"message": "1 CRITICAL finding(s) open longer than the 7-day SLA (oldest 40 days): f-resolved-failed",
+	}} with input as account({"enabled": true, "findings": [
+		object.union(finding("f-resolved-failed", "CRITICAL", "2025-05-21T12:00:00Z"), {"workflow_status": "RESOLVED"}),
+		object.union(finding("f-resolved-passed", "CRITICAL", "2025-05-21T12:00:00Z"), {"workflow_status": "RESOLVED", "compliance_status": "PASSED"}),
+		object.union(finding("f-resolved-guardduty", "CRITICAL", "2025-05-21T12:00:00Z"), {"workflow_status": "RESOLVED", "compliance_status": ""}),
+	]})
+}
+
+# Findings of products without a Compliance block (GuardDuty, Inspector,
+# Macie) count like failed control findings.
+test_findings_without_compliance_count if {
+	critical_findings.results == {{
+		"status": "FAIL", "region": "eu-west-1", "resource": "",
+		"message": "1 CRITICAL finding(s) open longer than the 7-day SLA (oldest 40 days): f-inspector",
+	}} with input as account({"enabled": true, "findings": [
+		object.union(finding("f-inspector", "CRITICAL", "2025-05-21T12:00:00Z"), {"compliance_status": "", "generator_id": "arn:aws:inspector2:eu-west-1::product/aws/inspector"}),
+	]})
+}
+
+# A finding whose first-observed time cannot be used (Go's zero time, out of
+# range, unparseable, in the future) cannot be judged against the SLA: ERROR
+# naming it, never a PASS that counts it "within" the SLA.
+test_unusable_first_observed_time_errors if {
+	critical_findings.results == {{
+		"status": "ERROR", "region": "eu-west-1", "resource": "",
+		"message": "first-observed time unusable for 4 CRITICAL finding(s), SLA not judged: f-future, f-garbage, f-range, f-zero",
+	}} with input as account({"enabled": true, "findings": [
+		finding("f-zero", "CRITICAL", "0001-01-01T00:00:00Z"),
+		finding("f-range", "CRITICAL", "2300-01-01T00:00:00Z"),
+		finding("f-garbage", "CRITICAL", "last week"),
+		finding("f-future", "CRITICAL", "2025-07-30T12:00:00Z"),
+		finding("f-ok", "CRITICAL", "2025-06-29T12:00:00Z"),
+	]})
+}
+
+# An overdue finding is a FAIL even when another's time is unusable: the
+# strict verdict, with the unusable ones named.
+test_overdue_finding_fails_beside_unusable_time if {
+	critical_findings.results == {{
+		"status": "FAIL", "region": "eu-west-1", "resource": "",
+		"message": "1 CRITICAL finding(s) open longer than the 7-day SLA (oldest 40 days): f-old; first-observed time unusable for 1 more: f-zero",
+	}} with input as account({"enabled": true, "findings": [
+		finding("f-zero", "CRITICAL", "0001-01-01T00:00:00Z"),
+		finding("f-old", "CRITICAL", "2025-05-21T12:00:00Z"),
+	]})
+}

@@ -1,9 +1,11 @@
 # METADATA
 # title: No high Security Hub findings past their SLA
 # description: >-
-#   No ACTIVE Security Hub finding with workflow status NEW or NOTIFIED,
-#   compliance status other than PASSED and severity HIGH was first observed
-#   longer ago than the SLA (default 30 days).
+#   No ACTIVE Security Hub finding of severity HIGH that still needs action
+#   (workflow NEW or NOTIFIED and compliance not PASSED, or a control finding
+#   set to RESOLVED whose compliance is still FAILED) was first observed longer
+#   ago than the SLA (default 30 days). SUPPRESSED is how a risk is accepted.
+#   A finding whose first-observed time is unusable makes the region ERROR.
 # custom:
 #   id: securityhub.high_findings
 #   severity: high

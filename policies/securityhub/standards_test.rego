@@ -60,3 +60,34 @@ test_hub_not_observed_errors if {
 		"message": "standards not observable: Security Hub state not observed",
 	}} with input as account({"enabled": null, "standards": null, "findings": null})
 }
+
+# Every published CIS AWS Foundations version satisfies the default (v1.2.0,
+# which EnableSecurityHub turns on, has a "ruleset" ARN without a region),
+# in every partition; FSBP likewise.
+test_every_cis_version_and_partition_satisfies_default if {
+	every arn in [
+		cis_old,
+		"arn:aws:securityhub:eu-west-1::standards/cis-aws-foundations-benchmark/v/1.4.0",
+		cis,
+		"arn:aws:securityhub:eu-west-1::standards/cis-aws-foundations-benchmark/v/5.0.0",
+		"arn:aws-us-gov:securityhub:us-gov-west-1::standards/cis-aws-foundations-benchmark/v/5.0.0",
+		"arn:aws-cn:securityhub:cn-north-1::standards/cis-aws-foundations-benchmark/v/1.4.0",
+	] {
+		standards.results == {{
+			"status": "PASS", "region": "eu-west-1", "resource": "",
+			"message": "required standards are READY: aws-foundational-security-best-practices, cis-aws-foundations-benchmark",
+		}} with input as account({"enabled": true, "standards": [
+			{"standards_arn": fsbp, "subscription_arn": "s1", "status": "READY"},
+			{"standards_arn": arn, "subscription_arn": "s2", "status": "READY"},
+		]})
+	}
+}
+
+# A version can be required by naming it: then an older one does not count.
+test_required_cis_version_pins_it if {
+	standards.results == {{
+		"status": "FAIL", "region": "eu-west-1", "resource": "",
+		"message": "required standards not enabled and READY: cis-aws-foundations-benchmark/v/5.0.0 (not subscribed)",
+	}} with input as account({"enabled": true, "standards": [{"standards_arn": cis_old, "subscription_arn": "s", "status": "READY"}]})
+		with data.baseline.config.securityhub.required_standards as ["cis-aws-foundations-benchmark/v/5.0.0"]
+}

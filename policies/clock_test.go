@@ -1,0 +1,102 @@
+package policies
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// hs256 signs a JWT with claims nbf and exp (Unix seconds) for key.
+func hs256(key string, nbf, exp time.Time) string {
+	enc := base64.RawURLEncoding.EncodeToString
+	head := enc([]byte(`{"alg":"HS256","typ":"JWT"}`))
+	body := enc(fmt.Appendf(nil, `{"nbf":%d,"exp":%d}`, nbf.Unix(), exp.Unix()))
+	mac := hmac.New(sha256.New, []byte(key))
+	mac.Write([]byte(head + "." + body))
+	return head + "." + body + "." + enc(mac.Sum(nil))
+}
+
+// TestPolicyClockIsTheCollectionTime: io.jwt.decode_verify reads "now" when
+// no time is given; it must be the snapshot's collected_at, so re-evaluating
+// a snapshot later gives the same verdicts. The token is valid for one hour
+// around collectedAt (2025) and long expired by the wall clock.
+func TestPolicyClockIsTheCollectionTime(t *testing.T) {
+	token := hs256("k", collectedAt.Add(-time.Hour), collectedAt.Add(time.Hour))
+	dir := writePolicies(t, map[string]string{"jwt.rego": metadata("custom.jwt", "account", "sts:GetCallerIdentity") + `
+results contains {"status": "PASS", "region": "global", "resource": "", "message": "token valid"} if {
+	[valid, _, _] := io.jwt.decode_verify("` + token + `", {"secret": "k"})
+	valid
+}
+
+results contains {"status": "FAIL", "region": "global", "resource": "", "message": "token not valid"} if {
+	[valid, _, _] := io.jwt.decode_verify("` + token + `", {"secret": "k"})
+	not valid
+}
+`})
+	e, err := NewEngine(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := evaluate(t, e, snapshot(healthyAccount("111122223333", "eu-west-1")))
+	assertVerdicts(t, verdicts(ev.Results, "custom."), []verdict{{"custom.jwt", "global", "", "PASS", "token valid"}})
+}
+
+// TestSandboxDeniesWallClockBuiltins: certificate chain verification reads
+// the wall clock and cannot be given the collection time, so it is not
+// available to policies.
+func TestSandboxDeniesWallClockBuiltins(t *testing.T) {
+	for _, call := range []string{
+		`crypto.x509.parse_and_verify_certificates("x")`,
+		`crypto.x509.parse_and_verify_certificates_with_options("x", {})`,
+	} {
+		name := strings.SplitN(call, "(", 2)[0]
+		t.Run(name, func(t *testing.T) {
+			dir := writePolicies(t, map[string]string{"clock.rego": metadata("custom.clock", "account", "sts:GetCallerIdentity") + `
+results contains {"status": "PASS", "region": "global", "resource": "", "message": sprintf("%v", [x])} if {
+	x := ` + call + `
+}
+`})
+			_, err := NewEngine(dir)
+			if err == nil {
+				t.Fatal("compiled a policy that calls " + name)
+			}
+			want := filepath.ToSlash(filepath.Join(dir, "clock.rego")) + ":15:7: undefined function " + name
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("error %q does not contain %q", err, want)
+			}
+		})
+	}
+}
+
+// TestCustomPackagesCannotReachBuiltins: a custom module may define rules
+// only in packages of its own. One in package baseline could define config
+// (data.baseline.config) and rewrite every built-in threshold; one inside a
+// built-in package could add to it.
+func TestCustomPackagesCannotReachBuiltins(t *testing.T) {
+	for _, tc := range []struct{ pkg, want string }{
+		{"baseline", "package baseline contains the built-in package baseline.config; give custom rules a package of their own, e.g. package acme.lib or package baseline.controls.<service>.<name>"},
+		{"baseline.controls", "package baseline.controls contains the built-in package baseline.controls.cloudtrail.cloudwatch_logs; give custom rules a package of their own"},
+		{"baseline.controls.securityhub.enabled.extra", "package baseline.controls.securityhub.enabled.extra is inside the built-in package baseline.controls.securityhub.enabled; give custom rules a package of their own"},
+		{"baseline.lib.extra", "package baseline.lib.extra is inside the built-in package baseline.lib; give custom rules a package of their own"},
+	} {
+		t.Run(tc.pkg, func(t *testing.T) {
+			dir := writePolicies(t, map[string]string{"evil.rego": "package " + tc.pkg + `
+
+config := {"securityhub": {"critical_sla_days": 100000}}
+`})
+			_, err := NewEngine(dir)
+			if err == nil {
+				t.Fatalf("package %s compiled", tc.pkg)
+			}
+			want := filepath.ToSlash(filepath.Join(dir, "evil.rego")) + ":1:1: " + tc.want
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("error %q does not contain %q", err, want)
+			}
+		})
+	}
+}
