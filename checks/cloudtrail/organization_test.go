@@ -128,3 +128,43 @@ func TestJoinOwnerFacts(t *testing.T) {
 		})
 	}
 }
+
+// TestJoinOwnerFactsOwnerUnreachable holds that an owner whose role could not
+// be assumed leaves the member's trail without facts, with the STS failure
+// as the reason, and that an owner's trail missing from its list is said so.
+func TestJoinOwnerFactsOwnerUnreachable(t *testing.T) {
+	const arn = "arn:aws:cloudtrail:us-east-1:111111111111:trail/org-trail"
+	memberView := func() checks.AccountFacts {
+		return checks.AccountFacts{AccountID: member, CloudTrail: &checks.CloudTrailFacts{Trails: []checks.Trail{{
+			ARN: arn, Name: "org-trail", HomeRegion: "us-east-1", IsMultiRegion: true, IsOrganizationTrail: true,
+		}}}}
+	}
+	tests := []struct {
+		name  string
+		owner checks.AccountFacts
+		want  string
+	}{
+		{
+			name: "role not assumed",
+			owner: checks.AccountFacts{AccountID: management, Errors: []checks.CollectionError{{
+				AccountID: management, Region: checks.Global, Service: "sts", Operation: "AssumeRole", Code: "AccessDenied", Message: "not authorized",
+			}}},
+			want: "trails of owner account 111111111111 not observed: sts:AssumeRole failed in global: AccessDenied: not authorized",
+		},
+		{
+			name:  "trail not listed by its owner",
+			owner: checks.AccountFacts{AccountID: management, CloudTrail: &checks.CloudTrailFacts{Trails: []checks.Trail{}}},
+			want:  "owner account 111111111111 does not list the trail",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			snap := &checks.Snapshot{Accounts: []checks.AccountFacts{memberView()}}
+			cloudtrail.JoinOwnerFacts(snap, []checks.AccountFacts{tt.owner}, func(string) bool { return false })
+			got := snap.Accounts[0].CloudTrail.Trails[0]
+			if got.OwnerFactsError != tt.want || got.Status != nil || got.ManagementEvents != nil || got.OwnerInScope == nil || *got.OwnerInScope {
+				t.Errorf("trail = %+v, want no facts, owner not in scope, reason %q", got, tt.want)
+			}
+		})
+	}
+}
