@@ -326,7 +326,7 @@ func (f *targetFlags) joinTrailOwners(ctx context.Context, cfg aws.Config, stsCl
 		opts.Regions = snap.Scope.Regions
 		targets, err := checks.AccountTargets(ctx, cfg, stsClient, missing, opts)
 		if err != nil {
-			return fmt.Errorf("organization trail owners: %w", err)
+			return fmt.Errorf("collect organization trail owners: %w", err)
 		}
 		progress("cloudtrail: reading the organization trails of owner account(s) %s, not in this scan", strings.Join(missing, ", "))
 		owned := checks.Collect(ctx, targets, checks.CollectOptions{
