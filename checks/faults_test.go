@@ -151,16 +151,19 @@ func TestFaultsAreRecordedAndContained(t *testing.T) {
 			want:   []string{},
 		},
 		{
+			// The call never answers (the simulator waits until the client
+			// gives up); every other call answers in far less than the
+			// timeout, however loaded the machine.
 			name:   "a call that times out",
-			client: checks.ClientOptions{MaxAttempts: 2, CallTimeout: 50 * time.Millisecond},
-			faults: []awssim.Fault{{Account: dev, Region: "us-east-1", Service: "ssm", Operation: "DescribeInstanceInformation", Latency: "2s"}},
+			client: checks.ClientOptions{MaxAttempts: 2, CallTimeout: 2 * time.Second},
+			faults: []awssim.Fault{{Account: dev, Region: "us-east-1", Service: "ssm", Operation: "DescribeInstanceInformation", Latency: "1h"}},
 			want:   []string{"us-east-1 ssm:DescribeInstanceInformation Timeout"},
 		},
 		{
 			name: "sessions expire mid-scan",
-			// Every session stops working 5ms after AssumeRole although
-			// its Expiration says an hour: the scanner re-assumes the role.
-			opts:   awssim.Options{SessionLifetime: 5 * time.Millisecond, Latency: 10 * time.Millisecond},
+			// Every session stops working after 8 requests although its
+			// Expiration says an hour: the scanner re-assumes the role.
+			opts:   awssim.Options{SessionCalls: 8},
 			client: checks.ClientOptions{MaxAttempts: 10},
 			want:   []string{},
 		},
@@ -173,12 +176,12 @@ func TestFaultsAreRecordedAndContained(t *testing.T) {
 				t.Errorf("dev errors:\n%v\nwant:\n%v", got, tt.want)
 			}
 			// Every other result is intact.
-			if tt.opts.SessionLifetime == 0 && tt.opts.ThrottleRate == 0 {
+			if tt.opts.SessionCalls == 0 && tt.opts.ThrottleRate == 0 {
 				awssimtest.Equal(t, "prod", accountOf(t, snap, prod), accountOf(t, clean, prod))
 			} else if errs := accountOf(t, snap, prod).Errors; len(errs) > 0 {
 				t.Errorf("prod errors: %v", codes(errs))
 			}
-			if tt.opts.SessionLifetime > 0 {
+			if tt.opts.SessionCalls > 0 {
 				if n := srv.Calls().Count(awssim.Call{Service: "sts", Operation: "AssumeRole"}); n <= 2 {
 					t.Errorf("AssumeRole called %d times; the sessions never expired mid-scan", n)
 				}

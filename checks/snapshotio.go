@@ -9,7 +9,10 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"slices"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // ReadSnapshot loads a snapshot file. It decodes one account at a time from
@@ -103,13 +106,8 @@ func streamSnapshot(path string) (*Snapshot, error) {
 	if snap.SchemaVersion != SnapshotSchemaVersion {
 		return nil, fmt.Errorf("snapshot schema_version %q is not supported", snap.SchemaVersion)
 	}
-	for _, a := range snap.Accounts {
-		if !accountIDPattern.MatchString(a.AccountID) {
-			return nil, fmt.Errorf("account_id %q is not a 12-digit AWS account id", a.AccountID)
-		}
-	}
-	if snap.CollectedAt.IsZero() {
-		return nil, errors.New("collected_at: missing")
+	if err := checkSnapshot(&snap); err != nil {
+		return nil, err
 	}
 	return &snap, nil
 }
@@ -134,27 +132,115 @@ func ParseSnapshot(name string, data []byte) (*Snapshot, error) {
 	if err := dec.Decode(&snap); err != nil {
 		var syntax *json.SyntaxError
 		var typeErr *json.UnmarshalTypeError
-		if !errors.As(err, &syntax) && !errors.As(err, &typeErr) {
-			// e.g. an unknown field: encoding/json gives no offset, the
-			// decoder's position is just past the offending key.
-			return nil, fmt.Errorf("%s:%s: %s", name, position(data, dec.InputOffset()), strings.TrimPrefix(err.Error(), "json: "))
+		var timeErr *time.ParseError
+		switch {
+		case errors.As(err, &syntax), errors.As(err, &typeErr):
+			return nil, JSONError(name, data, err)
+		case errors.As(err, &timeErr):
+			// encoding/json gives no offset for a value its Unmarshaler
+			// refused: find the value itself.
+			key, off := locate(data, timeErr.Value, false)
+			return nil, fmt.Errorf("%s:%s: %s: %q is not an RFC 3339 time", name, position(data, off), key, timeErr.Value)
+		case strings.HasPrefix(err.Error(), "json: unknown field "):
+			field, _ := strconv.Unquote(strings.TrimPrefix(err.Error(), "json: unknown field "))
+			_, off := locate(data, field, true)
+			return nil, fmt.Errorf("%s:%s: unknown field %q", name, position(data, off), field)
 		}
-		return nil, JSONError(name, data, err)
+		return nil, fmt.Errorf("%s:%s: %s", name, position(data, dec.InputOffset()), strings.TrimPrefix(err.Error(), "json: "))
 	}
 	if dec.More() {
 		return nil, fmt.Errorf("%s: %s: unexpected data after the snapshot", name, position(data, dec.InputOffset()))
 	}
+	if err := checkSnapshot(&snap); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return &snap, nil
+}
+
+// checkSnapshot holds a decoded snapshot to what collection writes: 12-digit
+// account ids, each once, regions within the scope, and a collection time.
+func checkSnapshot(snap *Snapshot) error {
+	seen := map[string]int{}
 	for i, a := range snap.Accounts {
 		if !accountIDPattern.MatchString(a.AccountID) {
-			return nil, fmt.Errorf("%s: accounts[%d].account_id: %q is not a 12-digit AWS account id", name, i, a.AccountID)
+			return fmt.Errorf("accounts[%d].account_id: %q is not a 12-digit AWS account id", i, a.AccountID)
+		}
+		if j, dup := seen[a.AccountID]; dup {
+			return fmt.Errorf("accounts[%d].account_id: %q appears twice (also accounts[%d])", i, a.AccountID, j)
+		}
+		seen[a.AccountID] = i
+		// A region outside the scope was never collected: the controls of
+		// account-wide facts would judge it on nothing.
+		if len(snap.Scope.Regions) > 0 {
+			for _, r := range a.Regions {
+				if !slices.Contains(snap.Scope.Regions, r) {
+					return fmt.Errorf("accounts[%d].regions: %q is not in scope.regions (%s)", i, r, strings.Join(snap.Scope.Regions, ", "))
+				}
+			}
 		}
 	}
 	if snap.CollectedAt.IsZero() {
 		// Policies measure every age from it: without it, every finding
 		// would look brand new and pass its SLA.
-		return nil, fmt.Errorf("%s: collected_at: missing; it is the time every age is measured from", name)
+		return errors.New("collected_at: missing; it is the time every age is measured from")
 	}
-	return &snap, nil
+	return nil
+}
+
+// locate finds the first string token equal to want, as an object key
+// (key true) or as a value, and returns the key it belongs to (for a value)
+// and the offset of its opening quote; the end of data when not found.
+func locate(data []byte, want string, key bool) (string, int64) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	type frame struct {
+		object bool
+		isKey  bool // the next token of this object is a key
+	}
+	var stack []frame
+	lastKey := ""
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return lastKey, int64(len(data))
+		}
+		end := dec.InputOffset()
+		atKey := len(stack) > 0 && stack[len(stack)-1].object && stack[len(stack)-1].isKey
+		if len(stack) > 0 && stack[len(stack)-1].object {
+			stack[len(stack)-1].isKey = !atKey
+		}
+		switch v := tok.(type) {
+		case json.Delim:
+			switch v {
+			case '{':
+				stack = append(stack, frame{object: true, isKey: true})
+			case '[':
+				stack = append(stack, frame{})
+			default:
+				stack = stack[:len(stack)-1]
+				if len(stack) > 0 && stack[len(stack)-1].object {
+					stack[len(stack)-1].isKey = true
+				}
+			}
+		case string:
+			if v == want && atKey == key {
+				return lastKey, quoteStart(data, end)
+			}
+			if atKey {
+				lastKey = v
+			}
+		}
+	}
+}
+
+// quoteStart is the offset of the opening quote of the string token that
+// ends at end.
+func quoteStart(data []byte, end int64) int64 {
+	for i := end - 2; i >= 0; i-- {
+		if data[i] == '"' && (i == 0 || data[i-1] != '\\') {
+			return i
+		}
+	}
+	return end
 }
 
 // WriteSnapshot writes the snapshot as indented JSON.

@@ -22,6 +22,11 @@ func TestParseSnapshotErrors(t *testing.T) {
 		{"bad account", `{"schema_version": "1", "accounts": [{"account_id": "12"}]}`, `accounts[0].account_id: "12" is not a 12-digit AWS account id`},
 		{"no collected_at", `{"schema_version": "1", "accounts": []}`, "snap.json: collected_at: missing"},
 		{"empty", ``, "snap.json:1:1: invalid JSON: unexpected end of JSON input"},
+		// The position is the field's, not the end of the file.
+		{"unknown field deep", "{\"schema_version\": \"1\",\n\"collected_at\": \"2025-01-01T00:00:00Z\",\n\"accounts\": [{\"account_id\": \"111111111111\",\n  \"bogus\": 1}],\n\"scope\": {\"accounts\": [], \"regions\": []}\n}\n", `snap.json:4:3: unknown field "bogus"`},
+		{"bad time", "{\"schema_version\": \"1\",\n\"collected_at\": \"2025-13-01T00:00:00Z\",\n\"accounts\": []\n}\n", `snap.json:2:17: collected_at: "2025-13-01T00:00:00Z" is not an RFC 3339 time`},
+		{"duplicate account", `{"schema_version": "1", "collected_at": "2025-01-01T00:00:00Z", "scope": {"accounts": ["111111111111"], "regions": ["eu-west-1"]}, "accounts": [{"account_id": "111111111111", "regions": ["eu-west-1"]}, {"account_id": "111111111111", "regions": ["eu-west-1"]}]}`, `snap.json: accounts[1].account_id: "111111111111" appears twice (also accounts[0])`},
+		{"region outside scope", `{"schema_version": "1", "collected_at": "2025-01-01T00:00:00Z", "scope": {"accounts": ["111111111111"], "regions": ["eu-west-1"]}, "accounts": [{"account_id": "111111111111", "regions": ["eu-west-1", "mars-1"]}]}`, `snap.json: accounts[0].regions: "mars-1" is not in scope.regions (eu-west-1)`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -100,3 +100,49 @@ config := {"securityhub": {"critical_sla_days": 100000}}
 		})
 	}
 }
+
+// TestRequiresCoverWhatAControlReads: the error rule voids a control's cells
+// only for the actions in its requires, so a control that reads facts of a
+// service whose actions it does not require could PASS where their
+// collection failed. Such a control is rejected, whether it reads the input
+// itself or through a library function.
+func TestRequiresCoverWhatAControlReads(t *testing.T) {
+	for name, body := range map[string]string{
+		"direct": `
+results contains {"status": "PASS", "region": r, "resource": "", "message": "ok"} if {
+	some r in input.regions
+	count(input.guardduty[r].detectors) == 0
+}
+`,
+		"through a library": `
+import data.baseline.lib
+
+results contains {"status": "PASS", "region": r, "resource": "", "message": "ok"} if {
+	some r in input.regions
+	count(lib.guardduty_enabled_detectors(r)) == 0
+}
+`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := writePolicies(t, map[string]string{"gd.rego": metadata("custom.gd", "region", "securityhub:DescribeHub") + body})
+			_, err := NewEngine(dir)
+			if err == nil {
+				t.Fatal("compiled a control that reads input.guardduty and requires no guardduty action")
+			}
+			want := filepath.ToSlash(filepath.Join(dir, "gd.rego")) + ":1:1: control custom.gd reads input.guardduty but its requires names no guardduty: action"
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("error %q does not contain %q", err, want)
+			}
+		})
+	}
+	// Requiring one action of the service is enough.
+	dir := writePolicies(t, map[string]string{"gd.rego": metadata("custom.gd", "region", "guardduty:ListDetectors") + `
+results contains {"status": "PASS", "region": r, "resource": "", "message": "ok"} if {
+	some r in input.regions
+	count(input.guardduty[r].detectors) == 0
+}
+`})
+	if _, err := NewEngine(dir); err != nil {
+		t.Errorf("a control requiring guardduty:ListDetectors: %v", err)
+	}
+}

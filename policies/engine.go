@@ -89,6 +89,9 @@ func compile(sources []source) (*Engine, error) {
 	if problems := checkResultTypes(compiler, mods.policies, controls); len(problems) > 0 {
 		return nil, errors.New(strings.Join(problems, "\n"))
 	}
+	if problems := checkRequires(compiler, controls); len(problems) > 0 {
+		return nil, errors.New(strings.Join(problems, "\n"))
+	}
 	return &Engine{controls: controls, compiler: compiler, modules: mods, sources: sources}, nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -335,7 +336,13 @@ func writePolicies(t *testing.T, files map[string]string) string {
 	return dir
 }
 
+// metadata is a custom control's METADATA and package line; requires is a
+// comma list of actions.
 func metadata(id, scope, requires string) string {
+	quoted := make([]string, 0, 2)
+	for _, a := range strings.Split(requires, ",") {
+		quoted = append(quoted, strconv.Quote(a))
+	}
 	return fmt.Sprintf(`# METADATA
 # title: Custom %[1]s
 # description: A custom control.
@@ -346,9 +353,9 @@ func metadata(id, scope, requires string) string {
 #   scope: %[3]s
 #   remediation: Fix it.
 #   references: ["internal wiki"]
-#   requires: [%[4]q]
+#   requires: [%[4]s]
 package baseline.controls.%[1]s
-`, id, strings.Split(id, ".")[0], scope, requires)
+`, id, strings.Split(id, ".")[0], scope, strings.Join(quoted, ", "))
 }
 
 func TestCustomControlsCannotHideErrors(t *testing.T) {

@@ -43,7 +43,8 @@ type Control struct {
 	// Source is the file the control is defined in.
 	Source string `json:"source"`
 
-	pkg ast.Ref // data.baseline.controls.<service>.<name>
+	pkg      ast.Ref // data.baseline.controls.<service>.<name>
+	location string  // file:line:col of its METADATA, for errors
 }
 
 var actionPattern = regexp.MustCompile(`^[a-z0-9-]+:[A-Za-z0-9]+$`)
@@ -128,6 +129,7 @@ func parseControl(m *ast.Module) (Control, []string) {
 		Description: strings.TrimSpace(ann.Description),
 		Source:      m.Package.Location.File,
 		pkg:         m.Package.Path,
+		location:    locString(ann.Location),
 	}
 	if c.Title == "" {
 		bad("missing title")

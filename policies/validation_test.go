@@ -185,7 +185,7 @@ results contains {"status": "PASS", "region": r, "resource": "", "message": "ok"
 // TestNullComparisons proves that facts may be compared with null, as the
 // snapshot's "not observed" convention needs, and mean what they say.
 func TestNullComparisons(t *testing.T) {
-	dir := writePolicies(t, map[string]string{"nulls.rego": metadata("acme.nulls", "region", "securityhub:DescribeHub") + `
+	dir := writePolicies(t, map[string]string{"nulls.rego": metadata("acme.nulls", "region", "securityhub:DescribeHub,cloudtrail:DescribeTrails") + `
 results contains {"status": status, "region": r, "resource": "", "message": msg} if {
 	some r in input.regions
 	hub := input.securityhub[r]

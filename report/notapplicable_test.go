@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestNotApplicableIsNotAPass holds the NOT_APPLICABLE rules: counted on
@@ -118,5 +119,29 @@ func TestReadsPreviousSchemaVersion(t *testing.T) {
 	}
 	if len(d.Fixed) != 1 {
 		t.Errorf("fixed = %+v, want the 1.0 failure", d.Fixed)
+	}
+}
+
+func TestDaysUntil(t *testing.T) {
+	now := time.Date(2026, 3, 10, 23, 59, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		date string
+		want int
+	}{
+		{"2026-03-10", 0},
+		{"2026-03-11", 1},
+		{"2026-03-09", -1},
+		{"2027-03-10", 365},
+		// Past time.Duration's 292 years.
+		{"9999-12-31", 2912374},
+		{"0001-01-01", -739684},
+	} {
+		d, err := time.Parse(time.DateOnly, tc.date)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := DaysUntil(d, now); got != tc.want {
+			t.Errorf("DaysUntil(%s) = %d, want %d", tc.date, got, tc.want)
+		}
 	}
 }

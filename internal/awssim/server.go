@@ -33,10 +33,12 @@ type Options struct {
 	// ThrottleRate throttles that fraction of calls at random, on top of
 	// RateLimits (another tool sharing the account's quota).
 	ThrottleRate float64
-	// SessionLifetime, when set, makes AssumeRole sessions stop working
-	// after it although their Expiration says otherwise: a revoked session,
-	// or an expiry the client did not see coming.
-	SessionLifetime time.Duration
+	// SessionCalls, when set, makes an AssumeRole session stop working
+	// (ExpiredToken) after that many requests signed with it, although its
+	// Expiration says otherwise: a revoked session, or an expiry the client
+	// did not see coming. Counted in requests, not time, so that a test of
+	// it does not depend on how fast the machine is.
+	SessionCalls int
 }
 
 // Server serves a World over the AWS wire protocols on 127.0.0.1.
@@ -70,9 +72,9 @@ type session struct {
 	arn     string // caller ARN, as GetCallerIdentity reports it
 	userID  string
 	secret  string
-	token   string    // empty for long-term keys
-	expires time.Time // zero for long-term keys; wall clock, as the SDK checks it
-	revoked time.Time // Options.SessionLifetime after issue; zero for none
+	token   string       // empty for long-term keys
+	expires time.Time    // zero for long-term keys; wall clock, as the SDK checks it
+	used    atomic.Int64 // requests signed with the session, for Options.SessionCalls
 }
 
 // Start validates w, fills its defaults (generated ids, ARNs) and serves it
@@ -395,7 +397,7 @@ func (s *Server) authenticate(c *call, proto protocol, akid string) *apiError {
 	if sess == nil || c.r.Header.Get("X-Amz-Security-Token") != sess.token {
 		return proto.authError(authInvalid)
 	}
-	if now := time.Now(); now.After(sess.expires) || !sess.revoked.IsZero() && now.After(sess.revoked) {
+	if time.Now().After(sess.expires) || s.opts.SessionCalls > 0 && sess.token != "" && sess.used.Add(1) > int64(s.opts.SessionCalls) {
 		return proto.authError(authExpired)
 	}
 	c.account, c.sess = s.accounts[sess.account], sess

@@ -99,9 +99,6 @@ func assumeRole(c *call) (any, error) {
 		token:   "IQoJb3JpZ2luX2VjEAwaCXVzLWVhc3QtMSJGMEQCIAwsim" + randomToken(96),
 		expires: time.Now().Add(duration), // wall clock: the SDK compares it with its own
 	}
-	if s.opts.SessionLifetime > 0 {
-		sess.revoked = time.Now().Add(s.opts.SessionLifetime)
-	}
 	s.mu.Lock()
 	s.sessions[akid] = sess
 	s.mu.Unlock()

@@ -48,10 +48,12 @@ type targetFlags struct {
 	teamTag         string
 	collection      string
 	scale           scaleFlags
+	regionsGiven    func() bool // whether --regions was on the command line
 }
 
 func (f *targetFlags) register(cmd *cobra.Command) {
 	fs := cmd.Flags()
+	f.regionsGiven = func() bool { return fs.Changed("regions") }
 	fs.BoolVar(&f.org, "org", false, "scan every ACTIVE account of the organization (organizations:ListAccounts from the caller's account)")
 	fs.StringVar(&f.roleName, "role-name", checks.DefaultRoleName, "role assumed in every account other than the caller's")
 	fs.StringVar(&f.externalID, "external-id", "", "external id passed to sts:AssumeRole, if the role requires one")
@@ -78,6 +80,11 @@ func (f *targetFlags) validate() error {
 	}
 	if _, _, err := parseRegionsFlag(f.regions); err != nil {
 		return err
+	}
+	// Given but empty is a mistake (an unset CI variable, say), not a
+	// request for the default region.
+	if f.regionsGiven != nil && f.regionsGiven() && strings.TrimSpace(f.regions) == "" {
+		return errors.New("--regions: no region given")
 	}
 	if err := f.scale.validate(); err != nil {
 		return err

@@ -110,3 +110,14 @@ func TestNoSecretInOutput(t *testing.T) {
 		})
 	}
 }
+
+// TestEmptyRegionsIsAnError: --regions given with no region is a usage
+// error like --regions ",,", not a silent fall-back to the default region.
+func TestEmptyRegionsIsAnError(t *testing.T) {
+	for _, value := range []string{"", " ", ",,"} {
+		_, stderr, code := run(t, "scan", "--demo", "-q", "--regions", value)
+		if code != ExitUsage || !strings.Contains(stderr, "--regions: no region given") {
+			t.Errorf("--regions %q: exit %d, stderr %q; want exit %d and %q", value, code, stderr, ExitUsage, "--regions: no region given")
+		}
+	}
+}

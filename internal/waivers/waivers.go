@@ -149,9 +149,7 @@ func (w *Waiver) Matches(r *report.Result) bool {
 // DaysLeft is the number of whole days from now's date (UTC) to the expiry
 // date: 0 on the last day the waiver applies, negative once it has expired.
 func (w *Waiver) DaysLeft(now time.Time) int {
-	y, m, d := now.UTC().Date()
-	today := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-	return int(w.Expires.Sub(today).Hours() / 24)
+	return report.DaysUntil(w.Expires, now)
 }
 
 // Apply turns every FAIL result matched by an unexpired waiver into WAIVED

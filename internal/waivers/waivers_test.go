@@ -214,3 +214,12 @@ func mismatch(want, got any) string {
 	}
 	return fmt.Sprintf("-want %+v\n+got  %+v", want, got)
 }
+
+// TestDaysLeftFarFuture: a waiver until 9999-12-31 has 2,912,374 days left
+// on 2026-03-10, not the 106,751 a time.Duration overflow gave.
+func TestDaysLeftFarFuture(t *testing.T) {
+	w := Waiver{Expires: time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)}
+	if got := w.DaysLeft(time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)); got != 2912374 {
+		t.Errorf("DaysLeft = %d, want 2912374", got)
+	}
+}
