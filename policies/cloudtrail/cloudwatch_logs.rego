@@ -33,6 +33,8 @@ verdict(t) := lib.fail(t.home_region, t.arn, "no CloudWatch Logs log group is co
 	object.get(t, "cloudwatch_logs_log_group_arn", "") in {"", null}
 } else := lib.error(t.home_region, t.arn, sprintf("trail status not observed: %s", [lib.cloudtrail_unobserved_reason(t, "GetTrailStatus")])) if {
 	not lib.cloudtrail_status(t)
+} else := lib.error(t.home_region, t.arn, sprintf("trail status not observed in %s", [concat(", ", lib.cloudtrail_unobserved_regions(t))])) if {
+	count(lib.cloudtrail_unobserved_regions(t)) > 0
 } else := lib.fail(t.home_region, t.arn, concat("; ", problems(t))) if {
 	count(problems(t)) > 0
 } else := lib.pass(t.home_region, t.arn, sprintf("delivers to %s (last delivery %d hours ago)", [t.cloudwatch_logs_log_group_arn, hours])) if {

@@ -30,6 +30,8 @@ max_age_hours := lib.config.cloudtrail.delivery_max_age_hours
 
 verdict(t) := lib.error(t.home_region, t.arn, sprintf("trail status not observed: %s", [lib.cloudtrail_unobserved_reason(t, "GetTrailStatus")])) if {
 	not lib.cloudtrail_status(t)
+} else := lib.error(t.home_region, t.arn, sprintf("trail status not observed in %s", [concat(", ", lib.cloudtrail_unobserved_regions(t))])) if {
+	count(lib.cloudtrail_unobserved_regions(t)) > 0
 } else := lib.fail(t.home_region, t.arn, concat("; ", problems(t))) if {
 	count(problems(t)) > 0
 } else := lib.pass(t.home_region, t.arn, sprintf("last delivery to S3 bucket %s %d hours ago", [t.s3_bucket_name, hours])) if {

@@ -110,3 +110,17 @@ test_owner_facts_missing_errors_with_reason if {
 		})]},
 	}
 }
+
+# A region whose status is null in a (hand-made) snapshot is not observed:
+# never a pass.
+test_null_region_status_is_not_a_pass if {
+	delivery_healthy.results == {{
+		"status": "ERROR", "region": "eu-west-1", "resource": arn("main"),
+		"message": "trail status not observed in us-east-1",
+	}} with input as {
+		"collected_at": "2025-06-30T12:00:00Z",
+		"account_id": "111122223333",
+		"regions": ["eu-west-1"],
+		"cloudtrail": {"trails": [object.union(trail("main", status("2025-06-30T11:55:00Z", "")), {"region_statuses": {"us-east-1": null}})]},
+	}
+}

@@ -79,6 +79,17 @@ cloudtrail_region_statuses(trail) := object.union(
 	cloudtrail_status(trail)
 }
 
+# cloudtrail_unobserved_regions are the regions whose status is not an
+# object (null in a hand-made snapshot): not observed, so never a pass.
+cloudtrail_unobserved_regions(trail) := sort([r |
+	some r, status in cloudtrail_statuses_or_none(trail)
+	not is_object(status)
+])
+
+cloudtrail_statuses_or_none(trail) := cloudtrail_region_statuses(trail) if {
+	cloudtrail_status(trail)
+} else := {}
+
 # cloudtrail_problems lists a trail's problems by region ({region: problem})
 # once each, in order, naming the regions other than the home that report
 # it: "P" (home only), "P (in r1, r2)" (elsewhere only), "P (home and r1)".
