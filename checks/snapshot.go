@@ -215,11 +215,31 @@ type Trail struct {
 	KMSKeyID                  string `json:"kms_key_id"`
 	S3BucketName              string `json:"s3_bucket_name"`
 	CloudWatchLogsLogGroupARN string `json:"cloudwatch_logs_log_group_arn"`
-	// Status is null when GetTrailStatus failed.
+	// Status is null when GetTrailStatus failed. It is read in the trail's
+	// home region (in a region showing its shadow when the home is out of
+	// scope or failed).
 	Status *TrailStatus `json:"status"`
+	// RegionStatuses are GetTrailStatus in each other scanned region showing
+	// a multi-region trail, by region: AWS returns trail status from a single
+	// Region, and delivery from each can fail on its own. A region whose call
+	// failed is absent (its error is recorded in that region).
+	RegionStatuses map[string]*TrailStatus `json:"region_statuses,omitempty"`
 	// ManagementEvents reduces basic and advanced event selectors to
 	// "all", "read", "write" or "none"; null when GetEventSelectors failed.
 	ManagementEvents *string `json:"management_events"`
+	// ExcludedManagementEventSources are the event sources whose management
+	// events the selectors leave out (ExcludeManagementEventSources, or an
+	// advanced selector's eventSource condition); [] when none, null when
+	// GetEventSelectors failed.
+	ExcludedManagementEventSources []string `json:"excluded_management_event_sources"`
+	// OwnerInScope is set on another account's (organization) trail: its
+	// status and selectors are read once, from the owner named in its ARN,
+	// and joined here; true when the owner is one of the scanned accounts
+	// (the trail is judged there), false when it is not (judged here).
+	OwnerInScope *bool `json:"owner_in_scope,omitempty"`
+	// OwnerFactsError says why another account's trail has no status or
+	// selectors here: the owner's calls failed or were not made.
+	OwnerFactsError string `json:"owner_facts_error,omitempty"`
 }
 
 // TrailStatus is the part of GetTrailStatus the controls use.

@@ -122,6 +122,34 @@ func Discover(ctx context.Context, cfg aws.Config, stsClient STSAPI, orgs Organi
 		return nil, fmt.Errorf("no accounts to scan: the account selection (--org, --accounts, --exclude-accounts) matched none")
 	}
 
+	targets := make([]Target, 0, len(accounts))
+	for _, a := range accounts {
+		targets = append(targets, newTarget(cfg, stsClient, ident, a.id, a.name, opts))
+	}
+	if opts.Org && opts.TeamTag != "" {
+		readTeams(ctx, orgs, opts.TeamTag, targets)
+	}
+	return targets, nil
+}
+
+// AccountTargets are targets for accounts outside the scan's selection that
+// it needs facts from (an organization trail's owner), with credentials
+// built as Discover builds them.
+func AccountTargets(ctx context.Context, cfg aws.Config, stsClient STSAPI, ids []string, opts TargetOptions) ([]Target, error) {
+	ident, err := stsClient.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil {
+		return nil, fmt.Errorf("identify caller (sts:GetCallerIdentity): %w", err)
+	}
+	targets := make([]Target, 0, len(ids))
+	for _, id := range ids {
+		targets = append(targets, newTarget(cfg, stsClient, ident, id, "", opts))
+	}
+	return targets, nil
+}
+
+// newTarget gives one account credentials: the caller's own account uses
+// cfg as it is, every other account a cached AssumeRole provider.
+func newTarget(cfg aws.Config, stsClient STSAPI, ident *sts.GetCallerIdentityOutput, id, name string, opts TargetOptions) Target {
 	roleName := opts.RoleName
 	if roleName == "" {
 		roleName = DefaultRoleName
@@ -130,24 +158,17 @@ func Discover(ctx context.Context, cfg aws.Config, stsClient STSAPI, orgs Organi
 	if session == "" {
 		session = "baseline-scan"
 	}
-	targets := make([]Target, 0, len(accounts))
-	for _, a := range accounts {
-		t := Target{AccountID: a.id, AccountName: a.name, Regions: opts.Regions, Config: cfg.Copy()}
-		if a.id != caller {
-			roleARN := fmt.Sprintf("arn:%s:iam::%s:role/%s", partitionOf(ident.Arn), a.id, roleName)
-			t.Config.Credentials = aws.NewCredentialsCache(stscreds.NewAssumeRoleProvider(stsClient, roleARN, func(o *stscreds.AssumeRoleOptions) {
-				o.RoleSessionName = session
-				if opts.ExternalID != "" {
-					o.ExternalID = aws.String(opts.ExternalID)
-				}
-			}))
-		}
-		targets = append(targets, t)
+	t := Target{AccountID: id, AccountName: name, Regions: opts.Regions, Config: cfg.Copy()}
+	if id != aws.ToString(ident.Account) {
+		roleARN := fmt.Sprintf("arn:%s:iam::%s:role/%s", partitionOf(ident.Arn), id, roleName)
+		t.Config.Credentials = aws.NewCredentialsCache(stscreds.NewAssumeRoleProvider(stsClient, roleARN, func(o *stscreds.AssumeRoleOptions) {
+			o.RoleSessionName = session
+			if opts.ExternalID != "" {
+				o.ExternalID = aws.String(opts.ExternalID)
+			}
+		}))
 	}
-	if opts.Org && opts.TeamTag != "" {
-		readTeams(ctx, orgs, opts.TeamTag, targets)
-	}
-	return targets, nil
+	return t
 }
 
 // partitionOf reads the partition ("aws", "aws-cn", "aws-us-gov") from the

@@ -79,7 +79,8 @@ func healthyAccount(id string, regions ...string) checks.AccountFacts {
 			LatestDeliveryTime:               &recent,
 			LatestCloudWatchLogsDeliveryTime: &recent,
 		},
-		ManagementEvents: ptr("all"),
+		ManagementEvents:               ptr("all"),
+		ExcludedManagementEventSources: []string{},
 	}}}
 	return acct
 }
@@ -148,6 +149,12 @@ func TestHealthyAccountPassesEverything(t *testing.T) {
 		t.Errorf("got %d results, want 31", len(ev.Results))
 	}
 	for _, r := range ev.Results {
+		// The trail is judged once, in its home region: the trail-scoped
+		// controls have nothing of their own to judge in the other region.
+		if r.Region == "us-east-1" && r.Service == "cloudtrail" && r.Status == report.StatusNotApplicable &&
+			r.Message == "no trail judged in this account is homed in this region" {
+			continue
+		}
 		if r.Status != report.StatusPass {
 			t.Errorf("%s %s %s: %s %s", r.ControlID, r.Region, r.Resource, r.Status, r.Message)
 		}

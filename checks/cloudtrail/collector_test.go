@@ -60,21 +60,26 @@ func ago(d time.Duration) *time.Time {
 }
 
 func healthyMain() checks.Trail {
-	return checks.Trail{
-		ARN:                       "arn:aws:cloudtrail:us-east-1:111111111111:trail/main",
-		Name:                      "main",
-		HomeRegion:                "us-east-1",
-		IsMultiRegion:             true,
-		LogFileValidationEnabled:  true,
-		KMSKeyID:                  "arn:aws:kms:us-east-1:111111111111:key/4f1c2b8e-9a7d-4e35-b0c6-2d8f1a7e5c90",
-		S3BucketName:              "acme-cloudtrail",
-		CloudWatchLogsLogGroupARN: "arn:aws:logs:us-east-1:111111111111:log-group:cloudtrail:*",
-		Status: &checks.TrailStatus{
+	status := func() *checks.TrailStatus {
+		return &checks.TrailStatus{
 			IsLogging:                        true,
 			LatestDeliveryTime:               ago(5 * time.Minute),
 			LatestCloudWatchLogsDeliveryTime: ago(3 * time.Minute),
-		},
-		ManagementEvents: aws.String("all"),
+		}
+	}
+	return checks.Trail{
+		ARN:                            "arn:aws:cloudtrail:us-east-1:111111111111:trail/main",
+		Name:                           "main",
+		HomeRegion:                     "us-east-1",
+		IsMultiRegion:                  true,
+		LogFileValidationEnabled:       true,
+		KMSKeyID:                       "arn:aws:kms:us-east-1:111111111111:key/4f1c2b8e-9a7d-4e35-b0c6-2d8f1a7e5c90",
+		S3BucketName:                   "acme-cloudtrail",
+		CloudWatchLogsLogGroupARN:      "arn:aws:logs:us-east-1:111111111111:log-group:cloudtrail:*",
+		Status:                         status(),
+		RegionStatuses:                 map[string]*checks.TrailStatus{"eu-west-1": status()},
+		ManagementEvents:               aws.String("all"),
+		ExcludedManagementEventSources: []string{},
 	}
 }
 
@@ -105,7 +110,7 @@ func TestCollect(t *testing.T) {
 			name:  "pass: a logging multi-region trail with selectors, seen in both regions, read once in its home",
 			world: world(mainTrail),
 			want:  checks.AccountFacts{CloudTrail: trails(healthyMain())},
-			calls: map[string]int{"us-east-1 DescribeTrails": 1, "eu-west-1 DescribeTrails": 1, "us-east-1 GetTrailStatus": 1, "us-east-1 GetEventSelectors": 1},
+			calls: map[string]int{"us-east-1 DescribeTrails": 1, "eu-west-1 DescribeTrails": 1, "us-east-1 GetTrailStatus": 1, "eu-west-1 GetTrailStatus": 1, "us-east-1 GetEventSelectors": 1},
 		},
 		{
 			name:  "fail: no trail is an empty list",
@@ -132,10 +137,12 @@ func TestCollect(t *testing.T) {
 			want: checks.AccountFacts{CloudTrail: trails(checks.Trail{
 				ARN: "arn:aws:cloudtrail:us-east-1:111111111111:trail/stopped", Name: "stopped", HomeRegion: "us-east-1",
 				IsMultiRegion: true, S3BucketName: "acme-cloudtrail",
-				Status:           &checks.TrailStatus{LatestDeliveryTime: ago(2 * day), LatestDeliveryError: "AccessDenied"},
-				ManagementEvents: aws.String("write"),
+				Status:                         &checks.TrailStatus{LatestDeliveryTime: ago(2 * day), LatestDeliveryError: "AccessDenied"},
+				RegionStatuses:                 map[string]*checks.TrailStatus{"eu-west-1": {LatestDeliveryTime: ago(2 * day), LatestDeliveryError: "AccessDenied"}},
+				ManagementEvents:               aws.String("write"),
+				ExcludedManagementEventSources: []string{},
 			})},
-			calls: map[string]int{"us-east-1 DescribeTrails": 1, "eu-west-1 DescribeTrails": 1, "us-east-1 GetTrailStatus": 1, "us-east-1 GetEventSelectors": 1},
+			calls: map[string]int{"us-east-1 DescribeTrails": 1, "eu-west-1 DescribeTrails": 1, "us-east-1 GetTrailStatus": 1, "eu-west-1 GetTrailStatus": 1, "us-east-1 GetEventSelectors": 1},
 		},
 		{
 			name:    "fail: advanced selectors with data events only, and management reads only",
@@ -165,10 +172,12 @@ func TestCollect(t *testing.T) {
 				checks.Trail{
 					ARN: "arn:aws:cloudtrail:us-east-1:111111111111:trail/data-events", Name: "data-events", HomeRegion: "us-east-1",
 					S3BucketName: "acme-data-events", Status: &checks.TrailStatus{IsLogging: true}, ManagementEvents: aws.String("none"),
+					ExcludedManagementEventSources: []string{},
 				},
 				checks.Trail{
 					ARN: "arn:aws:cloudtrail:us-east-1:111111111111:trail/reads", Name: "reads", HomeRegion: "us-east-1",
 					S3BucketName: "acme-reads", Status: &checks.TrailStatus{IsLogging: true}, ManagementEvents: aws.String("read"),
+					ExcludedManagementEventSources: []string{},
 				},
 			)},
 			calls: map[string]int{"us-east-1 DescribeTrails": 1, "us-east-1 GetTrailStatus": 2, "us-east-1 GetEventSelectors": 2},
@@ -176,8 +185,8 @@ func TestCollect(t *testing.T) {
 		{
 			name:  "fail: a shadow trail homed elsewhere is one trail, read in its home region",
 			world: world(euTrail),
-			want:  checks.AccountFacts{CloudTrail: trails(euTrailFacts())},
-			calls: map[string]int{"us-east-1 DescribeTrails": 1, "eu-west-1 DescribeTrails": 1, "eu-west-1 GetTrailStatus": 1, "eu-west-1 GetEventSelectors": 1},
+			want:  checks.AccountFacts{CloudTrail: trails(euTrailFacts("us-east-1"))},
+			calls: map[string]int{"us-east-1 DescribeTrails": 1, "eu-west-1 DescribeTrails": 1, "eu-west-1 GetTrailStatus": 1, "us-east-1 GetTrailStatus": 1, "eu-west-1 GetEventSelectors": 1},
 		},
 		{
 			name:    "fail: a trail homed outside the scanned regions is read through its shadow by ARN",
@@ -199,7 +208,7 @@ func TestCollect(t *testing.T) {
 			calls: map[string]int{"us-east-1 DescribeTrails": 1},
 		},
 		{
-			name:    "fail: the management account's organization trail seen from a member",
+			name:    "error: the management account's organization trail seen from a member is not read from the member",
 			account: member,
 			world: world(`
       us-east-1:
@@ -223,17 +232,92 @@ func TestCollect(t *testing.T) {
 			want: checks.AccountFacts{CloudTrail: trails(checks.Trail{
 				ARN: "arn:aws:cloudtrail:us-east-1:111111111111:trail/org-trail", Name: "org-trail", HomeRegion: "us-east-1",
 				IsMultiRegion: true, IsOrganizationTrail: true, LogFileValidationEnabled: true, S3BucketName: "acme-org-cloudtrail",
-				Status:           &checks.TrailStatus{IsLogging: true, LatestDeliveryTime: ago(6 * time.Minute)},
-				ManagementEvents: aws.String("write"),
+				OwnerFactsError: "status and event selectors are read from the owner account 111111111111, and were not joined",
 			})},
-			calls: map[string]int{"us-east-1 DescribeTrails": 1, "eu-west-1 DescribeTrails": 1, "us-east-1 GetTrailStatus": 1, "us-east-1 GetEventSelectors": 1},
+			calls: map[string]int{"us-east-1 DescribeTrails": 1, "eu-west-1 DescribeTrails": 1},
+		},
+		{
+			name:    "fail: KMS and RDS Data API management events excluded, basic and advanced",
+			regions: []string{"us-east-1"},
+			world: world(`
+      us-east-1:
+        cloudtrail:
+          trails:
+            - name: no-kms
+              multi_region: true
+              s3_bucket: acme-no-kms
+              logging: true
+              event_selectors:
+                - read_write_type: All
+                  exclude_management_event_sources: [kms.amazonaws.com]
+            - name: no-rdsdata
+              multi_region: true
+              s3_bucket: acme-no-rdsdata
+              logging: true
+              advanced_event_selectors:
+                - name: Management events but RDS Data API
+                  field_selectors:
+                    - {field: eventCategory, equals: [Management]}
+                    - {field: eventSource, not_equals: [rdsdata.amazonaws.com]}
+`),
+			want: checks.AccountFacts{CloudTrail: trails(
+				checks.Trail{
+					ARN: "arn:aws:cloudtrail:us-east-1:111111111111:trail/no-kms", Name: "no-kms", HomeRegion: "us-east-1",
+					IsMultiRegion: true, S3BucketName: "acme-no-kms", Status: &checks.TrailStatus{IsLogging: true},
+					ManagementEvents: aws.String("all"), ExcludedManagementEventSources: []string{"kms.amazonaws.com"},
+				},
+				checks.Trail{
+					ARN: "arn:aws:cloudtrail:us-east-1:111111111111:trail/no-rdsdata", Name: "no-rdsdata", HomeRegion: "us-east-1",
+					IsMultiRegion: true, S3BucketName: "acme-no-rdsdata", Status: &checks.TrailStatus{IsLogging: true},
+					ManagementEvents: aws.String("all"), ExcludedManagementEventSources: []string{"rdsdata.amazonaws.com"},
+				},
+			)},
+			calls: map[string]int{"us-east-1 DescribeTrails": 1, "us-east-1 GetTrailStatus": 2, "us-east-1 GetEventSelectors": 2},
+		},
+		{
+			name: "fail: a multi-region trail's status is read in every region, where delivery can fail on its own",
+			world: world(`
+      us-east-1:
+        cloudtrail:
+          trails:
+            - name: main
+              multi_region: true
+              s3_bucket: acme-cloudtrail
+              logging: true
+              latest_delivery: 5m
+              region_status:
+                eu-west-1: {latest_delivery: 2d, latest_delivery_error: KMS.DisabledException}
+`),
+			want: checks.AccountFacts{CloudTrail: trails(checks.Trail{
+				ARN: "arn:aws:cloudtrail:us-east-1:111111111111:trail/main", Name: "main", HomeRegion: "us-east-1",
+				IsMultiRegion: true, S3BucketName: "acme-cloudtrail",
+				Status: &checks.TrailStatus{IsLogging: true, LatestDeliveryTime: ago(5 * time.Minute)},
+				RegionStatuses: map[string]*checks.TrailStatus{
+					"eu-west-1": {IsLogging: true, LatestDeliveryTime: ago(2 * day), LatestDeliveryError: "KMS.DisabledException"},
+				},
+				ManagementEvents: aws.String("all"), ExcludedManagementEventSources: []string{},
+			})},
+			calls: map[string]int{"us-east-1 DescribeTrails": 1, "eu-west-1 DescribeTrails": 1, "us-east-1 GetTrailStatus": 1, "eu-west-1 GetTrailStatus": 1, "us-east-1 GetEventSelectors": 1},
+		},
+		{
+			name:  "error: GetTrailStatus denied in a shadow region, the home's status intact",
+			world: world(mainTrail),
+			faults: []awssim.Fault{{
+				Account: management, Region: "eu-west-1", Service: "cloudtrail", Operation: "GetTrailStatus",
+				Code: "AccessDeniedException", Message: "explicit deny in eu-west-1",
+			}},
+			want: checks.AccountFacts{
+				CloudTrail: trails(func() checks.Trail { tr := healthyMain(); tr.RegionStatuses = nil; return tr }()),
+				Errors:     []checks.CollectionError{collectionError(management, "eu-west-1", "GetTrailStatus", "AccessDeniedException", "explicit deny in eu-west-1")},
+			},
+			calls: map[string]int{"us-east-1 DescribeTrails": 1, "eu-west-1 DescribeTrails": 1, "us-east-1 GetTrailStatus": 1, "eu-west-1 GetTrailStatus": 1, "us-east-1 GetEventSelectors": 1},
 		},
 		{
 			name:   "error: DescribeTrails denied in one region, the trail seen from the other",
 			world:  world(mainTrail),
 			faults: []awssim.Fault{describeTrailsDenied("eu-west-1")},
 			want: checks.AccountFacts{
-				CloudTrail: trails(healthyMain()),
+				CloudTrail: trails(func() checks.Trail { tr := healthyMain(); tr.RegionStatuses = nil; return tr }()),
 				Errors:     []checks.CollectionError{collectionError(management, "eu-west-1", "DescribeTrails", "AccessDeniedException", "explicit deny in eu-west-1")},
 			},
 			calls: map[string]int{"us-east-1 DescribeTrails": 1, "eu-west-1 DescribeTrails": 1, "us-east-1 GetTrailStatus": 1, "us-east-1 GetEventSelectors": 1},
@@ -262,7 +346,7 @@ func TestCollect(t *testing.T) {
 				CloudTrail: trails(func() checks.Trail { tr := healthyMain(); tr.Status = nil; return tr }()),
 				Errors:     []checks.CollectionError{collectionError(management, "us-east-1", "GetTrailStatus", "AccessDeniedException", "explicit deny of cloudtrail:GetTrailStatus")},
 			},
-			calls: map[string]int{"us-east-1 DescribeTrails": 1, "eu-west-1 DescribeTrails": 1, "us-east-1 GetTrailStatus": 1, "us-east-1 GetEventSelectors": 1},
+			calls: map[string]int{"us-east-1 DescribeTrails": 1, "eu-west-1 DescribeTrails": 1, "us-east-1 GetTrailStatus": 1, "eu-west-1 GetTrailStatus": 1, "us-east-1 GetEventSelectors": 1},
 		},
 		{
 			name:  "error: GetEventSelectors throttled on every retry, status intact",
@@ -272,10 +356,14 @@ func TestCollect(t *testing.T) {
 				Code: "ThrottlingException", Message: "Rate exceeded",
 			}},
 			want: checks.AccountFacts{
-				CloudTrail: trails(func() checks.Trail { tr := healthyMain(); tr.ManagementEvents = nil; return tr }()),
-				Errors:     []checks.CollectionError{collectionError(management, "us-east-1", "GetEventSelectors", "ThrottlingException", "Rate exceeded")},
+				CloudTrail: trails(func() checks.Trail {
+					tr := healthyMain()
+					tr.ManagementEvents, tr.ExcludedManagementEventSources = nil, nil
+					return tr
+				}()),
+				Errors: []checks.CollectionError{collectionError(management, "us-east-1", "GetEventSelectors", "ThrottlingException", "Rate exceeded")},
 			},
-			calls: map[string]int{"us-east-1 DescribeTrails": 1, "eu-west-1 DescribeTrails": 1, "us-east-1 GetTrailStatus": 1, "us-east-1 GetEventSelectors": awssimtest.MaxAttempts},
+			calls: map[string]int{"us-east-1 DescribeTrails": 1, "eu-west-1 DescribeTrails": 1, "us-east-1 GetTrailStatus": 1, "eu-west-1 GetTrailStatus": 1, "us-east-1 GetEventSelectors": awssimtest.MaxAttempts},
 		},
 		{
 			name:  "error: CloudTrail denied in the trail's home region, the trail read through its shadow",
@@ -341,13 +429,23 @@ const euTrail = `
                 - read_write_type: WriteOnly
 `
 
-func euTrailFacts() checks.Trail {
-	return checks.Trail{
+// euTrailFacts are eu-main's facts, with its status also read in the
+// other regions given.
+func euTrailFacts(others ...string) checks.Trail {
+	tr := checks.Trail{
 		ARN: "arn:aws:cloudtrail:eu-west-1:111111111111:trail/eu-main", Name: "eu-main", HomeRegion: "eu-west-1",
 		IsMultiRegion: true, S3BucketName: "acme-eu-cloudtrail",
-		Status:           &checks.TrailStatus{IsLogging: true, LatestDeliveryTime: ago(10 * time.Minute)},
-		ManagementEvents: aws.String("all"),
+		Status:                         &checks.TrailStatus{IsLogging: true, LatestDeliveryTime: ago(10 * time.Minute)},
+		ManagementEvents:               aws.String("all"),
+		ExcludedManagementEventSources: []string{},
 	}
+	for _, r := range others {
+		if tr.RegionStatuses == nil {
+			tr.RegionStatuses = map[string]*checks.TrailStatus{}
+		}
+		tr.RegionStatuses[r] = &checks.TrailStatus{IsLogging: true, LatestDeliveryTime: ago(10 * time.Minute)}
+	}
+	return tr
 }
 
 func describeTrailsDenied(region string) awssim.Fault {

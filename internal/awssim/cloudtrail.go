@@ -1,6 +1,7 @@
 package awssim
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"net/http"
@@ -135,34 +136,42 @@ func getTrailStatus(c *call) (any, error) {
 		return nil, err
 	}
 	s := c.srv
+	// GetTrailStatus "returns trail status from a single Region": the
+	// delivery facts of the region called, which may differ from the home's.
+	delivery, deliveryErr := t.LatestDelivery, t.LatestDeliveryError
+	cwDelivery, cwErr := t.LatestCloudWatchLogsDelivery, t.LatestCloudWatchLogsDeliveryError
+	if rs, ok := t.RegionStatus[c.region]; ok {
+		delivery, deliveryErr = cmp.Or(rs.LatestDelivery, delivery), cmp.Or(rs.LatestDeliveryError, deliveryErr)
+		cwDelivery, cwErr = cmp.Or(rs.LatestCloudWatchLogsDelivery, cwDelivery), cmp.Or(rs.LatestCloudWatchLogsDeliveryError, cwErr)
+	}
 	out := map[string]any{"IsLogging": t.Logging}
 	times := map[string]*float64{
 		"StartLoggingTime":                 epoch(s.resolve(t.StartLogging)),
 		"StopLoggingTime":                  epoch(s.resolve(t.StopLogging)),
-		"LatestDeliveryTime":               epoch(s.resolve(t.LatestDelivery)),
-		"LatestCloudWatchLogsDeliveryTime": epoch(s.resolve(t.LatestCloudWatchLogsDelivery)),
+		"LatestDeliveryTime":               epoch(s.resolve(delivery)),
+		"LatestCloudWatchLogsDeliveryTime": epoch(s.resolve(cwDelivery)),
 		"LatestDigestDeliveryTime":         nil,
 	}
 	if t.LogFileValidation {
-		times["LatestDigestDeliveryTime"] = epoch(s.resolve(t.LatestDelivery))
+		times["LatestDigestDeliveryTime"] = epoch(s.resolve(delivery))
 	}
 	for k, v := range times {
 		if v != nil {
 			out[k] = *v
 		}
 	}
-	if latest := s.resolve(t.LatestDelivery); !latest.IsZero() {
+	if latest := s.resolve(delivery); !latest.IsZero() {
 		out["LatestDeliveryAttemptTime"] = isoTime(latest)
 		out["LatestDeliveryAttemptSucceeded"] = isoTime(latest)
-		if t.LatestDeliveryError != "" {
+		if deliveryErr != "" {
 			out["LatestDeliveryAttemptSucceeded"] = ""
 		}
 	}
-	if t.LatestDeliveryError != "" {
-		out["LatestDeliveryError"] = t.LatestDeliveryError
+	if deliveryErr != "" {
+		out["LatestDeliveryError"] = deliveryErr
 	}
-	if t.LatestCloudWatchLogsDeliveryError != "" {
-		out["LatestCloudWatchLogsDeliveryError"] = t.LatestCloudWatchLogsDeliveryError
+	if cwErr != "" {
+		out["LatestCloudWatchLogsDeliveryError"] = cwErr
 	}
 	return out, nil
 }
@@ -207,11 +216,13 @@ func getEventSelectors(c *call) (any, error) {
 	var basic []map[string]any
 	for _, s := range selectors {
 		include := s.IncludeManagementEvents == nil || *s.IncludeManagementEvents
+		excluded := []string{}
+		excluded = append(excluded, s.ExcludeManagementEventSources...)
 		basic = append(basic, map[string]any{
 			"ReadWriteType":                 s.ReadWriteType,
 			"IncludeManagementEvents":       include,
 			"DataResources":                 []any{},
-			"ExcludeManagementEventSources": []any{},
+			"ExcludeManagementEventSources": excluded,
 		})
 	}
 	out["EventSelectors"] = basic

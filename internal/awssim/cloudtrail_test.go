@@ -79,6 +79,8 @@ func TestGetTrailStatus(t *testing.T) {
 		{"shadow trail by name", "111111111111", "eu-west-1", "org-trail", false, nil, "", "TrailNotFoundException"},
 		{"org trail from a member", "022222222222", "us-east-1", orgTrailARN, true, at(10 * time.Minute), "", ""},
 		{"org trail by name from a member", "022222222222", "us-east-1", "org-trail", false, nil, "", "TrailNotFoundException"},
+		{"multi-region trail in its home region", "022222222222", "eu-west-1", prodTrailARN, true, at(20 * time.Minute), "", ""},
+		{"multi-region trail in another region answers that region's delivery", "022222222222", "us-east-1", prodTrailARN, true, at(72 * time.Hour), "AccessDenied", ""},
 		{"stopped trail", "111111111111", "us-east-1", localTrailARN, false, at(48 * time.Hour), "NoSuchBucket", ""},
 		{"single-region trail elsewhere", "111111111111", "eu-west-1", localTrailARN, false, nil, "", "TrailNotFoundException"},
 		{"another account's trail", "444444444444", "eu-west-1", prodTrailARN, false, nil, "", "TrailNotFoundException"},
@@ -119,8 +121,8 @@ func TestGetEventSelectors(t *testing.T) {
 		name, account, region, trail string
 		want                         []string
 	}{
-		{"default selectors", "022222222222", "us-east-1", orgTrailARN, []string{"basic All true"}},
-		{"basic selectors", "022222222222", "us-east-1", prodTrailARN, []string{"basic WriteOnly true", "basic ReadOnly false"}},
+		{"default selectors", "022222222222", "us-east-1", orgTrailARN, []string{"basic All true []"}},
+		{"basic selectors", "022222222222", "us-east-1", prodTrailARN, []string{"basic WriteOnly true [kms.amazonaws.com rdsdata.amazonaws.com]", "basic ReadOnly false []"}},
 		{"advanced selectors", "111111111111", "us-east-1", "local-trail", []string{"advanced reads eventCategory=[Management] readOnly=[true]"}},
 	}
 	for _, tt := range tests {
@@ -132,7 +134,7 @@ func TestGetEventSelectors(t *testing.T) {
 			}
 			var got []string
 			for _, sel := range out.EventSelectors {
-				got = append(got, fmt.Sprintf("basic %s %t", sel.ReadWriteType, aws.ToBool(sel.IncludeManagementEvents)))
+				got = append(got, fmt.Sprintf("basic %s %t %v", sel.ReadWriteType, aws.ToBool(sel.IncludeManagementEvents), sel.ExcludeManagementEventSources))
 			}
 			for _, sel := range out.AdvancedEventSelectors {
 				line := "advanced " + aws.ToString(sel.Name)

@@ -70,16 +70,19 @@ var (
 	}
 	services = []string{"securityhub", "guardduty", "cloudtrail", "ssm", "ec2", "sts", "organizations", "account"}
 
-	severityLabels      = []string{"CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL"}
-	complianceStatuses  = []string{"PASSED", "WARNING", "FAILED", "NOT_AVAILABLE"}
-	recordStates        = []string{"ACTIVE", "ARCHIVED"}
-	workflowStatuses    = []string{"NEW", "NOTIFIED", "RESOLVED", "SUPPRESSED"}
-	standardStatuses    = []string{"PENDING", "READY", "FAILED", "DELETING", "INCOMPLETE"}
-	accountStatuses     = []string{"ACTIVE", "SUSPENDED"}
-	detectorStatuses    = []string{"ENABLED", "DISABLED"}
-	publishFrequencies  = []string{"FIFTEEN_MINUTES", "ONE_HOUR", "SIX_HOURS"}
-	gdResourceTypes     = []string{"Instance", "AccessKey", "S3Bucket", "EKSCluster", "Lambda", "RDSDBInstance", "ECSCluster", "Container"}
-	readWriteTypes      = []string{"ReadOnly", "WriteOnly", "All"}
+	severityLabels     = []string{"CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL"}
+	complianceStatuses = []string{"PASSED", "WARNING", "FAILED", "NOT_AVAILABLE"}
+	recordStates       = []string{"ACTIVE", "ARCHIVED"}
+	workflowStatuses   = []string{"NEW", "NOTIFIED", "RESOLVED", "SUPPRESSED"}
+	standardStatuses   = []string{"PENDING", "READY", "FAILED", "DELETING", "INCOMPLETE"}
+	accountStatuses    = []string{"ACTIVE", "SUSPENDED"}
+	detectorStatuses   = []string{"ENABLED", "DISABLED"}
+	publishFrequencies = []string{"FIFTEEN_MINUTES", "ONE_HOUR", "SIX_HOURS"}
+	gdResourceTypes    = []string{"Instance", "AccessKey", "S3Bucket", "EKSCluster", "Lambda", "RDSDBInstance", "ECSCluster", "Container"}
+	readWriteTypes     = []string{"ReadOnly", "WriteOnly", "All"}
+	// excludableSources are the ExcludeManagementEventSources values the
+	// CloudTrail API accepts (EventSelector in the API reference).
+	excludableSources   = []string{"kms.amazonaws.com", "rdsdata.amazonaws.com"}
 	instanceStates      = []string{"pending", "running", "shutting-down", "terminated", "stopping", "stopped"}
 	pingStatuses        = []string{"Online", "ConnectionLost", "Inactive"}
 	platformTypes       = []string{"Linux", "Windows", "MacOS"}
@@ -347,12 +350,24 @@ func (v *validator) region(p path, a *Account, st *RegionState, trailNames map[s
 			} {
 				v.time(tp.key(tf.key), tf.t)
 			}
+			for _, r := range slices.Sorted(maps.Keys(t.RegionStatus)) {
+				rs := t.RegionStatus[r]
+				if !t.MultiRegion {
+					v.fail(tp.key("region_status").key(r), "only a multi-region trail has a status per region")
+				}
+				v.time(tp.key("region_status").key(r).key("latest_delivery"), rs.LatestDelivery)
+				v.time(tp.key("region_status").key(r).key("latest_cloudwatch_logs_delivery"), rs.LatestCloudWatchLogsDelivery)
+			}
 			if len(t.EventSelectors) > 0 && len(t.AdvancedEventSelectors) > 0 {
 				v.fail(tp.key("advanced_event_selectors"), "a trail has basic or advanced event selectors, not both")
 			}
 			for j, s := range t.EventSelectors {
 				v.required(tp.key("event_selectors").idx(j).key("read_write_type"), s.ReadWriteType)
 				v.enum(tp.key("event_selectors").idx(j).key("read_write_type"), s.ReadWriteType, readWriteTypes)
+				for k, src := range s.ExcludeManagementEventSources {
+					v.required(tp.key("event_selectors").idx(j).key("exclude_management_event_sources").idx(k), src)
+					v.enum(tp.key("event_selectors").idx(j).key("exclude_management_event_sources").idx(k), src, excludableSources)
+				}
 			}
 			for j, s := range t.AdvancedEventSelectors {
 				for k, f := range s.FieldSelectors {

@@ -191,15 +191,32 @@ type Trail struct {
 	LatestCloudWatchLogsDelivery      Time   `yaml:"latest_cloudwatch_logs_delivery" json:"latest_cloudwatch_logs_delivery,omitempty"`
 	LatestCloudWatchLogsDeliveryError string `yaml:"latest_cloudwatch_logs_delivery_error" json:"latest_cloudwatch_logs_delivery_error,omitempty"`
 
+	// RegionStatus overrides the delivery facts GetTrailStatus answers in
+	// one region of a multi-region trail: AWS returns trail status from a
+	// single Region, and delivery from each Region can fail on its own.
+	RegionStatus map[string]TrailRegionStatus `yaml:"region_status" json:"region_status,omitempty"`
+
 	// EventSelectors default to all management events when neither kind is set.
 	EventSelectors         []EventSelector         `yaml:"event_selectors" json:"event_selectors,omitempty"`
 	AdvancedEventSelectors []AdvancedEventSelector `yaml:"advanced_event_selectors" json:"advanced_event_selectors,omitempty"`
+}
+
+// TrailRegionStatus is what GetTrailStatus answers in one region instead of
+// the trail's own delivery facts; unset fields keep the trail's.
+type TrailRegionStatus struct {
+	LatestDelivery                    Time   `yaml:"latest_delivery" json:"latest_delivery,omitempty"`
+	LatestDeliveryError               string `yaml:"latest_delivery_error" json:"latest_delivery_error,omitempty"`
+	LatestCloudWatchLogsDelivery      Time   `yaml:"latest_cloudwatch_logs_delivery" json:"latest_cloudwatch_logs_delivery,omitempty"`
+	LatestCloudWatchLogsDeliveryError string `yaml:"latest_cloudwatch_logs_delivery_error" json:"latest_cloudwatch_logs_delivery_error,omitempty"`
 }
 
 // EventSelector is a basic CloudTrail event selector.
 type EventSelector struct {
 	ReadWriteType           string `yaml:"read_write_type" json:"read_write_type"` // ReadOnly|WriteOnly|All
 	IncludeManagementEvents *bool  `yaml:"include_management_events" json:"include_management_events,omitempty"`
+	// ExcludeManagementEventSources are kms.amazonaws.com and/or
+	// rdsdata.amazonaws.com, the only values AWS accepts.
+	ExcludeManagementEventSources []string `yaml:"exclude_management_event_sources" json:"exclude_management_event_sources,omitempty"`
 }
 
 // AdvancedEventSelector is an advanced CloudTrail event selector.

@@ -41,6 +41,8 @@ func TestParseWorldErrors(t *testing.T) {
 			`w.yaml:5:6: accounts[1].id: account 111111111111 is listed twice`},
 		{"organization trail in a member", head + "  - id: \"222222222222\"\n    name: p\n    regions:\n      us-east-1:\n        cloudtrail:\n          trails:\n            - {name: t1t, s3_bucket: b, organization: true}\n",
 			`w.yaml:11:41: accounts[1].regions.us-east-1.cloudtrail.trails[0].organization: only the management account can have an organization trail`},
+		{"excluded source AWS does not accept", head + "    regions:\n      us-east-1:\n        cloudtrail:\n          trails:\n            - {name: t1t, s3_bucket: b, event_selectors: [{read_write_type: All, exclude_management_event_sources: [s3.amazonaws.com]}]}\n",
+			`w.yaml:9:117: accounts[0].regions.us-east-1.cloudtrail.trails[0].event_selectors[0].exclude_management_event_sources[0]: "s3.amazonaws.com" is not one of kms.amazonaws.com, rdsdata.amazonaws.com`},
 		{"bad instance id", head + "    regions:\n      us-east-1:\n        ec2:\n          instances:\n            - id: i-xyz\n",
 			`w.yaml:9:15: accounts[0].regions.us-east-1.ec2.instances[0].id: instance id "i-xyz" is not like i-0123456789abcdef0`},
 		{"bad fault rate", head + "faults:\n  - {service: ssm, code: AccessDeniedException, rate: 2}\n",

@@ -154,7 +154,8 @@ func (f *targetFlags) collect(ctx context.Context, stderr io.Writer) (*checks.Sn
 	discovery := cfg.Copy()
 	discovery.APIOptions = append(discovery.APIOptions, limiter.Middleware("caller"))
 
-	targets, err := checks.Discover(ctx, cfg, sts.NewFromConfig(discovery), organizations.NewFromConfig(discovery), checks.TargetOptions{
+	stsClient := sts.NewFromConfig(discovery)
+	targetOpts := checks.TargetOptions{
 		Org:             org,
 		RoleName:        f.roleName,
 		ExternalID:      f.externalID,
@@ -162,9 +163,14 @@ func (f *targetFlags) collect(ctx context.Context, stderr io.Writer) (*checks.Sn
 		ExcludeAccounts: f.excludeAccounts,
 		Regions:         regions,
 		TeamTag:         f.teamTag,
-	})
+	}
+	targets, err := checks.Discover(ctx, cfg, stsClient, organizations.NewFromConfig(discovery), targetOpts)
 	if err != nil {
 		return nil, err
+	}
+	selected := map[string]bool{} // every selected account, whatever the shard
+	for _, t := range targets {
+		selected[t.AccountID] = true
 	}
 
 	shardK, shardN, _ := f.scale.parseShard()
@@ -210,6 +216,9 @@ func (f *targetFlags) collect(ctx context.Context, stderr io.Writer) (*checks.Sn
 	stopProgress()
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("collect: interrupted: %w", err)
+	}
+	if err := f.joinTrailOwners(ctx, cfg, stsClient, limiter, targetOpts, snap, selected, allRegions, progress); err != nil {
+		return nil, err
 	}
 	snap.Scope.RegionsMode = checks.RegionsList
 	if allRegions {
@@ -311,4 +320,34 @@ func (f *targetFlags) guardDutyCollector(ctx context.Context, cfg aws.Config, li
 	}
 	progress("guardduty: findings of %d member account(s) in %s from administrator %s's detector", admin.Members(ctx, home), home, admin.Admin)
 	return guardduty.NewAdministered(admin), admin, nil
+}
+
+// joinTrailOwners gives members the facts of organization trails they see
+// but do not own, read once by the owner (the account in the trail ARN):
+// from the snapshot when the owner was collected, else by collecting the
+// owner's CloudTrail facts now (one AssumeRole, as for any account), so
+// that the trail is judged even when its owner is outside --accounts.
+func (f *targetFlags) joinTrailOwners(ctx context.Context, cfg aws.Config, stsClient checks.STSAPI, limiter *checks.RateLimiter, opts checks.TargetOptions, snap *checks.Snapshot, selected map[string]bool, allRegions bool, progress func(string, ...any)) error {
+	var owners []checks.AccountFacts
+	if missing := cloudtrail.MissingOwners(snap); len(missing) > 0 {
+		opts.Regions = snap.Scope.Regions
+		targets, err := checks.AccountTargets(ctx, cfg, stsClient, missing, opts)
+		if err != nil {
+			return fmt.Errorf("collect organization trail owners: %w", err)
+		}
+		progress("cloudtrail: reading the organization trails of owner account(s) %s, not in this scan", strings.Join(missing, ", "))
+		owned := checks.Collect(ctx, targets, checks.CollectOptions{
+			Collectors:  []checks.Collector{cloudtrail.New()},
+			Concurrency: f.concurrency,
+			Tool:        snap.Tool,
+			RateLimiter: limiter,
+			Regions:     checks.RegionScope{All: allRegions, Exclude: f.scale.excludeRegions},
+		})
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("collect: interrupted: %w", err)
+		}
+		owners = owned.Accounts
+	}
+	cloudtrail.JoinOwnerFacts(snap, owners, func(id string) bool { return selected[id] })
+	return nil
 }

@@ -31,16 +31,32 @@ max_age_hours := lib.config.cloudtrail.cloudwatch_max_age_hours
 
 verdict(t) := lib.fail(t.home_region, t.arn, "no CloudWatch Logs log group is configured") if {
 	object.get(t, "cloudwatch_logs_log_group_arn", "") in {"", null}
-} else := lib.error(t.home_region, t.arn, "trail status not observed: GetTrailStatus did not succeed") if {
+} else := lib.error(t.home_region, t.arn, sprintf("trail status not observed: %s", [lib.cloudtrail_unobserved_reason(t, "GetTrailStatus")])) if {
 	not lib.cloudtrail_status(t)
-} else := lib.fail(t.home_region, t.arn, sprintf("CloudWatch Logs delivery error: %s", [t.status.latest_cloudwatch_logs_delivery_error])) if {
-	not object.get(t.status, "latest_cloudwatch_logs_delivery_error", "") in {"", null}
-} else := lib.fail(t.home_region, t.arn, sprintf("no delivery to CloudWatch Logs log group %s recorded", [t.cloudwatch_logs_log_group_arn])) if {
-	not is_string(t.status.latest_cloudwatch_logs_delivery_time)
-} else := lib.fail(t.home_region, t.arn, sprintf("last delivery to CloudWatch Logs %d hours ago (limit %d hours)", [hours, max_age_hours])) if {
-	age := lib.age_ns(t.status.latest_cloudwatch_logs_delivery_time)
+} else := lib.error(t.home_region, t.arn, sprintf("trail status not observed in %s", [concat(", ", lib.cloudtrail_unobserved_regions(t))])) if {
+	count(lib.cloudtrail_unobserved_regions(t)) > 0
+} else := lib.fail(t.home_region, t.arn, concat("; ", problems(t))) if {
+	count(problems(t)) > 0
+} else := lib.pass(t.home_region, t.arn, sprintf("delivers to %s (last delivery %d hours ago)", [t.cloudwatch_logs_log_group_arn, hours])) if {
+	hours := lib.whole_hours(lib.now_ns - lib.usable_ns(t.status.latest_cloudwatch_logs_delivery_time))
+}
+
+# problems are what is wrong with delivery, each once with the regions
+# (other than the home) that report it: GetTrailStatus reports each region's
+# delivery on its own.
+problems(t) := lib.cloudtrail_problems(t, {region: p |
+	some region, status in lib.cloudtrail_region_statuses(t)
+	p := problem(t, status)
+})
+
+problem(t, status) := sprintf("CloudWatch Logs delivery error: %s", [status.latest_cloudwatch_logs_delivery_error]) if {
+	not object.get(status, "latest_cloudwatch_logs_delivery_error", "") in {"", null}
+} else := sprintf("no delivery to CloudWatch Logs log group %s recorded", [t.cloudwatch_logs_log_group_arn]) if {
+	not is_string(status.latest_cloudwatch_logs_delivery_time)
+} else := sprintf("last delivery to CloudWatch Logs time unusable: %s", [status.latest_cloudwatch_logs_delivery_time]) if {
+	not lib.usable_ns(status.latest_cloudwatch_logs_delivery_time)
+} else := sprintf("last delivery to CloudWatch Logs %d hours ago (limit %d hours)", [hours, max_age_hours]) if {
+	age := lib.now_ns - lib.usable_ns(status.latest_cloudwatch_logs_delivery_time)
 	age > max_age_hours * lib.hour_ns
 	hours := lib.whole_hours(age)
-} else := lib.pass(t.home_region, t.arn, sprintf("delivers to %s (last delivery %d hours ago)", [t.cloudwatch_logs_log_group_arn, hours])) if {
-	hours := lib.whole_hours(lib.age_ns(t.status.latest_cloudwatch_logs_delivery_time))
 }

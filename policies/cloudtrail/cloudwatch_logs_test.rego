@@ -10,7 +10,7 @@ trail(name, log_group, status) := {
 	"arn": arn(name), "name": name, "home_region": "eu-west-1", "is_multi_region": true,
 	"is_organization_trail": false, "log_file_validation_enabled": true,
 	"kms_key_id": "", "s3_bucket_name": "logs", "cloudwatch_logs_log_group_arn": log_group,
-	"status": status, "management_events": "all",
+	"status": status, "management_events": "all", "excluded_management_event_sources": [],
 }
 
 status(cw_time, cw_error) := {
@@ -55,4 +55,18 @@ test_window_from_config if {
 		"cloudtrail": {"trails": [trail("stale", group, status("2025-06-29T11:00:00Z", ""))]},
 	}
 		with data.baseline.config.cloudtrail.cloudwatch_max_age_hours as 48
+}
+
+test_cloudwatch_delivery_judged_in_every_region if {
+	cloudwatch_logs.results == {{
+		"status": "FAIL", "region": "eu-west-1", "resource": arn("main"),
+		"message": "CloudWatch Logs delivery error: AccessDeniedException (in us-east-1)",
+	}} with input as {
+		"collected_at": "2025-06-30T12:00:00Z",
+		"account_id": "111122223333",
+		"regions": ["eu-west-1"],
+		"cloudtrail": {"trails": [object.union(trail("main", group, status("2025-06-30T11:00:00Z", "")), {"region_statuses": {
+			"us-east-1": status("2025-06-30T11:00:00Z", "AccessDeniedException"),
+		}})]},
+	}
 }

@@ -12,14 +12,14 @@ trail(arn, home, kms) := {
 	"arn": arn, "name": "t", "home_region": home, "is_multi_region": false,
 	"is_organization_trail": false, "log_file_validation_enabled": true,
 	"kms_key_id": kms, "s3_bucket_name": "logs", "cloudwatch_logs_log_group_arn": "",
-	"status": null, "management_events": null,
+	"status": null, "management_events": null, "excluded_management_event_sources": null,
 }
 
 test_kms_and_plain_trails if {
 	kms_encryption.results == {
 		{"status": "PASS", "region": "eu-west-1", "resource": main, "message": sprintf("log files are encrypted with KMS key %s", [key])},
 		{"status": "FAIL", "region": "us-east-1", "resource": plain, "message": "log files are not encrypted with a KMS key"},
-		{"status": "PASS", "region": "us-west-2", "resource": "", "message": "no trails in this region"},
+		{"status": "NOT_APPLICABLE", "region": "us-west-2", "resource": "", "message": "no trail judged in this account is homed in this region"},
 	} with input as {
 		"collected_at": "2025-06-30T12:00:00Z",
 		"account_id": "111122223333",
@@ -37,5 +37,17 @@ test_cloudtrail_not_collected_errors if {
 		"account_id": "111122223333",
 		"regions": ["eu-west-1"],
 		"cloudtrail": null,
+	}
+}
+
+test_no_trail_at_all_is_not_applicable if {
+	kms_encryption.results == {{
+		"status": "NOT_APPLICABLE", "region": "eu-west-1", "resource": "",
+		"message": "the account has no trail",
+	}} with input as {
+		"collected_at": "2025-06-30T12:00:00Z",
+		"account_id": "111122223333",
+		"regions": ["eu-west-1"],
+		"cloudtrail": {"trails": []},
 	}
 }
