@@ -50,15 +50,15 @@ func TestReadWriteTypesOfTheModel(t *testing.T) {
 		t.Errorf("the SDK's ReadWriteType values %v differ from the model's %v", sdk, keys)
 	}
 	for rw, want := range table {
-		got := ManagementEvents([]types.EventSelector{{ReadWriteType: rw, IncludeManagementEvents: aws.Bool(true)}}, nil)
+		got, _ := ManagementEvents([]types.EventSelector{{ReadWriteType: rw, IncludeManagementEvents: aws.Bool(true)}}, nil)
 		if got != want {
 			t.Errorf("ReadWriteType %s: ManagementEvents = %q, want %q", rw, got, want)
 		}
 	}
-	if got := ManagementEvents([]types.EventSelector{{IncludeManagementEvents: aws.Bool(true)}}, nil); got != "all" {
+	if got, _ := ManagementEvents([]types.EventSelector{{IncludeManagementEvents: aws.Bool(true)}}, nil); got != "all" {
 		t.Errorf("ReadWriteType absent (AWS's default All): ManagementEvents = %q, want all", got)
 	}
-	if got := ManagementEvents([]types.EventSelector{{ReadWriteType: "SomeFutureType", IncludeManagementEvents: aws.Bool(true)}}, nil); got == "all" {
+	if got, _ := ManagementEvents([]types.EventSelector{{ReadWriteType: "SomeFutureType", IncludeManagementEvents: aws.Bool(true)}}, nil); got == "all" {
 		t.Errorf("an unknown ReadWriteType counts as recording all management events")
 	}
 }
