@@ -250,14 +250,10 @@ func checkScope(t *testing.T, w *world, rep *report.Report) {
 // cell is one result's place: control, account, region, resource.
 type cell struct{ control, account, region, resource string }
 
-// verdict is the expected status of a cell. When open names an item of
-// issue 8 not fixed on this branch, the scan may still give now instead; the
-// test logs it. Remove open and now once the fix has landed.
+// verdict is the expected status of a cell and why, as AWS documents it.
 type verdict struct {
 	status report.Status
 	why    string
-	open   string
-	now    report.Status
 }
 
 const (
@@ -307,7 +303,7 @@ func expectedVerdicts(w *world) map[cell]verdict {
 			// Trail-scoped controls in a region where the account homes no
 			// trail: nothing to judge.
 			for _, c := range []string{"cloudtrail.kms_encryption", "cloudtrail.log_file_validation", "cloudtrail.cloudwatch_logs", "cloudtrail.delivery_healthy"} {
-				set(c, a, r, "", verdict{status: na, why: "no trail homed in the region", open: "issue 8 item 9 (vacuous PASS for trail controls)", now: pass})
+				set(c, a, r, "", v(na, "no trail homed in the region"))
 			}
 		}
 	}
@@ -364,7 +360,7 @@ func expectedVerdicts(w *world) map[cell]verdict {
 	set("cloudtrail.multi_region_logging", w.dev, "global", "", v(fail, "only a single-region trail"))
 	// AWS Config's multi-region-cloudtrail-enabled is NON_COMPLIANT for a
 	// trail whose selector excludes management event sources.
-	set("cloudtrail.multi_region_logging", w.prod, "global", "", verdict{status: fail, why: "selector excludes kms.amazonaws.com management events", open: "issue 8 item 4 (excluded management-event sources)", now: pass})
+	set("cloudtrail.multi_region_logging", w.prod, "global", "", v(fail, "selector excludes kms.amazonaws.com management events"))
 	return want
 }
 
@@ -385,8 +381,6 @@ func checkVerdicts(t *testing.T, w *world, rep *report.Report) {
 		case !ok:
 			t.Errorf("%s: unexpected result %s %q", where, r.Status, r.Message)
 		case r.Status == v.status:
-		case v.open != "" && r.Status == v.now:
-			t.Logf("KNOWN WRONG VERDICT, %s: %s is %s %q; AWS: %s (%s)", v.open, where, r.Status, r.Message, v.status, v.why)
 		default:
 			t.Errorf("%s: %s %q, want %s (%s)", where, r.Status, r.Message, v.status, v.why)
 		}
