@@ -248,7 +248,7 @@ func (c Config) problems() []configProblem {
 	switch sev := c.GuardDuty.MinSeverity; {
 	case sev < guardduty.HighSeverity:
 		out = append(out, configProblem{"$.guardduty.min_severity", fmt.Sprintf("must be between %d and 10, got %v: only findings of severity %.1f (GuardDuty's high band) and up are collected, so lower ones would pass unseen", guardduty.HighSeverity, sev, float64(guardduty.HighSeverity))})
-	case sev > 10:
+	case sev > 10, math.IsNaN(sev):
 		out = append(out, configProblem{"$.guardduty.min_severity", fmt.Sprintf("must be between %d and 10, got %v", guardduty.HighSeverity, sev)})
 	}
 	positive("$.cloudtrail.delivery_max_age_hours", c.CloudTrail.DeliveryMaxAgeHours)

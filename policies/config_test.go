@@ -91,6 +91,9 @@ func TestParseConfigErrors(t *testing.T) {
 		{"list expected", "guardduty:\n  required_features: S3_DATA_EVENTS\n", "config.yaml:2:22: string was used where sequence is expected"},
 		{"invalid value", "cloudtrail:\n  delivery_max_age_hours: -1\n", "config.yaml:2:27: must be a positive number, got -1"},
 		{"invalid severity", "guardduty:\n  min_severity: 11\n", "config.yaml:2:17: must be between 7 and 10, got 11"},
+		// NaN compares false with everything: it must not slip through to
+		// a JSON encoding error blamed on custom:.
+		{"NaN severity", "guardduty:\n  min_severity: .nan\n", "config.yaml:2:17: must be between 7 and 10, got NaN"},
 		// The collector reads findings of severity 7 and up only (GD-13):
 		// a lower threshold would pass medium findings it never saw.
 		{"severity below what is collected", "guardduty:\n  min_severity: 4\n", "config.yaml:2:17: must be between 7 and 10, got 4: only findings of severity 7.0 (GuardDuty's high band) and up are collected, so lower ones would pass unseen"},
