@@ -46,33 +46,6 @@ results contains {"status": "FAIL", "region": "global", "resource": "", "message
 	assertVerdicts(t, verdicts(ev.Results, "custom."), []verdict{{"custom.jwt", "global", "", "PASS", "token valid"}})
 }
 
-// TestSandboxDeniesWallClockBuiltins: certificate chain verification reads
-// the wall clock and cannot be given the collection time, so it is not
-// available to policies.
-func TestSandboxDeniesWallClockBuiltins(t *testing.T) {
-	for _, call := range []string{
-		`crypto.x509.parse_and_verify_certificates("x")`,
-		`crypto.x509.parse_and_verify_certificates_with_options("x", {})`,
-	} {
-		name := strings.SplitN(call, "(", 2)[0]
-		t.Run(name, func(t *testing.T) {
-			dir := writePolicies(t, map[string]string{"clock.rego": metadata("custom.clock", "account", "sts:GetCallerIdentity") + `
-results contains {"status": "PASS", "region": "global", "resource": "", "message": sprintf("%v", [x])} if {
-	x := ` + call + `
-}
-`})
-			_, err := NewEngine(dir)
-			if err == nil {
-				t.Fatal("compiled a policy that calls " + name)
-			}
-			want := filepath.ToSlash(filepath.Join(dir, "clock.rego")) + ":15:7: undefined function " + name
-			if !strings.Contains(err.Error(), want) {
-				t.Errorf("error %q does not contain %q", err, want)
-			}
-		})
-	}
-}
-
 // TestCustomPackagesCannotReachBuiltins: a custom module may define rules
 // only in packages of its own. One in package baseline could define config
 // (data.baseline.config) and rewrite every built-in threshold; one inside a
