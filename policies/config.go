@@ -16,6 +16,8 @@ import (
 	"github.com/goccy/go-yaml/parser"
 
 	"github.com/baseline-scanner/baseline/checks/guardduty"
+
+	"github.com/baseline-scanner/baseline/internal/yamlguard"
 )
 
 // defaultData is the policy data file; its baseline.config key holds the
@@ -114,7 +116,11 @@ func LoadConfig(path string) (Config, error) {
 // ParseConfig decodes a YAML config document named name over the defaults:
 // a key that is absent or null keeps its default, a list replaces the
 // default list.
-func ParseConfig(name string, b []byte) (Config, error) {
+func ParseConfig(name string, b []byte) (_ Config, err error) {
+	if err := yamlguard.Check(name, b); err != nil {
+		return Config{}, err
+	}
+	defer yamlguard.Recover(name, &err)
 	var file configFile
 	if err := yaml.UnmarshalWithOptions(b, &file, yaml.Strict()); err != nil {
 		return Config{}, yamlError(name, err)

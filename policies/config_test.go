@@ -93,6 +93,8 @@ func TestParseConfigErrors(t *testing.T) {
 		{"invalid severity", "guardduty:\n  min_severity: 11\n", "config.yaml:2:17: must be between 7 and 10, got 11"},
 		// NaN compares false with everything: it must not slip through to
 		// a JSON encoding error blamed on custom:.
+		// A tag made goccy/go-yaml panic on a typed list (found by fuzzing).
+		{"tag", "securityhub:\n  required_standards: !000\n00000000000000\n", "config.yaml:2:23: YAML tags such as \"!000\" are not supported; remove the tag"},
 		{"NaN severity", "guardduty:\n  min_severity: .nan\n", "config.yaml:2:17: must be between 7 and 10, got NaN"},
 		// The collector reads findings of severity 7 and up only (GD-13):
 		// a lower threshold would pass medium findings it never saw.

@@ -10,6 +10,8 @@ import (
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
+
+	"github.com/baseline-scanner/baseline/internal/yamlguard"
 )
 
 //go:embed sample/world.yaml
@@ -32,7 +34,11 @@ func LoadWorld(path string) (*World, error) {
 
 // ParseWorld decodes and validates a world document; name is used in error
 // messages, which are one line: "name:line:column: problem".
-func ParseWorld(name string, data []byte) (*World, error) {
+func ParseWorld(name string, data []byte) (_ *World, err error) {
+	if err := yamlguard.Check(name, data); err != nil {
+		return nil, err
+	}
+	defer yamlguard.Recover(name, &err)
 	var w World
 	if err := yaml.UnmarshalWithOptions(data, &w, yaml.Strict()); err != nil {
 		var yerr yaml.Error

@@ -10,6 +10,8 @@ import (
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
+
+	"github.com/baseline-scanner/baseline/internal/yamlguard"
 )
 
 // Unassigned is the team of an account with neither a team tag nor an entry
@@ -38,7 +40,11 @@ func Load(path string) (Mapping, error) {
 // Parse decodes a mapping document; name is used in errors, which are one
 // line: "name:line:column: problem". Keys are read as written, so an
 // unquoted 012345678901 keeps its leading zero.
-func Parse(name string, data []byte) (Mapping, error) {
+func Parse(name string, data []byte) (_ Mapping, err error) {
+	if err := yamlguard.Check(name, data); err != nil {
+		return nil, err
+	}
+	defer yamlguard.Recover(name, &err)
 	file, err := parser.ParseBytes(data, 0)
 	if err != nil {
 		var ye yaml.Error

@@ -15,6 +15,8 @@ import (
 
 	"github.com/baseline-scanner/baseline/checks"
 	"github.com/baseline-scanner/baseline/report"
+
+	"github.com/baseline-scanner/baseline/internal/yamlguard"
 )
 
 // DateLayout is the layout of expires: a calendar date, YYYY-MM-DD.
@@ -62,7 +64,11 @@ var accountID = regexp.MustCompile(`^[0-9]{12}$`)
 
 // Parse decodes a waivers document, a YAML list of waivers; name is used in
 // errors, which are one line: "name:line:column: field: problem".
-func Parse(name string, data []byte) ([]Waiver, error) {
+func Parse(name string, data []byte) (_ []Waiver, err error) {
+	if err := yamlguard.Check(name, data); err != nil {
+		return nil, err
+	}
+	defer yamlguard.Recover(name, &err)
 	var entries []entry
 	if err := yaml.UnmarshalWithOptions(data, &entries, yaml.Strict()); err != nil {
 		return nil, yamlError(name, err)

@@ -1,0 +1,33 @@
+package yamlguard
+
+import "testing"
+
+func TestCheck(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"- control: .*\n  accounts: !000\n00000000000000\n  00000008: 00\n", `w.yaml:2:13: YAML tags such as "!000" are not supported; remove the tag`},
+		{"a: !!str 5\n", `w.yaml:1:4: YAML tags such as "!!str" are not supported; remove the tag`},
+		{"a: [1, 2]\nb: {c: d}\n", ""},
+		{"a: [", ""}, // left to the decoder
+	} {
+		err := Check("w.yaml", []byte(tc.in))
+		got := ""
+		if err != nil {
+			got = err.Error()
+		}
+		if got != tc.want {
+			t.Errorf("Check(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestRecover(t *testing.T) {
+	err := func() (err error) {
+		defer Recover("w.yaml", &err)
+		var m map[string]int
+		m["x"] = 1 // panics
+		return nil
+	}()
+	if err == nil || err.Error()[:7] != "w.yaml:" {
+		t.Errorf("err = %v", err)
+	}
+}
