@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"reflect"
 	"strings"
 	"testing"
@@ -70,6 +72,7 @@ func Config(srv *awssim.Server, accountID string) aws.Config {
 		Region:       "us-east-1",
 		Credentials:  aws.NewCredentialsCache(credentials.NewStaticCredentialsProvider(akid, secret, "")),
 		BaseEndpoint: aws.String(srv.URL()),
+		HTTPClient:   &http.Client{Transport: bufferedTransport{http.DefaultTransport}},
 		Retryer: func() aws.Retryer {
 			return retry.NewStandard(func(o *retry.StandardOptions) {
 				o.MaxAttempts = MaxAttempts
@@ -131,4 +134,28 @@ func firstDiff(got, want string) string {
 		}
 	}
 	return ""
+}
+
+// bufferedTransport reads each response body whole before RoundTrip
+// returns. On a loaded machine, a body of ~100 findings left to the SDK's
+// JSON decoder was now and then cut by "use of closed network connection"
+// (about 1 in 300 pages with three CPU hogs running; with keep-alives off
+// too, never when the body is read at once), which the SDK retries: the
+// result was right but the exact call counts these tests assert were not.
+// The cause is not understood yet; this keeps the collector tests
+// deterministic without changing what the SDK sends or decodes.
+type bufferedTransport struct{ http.RoundTripper }
+
+func (b bufferedTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := b.RoundTripper.RoundTrip(r)
+	if err != nil {
+		return nil, err
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	return resp, nil
 }
