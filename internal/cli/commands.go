@@ -29,6 +29,9 @@ func newScanCmd(stdout, stderr io.Writer) *cobra.Command {
 			if err := output.validate(); err != nil {
 				return err
 			}
+			if err := checkOutputPath("--snapshot", snapshotFile); err != nil {
+				return err
+			}
 			engine, cfg, err := policy.load()
 			if err != nil {
 				return err
@@ -67,6 +70,9 @@ report 'baseline scan' would have written.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := targets.validate(); err != nil {
+				return err
+			}
+			if err := checkOutputPath("-o", out); err != nil {
 				return err
 			}
 			snap, err := targets.collect(cmd.Context(), stderr)

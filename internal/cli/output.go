@@ -71,6 +71,9 @@ func (f *outputFlags) register(cmd *cobra.Command) {
 }
 
 func (f *outputFlags) validate() error {
+	if err := checkOutputPath("-o", f.output); err != nil {
+		return err
+	}
 	sev, err := report.ParseSeverity(f.failOn)
 	if err != nil {
 		return fmt.Errorf("--fail-on: %w", err)
@@ -177,6 +180,32 @@ func buildReport(snap *checks.Snapshot, ev policies.Evaluation, now time.Time) *
 // and renames it into place, so a failed or interrupted run never leaves a
 // partial report over an existing one.
 func writeFileAtomic(path string, write func(io.Writer) error) error {
+	// A symlink is followed: the file it points to is replaced, the link
+	// stays (a dangling link names the file to create).
+	resolved, err := resolveLink(path)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	path = resolved
+	// A FIFO, a device or a socket is written into, never replaced: as
+	// root, renaming over /dev/null once left a regular file in its place.
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+		if fi.IsDir() {
+			return fmt.Errorf("write %s: is a directory", path)
+		}
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+		if err := write(f); err != nil {
+			f.Close()
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+		return nil
+	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
@@ -201,6 +230,46 @@ func writeFileAtomic(path string, write func(io.Writer) error) error {
 	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+// resolveLink follows path's symlinks to the file they name, which need not
+// exist yet; a path that is not a link is returned as it is.
+func resolveLink(path string) (string, error) {
+	for range 40 { // as many links as Linux follows
+		fi, err := os.Lstat(path)
+		if err != nil || fi.Mode()&os.ModeSymlink == 0 {
+			return path, nil
+		}
+		target, err := os.Readlink(path)
+		if err != nil {
+			return "", err
+		}
+		if !filepath.IsAbs(target) {
+			target = filepath.Join(filepath.Dir(path), target)
+		}
+		path = target
+	}
+	return "", fmt.Errorf("too many levels of symbolic links")
+}
+
+// checkOutputPath fails early, before any AWS call, when path cannot be
+// written: its folder is missing or not a folder, or it is a directory.
+func checkOutputPath(flag, path string) error {
+	if path == "" || path == "-" {
+		return nil
+	}
+	target, err := resolveLink(path)
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", flag, path, err)
+	}
+	if fi, err := os.Stat(target); err == nil && fi.IsDir() {
+		return fmt.Errorf("%s %s: is a directory; name a file", flag, path)
+	}
+	dir := filepath.Dir(target)
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return fmt.Errorf("%s: folder %s does not exist; create it first", flag, dir)
 	}
 	return nil
 }

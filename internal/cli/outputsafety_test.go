@@ -1,0 +1,94 @@
+package cli
+
+import (
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+// TestWriteKeepsSpecialFiles: writing a report to a FIFO, a character
+// device or through a symlink writes into it; it never replaces the node
+// with a regular file (as root, -o /dev/null once replaced the machine's
+// /dev/null). The device here is a null device made in a temporary folder.
+func TestWriteKeepsSpecialFiles(t *testing.T) {
+	dir := t.TempDir()
+	write := func(path string) error {
+		return writeFileAtomic(path, func(w io.Writer) error { _, err := io.WriteString(w, "report\n"); return err })
+	}
+
+	t.Run("fifo", func(t *testing.T) {
+		fifo := filepath.Join(dir, "fifo")
+		if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+			t.Skipf("mkfifo: %v", err)
+		}
+		// Opened for reading first, without blocking, so that a writer
+		// can open it and nothing waits forever if the write goes elsewhere.
+		r, err := os.OpenFile(fifo, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		if err := write(fifo); err != nil {
+			t.Fatal(err)
+		}
+		buf := make([]byte, 64)
+		n, _ := r.Read(buf)
+		if s := string(buf[:n]); s != "report\n" {
+			t.Errorf("the FIFO's reader got %q", s)
+		}
+		if fi, err := os.Lstat(fifo); err != nil || fi.Mode()&os.ModeNamedPipe == 0 {
+			t.Errorf("the FIFO was replaced: %v %v", fi.Mode(), err)
+		}
+	})
+
+	t.Run("character device", func(t *testing.T) {
+		null := filepath.Join(dir, "null")
+		if err := syscall.Mknod(null, syscall.S_IFCHR|0o666, 1<<8|3); err != nil {
+			t.Skipf("mknod (needs root): %v", err)
+		}
+		if err := write(null); err != nil {
+			t.Fatal(err)
+		}
+		if fi, err := os.Lstat(null); err != nil || fi.Mode()&os.ModeCharDevice == 0 {
+			t.Errorf("the device was replaced: %v %v", fi.Mode(), err)
+		}
+	})
+
+	t.Run("symlink", func(t *testing.T) {
+		target := filepath.Join(dir, "real.json")
+		if err := os.WriteFile(target, []byte("old"), 0o640); err != nil {
+			t.Fatal(err)
+		}
+		link := filepath.Join(dir, "link.json")
+		if err := os.Symlink("real.json", link); err != nil {
+			t.Fatal(err)
+		}
+		if err := write(link); err != nil {
+			t.Fatal(err)
+		}
+		if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+			t.Errorf("the symlink was replaced: %v %v", fi.Mode(), err)
+		}
+		if b, _ := os.ReadFile(target); string(b) != "report\n" {
+			t.Errorf("the link's target holds %q", b)
+		}
+		if fi, _ := os.Stat(target); fi.Mode().Perm() != 0o640 {
+			t.Errorf("the target's mode is %v, want it kept (0640)", fi.Mode().Perm())
+		}
+	})
+}
+
+// TestOutputDirectoryCheckedBeforeScanning: -o into a folder that does not
+// exist is a usage error before anything is collected, not after the scan.
+func TestOutputDirectoryCheckedBeforeScanning(t *testing.T) {
+	_, stderr, code := run(t, "scan", "--demo", "-q", "--format", "json", "-o", filepath.Join(t.TempDir(), "missing", "r.json"))
+	if code != ExitUsage || !strings.Contains(stderr, "-o: folder") {
+		t.Errorf("exit %d, stderr %q; want exit %d naming the missing folder", code, stderr, ExitUsage)
+	}
+	if strings.Contains(stderr, "collecting") {
+		t.Errorf("the scan ran before the output was checked:\n%s", stderr)
+	}
+}
