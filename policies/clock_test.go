@@ -145,3 +145,30 @@ results contains {"status": "PASS", "region": "global", "resource": "", "message
 		t.Errorf("securityhub.enabled = %v, want one PASS", got)
 	}
 }
+
+// TestEvalMaxMemoryStopsARunawayControl: a custom control whose
+// comprehension grows without end is stopped once the heap has grown past
+// the bound, and reported ERROR naming it; the other controls, evaluated
+// again one by one, keep their verdicts.
+func TestEvalMaxMemoryStopsARunawayControl(t *testing.T) {
+	dir := writePolicies(t, map[string]string{"big.rego": metadata("custom.big", "account", "sts:GetCallerIdentity") + `
+results contains {"status": "PASS", "region": "global", "resource": "", "message": sprintf("%d", [count(pairs)])}
+
+# 400 million pairs, built one by one: memory grows until it is stopped.
+pairs := [[i, j] | some i in numbers.range(1, 20000); some j in numbers.range(1, 20000)]
+`})
+	e, err := NewEngine(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev, err := e.Evaluate(t.Context(), snapshot(healthyAccount("111122223333", "eu-west-1")), DefaultConfig(), EvalMaxMemory(256<<20))
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertVerdicts(t, verdicts(ev.Results, "custom."), []verdict{
+		{"custom.big", "global", "", "ERROR", "policy evaluation failed: exceeded the memory limit of 256 MiB (--eval-max-memory)"},
+	})
+	if got := verdicts(ev.Results, "securityhub.enabled"); len(got) != 1 || got[0].Status != "PASS" {
+		t.Errorf("securityhub.enabled = %v, want one PASS", got)
+	}
+}

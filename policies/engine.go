@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"runtime/metrics"
 	"slices"
 	"sort"
 	"strings"
@@ -196,11 +197,72 @@ func EvalTimeout(d time.Duration) EvalOption {
 	return func(ev *evaluation) { ev.timeout = d }
 }
 
+// EvalMaxMemory bounds how far the heap may grow while controls are
+// evaluated (0 means no bound). When the evaluation of all accounts passes
+// it, the accounts it stopped are evaluated again one control at a time, each
+// watched on its own: a control that alone grows the heap by more than the
+// bound is ERROR for that account, naming the bound; the others keep their
+// verdicts. Crossing the bound by many accounts at once costs time, not
+// verdicts.
+func EvalMaxMemory(bytes uint64) EvalOption {
+	return func(ev *evaluation) { ev.maxMemory = bytes }
+}
+
+// errMemoryLimit is the cause of an evaluation the memory watch stopped.
+var errMemoryLimit = errors.New("evaluation memory limit reached")
+
+// watchMemory returns a context that is cancelled with errMemoryLimit once
+// the heap has grown by more than limit over its size now, and the function
+// that ends the watch. With limit 0 it returns ctx itself.
+func watchMemory(ctx context.Context, limit uint64) (context.Context, func()) {
+	if limit == 0 {
+		return ctx, func() {}
+	}
+	wctx, cancel := context.WithCancelCause(ctx)
+	base := heapBytes()
+	done := make(chan struct{})
+	go func() {
+		tick := time.NewTicker(10 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-wctx.Done():
+				return
+			case <-tick.C:
+				if heapBytes() > base+limit {
+					cancel(errMemoryLimit)
+					return
+				}
+			}
+		}
+	}()
+	return wctx, func() { close(done); cancel(nil) }
+}
+
+// heapBytes is the memory held by heap objects, live or not yet swept.
+func heapBytes() uint64 {
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	metrics.Read(sample)
+	if sample[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return sample[0].Value.Uint64()
+}
+
+// stoppedByMemory reports whether ctx was cancelled by the memory watch
+// (and not by its caller, parent).
+func stoppedByMemory(ctx, parent context.Context) bool {
+	return parent.Err() == nil && errors.Is(context.Cause(ctx), errMemoryLimit)
+}
+
 // evaluation is one Evaluate call: the queries prepared with its config.
 type evaluation struct {
-	timeout time.Duration // per account and query; 0 for none
-	engine  *Engine
-	all     rego.PreparedEvalQuery // every control's results, as an array by control index
+	timeout   time.Duration // per account and query; 0 for none
+	maxMemory uint64        // heap growth allowed; 0 for none
+	engine    *Engine
+	all       rego.PreparedEvalQuery // every control's results, as an array by control index
 	// single are per-control queries, prepared only if the combined query
 	// fails at run time, to find which control failed.
 	single func() ([]rego.PreparedEvalQuery, error)
@@ -226,20 +288,39 @@ func (e *Engine) Evaluate(ctx context.Context, snap *checks.Snapshot, cfg Config
 	collectedAt := snap.CollectedAt.UTC()
 
 	perAccount := make([][]report.Result, len(snap.Accounts))
-	g, gctx := errgroup.WithContext(ctx)
+	stopped := make([]bool, len(snap.Accounts)) // by the memory watch
+	wctx, stopWatch := watchMemory(ctx, ev.maxMemory)
+	g, gctx := errgroup.WithContext(wctx)
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i := range snap.Accounts {
 		g.Go(func() error {
-			results, err := ev.account(gctx, collectedAt, &snap.Accounts[i])
+			results, err := ev.account(gctx, collectedAt, &snap.Accounts[i], false)
 			if err != nil {
+				if stoppedByMemory(gctx, ctx) {
+					stopped[i] = true
+					return nil
+				}
 				return fmt.Errorf("evaluate account %s: %w", snap.Accounts[i].AccountID, err)
 			}
 			perAccount[i] = results
 			return nil
 		})
 	}
-	if err := g.Wait(); err != nil {
+	err = g.Wait()
+	stopWatch()
+	if err != nil {
 		return Evaluation{}, err
+	}
+	for i := range snap.Accounts {
+		if !stopped[i] {
+			continue
+		}
+		runtime.GC() // what the stopped evaluations held
+		results, err := ev.account(ctx, collectedAt, &snap.Accounts[i], true)
+		if err != nil {
+			return Evaluation{}, fmt.Errorf("evaluate account %s: %w", snap.Accounts[i].AccountID, err)
+		}
+		perAccount[i] = results
 	}
 
 	var out Evaluation
@@ -312,7 +393,9 @@ type rawResult struct {
 }
 
 // account evaluates one account's input and applies the error rule.
-func (ev *evaluation) account(ctx context.Context, collectedAt time.Time, acct *checks.AccountFacts) ([]report.Result, error) {
+// With oneByOne, every control is evaluated on its own under its own memory
+// watch (see EvalMaxMemory).
+func (ev *evaluation) account(ctx context.Context, collectedAt time.Time, acct *checks.AccountFacts, oneByOne bool) ([]report.Result, error) {
 	input, err := inputValue(collectedAt, acct)
 	if err != nil {
 		return nil, err
@@ -321,7 +404,11 @@ func (ev *evaluation) account(ctx context.Context, collectedAt time.Time, acct *
 	raw := make([][]rawResult, len(controls))
 	evalErrs := make([]error, len(controls))
 
-	sets, err := ev.eval(ctx, ev.all, input, collectedAt, len(controls))
+	var sets []any
+	err = errMemoryLimit
+	if !oneByOne {
+		sets, err = ev.eval(ctx, ev.all, input, collectedAt, len(controls))
+	}
 	if err == nil {
 		for i := range controls {
 			raw[i] = decodeResults(sets[i])
@@ -337,9 +424,20 @@ func (ev *evaluation) account(ctx context.Context, collectedAt time.Time, acct *
 			return nil, perr
 		}
 		for i := range controls {
-			sets, err := ev.eval(ctx, single[i], input, collectedAt, 1)
+			qctx, stopWatch := ctx, func() {}
+			if oneByOne {
+				qctx, stopWatch = watchMemory(ctx, ev.maxMemory)
+			}
+			sets, err := ev.eval(qctx, single[i], input, collectedAt, 1)
+			byMemory := oneByOne && stoppedByMemory(qctx, ctx)
+			stopWatch()
 			if err != nil {
-				if ctx.Err() != nil {
+				switch {
+				case byMemory:
+					evalErrs[i] = fmt.Errorf("exceeded the memory limit of %d MiB (--eval-max-memory)", ev.maxMemory>>20)
+					runtime.GC()
+					continue
+				case ctx.Err() != nil:
 					return nil, ctx.Err()
 				}
 				evalErrs[i] = err

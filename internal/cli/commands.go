@@ -32,6 +32,9 @@ func newScanCmd(stdout, stderr io.Writer) *cobra.Command {
 			if err := checkOutputPath("--snapshot", snapshotFile); err != nil {
 				return err
 			}
+			if _, err := policy.evalLimits(); err != nil {
+				return err
+			}
 			engine, cfg, err := policy.load()
 			if err != nil {
 				return err
@@ -45,7 +48,7 @@ func newScanCmd(stdout, stderr io.Writer) *cobra.Command {
 					return err
 				}
 			}
-			return evaluateAndWrite(cmd, engine, cfg, policy.evalTimeout, snap, &output, stdout)
+			return evaluateAndWrite(cmd, engine, cfg, &policy, snap, &output, stdout)
 		},
 	}
 	targets.register(cmd)
@@ -119,6 +122,9 @@ func newEvaluateCmd(stdout, _ io.Writer) *cobra.Command {
 			if err := output.validate(); err != nil {
 				return err
 			}
+			if _, err := policy.evalLimits(); err != nil {
+				return err
+			}
 			engine, cfg, err := policy.load()
 			if err != nil {
 				return err
@@ -127,7 +133,7 @@ func newEvaluateCmd(stdout, _ io.Writer) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return evaluateAndWrite(cmd, engine, cfg, policy.evalTimeout, snap, &output, stdout)
+			return evaluateAndWrite(cmd, engine, cfg, &policy, snap, &output, stdout)
 		},
 	}
 	policy.register(cmd)

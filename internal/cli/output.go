@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -21,6 +22,7 @@ type policyFlags struct {
 	configFile  string
 	policyDirs  []string
 	evalTimeout time.Duration
+	evalMemory  string // --eval-max-memory, e.g. 4GiB
 }
 
 func (f *policyFlags) register(cmd *cobra.Command) {
@@ -31,6 +33,32 @@ func (f *policyFlags) register(cmd *cobra.Command) {
 // registerEval adds the flags of commands that evaluate a snapshot.
 func (f *policyFlags) registerEval(cmd *cobra.Command) {
 	cmd.Flags().DurationVar(&f.evalTimeout, "eval-timeout", time.Minute, "time limit for evaluating one account's facts; a control still running then (a runaway custom policy) is ERROR for that account; 0 for none")
+	cmd.Flags().StringVar(&f.evalMemory, "eval-max-memory", "4GiB", "how far the heap may grow while controls are evaluated (MiB or GiB, e.g. 512MiB); a control that alone grows it further is ERROR for that account; 0 for no bound")
+}
+
+// evalLimits checks --eval-timeout and returns --eval-max-memory in bytes.
+func (f *policyFlags) evalLimits() (uint64, error) {
+	if f.evalTimeout < 0 {
+		return 0, fmt.Errorf("--eval-timeout: must not be negative, got %s", f.evalTimeout)
+	}
+	return parseMemory(f.evalMemory)
+}
+
+// parseMemory reads a --eval-max-memory value: a whole number of MiB or
+// GiB, or 0.
+func parseMemory(s string) (uint64, error) {
+	v := strings.TrimSpace(s)
+	if v == "0" {
+		return 0, nil
+	}
+	for suffix, shift := range map[string]uint{"MiB": 20, "GiB": 30} {
+		if n, ok := strings.CutSuffix(v, suffix); ok {
+			if x, err := strconv.ParseUint(n, 10, 32); err == nil && x > 0 {
+				return x << shift, nil
+			}
+		}
+	}
+	return 0, fmt.Errorf("--eval-max-memory: %q is not a size such as 512MiB or 4GiB (or 0 for no bound)", s)
 }
 
 // load compiles the policies and reads the configuration.
@@ -107,11 +135,12 @@ func (f *outputFlags) validate() error {
 
 // evaluateAndWrite evaluates the snapshot, writes every requested format and
 // returns the verdict as an ExitError when it is not "all clear".
-func evaluateAndWrite(cmd *cobra.Command, engine *policies.Engine, cfg policies.Config, evalTimeout time.Duration, snap *checks.Snapshot, out *outputFlags, stdout io.Writer) error {
-	if evalTimeout < 0 {
-		return fmt.Errorf("--eval-timeout: must not be negative, got %s", evalTimeout)
+func evaluateAndWrite(cmd *cobra.Command, engine *policies.Engine, cfg policies.Config, policy *policyFlags, snap *checks.Snapshot, out *outputFlags, stdout io.Writer) error {
+	maxMemory, err := policy.evalLimits()
+	if err != nil {
+		return err
 	}
-	ev, err := engine.Evaluate(cmd.Context(), snap, cfg, policies.EvalTimeout(evalTimeout))
+	ev, err := engine.Evaluate(cmd.Context(), snap, cfg, policies.EvalTimeout(policy.evalTimeout), policies.EvalMaxMemory(maxMemory))
 	if err != nil {
 		return fmt.Errorf("evaluate: %w", err)
 	}

@@ -92,3 +92,26 @@ func TestOutputDirectoryCheckedBeforeScanning(t *testing.T) {
 		t.Errorf("the scan ran before the output was checked:\n%s", stderr)
 	}
 }
+
+// TestEvalLimitFlags: --eval-max-memory and --eval-timeout are checked
+// before anything is scanned.
+func TestEvalLimitFlags(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--eval-max-memory", "12XB"}, `--eval-max-memory: "12XB" is not a size such as 512MiB or 4GiB (or 0 for no bound)`},
+		{[]string{"--eval-max-memory", "-1GiB"}, `--eval-max-memory: "-1GiB" is not a size`},
+		{[]string{"--eval-timeout", "-1s"}, "--eval-timeout: must not be negative, got -1s"},
+	} {
+		_, stderr, code := run(t, append([]string{"scan", "--demo", "-q"}, tc.args...)...)
+		if code != ExitUsage || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%v: exit %d, stderr %q; want exit %d and %q", tc.args, code, stderr, ExitUsage, tc.want)
+		}
+	}
+	for _, v := range []string{"0", "512MiB", "4GiB"} {
+		if _, stderr, code := run(t, "scan", "--demo", "-q", "--eval-max-memory", v, "--format", "json", "-o", filepath.Join(t.TempDir(), "r.json")); code == ExitUsage {
+			t.Errorf("--eval-max-memory %s: usage error %q", v, stderr)
+		}
+	}
+}
