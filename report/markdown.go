@@ -580,18 +580,6 @@ func waiverDaysLeft(w *Waiver, now time.Time) (days int, ok bool) {
 	return DaysUntil(expires, now), true
 }
 
-// DaysUntil is the number of calendar days from now's date (UTC) to date's:
-// 0 on the same day, negative after it. It counts in Unix seconds, not in a
-// time.Duration, which overflows past 292 years (a waiver "until 9999-12-31"
-// showed 106,751 days left).
-func DaysUntil(date, now time.Time) int {
-	y, m, d := now.UTC().Date()
-	today := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-	y, m, d = date.UTC().Date()
-	day := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-	return int((day.Unix() - today.Unix()) / 86400)
-}
-
 func waiverExpires(w *Waiver) string {
 	if w == nil {
 		return ""
