@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -159,25 +160,43 @@ func evaluateAndWrite(cmd *cobra.Command, engine *policies.Engine, cfg policies.
 
 func (f *outputFlags) write(rep *report.Report, stdout io.Writer) error {
 	if f.outDir != "" {
-		if err := os.MkdirAll(f.outDir, 0o755); err != nil {
-			return fmt.Errorf("--out-dir: %w", err)
-		}
+		return writeAll(f.outDir, f.writers, rep)
 	}
 	for _, w := range f.writers {
 		render := func(dst io.Writer) error { return w.Write(dst, rep) }
-		switch {
-		case f.outDir != "":
-			if err := writeFileAtomic(filepath.Join(f.outDir, "report."+w.Extension()), render); err != nil {
-				return err
-			}
-		case f.output != "" && f.output != "-":
+		if f.output != "" && f.output != "-" {
 			if err := writeFileAtomic(f.output, render); err != nil {
 				return err
 			}
-		default:
-			if err := render(stdout); err != nil {
-				return fmt.Errorf("write report: %w", err)
-			}
+		} else if err := render(stdout); err != nil {
+			return fmt.Errorf("write report: %w", err)
+		}
+	}
+	return nil
+}
+
+// writeAll writes every format into dir as report.<extension>, all or
+// none: each is rendered before any file is written, so a format that fails
+// leaves the folder as it was (a dashboard never reads this scan's JSON
+// beside last week's HTML).
+func writeAll(dir string, writers []report.Writer, rep *report.Report) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("--out-dir: %w", err)
+	}
+	rendered := make([][]byte, len(writers))
+	for i, w := range writers {
+		var buf bytes.Buffer
+		if err := w.Write(&buf, rep); err != nil {
+			return fmt.Errorf("write report.%s: %w (no file written in %s)", w.Extension(), err, dir)
+		}
+		rendered[i] = buf.Bytes()
+	}
+	for i, w := range writers {
+		if err := writeFileAtomic(filepath.Join(dir, "report."+w.Extension()), func(dst io.Writer) error {
+			_, err := dst.Write(rendered[i])
+			return err
+		}); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -1,12 +1,15 @@
 package cli
 
 import (
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/baseline-scanner/baseline/report"
 )
 
 // TestWriteKeepsSpecialFiles: writing a report to a FIFO, a character
@@ -112,6 +115,39 @@ func TestEvalLimitFlags(t *testing.T) {
 	for _, v := range []string{"0", "512MiB", "4GiB"} {
 		if _, stderr, code := run(t, "scan", "--demo", "-q", "--eval-max-memory", v, "--format", "json", "-o", filepath.Join(t.TempDir(), "r.json")); code == ExitUsage {
 			t.Errorf("--eval-max-memory %s: usage error %q", v, stderr)
+		}
+	}
+}
+
+// failingWriter renders nothing and fails, like a format that cannot be
+// written.
+type failingWriter struct{}
+
+func (failingWriter) Write(io.Writer, *report.Report) error { return errors.New("broken format") }
+func (failingWriter) Extension() string                     { return "broken" }
+
+// TestOutDirAllOrNone: when one format fails, --out-dir gets none of them,
+// so the folder never mixes this scan's files with an older scan's.
+func TestOutDirAllOrNone(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "report.json"), []byte("last week"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rep := &report.Report{}
+	rep.Finalize()
+	err := writeAll(dir, []report.Writer{report.JSONWriter{}, failingWriter{}}, rep)
+	if err == nil || !strings.Contains(err.Error(), "write report.broken: broken format (no file written in ") {
+		t.Fatalf("err = %v", err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "report.json")); string(b) != "last week" {
+		t.Errorf("report.json was written although another format failed: %q", b)
+	}
+	if err := writeAll(dir, []report.Writer{report.JSONWriter{}, report.TableWriter{}}, rep); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"report.json", "report.txt"} {
+		if b, _ := os.ReadFile(filepath.Join(dir, name)); len(b) == 0 || string(b) == "last week" {
+			t.Errorf("%s = %q after a good write", name, b)
 		}
 	}
 }
