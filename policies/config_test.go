@@ -93,6 +93,8 @@ func TestParseConfigErrors(t *testing.T) {
 		{"invalid severity", "guardduty:\n  min_severity: 11\n", "config.yaml:2:17: must be between 7 and 10, got 11"},
 		// NaN compares false with everything: it must not slip through to
 		// a JSON encoding error blamed on custom:.
+		// A "billion laughs" document: 300 bytes that took 11 s and 773 MB.
+		{"alias bomb", "custom:\n  a: &a [x, x, x, x, x, x, x, x, x]\n  b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n  c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n  d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n  e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\n  f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\n", "config.yaml: YAML aliases expand this document to more than 100000 nodes; write the values out instead"},
 		// A tag made goccy/go-yaml panic on a typed list (found by fuzzing).
 		{"tag", "securityhub:\n  required_standards: !000\n00000000000000\n", "config.yaml:2:23: YAML tags such as \"!000\" are not supported; remove the tag"},
 		{"NaN severity", "guardduty:\n  min_severity: .nan\n", "config.yaml:2:17: must be between 7 and 10, got NaN"},

@@ -1,6 +1,10 @@
 package yamlguard
 
-import "testing"
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
 
 func TestCheck(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
@@ -29,5 +33,29 @@ func TestRecover(t *testing.T) {
 	}()
 	if err == nil || err.Error()[:7] != "w.yaml:" {
 		t.Errorf("err = %v", err)
+	}
+}
+
+func TestCheckAliases(t *testing.T) {
+	var laughs strings.Builder
+	laughs.WriteString(`a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x"]` + "\n")
+	for i, prev := range "abcdefgh" {
+		name := string("bcdefghi"[i])
+		fmt.Fprintf(&laughs, "%s: &%s [*%c, *%c, *%c, *%c, *%c, *%c, *%c, *%c, *%c]\n", name, name, prev, prev, prev, prev, prev, prev, prev, prev, prev)
+	}
+	for _, tc := range []struct{ in, want string }{
+		{laughs.String(), "w.yaml: YAML aliases expand this document to more than 100000 nodes; write the values out instead"},
+		{"a: &a [*a]\n", "w.yaml:1:8: alias *a is inside the anchor it names"},
+		// Ordinary anchors and merge keys are fine.
+		{"base: &base {x: 1, y: 2}\nprod:\n  <<: *base\n  z: 3\nlist: [*base, *base]\n", ""},
+	} {
+		err := Check("w.yaml", []byte(tc.in))
+		got := ""
+		if err != nil {
+			got = err.Error()
+		}
+		if got != tc.want {
+			t.Errorf("Check(%.40q…) = %q, want %q", tc.in, got, tc.want)
+		}
 	}
 }
