@@ -68,12 +68,12 @@ func WriteDiffTable(w io.Writer, d *Diff) error {
 		if rows == 0 {
 			continue
 		}
-		fmt.Fprintf(&b, "\n%s\n", diffTeamName(t.Team))
+		fmt.Fprintf(&b, "\n%s\n", cell(diffTeamName(t.Team), 0))
 		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 		for _, c := range diffCategories {
 			for _, r := range c.list(t) {
-				fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\n", c.label, r.Severity, r.ControlID, diffAccount(r), r.Region, r.Resource,
-					diffStatusChange(string(r.PreviousStatus), string(r.Status)))
+				fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\n", c.label, cell(string(r.Severity), 0), cell(r.ControlID, 0), cell(diffAccount(r), 0), cell(r.Region, 0), cell(r.Resource, 0),
+					cell(diffStatusChange(string(r.PreviousStatus), string(r.Status)), 0))
 			}
 		}
 		tw.Flush()
@@ -86,7 +86,7 @@ func WriteDiffTable(w io.Writer, d *Diff) error {
 			list  []CoverageChange
 		}{{"LOST", d.CoverageLost}, {"GAINED", d.CoverageGained}} {
 			for _, c := range l.list {
-				fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", l.label, c.Service, c.AccountID, c.Region, diffStatusChange(string(c.PreviousState), string(c.State)))
+				fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", l.label, cell(c.Service, 0), cell(c.AccountID, 0), cell(c.Region, 0), cell(diffStatusChange(string(c.PreviousState), string(c.State)), 0))
 			}
 		}
 		tw.Flush()
@@ -106,14 +106,14 @@ func WriteDiffMarkdown(w io.Writer, d *Diff) error {
 		var rows []string
 		for _, c := range diffCategories {
 			for _, r := range c.list(t) {
-				rows = append(rows, fmt.Sprintf("| %s | %s | `%s` | %s | %s | %s | %s |", c.label, r.Severity, diffMDCell(r.ControlID), diffMDCell(diffAccount(r)), r.Region,
-					diffMDCell(r.Resource), diffStatusChange(string(r.PreviousStatus), string(r.Status))))
+				rows = append(rows, fmt.Sprintf("| %s | %s | %s | %s | %s | %s | %s |", c.label, mdText(string(r.Severity), 0), mdText(r.ControlID, 0), mdText(diffAccount(r), 0), mdText(r.Region, 0),
+					mdText(r.Resource, 0), mdText(diffStatusChange(string(r.PreviousStatus), string(r.Status)), 0)))
 			}
 		}
 		if len(rows) == 0 {
 			continue
 		}
-		fmt.Fprintf(&b, "\n### %s\n\n| change | severity | control | account | region | resource | status |\n|:--|:--|:--|:--|:--|:--|:--|\n%s\n", diffMDCell(diffTeamName(t.Team)), strings.Join(rows, "\n"))
+		fmt.Fprintf(&b, "\n### %s\n\n| change | severity | control | account | region | resource | status |\n|:--|:--|:--|:--|:--|:--|:--|\n%s\n", mdText(diffTeamName(t.Team), 0), strings.Join(rows, "\n"))
 	}
 	if len(d.CoverageLost)+len(d.CoverageGained) > 0 {
 		b.WriteString("\n### Coverage\n\n| change | service | account | region | state |\n|:--|:--|:--|:--|:--|\n")
@@ -122,16 +122,10 @@ func WriteDiffMarkdown(w io.Writer, d *Diff) error {
 			list  []CoverageChange
 		}{{"LOST", d.CoverageLost}, {"GAINED", d.CoverageGained}} {
 			for _, c := range l.list {
-				fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", l.label, c.Service, c.AccountID, c.Region, diffStatusChange(string(c.PreviousState), string(c.State)))
+				fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", l.label, mdText(c.Service, 0), mdText(c.AccountID, 0), mdText(c.Region, 0), mdText(diffStatusChange(string(c.PreviousState), string(c.State)), 0))
 			}
 		}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
-}
-
-// diffMDCell makes text safe in a Markdown table cell: no pipes, newlines or
-// inline HTML.
-func diffMDCell(s string) string {
-	return strings.NewReplacer("|", `\|`, "\n", " ", "\r", " ", "<", "&lt;", ">", "&gt;", "`", "'").Replace(s)
 }

@@ -297,3 +297,8 @@ func clean(s string) string {
 		return unicode.IsSpace(r) || unicode.IsControl(r) || unicode.Is(unicode.Cf, r)
 	}), " ")
 }
+
+// TerminalText is text made safe for a terminal line: escape sequences and
+// control, format and bidirectional characters removed, white space folded.
+// Everything baseline prints that AWS or a user supplied goes through it.
+func TerminalText(s string) string { return clean(s) }

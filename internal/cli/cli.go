@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"io"
 	"runtime/debug"
-	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/baseline-scanner/baseline/internal/redact"
+	"github.com/baseline-scanner/baseline/report"
 )
 
 // Version is the release version; release builds set it with
@@ -37,15 +37,9 @@ func Execute(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	err := root.ExecuteContext(ctx)
 	var exit *ExitError
 	if err != nil && !errors.As(err, &exit) {
-		fmt.Fprintf(stderr, "baseline: %s\n", redact.Secrets(oneLine(err.Error())))
+		fmt.Fprintf(stderr, "baseline: %s\n", report.TerminalText(redact.Secrets(err.Error())))
 	}
 	return err
-}
-
-// oneLine keeps an error on one line: AWS and Rego errors sometimes carry
-// newlines, and a one-line error is what CI logs show best.
-func oneLine(s string) string {
-	return strings.Join(strings.Fields(s), " ")
 }
 
 func newRoot(stdout, stderr io.Writer) *cobra.Command {

@@ -24,6 +24,7 @@ import (
 	"github.com/baseline-scanner/baseline/checks/ssm"
 	"github.com/baseline-scanner/baseline/internal/redact"
 	"github.com/baseline-scanner/baseline/internal/teams"
+	"github.com/baseline-scanner/baseline/report"
 )
 
 // collectors lists every collector a scan runs, explicitly; sh is the
@@ -178,7 +179,7 @@ func (f *targetFlags) collect(ctx context.Context, stderr io.Writer) (*checks.Sn
 
 	progress := func(format string, args ...any) {
 		if !f.quiet {
-			fmt.Fprint(stderr, redact.Secrets(fmt.Sprintf("baseline: "+format, args...))+"\n")
+			fmt.Fprint(stderr, report.TerminalText(redact.Secrets(fmt.Sprintf("baseline: "+format, args...)))+"\n")
 		}
 	}
 	regionsDesc := fmt.Sprintf("%d region(s)", len(regions))

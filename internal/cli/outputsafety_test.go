@@ -151,3 +151,18 @@ func TestOutDirAllOrNone(t *testing.T) {
 		}
 	}
 }
+
+// TestStderrPassesNoEscapeSequences: a fatal error quoting a name (here a
+// file name) with terminal escape sequences reaches stderr without them.
+func TestStderrPassesNoEscapeSequences(t *testing.T) {
+	_, stderr, code := run(t, "diff", filepath.Join(t.TempDir(), "\x1b[2J\x1b]52;c;ZXZpbA==\x07old.json"), "new.json")
+	if code != ExitUsage {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	if strings.ContainsAny(stderr, "\x1b\x07") || strings.Count(stderr, "\n") != 1 {
+		t.Errorf("stderr is not one clean line: %q", stderr)
+	}
+	if !strings.Contains(stderr, "old.json") {
+		t.Errorf("stderr does not name the file: %q", stderr)
+	}
+}
