@@ -210,21 +210,7 @@ func TestCollect(t *testing.T) {
 		{
 			name:    "error: the management account's organization trail seen from a member is not read from the member",
 			account: member,
-			world: world(`
-      us-east-1:
-        cloudtrail:
-          trails:
-            - name: org-trail
-              organization: true
-              multi_region: true
-              s3_bucket: acme-org-cloudtrail
-              log_file_validation: true
-              logging: true
-              latest_delivery: 6m
-              event_selectors:
-                - read_write_type: WriteOnly
-                  include_management_events: true
-            - name: management-only
+			world: world(orgTrail + `            - name: management-only
               multi_region: true
               s3_bucket: acme-management
               logging: true
@@ -307,7 +293,7 @@ func TestCollect(t *testing.T) {
 				Code: "AccessDeniedException", Message: "explicit deny in eu-west-1",
 			}},
 			want: checks.AccountFacts{
-				CloudTrail: trails(func() checks.Trail { tr := healthyMain(); tr.RegionStatuses = nil; return tr }()),
+				CloudTrail: trails(homeStatusOnly()),
 				Errors:     []checks.CollectionError{collectionError(management, "eu-west-1", "GetTrailStatus", "AccessDeniedException", "explicit deny in eu-west-1")},
 			},
 			calls: map[string]int{"us-east-1 DescribeTrails": 1, "eu-west-1 DescribeTrails": 1, "us-east-1 GetTrailStatus": 1, "eu-west-1 GetTrailStatus": 1, "us-east-1 GetEventSelectors": 1},
@@ -317,7 +303,7 @@ func TestCollect(t *testing.T) {
 			world:  world(mainTrail),
 			faults: []awssim.Fault{describeTrailsDenied("eu-west-1")},
 			want: checks.AccountFacts{
-				CloudTrail: trails(func() checks.Trail { tr := healthyMain(); tr.RegionStatuses = nil; return tr }()),
+				CloudTrail: trails(homeStatusOnly()),
 				Errors:     []checks.CollectionError{collectionError(management, "eu-west-1", "DescribeTrails", "AccessDeniedException", "explicit deny in eu-west-1")},
 			},
 			calls: map[string]int{"us-east-1 DescribeTrails": 1, "eu-west-1 DescribeTrails": 1, "us-east-1 GetTrailStatus": 1, "us-east-1 GetEventSelectors": 1},
@@ -453,4 +439,12 @@ func describeTrailsDenied(region string) awssim.Fault {
 		Account: management, Region: region, Service: "cloudtrail", Operation: "DescribeTrails",
 		Code: "AccessDeniedException", Message: "explicit deny in " + region,
 	}
+}
+
+// homeStatusOnly is the healthy main trail as seen when only its home
+// region's status could be read.
+func homeStatusOnly() checks.Trail {
+	tr := healthyMain()
+	tr.RegionStatuses = nil
+	return tr
 }
