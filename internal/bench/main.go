@@ -1,7 +1,7 @@
 // Command bench measures an organization scan against its lower bound: it
 // generates a world (awssim.Generate), serves it with per-call latency and
 // AWS-like rate limits (plus optional random throttling), runs the real scan
-// path (checks.Discover, then checks.Collect with the real collectors, rate
+// path (internal/scan.Collect: discovery, then the real collectors, rate
 // limiter and retryer) and prints wall time, the world's lower bound (see
 // Bound), their ratio, API calls made and the minimum needed, retries,
 // errors and peak memory. The last line is one JSON object.
@@ -33,19 +33,16 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
-	"github.com/aws/aws-sdk-go-v2/service/organizations"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/baseline-scanner/baseline/checks"
-	"github.com/baseline-scanner/baseline/checks/cloudtrail"
-	"github.com/baseline-scanner/baseline/checks/guardduty"
-	"github.com/baseline-scanner/baseline/checks/securityhub"
-	"github.com/baseline-scanner/baseline/checks/ssm"
+	"github.com/baseline-scanner/baseline/internal/scan"
 )
 
 // Result is the bench's JSON line.
 type Result struct {
 	Accounts          int                   `json:"accounts"`
+	Collection        string                `json:"collection"`
+	DelegatedAdmin    bool                  `json:"delegated_admin"`
 	Regions           int                   `json:"regions"`
 	LatencyMS         float64               `json:"latency_ms"`
 	Throttle          float64               `json:"throttle"`
@@ -71,6 +68,8 @@ type flags struct {
 	seed                           uint64
 	noLimits, regionsAll           bool
 	cpuProfile                     string
+	collection                     string
+	delegatedAdmin                 bool
 }
 
 var allRegions = []string{"us-east-1", "eu-west-1", "ap-northeast-1", "us-west-2", "eu-central-1", "ap-southeast-2", "sa-east-1", "ca-central-1"}
@@ -86,6 +85,8 @@ func main() {
 	flag.BoolVar(&f.noLimits, "no-rate-limits", false, "serve without AWS-like rate limits")
 	flag.BoolVar(&f.regionsAll, "regions-all", false, "resolve regions per account (account:ListRegions), like --regions all")
 	flag.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile of the scan to this file")
+	flag.StringVar(&f.collection, "collection", scan.ModeDirect, "how findings are read, as baseline's --collection: direct, auto or admin (auto and admin need -delegated-admin to use the administrator)")
+	flag.BoolVar(&f.delegatedAdmin, "delegated-admin", false, "make the management account the Security Hub and GuardDuty delegated administrator of every account, with a finding aggregator in the first region")
 	serve := flag.Bool("serve", false, "internal: serve the world on stdout/stdin for the parent bench")
 	flag.Parse()
 	if f.regions < 1 || f.regions > len(allRegions) {
@@ -143,14 +144,7 @@ func run(f flags) error {
 		Credentials:  aws.NewCredentialsCache(credentials.NewStaticCredentialsProvider(hi.AccessKeyID, hi.SecretAccessKey, "")),
 		BaseEndpoint: aws.String(hi.URL),
 	}
-	checks.ConfigureClients(&cfg, checks.ClientOptions{MaxConnsPerHost: f.concurrency})
 	calls := checks.NewCallCounter()
-	limiter := checks.NewRateLimiter(nil)
-	cfg.APIOptions = append(cfg.APIOptions, calls.Middleware)
-	// Discovery and AssumeRole act as the scanning account; Collect keys
-	// every target's calls by its own account.
-	discovery := cfg.Copy()
-	discovery.APIOptions = append(discovery.APIOptions, limiter.Middleware("caller"))
 
 	ctx := context.Background()
 	if f.cpuProfile != "" {
@@ -166,18 +160,25 @@ func run(f flags) error {
 	}
 	cpuBefore := cpuSeconds()
 	start := time.Now()
-	targets, err := checks.Discover(ctx, cfg, sts.NewFromConfig(discovery), organizations.NewFromConfig(discovery), checks.TargetOptions{Org: true, Regions: regions})
+	// The scan goes through the pipeline the CLI calls (internal/scan).
+	o := scan.Options{
+		Org:         true,
+		AWS:         &cfg,
+		Concurrency: f.concurrency,
+		Collection:  f.collection,
+		Tool:        checks.Tool{Name: "baseline", Version: "bench"},
+		Calls:       calls,
+		Observer:    benchObserver{},
+	}
+	if f.regionsAll {
+		o.AllRegions = true
+	} else {
+		o.Regions = regions
+	}
+	snap, err := scan.Collect(ctx, o)
 	if err != nil {
 		return err
 	}
-	snap := checks.Collect(ctx, targets, checks.CollectOptions{
-		Collectors:  []checks.Collector{securityhub.New(), guardduty.New(), cloudtrail.New(), ssm.New()},
-		Concurrency: f.concurrency,
-		Tool:        checks.Tool{Name: "baseline", Version: "bench"},
-		RateLimiter: limiter,
-		Regions:     checks.RegionScope{All: f.regionsAll},
-		GCPercent:   checks.DefaultGCPercent,
-	})
 	wall := time.Since(start)
 	cpu := cpuSeconds() - cpuBefore
 	if p := os.Getenv("BENCH_MEMPROFILE"); p != "" {
@@ -209,6 +210,8 @@ func run(f flags) error {
 	}
 	res := Result{
 		Accounts:          len(snap.Accounts),
+		Collection:        f.collection,
+		DelegatedAdmin:    f.delegatedAdmin,
 		Regions:           len(regions),
 		LatencyMS:         float64(f.latency) / float64(time.Millisecond),
 		Throttle:          f.throttle,
@@ -246,6 +249,14 @@ func run(f flags) error {
 	fmt.Println(string(line))
 	return nil
 }
+
+// benchObserver prints the scan's status lines (which collection mode was
+// chosen, coverage gaps) on stderr; no live line.
+type benchObserver struct{}
+
+func (benchObserver) Status(line string)                                  { fmt.Fprintln(os.Stderr, "scan:", line) }
+func (benchObserver) Collecting(*checks.Progress) func()                  { return func() {} }
+func (benchObserver) Collected([]checks.ServiceStats, time.Duration, int) {}
 
 // cpuSeconds is the process's user+system CPU time so far.
 func cpuSeconds() float64 {

@@ -36,6 +36,9 @@ func runServer(f flags, in io.Reader, out io.Writer) error {
 	regions := allRegions[:f.regions]
 	start := time.Now()
 	world := awssim.Generate(awssim.GenerateOptions{Accounts: f.accounts, Regions: regions, Seed: f.seed})
+	if f.delegatedAdmin {
+		withDelegatedAdmin(world, regions[0])
+	}
 	limits := awssim.AWSRateLimits()
 	if f.noLimits {
 		limits = nil
@@ -63,4 +66,21 @@ func runServer(f flags, in io.Reader, out io.Writer) error {
 		}
 	}
 	return lines.Err()
+}
+
+// withDelegatedAdmin makes the management account the Security Hub and
+// GuardDuty delegated administrator of every other account, with a finding
+// aggregator in home linking every region, so that --collection auto reads
+// findings through the administrator.
+func withDelegatedAdmin(w *awssim.World, home string) {
+	for _, a := range w.Accounts {
+		if a.Management {
+			w.DelegatedAdmin = &awssim.DelegatedAdmin{
+				SecurityHub:       a.ID,
+				GuardDuty:         a.ID,
+				FindingAggregator: &awssim.FindingAggregator{Region: home},
+			}
+			return
+		}
+	}
 }

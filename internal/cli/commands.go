@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/baseline-scanner/baseline/checks"
+	"github.com/baseline-scanner/baseline/internal/scan"
 )
 
 func newScanCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -93,12 +94,7 @@ report 'baseline scan' would have written.`,
 			}
 			// An incomplete collection is exit 3, as for scan: CI learns of
 			// it before anyone evaluates the snapshot.
-			for _, a := range snap.Accounts {
-				if len(a.Errors) > 0 {
-					return &ExitError{Code: ExitIncomplete}
-				}
-			}
-			return nil
+			return exitError(scan.ExitCode(scan.Verdict{Snapshot: snap}))
 		},
 	}
 	targets.register(cmd)

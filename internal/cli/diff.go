@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/baseline-scanner/baseline/internal/scan"
 	"github.com/baseline-scanner/baseline/report"
 )
 
@@ -83,10 +84,7 @@ plus the services whose coverage was lost or gained, grouped by team.
 			} else if err := writeFileAtomic(output, render); err != nil {
 				return err
 			}
-			if failOnNew && len(d.NewFailures(sev)) > 0 {
-				return &ExitError{Code: ExitFailing}
-			}
-			return nil
+			return exitError(scan.ExitCode(scan.Verdict{Diff: d, FailOn: sev, OnlyNew: failOnNew}))
 		},
 	}
 	fs := cmd.Flags()

@@ -3,15 +3,25 @@ package cli
 import (
 	"errors"
 	"fmt"
+
+	"github.com/baseline-scanner/baseline/internal/scan"
 )
 
-// Exit codes, as DESIGN.md §4 defines them.
+// Exit codes: the pipeline's (scan.ExitCode decides them).
 const (
-	ExitOK         = 0 // nothing failing at or above --fail-on
-	ExitFailing    = 1 // failing controls at or above --fail-on
-	ExitUsage      = 2 // usage, configuration or fatal error
-	ExitIncomplete = 3 // collection errors, nothing failing at the threshold
+	ExitOK         = scan.ExitOK
+	ExitFailing    = scan.ExitFailing
+	ExitUsage      = scan.ExitUsage
+	ExitIncomplete = scan.ExitIncomplete
 )
+
+// exitError is nil for ExitOK, else an ExitError carrying code.
+func exitError(code int) error {
+	if code == ExitOK {
+		return nil
+	}
+	return &ExitError{Code: code}
+}
 
 // ExitError carries the exit code of a command that ran to completion but
 // whose verdict is not "all clear". Its message is empty: the report already

@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -14,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/baseline-scanner/baseline/checks"
+	"github.com/baseline-scanner/baseline/internal/scan"
 	"github.com/baseline-scanner/baseline/policies"
 	"github.com/baseline-scanner/baseline/report"
 )
@@ -141,21 +141,18 @@ func evaluateAndWrite(cmd *cobra.Command, engine *policies.Engine, cfg policies.
 	if err != nil {
 		return err
 	}
-	ev, err := engine.Evaluate(cmd.Context(), snap, cfg, policies.EvalTimeout(policy.evalTimeout), policies.EvalMaxMemory(maxMemory))
+	ev, err := scan.Evaluate(cmd.Context(), engine, cfg, snap, scan.EvalOptions{Timeout: policy.evalTimeout, MaxMemory: maxMemory})
 	if err != nil {
-		return fmt.Errorf("evaluate: %w", err)
+		return err
 	}
-	rep := buildReport(snap, ev, time.Now())
-	if err := out.review.apply(rep, snap); err != nil {
+	rep, err := scan.BuildReport(snap, ev, report.Tool{Name: "baseline", Version: version()}, time.Now(), out.review.review())
+	if err != nil {
 		return err
 	}
 	if err := out.write(rep, stdout); err != nil {
 		return err
 	}
-	if code := out.review.exitCode(rep, out.severity); code != ExitOK {
-		return &ExitError{Code: code}
-	}
-	return nil
+	return exitError(scan.ExitCode(scan.Verdict{Report: rep, FailOn: out.severity, OnlyNew: out.review.failOnNew}))
 }
 
 func (f *outputFlags) write(rep *report.Report, stdout io.Writer) error {
@@ -200,28 +197,6 @@ func writeAll(dir string, writers []report.Writer, rep *report.Report) error {
 		}
 	}
 	return nil
-}
-
-// buildReport assembles the report from the snapshot and its evaluation.
-func buildReport(snap *checks.Snapshot, ev policies.Evaluation, now time.Time) *report.Report {
-	rep := &report.Report{
-		SchemaVersion: report.SchemaVersion,
-		Tool:          report.Tool{Name: "baseline", Version: version()},
-		GeneratedAt:   now.UTC().Truncate(time.Second),
-		Scope:         report.Scope{Accounts: slices.Clone(snap.Scope.Accounts), Regions: slices.Clone(snap.Scope.Regions)},
-		Results:       ev.Results,
-		Coverage:      ev.Coverage,
-		Errors:        ev.Errors,
-	}
-	rep.Scope.RegionsMode = snap.Scope.RegionsMode
-	if sh := snap.Scope.Shard; sh != nil {
-		rep.Scope.Shard = &report.Shard{Index: sh.Index, Count: sh.Count}
-	}
-	for _, g := range snap.CoverageGaps {
-		rep.CoverageGaps = append(rep.CoverageGaps, report.CoverageGap{AccountID: g.AccountID, Region: g.Region, Service: g.Service, Reason: g.Reason})
-	}
-	rep.Finalize()
-	return rep
 }
 
 // writeFileAtomic writes path through a temporary file in the same directory

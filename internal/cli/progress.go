@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/baseline-scanner/baseline/checks"
+	"github.com/baseline-scanner/baseline/internal/redact"
+	"github.com/baseline-scanner/baseline/report"
 )
 
 // statusInterval is how often a non-terminal stderr (a CI log) gets a
@@ -17,6 +19,26 @@ const (
 	statusInterval   = 10 * time.Second
 	terminalInterval = 200 * time.Millisecond
 )
+
+// stderrObserver shows a scan's progress on stderr: status lines, the live
+// progress, and the call summary. Status lines carry AWS-supplied names, so
+// they are redacted and stripped of terminal control sequences.
+type stderrObserver struct {
+	w        io.Writer
+	terminal bool
+}
+
+func (o *stderrObserver) Status(line string) {
+	fmt.Fprint(o.w, report.TerminalText(redact.Secrets("baseline: "+line))+"\n")
+}
+
+func (o *stderrObserver) Collecting(p *checks.Progress) func() {
+	return startProgress(o.w, o.terminal, p, nil, nil)
+}
+
+func (o *stderrObserver) Collected(stats []checks.ServiceStats, elapsed time.Duration, errors int) {
+	fmt.Fprintln(o.w, callSummary(stats, elapsed, errors))
+}
 
 // progressDisplay shows a collection's progress on stderr: a live line on
 // a terminal, a status line every statusInterval otherwise.

@@ -1,12 +1,11 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
 
-	"github.com/baseline-scanner/baseline/checks"
+	"github.com/baseline-scanner/baseline/internal/scan"
 	"github.com/baseline-scanner/baseline/internal/teams"
 	"github.com/baseline-scanner/baseline/internal/waivers"
 	"github.com/baseline-scanner/baseline/report"
@@ -59,44 +58,13 @@ func (f *reviewFlags) load() error {
 	return nil
 }
 
-// apply completes a built report: the team of every result, the waivers
-// (against the report's time), the summary recomputed after them, and the
-// diff against the previous report.
-func (f *reviewFlags) apply(rep *report.Report, snap *checks.Snapshot) error {
-	tagged := make(map[string]string, len(snap.Accounts))
-	for _, a := range snap.Accounts {
-		tagged[a.AccountID] = a.Team
+// review is what the files add to the report.
+func (f *reviewFlags) review() scan.Review {
+	return scan.Review{
+		Teams:        f.teams,
+		Waivers:      f.waivers,
+		WaiversGiven: f.waiversFile != "",
+		Previous:     f.previous,
+		PreviousName: f.previousFile,
 	}
-	for i := range rep.Results {
-		r := &rep.Results[i]
-		r.Team = f.teams.Resolve(r.AccountID, tagged[r.AccountID])
-	}
-	if f.waiversFile != "" {
-		rep.Waivers = waivers.Apply(rep.Results, f.waivers, rep.GeneratedAt)
-		if rep.Waivers == nil {
-			rep.Waivers = []report.WaiverStatus{}
-		}
-	}
-	rep.Finalize()
-	if f.previous != nil {
-		d, err := report.Compare(f.previous, rep)
-		if err != nil {
-			var mismatch *report.SchemaMismatchError
-			if errors.As(err, &mismatch) {
-				return fmt.Errorf("--previous: %s: schema_version %q differs from this report's %q; compare reports of one schema version", f.previousFile, mismatch.Previous, mismatch.Current)
-			}
-			return fmt.Errorf("--previous: %s: %w", f.previousFile, err)
-		}
-		rep.Diff = d
-	}
-	return nil
-}
-
-// exitCode is the verdict of the report: ExitCode, or with --fail-on-new
-// only the new and regressed failures count.
-func (f *reviewFlags) exitCode(rep *report.Report, failOn report.Severity) int {
-	if f.failOnNew {
-		return report.ExitCodeOnNew(rep, failOn)
-	}
-	return report.ExitCode(rep, failOn)
 }

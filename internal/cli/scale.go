@@ -63,17 +63,3 @@ func parseRegionsFlag(value string) (regions []string, all bool, err error) {
 	regions, err = checks.ParseRegions("--regions", value)
 	return regions, false, err
 }
-
-// inShard keeps the targets of shard k of n.
-func inShard(targets []checks.Target, k, n int) []checks.Target {
-	if n == 0 {
-		return targets
-	}
-	var out []checks.Target
-	for _, t := range targets {
-		if checks.Shard(t.AccountID, n) == k-1 {
-			out = append(out, t)
-		}
-	}
-	return out
-}

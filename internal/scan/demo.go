@@ -1,4 +1,4 @@
-package cli
+package scan
 
 import (
 	"fmt"
@@ -10,9 +10,9 @@ import (
 	"github.com/baseline-scanner/baseline/internal/awssim"
 )
 
-// demo is the simulated organization behind --demo: an AWS config that points
-// every SDK client at it, and the regions it has. The scan path that follows
-// is the one a real organization takes.
+// demo is the simulated organization behind Options.Demo: an AWS config that
+// points every SDK client at it, and the regions it has. The scan path that
+// follows is the one a real organization takes.
 type demo struct {
 	cfg     aws.Config
 	regions []string

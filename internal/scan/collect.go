@@ -1,0 +1,275 @@
+package scan
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/baseline-scanner/baseline/checks"
+	"github.com/baseline-scanner/baseline/checks/cloudtrail"
+)
+
+// Options say what a scan collects and how it reaches AWS.
+type Options struct {
+	// Org scans every ACTIVE account of the organization (ListAccounts).
+	Org bool
+	// RoleName is assumed in every account other than the caller's;
+	// ExternalID is passed to AssumeRole when set.
+	RoleName, ExternalID string
+	// Accounts limits the scan to these accounts; ExcludeAccounts skips some.
+	Accounts, ExcludeAccounts []string
+	// Regions are scanned in every account; nil means the SDK's region (the
+	// simulated organization's regions with Demo). AllRegions resolves each
+	// account's enabled regions instead; ExcludeRegions are skipped either way.
+	Regions        []string
+	AllRegions     bool
+	ExcludeRegions []string
+	// Demo scans a simulated organization: World names its YAML file, or
+	// the built-in sample organization when empty.
+	Demo  bool
+	World string
+	// AWS, when set, is the SDK configuration to scan with instead of the
+	// SDK's default chain (the bench and tests point it at a simulator).
+	AWS *aws.Config
+	// Concurrency bounds the (account, region, service) collections in
+	// flight; CallTimeout bounds one API call attempt.
+	Concurrency int
+	CallTimeout time.Duration
+	// Shard, when Count > 0, keeps the accounts of shard Index of Count.
+	Shard checks.ShardScope
+	// TeamTag is the Organizations account tag naming the account's team.
+	TeamTag string
+	// Collection is how findings are read: auto, direct or admin
+	// (ModeAuto, ModeDirect, ModeAdmin).
+	Collection string
+	// Tool names the program in the snapshot.
+	Tool checks.Tool
+	// Calls counts the API calls of the scan; Collect makes one when nil.
+	Calls *checks.CallCounter
+	// Observer hears the scan's progress; nil is silent.
+	Observer Observer
+	// Now is the clock of the progress display and the elapsed time
+	// (time.Now when nil).
+	Now func() time.Time
+}
+
+// Observer hears what a scan is doing. Status lines carry AWS-supplied
+// names: the observer sanitizes and redacts them for its medium.
+type Observer interface {
+	// Status is one line about the scan, e.g. which collection mode was chosen.
+	Status(line string)
+	// Collecting shows the live progress p until stop is called.
+	Collecting(p *checks.Progress) (stop func())
+	// Collected reports the calls made by service, the time taken and the
+	// number of collection errors.
+	Collected(stats []checks.ServiceStats, elapsed time.Duration, errors int)
+}
+
+type silent struct{}
+
+func (silent) Status(string)                                       {}
+func (silent) Collecting(*checks.Progress) func()                  { return func() {} }
+func (silent) Collected([]checks.ServiceStats, time.Duration, int) {}
+
+// Collect discovers the targets and collects the snapshot. Everything after
+// the AWS configuration is the same for a real organization and a simulated
+// one.
+func Collect(ctx context.Context, o Options) (*checks.Snapshot, error) {
+	if o.Observer == nil {
+		o.Observer = silent{}
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Concurrency < 1 {
+		o.Concurrency = checks.DefaultConcurrency
+	}
+	if o.RoleName == "" {
+		o.RoleName = checks.DefaultRoleName
+	}
+	if o.Collection == "" {
+		o.Collection = ModeAuto
+	}
+	regions, org := o.Regions, o.Org
+
+	var cfg aws.Config
+	switch {
+	case o.AWS != nil:
+		cfg = o.AWS.Copy()
+	case o.Demo || o.World != "":
+		demo, err := startDemo(o.World)
+		if err != nil {
+			return nil, err
+		}
+		defer demo.close()
+		cfg = demo.cfg
+		if regions == nil && !o.AllRegions {
+			regions = demo.regions
+		}
+		org = true
+	default:
+		var opts []func(*config.LoadOptions) error
+		if len(regions) > 0 {
+			opts = append(opts, config.WithDefaultRegion(regions[0]))
+		}
+		var err error
+		cfg, err = config.LoadDefaultConfig(ctx, opts...)
+		if err != nil {
+			return nil, fmt.Errorf("load AWS configuration: %w", err)
+		}
+	}
+	if regions == nil && !o.AllRegions {
+		if cfg.Region == "" {
+			return nil, fmt.Errorf("no region to scan: pass --regions (e.g. --regions us-east-1,eu-west-1) or set AWS_REGION or a profile region")
+		}
+		var err error
+		if regions, err = checks.ParseRegions("AWS_REGION", cfg.Region); err != nil {
+			return nil, err
+		}
+	}
+	if o.AllRegions && cfg.Region == "" {
+		cfg.Region = "us-east-1" // the Account API's endpoint region
+	}
+
+	checks.ConfigureClients(&cfg, checks.ClientOptions{CallTimeout: o.CallTimeout, MaxConnsPerHost: o.Concurrency})
+	calls := o.Calls
+	if calls == nil {
+		calls = checks.NewCallCounter()
+	}
+	cfg.APIOptions = append(cfg.APIOptions, calls.Middleware)
+	// Discovery and AssumeRole act as the caller; Collect paces each
+	// target's calls by its own account.
+	limiter := checks.NewRateLimiter(nil)
+	discovery := cfg.Copy()
+	discovery.APIOptions = append(discovery.APIOptions, limiter.Middleware("caller"))
+
+	stsClient := sts.NewFromConfig(discovery)
+	targetOpts := checks.TargetOptions{
+		Org:             org,
+		RoleName:        o.RoleName,
+		ExternalID:      o.ExternalID,
+		Accounts:        o.Accounts,
+		ExcludeAccounts: o.ExcludeAccounts,
+		Regions:         regions,
+		TeamTag:         o.TeamTag,
+	}
+	targets, err := checks.Discover(ctx, cfg, stsClient, organizations.NewFromConfig(discovery), targetOpts)
+	if err != nil {
+		return nil, err
+	}
+	selected := map[string]bool{} // every selected account, whatever the shard
+	for _, t := range targets {
+		selected[t.AccountID] = true
+	}
+	targets = inShard(targets, o.Shard)
+
+	env := adminEnv{cfg: cfg, limiter: limiter, targets: targets, regions: regions, allRegions: o.AllRegions, mode: o.Collection, status: o.Observer.Status}
+	collectors, gaps, err := chooseCollectors(ctx, env)
+	if err != nil {
+		return nil, err
+	}
+	regionsDesc := fmt.Sprintf("%d region(s)", len(regions))
+	if o.AllRegions {
+		regionsDesc = "all enabled regions"
+	}
+	shardDesc := ""
+	if o.Shard.Count > 0 {
+		shardDesc = fmt.Sprintf(" (shard %d/%d)", o.Shard.Index, o.Shard.Count)
+	}
+	names := make([]string, len(collectors))
+	for i, c := range collectors {
+		names[i] = c.Service()
+	}
+	o.Observer.Status(fmt.Sprintf("collecting %d account(s)%s × %s: %s", len(targets), shardDesc, regionsDesc, strings.Join(names, ", ")))
+	start := o.Now()
+	live := &checks.Progress{Calls: calls}
+	stop := o.Observer.Collecting(live)
+	regionScope := checks.RegionScope{All: o.AllRegions, Exclude: o.ExcludeRegions}
+	snap := checks.Collect(ctx, targets, checks.CollectOptions{
+		Collectors:  collectors,
+		Concurrency: o.Concurrency,
+		Tool:        o.Tool,
+		RateLimiter: limiter,
+		Regions:     regionScope,
+		Progress:    live,
+		GCPercent:   checks.DefaultGCPercent,
+	})
+	stop()
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("collect: interrupted: %w", err)
+	}
+	if err := joinTrailOwners(ctx, cfg, stsClient, limiter, targetOpts, snap, selected, regionScope, o); err != nil {
+		return nil, err
+	}
+	snap.Scope.RegionsMode = checks.RegionsList
+	if o.AllRegions {
+		snap.Scope.RegionsMode = checks.RegionsAll
+	}
+	if o.Shard.Count > 0 {
+		sh := o.Shard
+		snap.Scope.Shard = &sh
+	}
+	for _, g := range gaps {
+		cells := g.Gaps()
+		snap.CoverageGaps = append(snap.CoverageGaps, cells...)
+		if n := len(cells); n > 0 {
+			o.Observer.Status(fmt.Sprintf("%s: %d (account, region) cell(s) not covered by the %s were collected directly (coverage_gaps in the snapshot)", g.service, n, g.coveredBy))
+		}
+	}
+	errCount := 0
+	for _, a := range snap.Accounts {
+		errCount += len(a.Errors)
+	}
+	o.Observer.Collected(calls.ByService(), o.Now().Sub(start), errCount)
+	return snap, nil
+}
+
+// inShard keeps the targets of shard s (all of them when s.Count is 0).
+func inShard(targets []checks.Target, s checks.ShardScope) []checks.Target {
+	if s.Count == 0 {
+		return targets
+	}
+	var out []checks.Target
+	for _, t := range targets {
+		if checks.Shard(t.AccountID, s.Count) == s.Index-1 {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// joinTrailOwners gives members the facts of organization trails they see
+// but do not own, read once by the owner (the account in the trail ARN):
+// from the snapshot when the owner was collected, else by collecting the
+// owner's CloudTrail facts now (one AssumeRole, as for any account), so
+// that the trail is judged even when its owner is outside --accounts.
+func joinTrailOwners(ctx context.Context, cfg aws.Config, stsClient checks.STSAPI, limiter *checks.RateLimiter, opts checks.TargetOptions, snap *checks.Snapshot, selected map[string]bool, regions checks.RegionScope, o Options) error {
+	var owners []checks.AccountFacts
+	if missing := cloudtrail.MissingOwners(snap); len(missing) > 0 {
+		opts.Regions = snap.Scope.Regions
+		targets, err := checks.AccountTargets(ctx, cfg, stsClient, missing, opts)
+		if err != nil {
+			return fmt.Errorf("collect organization trail owners: %w", err)
+		}
+		o.Observer.Status(fmt.Sprintf("cloudtrail: reading the organization trails of owner account(s) %s, not in this scan", strings.Join(missing, ", ")))
+		owned := checks.Collect(ctx, targets, checks.CollectOptions{
+			Collectors:  []checks.Collector{cloudtrail.New()},
+			Concurrency: o.Concurrency,
+			Tool:        snap.Tool,
+			RateLimiter: limiter,
+			Regions:     regions,
+		})
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("collect: interrupted: %w", err)
+		}
+		owners = owned.Accounts
+	}
+	cloudtrail.JoinOwnerFacts(snap, owners, func(id string) bool { return selected[id] })
+	return nil
+}

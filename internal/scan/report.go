@@ -1,0 +1,98 @@
+package scan
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/baseline-scanner/baseline/checks"
+	"github.com/baseline-scanner/baseline/internal/teams"
+	"github.com/baseline-scanner/baseline/internal/waivers"
+	"github.com/baseline-scanner/baseline/policies"
+	"github.com/baseline-scanner/baseline/report"
+)
+
+// EvalOptions bound the evaluation of a snapshot.
+type EvalOptions struct {
+	// Timeout bounds the evaluation of one account's facts; 0 for none.
+	Timeout time.Duration
+	// MaxMemory bounds the heap's growth while controls run; 0 for none.
+	MaxMemory uint64
+}
+
+// Evaluate runs the engine's controls over the snapshot with cfg.
+func Evaluate(ctx context.Context, engine *policies.Engine, cfg policies.Config, snap *checks.Snapshot, o EvalOptions) (policies.Evaluation, error) {
+	ev, err := engine.Evaluate(ctx, snap, cfg, policies.EvalTimeout(o.Timeout), policies.EvalMaxMemory(o.MaxMemory))
+	if err != nil {
+		return policies.Evaluation{}, fmt.Errorf("evaluate: %w", err)
+	}
+	return ev, nil
+}
+
+// Review is what the weekly review adds to a report: the team mapping,
+// the waivers and the previous report to compare with. The zero value adds
+// nothing but the account tags' teams.
+type Review struct {
+	// Teams overrides the accounts' team tags.
+	Teams teams.Mapping
+	// Waivers, when WaiversGiven, are applied against the report's time;
+	// the report then lists every waiver's status (an empty list included).
+	Waivers      []waivers.Waiver
+	WaiversGiven bool
+	// Previous, when set, is diffed against the new report; PreviousName
+	// names it in errors.
+	Previous     *report.Report
+	PreviousName string
+}
+
+// BuildReport assembles the report from the snapshot and its evaluation at
+// time now, written by tool: the team of every result, the waivers, the
+// summary (computed once, after them) and the diff against the previous
+// report.
+func BuildReport(snap *checks.Snapshot, ev policies.Evaluation, tool report.Tool, now time.Time, rv Review) (*report.Report, error) {
+	rep := &report.Report{
+		SchemaVersion: report.SchemaVersion,
+		Tool:          tool,
+		GeneratedAt:   now.UTC().Truncate(time.Second),
+		Scope:         report.Scope{Accounts: slices.Clone(snap.Scope.Accounts), Regions: slices.Clone(snap.Scope.Regions)},
+		Results:       ev.Results,
+		Coverage:      ev.Coverage,
+		Errors:        ev.Errors,
+	}
+	rep.Scope.RegionsMode = snap.Scope.RegionsMode
+	if sh := snap.Scope.Shard; sh != nil {
+		rep.Scope.Shard = &report.Shard{Index: sh.Index, Count: sh.Count}
+	}
+	for _, g := range snap.CoverageGaps {
+		rep.CoverageGaps = append(rep.CoverageGaps, report.CoverageGap{AccountID: g.AccountID, Region: g.Region, Service: g.Service, Reason: g.Reason})
+	}
+	tagged := make(map[string]string, len(snap.Accounts))
+	for _, a := range snap.Accounts {
+		tagged[a.AccountID] = a.Team
+	}
+	for i := range rep.Results {
+		r := &rep.Results[i]
+		r.Team = rv.Teams.Resolve(r.AccountID, tagged[r.AccountID])
+	}
+	if rv.WaiversGiven {
+		rep.Waivers = waivers.Apply(rep.Results, rv.Waivers, rep.GeneratedAt)
+		if rep.Waivers == nil {
+			rep.Waivers = []report.WaiverStatus{}
+		}
+	}
+	rep.Finalize()
+	if rv.Previous != nil {
+		d, err := report.Compare(rv.Previous, rep)
+		if err != nil {
+			var mismatch *report.SchemaMismatchError
+			if errors.As(err, &mismatch) {
+				return nil, fmt.Errorf("--previous: %s: schema_version %q differs from this report's %q; compare reports of one schema version", rv.PreviousName, mismatch.Previous, mismatch.Current)
+			}
+			return nil, fmt.Errorf("--previous: %s: %w", rv.PreviousName, err)
+		}
+		rep.Diff = d
+	}
+	return rep, nil
+}
