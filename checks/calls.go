@@ -145,6 +145,14 @@ func (c *CallCounter) Actions() []string {
 	return out
 }
 
+// Count is the number of operations of one action made so far, e.g.
+// Count("sts:AssumeRole").
+func (c *CallCounter) Count(action string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.counts[action]
+}
+
 // signingName maps the SDK's service ids to IAM service prefixes.
 func signingName(serviceID string) string {
 	switch serviceID {
