@@ -7,7 +7,7 @@ import (
 
 // Phases of a scan, in order, as Progress reports them.
 const (
-	PhaseStarting   = ""                    // before discovery
+	PhaseStarting   = ""                     // before discovery
 	PhaseDiscovery  = "discovering accounts" // organizations:ListAccounts pages
 	PhaseTeamTags   = "reading team tags"    // organizations:ListTagsForResource per account
 	PhaseCollecting = "collecting"           // the collectors, AssumeRole included
@@ -43,7 +43,7 @@ type ProgressState struct {
 	// Listed are the ACTIVE accounts discovery has listed so far.
 	Listed int
 	// TagsDone of TagsTotal accounts have had their team tag read.
-	TagsDone, TagsTotal int
+	TagsDone, TagsTotal         int
 	AccountsDone, AccountsTotal int
 	// Regions count (account, region) cells: 200 accounts × 4 regions is 800.
 	RegionsDone, RegionsTotal int
