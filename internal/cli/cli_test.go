@@ -290,7 +290,7 @@ func TestRealCredentialChain(t *testing.T) {
 	}
 	called := calls.Actions()
 
-	admin, err := awssim.ParseWorld("admin-world", []byte(adminWorld))
+	admin, err := awssim.ParseWorld(t.Context(), "admin-world", []byte(adminWorld))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -113,7 +113,7 @@ func (f *targetFlags) collect(ctx context.Context, stderr io.Writer) (*checks.Sn
 
 	var cfg aws.Config
 	if f.demo || f.world != "" {
-		demo, err := startDemo(f.world)
+		demo, err := startDemo(ctx, f.world)
 		if err != nil {
 			return nil, err
 		}
