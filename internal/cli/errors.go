@@ -5,7 +5,7 @@ import (
 	"fmt"
 )
 
-// Exit codes, as DESIGN.md §4 defines them.
+// Exit codes, as README.md ("Exit codes") documents them.
 const (
 	ExitOK         = 0 // nothing failing at or above --fail-on
 	ExitFailing    = 1 // failing controls at or above --fail-on
