@@ -17,7 +17,7 @@ import (
 )
 
 func newMergeCmd(stdout io.Writer) *cobra.Command {
-	var output string
+	var output, format string
 	cmd := &cobra.Command{
 		Use:   "merge FILE FILE... [-o merged.json]",
 		Short: "Combine the JSON reports (or snapshots) of sharded scans into one",
@@ -28,7 +28,10 @@ must be of the same kind and schema version, written by the same tool version,
 over the same regions (unless they were chosen with --regions all: then the
 merged regions are their union), and no account may appear in two files.
 Shards must all be there, each once: 1/N to N/N. The merged document has no
-shard in its scope.`,
+shard in its scope.
+
+Merged reports are written as JSON, or in any report format with --format;
+merged snapshots only as JSON.`,
 		Args: cobra.MinimumNArgs(2),
 		RunE: func(cmd *cobra.Command, paths []string) error {
 			kind, err := documentKind(paths[0])
@@ -42,8 +45,15 @@ shard in its scope.`,
 				if err != nil {
 					return err
 				}
-				write = func(w io.Writer) error { return report.JSONWriter{}.Write(w, merged) }
+				writer, err := report.NewWriter(format)
+				if err != nil {
+					return fmt.Errorf("--format: %w", err)
+				}
+				write = func(w io.Writer) error { return writer.Write(w, merged) }
 			default:
+				if f := strings.ToLower(strings.TrimSpace(format)); f != "json" {
+					return fmt.Errorf("--format: %s are snapshots, written only as json, not %q", strings.Join(paths, ", "), format)
+				}
 				merged, err := mergeSnapshots(paths)
 				if err != nil {
 					return err
@@ -57,6 +67,7 @@ shard in its scope.`,
 		},
 	}
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write the merged document to FILE instead of stdout")
+	cmd.Flags().StringVar(&format, "format", "json", "format of a merged report: "+strings.Join(report.Formats(), ", ")+" (snapshots: json)")
 	return cmd
 }
 
