@@ -38,8 +38,9 @@ func TerminalText(s string) string { return clean(s) }
 // separator, and joins the remaining words with one space. Bytes that are
 // not UTF-8 become U+FFFD: a lone 0x9B is CSI to some terminals.
 //
-// A sequence that is not terminated loses its introducer; the rest is then
-// plain text, which no terminal interprets.
+// A sequence that is not complete loses its ESC (or C1 introducer), which
+// becomes a separator like any control character; the rest is then plain
+// text, which no terminal interprets.
 func clean(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))

@@ -105,6 +105,11 @@ func check(file string, id *ast.Ident, declaredIn map[string]string, local map[s
 	if !ok || id.Name == "_" || from == file || local[id.Name] {
 		return
 	}
+	// The raw primitives: a writer escapes through its medium's function
+	// (cell, mdText, htmlText, xmlText, TerminalText), which cleans first.
+	if id.Name == "clean" || id.Name == "mdEscape" {
+		*bad = append(*bad, id.Name+" (a raw escaping primitive of escape.go)")
+	}
 	if slices.Contains(writerFiles, from) {
 		*bad = append(*bad, id.Name+" (declared in "+from+")")
 	}

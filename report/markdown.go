@@ -152,7 +152,7 @@ func markdownDocument(r *Report) mdDocument {
 
 	b.WriteString("# Baseline report\n\n")
 	fmt.Fprintf(&b, "%s · scanned %s · %s × %s\n\n",
-		mdEscape(cmp.Or(r.Tool.Name, "baseline")+" "+r.Tool.Version),
+		mdText(cmp.Or(r.Tool.Name, "baseline")+" "+r.Tool.Version, 0),
 		formatScanTime(r.GeneratedAt),
 		plural(len(r.Scope.Accounts), "account", "accounts"),
 		plural(len(r.Scope.Regions), "region", "regions"))
@@ -212,7 +212,7 @@ func markdownDocument(r *Report) mdDocument {
 		var rows []string
 		for _, t := range teams {
 			row := fmt.Sprintf("| %s | %d | %d | %d | %d | %d |",
-				mdEscape(t.name), t.count(StatusFail), t.count(StatusError), t.count(StatusWaived), t.expiringWaivers(r.GeneratedAt), t.count(StatusPass))
+				mdText(t.name, 0), t.count(StatusFail), t.count(StatusError), t.count(StatusWaived), t.expiringWaivers(r.GeneratedAt), t.count(StatusPass))
 			if r.Diff != nil {
 				n, f := 0, 0
 				for _, c := range changesByTeam[t.name] {
@@ -313,7 +313,7 @@ func (t teamResults) markdownBlocks(now time.Time, hasDiff bool, changes []chang
 	})
 
 	heading := fmt.Sprintf("## %s\n\n%d FAIL · %d ERROR · %d WAIVED · %d PASS",
-		mdEscape(t.name), t.count(StatusFail), t.count(StatusError), t.count(StatusWaived), t.count(StatusPass))
+		mdText(t.name, 0), t.count(StatusFail), t.count(StatusError), t.count(StatusWaived), t.count(StatusPass))
 	if n := t.expiringWaivers(now); n > 0 {
 		heading += fmt.Sprintf(" · ⚠️ %s expiring within %d days", plural(n, "waiver", "waivers"), ExpiringWithinDays)
 	}
