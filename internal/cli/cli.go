@@ -37,7 +37,7 @@ func Execute(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	err := root.ExecuteContext(ctx)
 	var exit *ExitError
 	if err != nil && !errors.As(err, &exit) {
-		fmt.Fprintf(stderr, "baseline: %s\n", report.TerminalText(redact.Secrets(err.Error())))
+		report.WriteNotice(stderr, "baseline: "+redact.Secrets(err.Error()))
 	}
 	return err
 }
