@@ -206,7 +206,7 @@ func writeAll(dir string, writers []report.Writer, rep *report.Report) error {
 func buildReport(snap *checks.Snapshot, ev policies.Evaluation, now time.Time) *report.Report {
 	rep := &report.Report{
 		SchemaVersion: report.SchemaVersion,
-		Tool:          report.Tool{Name: "baseline", Version: version()},
+		Tool:          reportTool(),
 		GeneratedAt:   now.UTC().Truncate(time.Second),
 		Scope:         report.Scope{Accounts: slices.Clone(snap.Scope.Accounts), Regions: slices.Clone(snap.Scope.Regions)},
 		Results:       ev.Results,
