@@ -88,6 +88,7 @@ type outputFlags struct {
 	writers  []report.Writer
 	severity report.Severity
 	review   reviewFlags // --waivers, --teams, --previous, --fail-on-new (review.go)
+	started  time.Time   // when scan began discovery; zero for evaluate (scantime.go)
 }
 
 func (f *outputFlags) register(cmd *cobra.Command) {
@@ -146,6 +147,7 @@ func evaluateAndWrite(cmd *cobra.Command, engine *policies.Engine, cfg policies.
 		return fmt.Errorf("evaluate: %w", err)
 	}
 	rep := buildReport(snap, ev, time.Now())
+	rep.ScanSeconds = scanSeconds(out.started, time.Now())
 	if err := out.review.apply(rep, snap); err != nil {
 		return err
 	}
