@@ -27,6 +27,7 @@ var formats = []struct {
 	{"markdown", func() Writer { return MarkdownWriter{} }},
 	{"html", func() Writer { return HTMLWriter{} }},
 	{"junit", func() Writer { return JUnitWriter{} }},
+	{"metrics", func() Writer { return MetricsWriter{} }},
 }
 
 // Formats returns the names NewWriter accepts.
