@@ -28,6 +28,7 @@ var formats = []struct {
 	{"html", func() Writer { return HTMLWriter{} }},
 	{"junit", func() Writer { return JUnitWriter{} }},
 	{"metrics", func() Writer { return MetricsWriter{} }},
+	{"ocsf", func() Writer { return OCSFWriter{} }},
 }
 
 // Formats returns the names NewWriter accepts.
