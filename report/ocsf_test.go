@@ -183,3 +183,20 @@ func TestOCSFStatusMapping(t *testing.T) {
 		}
 	}
 }
+
+// TestOCSFResourcePartition: the partition is the second field of an ARN;
+// a resource that is not an ARN has none.
+func TestOCSFResourcePartition(t *testing.T) {
+	r := sampleReport()
+	for _, tc := range []struct{ resource, want string }{
+		{"arn:aws:ec2:eu-west-1:111111111111:instance/i-0123456789abcdef0", "aws"},
+		{"arn:aws-cn:guardduty:cn-north-1:111111111111:detector/1", "aws-cn"},
+		{"arn:aws-us-gov:cloudtrail:us-gov-west-1:111111111111:trail/t", "aws-us-gov"},
+		{"111111111111/eu-west-1", ""},
+	} {
+		ev := ocsfEventOf(r, Result{ControlID: "x.y", Status: StatusFail, Severity: SeverityLow, AccountID: "111111111111", Region: "eu-west-1", Resource: tc.resource})
+		if ev.Resource == nil || ev.Resource.UID != tc.resource || ev.Resource.CloudPartition != tc.want {
+			t.Errorf("%s: resource %+v, want partition %q", tc.resource, ev.Resource, tc.want)
+		}
+	}
+}
