@@ -90,7 +90,7 @@ func TestParseSeverity(t *testing.T) {
 }
 
 func TestNewWriter(t *testing.T) {
-	if got, want := strings.Join(Formats(), ","), "table,json,ndjson,markdown,html,junit"; got != want {
+	if got, want := strings.Join(Formats(), ","), "table,json,ndjson,markdown,html,junit,metrics,ocsf"; got != want {
 		t.Errorf("Formats() = %s, want %s", got, want)
 	}
 	for _, f := range append(Formats(), "JSON", " table ") {
@@ -98,13 +98,13 @@ func TestNewWriter(t *testing.T) {
 			t.Errorf("NewWriter(%q) = %v, %v", f, w, err)
 		}
 	}
-	for f, ext := range map[string]string{"table": "txt", "json": "json", "ndjson": "ndjson", "markdown": "md", "html": "html", "junit": "xml"} {
+	for f, ext := range map[string]string{"table": "txt", "json": "json", "ndjson": "ndjson", "markdown": "md", "html": "html", "junit": "xml", "metrics": "prom", "ocsf": "ocsf.ndjson"} {
 		if w, _ := NewWriter(f); w.Extension() != ext {
 			t.Errorf("%s extension = %q, want %q", f, w.Extension(), ext)
 		}
 	}
 	_, err := NewWriter("xml")
-	if want := `unknown format "xml": valid formats are table, json, ndjson, markdown, html, junit`; err == nil || err.Error() != want {
+	if want := `unknown format "xml": valid formats are table, json, ndjson, markdown, html, junit, metrics, ocsf`; err == nil || err.Error() != want {
 		t.Errorf("NewWriter(xml) error = %v, want %q", err, want)
 	}
 }

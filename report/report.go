@@ -76,6 +76,11 @@ type Report struct {
 	// delegated administrator's finding aggregator did not cover, so they
 	// were collected directly; absent when none. Additive in 1.0.
 	CoverageGaps []CoverageGap `json:"coverage_gaps,omitempty"`
+	// ScanSeconds is the wall time of the scan that produced the report,
+	// from the start of discovery to the report, in seconds (millisecond
+	// precision); for a merge, the longest shard's. Absent when no scan
+	// produced it (evaluate of a saved snapshot). Additive in 2.0.
+	ScanSeconds float64 `json:"scan_seconds,omitempty"`
 }
 
 // Tool names the program that wrote the report.

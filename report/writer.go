@@ -56,6 +56,8 @@ var formats = []struct {
 	{"markdown", func() Writer { return MarkdownWriter{} }, []string{"report", "diff", "catalogue"}},
 	{"html", func() Writer { return HTMLWriter{} }, []string{"report"}},
 	{"junit", func() Writer { return JUnitWriter{} }, []string{"report"}},
+	{"metrics", func() Writer { return MetricsWriter{} }, []string{"report"}},
+	{"ocsf", func() Writer { return OCSFWriter{} }, []string{"report"}},
 }
 
 // Formats returns the names NewWriter accepts for reports.

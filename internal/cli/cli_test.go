@@ -141,7 +141,10 @@ func TestEvaluateSnapshotEqualsScan(t *testing.T) {
 		t.Fatalf("evaluate exit code = %d; stderr:\n%s", code, stderr)
 	}
 	a, b := readReport(t, evaluated), readReport(t, scanned)
-	a.GeneratedAt = b.GeneratedAt
+	if b.ScanSeconds <= 0 || a.ScanSeconds != 0 {
+		t.Errorf("scan_seconds: scan %v (want > 0), evaluate %v (want absent: no scan)", b.ScanSeconds, a.ScanSeconds)
+	}
+	a.GeneratedAt, a.ScanSeconds = b.GeneratedAt, b.ScanSeconds
 	ja, _ := json.Marshal(a)
 	jb, _ := json.Marshal(b)
 	if !bytes.Equal(ja, jb) {

@@ -89,6 +89,7 @@ type outputFlags struct {
 	writers  []report.Writer
 	severity report.Severity
 	review   reviewFlags // --waivers, --teams, --previous, --fail-on-new (review.go)
+	started  time.Time   // when scan began discovery; zero for evaluate (scantime.go)
 }
 
 func (f *outputFlags) register(cmd *cobra.Command) {
@@ -156,6 +157,7 @@ func evaluateAndWrite(cmd *cobra.Command, engine *policies.Engine, cfg policies.
 	if err != nil {
 		return err
 	}
+	rep.ScanSeconds = scanSeconds(out.started, time.Now())
 	if err := out.write(rep, stdout); err != nil {
 		return err
 	}

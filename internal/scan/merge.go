@@ -161,6 +161,7 @@ func MergeReports(paths []string) (*report.Report, error) {
 			merged.Coverage = append(merged.Coverage, r.Coverage...)
 			merged.Errors = append(merged.Errors, r.Errors...)
 			merged.CoverageGaps = append(merged.CoverageGaps, r.CoverageGaps...)
+			merged.ScanSeconds = max(merged.ScanSeconds, r.ScanSeconds) // shards run side by side
 			if r.GeneratedAt.After(merged.GeneratedAt) {
 				merged.GeneratedAt = r.GeneratedAt
 			}
