@@ -55,8 +55,28 @@ var schemaSet = sync.OnceValue(func() *ast.SchemaSet {
 // docs, optional, describes types and fields: "Type" or "Type.Field" (the Go
 // names) to text; the test fills it from the comments of checks/snapshot.go.
 func GenerateInputSchema(docs map[string]string) ([]byte, error) {
+	return GenerateInputSchemaFor(docs, nil)
+}
+
+// GenerateInputSchemaFor is GenerateInputSchema with the facts of the
+// services of extra that have their own facts type (checks.Service.NewFacts)
+// as top-level properties named after the services, generated from that
+// type by the same rules (a checks.ByRegion is keyed by region).
+func GenerateInputSchemaFor(docs map[string]string, extra []checks.Service) ([]byte, error) {
 	g := &schemaGen{docs: docs, defs: map[string]map[string]any{}}
 	root := g.object(reflect.TypeFor[checks.PolicyInput]())
+	for _, s := range extra {
+		if s.NewFacts == nil {
+			continue
+		}
+		props := root["properties"].(map[string]any)
+		if _, dup := props[s.Name]; dup {
+			return nil, fmt.Errorf("generate input schema: service %s: input.%s is already a field", s.Name, s.Name)
+		}
+		// Not required: an account whose collection did not produce the
+		// service's facts has no key (undefined in Rego, never a PASS).
+		props[s.Name] = g.schema(reflect.TypeOf(s.NewFacts()), false)
+	}
 	doc := map[string]any{
 		"$schema":     "http://json-schema.org/draft-07/schema#",
 		"title":       "baseline policy input",
