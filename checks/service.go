@@ -244,6 +244,9 @@ func RegisterFacts(svcs ...Service) {
 			continue
 		}
 		t := reflect.TypeOf(s.NewFacts())
+		if k := t.Kind(); k != reflect.Map && k != reflect.Pointer {
+			panic(fmt.Sprintf("checks: RegisterFacts: %s: facts type %v is not a map or a pointer: it could not be absent", s.Name, t))
+		}
 		if slices.Contains(accountFactsKeys(), s.Name) {
 			panic("checks: RegisterFacts: " + s.Name + " is a field of AccountFacts")
 		}
