@@ -11,14 +11,16 @@ import (
 // fields. Rather than a MarshalJSON/UnmarshalJSON pair on AccountFacts
 // (which would lose the file positions of decoding errors, give up
 // DisallowUnknownFields, and re-scan a million findings), the snapshot is
-// encoded and decoded through a struct type built at run time: AccountFacts
-// embedded, plus one field per registered service, so that encoding/json
-// does all the work, strictly, exactly as for a field written in Go.
+// encoded and decoded through a struct type built at run time: AccountFacts'
+// fields (copied, not embedded, so that error paths read as before), plus
+// one field per registered service, so that encoding/json does all the
+// work, strictly, exactly as for a field written in Go.
 
 // otherCodec converts accounts to and from that struct type.
 type otherCodec struct {
 	names   []string     // registered service names, sorted
-	account reflect.Type // struct{ AccountFacts; F0 T0 `json:"name0,omitempty"`; ... }
+	own     []int        // indexes of AccountFacts' fields, but Other, in account
+	account reflect.Type // struct{ AccountFacts' fields; F0 T0 `json:"name0,omitempty"`; ... }
 	snap    reflect.Type // Snapshot with Accounts []account
 }
 
@@ -38,7 +40,16 @@ func currentCodec() *otherCodec {
 	if c := codecCache; c != nil && len(c.names) == len(names) {
 		return c // registrations are only ever added, never changed
 	}
-	fields := []reflect.StructField{{Name: "AccountFacts", Type: reflect.TypeFor[AccountFacts](), Anonymous: true}}
+	c := &otherCodec{names: names}
+	var fields []reflect.StructField
+	for f := range reflect.TypeFor[AccountFacts]().Fields() {
+		if f.Type == reflect.TypeFor[OtherFacts]() {
+			continue
+		}
+		c.own = append(c.own, f.Index[0])
+		f.Index, f.Offset = nil, 0
+		fields = append(fields, f)
+	}
 	for i, n := range names {
 		fields = append(fields, reflect.StructField{
 			Name: "F" + strconv.Itoa(i),
@@ -46,7 +57,7 @@ func currentCodec() *otherCodec {
 			Tag:  reflect.StructTag(`json:"` + n + `,omitempty"`),
 		})
 	}
-	c := &otherCodec{names: names, account: reflect.StructOf(fields)}
+	c.account = reflect.StructOf(fields)
 	var snapFields []reflect.StructField
 	for f := range reflect.TypeFor[Snapshot]().Fields() {
 		if f.Name == "Accounts" {
@@ -62,19 +73,26 @@ func currentCodec() *otherCodec {
 
 // wrap is acct as a value of the account type.
 func (c *otherCodec) wrap(acct *AccountFacts, into reflect.Value) {
-	into.Field(0).Set(reflect.ValueOf(*acct))
+	src := reflect.ValueOf(acct).Elem()
+	for i, x := range c.own {
+		into.Field(i).Set(src.Field(x))
+	}
 	for i, n := range c.names {
 		if f, ok := acct.Other[n]; ok && f != nil {
-			into.Field(i + 1).Set(reflect.ValueOf(f))
+			into.Field(len(c.own) + i).Set(reflect.ValueOf(f))
 		}
 	}
 }
 
 // unwrap is the account held by a value of the account type.
 func (c *otherCodec) unwrap(v reflect.Value) AccountFacts {
-	acct := v.Field(0).Interface().(AccountFacts)
+	var acct AccountFacts
+	dst := reflect.ValueOf(&acct).Elem()
+	for i, x := range c.own {
+		dst.Field(x).Set(v.Field(i))
+	}
 	for i, n := range c.names {
-		f := v.Field(i + 1)
+		f := v.Field(len(c.own) + i)
 		if f.IsNil() {
 			continue
 		}

@@ -2,6 +2,7 @@ package policies
 
 import (
 	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -26,6 +27,18 @@ type serviceSet struct {
 	schema *ast.SchemaSet
 }
 
+// ownFacts are the names of the services of svcs with their own facts type.
+func ownFacts(svcs []checks.Service) []string {
+	var out []string
+	for _, s := range svcs {
+		if s.NewFacts != nil {
+			out = append(out, s.Name)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
 var defaultServices = sync.OnceValue(func() *serviceSet {
 	set, err := newServiceSet(services.All)
 	if err != nil {
@@ -36,18 +49,14 @@ var defaultServices = sync.OnceValue(func() *serviceSet {
 
 func newServiceSet(svcs []checks.Service) (*serviceSet, error) {
 	set := &serviceSet{list: svcs, actions: checks.ActionsOf(svcs), sources: map[string][]string{}, schema: schemaSet()}
-	var extra []checks.Service
 	for _, s := range svcs {
 		set.sources[s.Name] = s.Sources()
-		if s.NewFacts != nil {
-			extra = append(extra, s)
-		}
 	}
-	if len(extra) == 0 {
-		return set, nil
+	if slices.Equal(ownFacts(svcs), ownFacts(services.All)) {
+		return set, nil // the committed schema is theirs
 	}
-	checks.RegisterFacts(extra...)
-	b, err := GenerateInputSchemaFor(nil, extra)
+	checks.RegisterFacts(svcs...)
+	b, err := GenerateInputSchemaFor(nil, svcs)
 	if err != nil {
 		return nil, err
 	}
