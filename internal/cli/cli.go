@@ -70,6 +70,7 @@ above it; 2 usage, configuration or fatal error; 3 the scan was incomplete
 		newEvaluateCmd(stdout, stderr),
 		newDiffCmd(stdout),
 		newMergeCmd(stdout),
+		newReportCmd(stdout),
 		newPoliciesCmd(stdout),
 		newIAMPolicyCmd(stdout),
 		newVersionCmd(stdout),

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"io"
 
 	"github.com/spf13/cobra"
@@ -11,7 +12,7 @@ import (
 )
 
 func newMergeCmd(stdout io.Writer) *cobra.Command {
-	var output string
+	var output, failOn string
 	cmd := &cobra.Command{
 		Use:   "merge FILE FILE... [-o merged.json]",
 		Short: "Combine the JSON reports (or snapshots) of sharded scans into one",
@@ -22,14 +23,27 @@ must be of the same kind and schema version, written by the same tool version,
 over the same regions (unless they were chosen with --regions all: then the
 merged regions are their union), and no account may appear in two files.
 Shards must all be there, each once: 1/N to N/N. The merged document has no
-shard in its scope.`,
+shard in its scope.
+
+merge exits with the merged document's verdict: for reports, 1 when a FAIL is
+at or above --fail-on, else 3 when the scan was incomplete, else 0; for
+snapshots, 3 when any account has collection errors. Render the merged report
+with 'baseline report merged.json --format html'.`,
 		Args: cobra.MinimumNArgs(2),
 		RunE: func(cmd *cobra.Command, paths []string) error {
 			kind, err := scan.DocumentKind(paths[0])
 			if err != nil {
 				return err
 			}
+			sev, err := report.ParseSeverity(failOn)
+			if err != nil {
+				return fmt.Errorf("--fail-on: %w", err)
+			}
+			if err := checkOutputPath("-o", output); err != nil {
+				return err
+			}
 			var write func(io.Writer) error
+			var verdict scan.Verdict
 			switch kind {
 			case "report":
 				merged, err := scan.MergeReports(paths)
@@ -37,19 +51,29 @@ shard in its scope.`,
 					return err
 				}
 				write = func(w io.Writer) error { return report.JSONWriter{}.Write(w, merged) }
+				verdict = scan.Verdict{Report: merged, FailOn: sev}
 			default:
 				merged, err := scan.MergeSnapshots(paths)
 				if err != nil {
 					return err
 				}
 				write = func(w io.Writer) error { return checks.WriteSnapshot(w, merged) }
+				verdict = scan.Verdict{Snapshot: merged}
 			}
 			if output == "" || output == "-" {
-				return write(stdout)
+				err = write(stdout)
+			} else {
+				err = writeFileAtomic(output, write)
 			}
-			return writeFileAtomic(output, write)
+			if err != nil {
+				return err
+			}
+			// The merged document's verdict, as one scan of every shard
+			// would have exited: CI gates on the merge step.
+			return exitError(scan.ExitCode(verdict))
 		},
 	}
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write the merged document to FILE instead of stdout")
+	cmd.Flags().StringVar(&failOn, "fail-on", "high", "for reports, the lowest severity whose failures exit 1: critical, high, medium or low")
 	return cmd
 }

@@ -91,12 +91,18 @@ type outputFlags struct {
 }
 
 func (f *outputFlags) register(cmd *cobra.Command) {
+	f.registerFormats(cmd)
+	f.review.register(cmd)
+}
+
+// registerFormats adds --format, -o, --out-dir and --fail-on without the
+// review flags (baseline report).
+func (f *outputFlags) registerFormats(cmd *cobra.Command) {
 	fs := cmd.Flags()
 	fs.StringSliceVar(&f.formats, "format", []string{"table"}, "report format(s), comma list: "+strings.Join(report.Formats(), ", "))
 	fs.StringVarP(&f.output, "output", "o", "", "write the report to this file (one format; default: stdout)")
 	fs.StringVar(&f.outDir, "out-dir", "", "write one file per format into this directory (report.<format extension>)")
 	fs.StringVar(&f.failOn, "fail-on", "high", "lowest severity whose failures exit 1: critical, high, medium or low")
-	f.review.register(cmd)
 }
 
 func (f *outputFlags) validate() error {

@@ -194,12 +194,17 @@ func TestShardsMerge(t *testing.T) {
 	}
 
 	full := filepath.Join(dir, "full.json")
-	if _, stderr, code := run(t, "scan", "--world", world, "-q", "--format", "json", "-o", full); code > ExitFailing {
-		t.Fatalf("full scan: exit %d; stderr:\n%s", code, stderr)
+	_, stderr, fullCode := run(t, "scan", "--world", world, "-q", "--format", "json", "-o", full)
+	if fullCode == ExitUsage {
+		t.Fatalf("full scan: exit %d; stderr:\n%s", fullCode, stderr)
 	}
 	merged := filepath.Join(dir, "merged.json")
-	if _, stderr, code := run(t, append(append([]string{"merge"}, shards...), "-o", merged)...); code != ExitOK {
-		t.Fatalf("merge: exit %d; stderr:\n%s", code, stderr)
+	// merge exits with the verdict one scan of every account gave.
+	if _, stderr, code := run(t, append(append([]string{"merge"}, shards...), "-o", merged)...); code != fullCode {
+		t.Fatalf("merge: exit %d, want the full scan's %d; stderr:\n%s", code, fullCode, stderr)
+	}
+	if _, stderr, code := run(t, append(append([]string{"merge"}, shards...), "-o", merged, "--fail-on", "critical")...); code != ExitOK && code != ExitIncomplete {
+		t.Fatalf("merge --fail-on critical: exit %d; stderr:\n%s", code, stderr)
 	}
 	want, got := readReport(t, full), readReport(t, merged)
 	if !slices.Equal(got.Scope.Accounts, want.Scope.Accounts) || got.Summary.Total != want.Summary.Total || got.Summary.Fail != want.Summary.Fail {

@@ -84,15 +84,24 @@ func BuildReport(snap *checks.Snapshot, ev policies.Evaluation, tool report.Tool
 	}
 	rep.Finalize()
 	if rv.Previous != nil {
-		d, err := report.Compare(rv.Previous, rep)
-		if err != nil {
-			var mismatch *report.SchemaMismatchError
-			if errors.As(err, &mismatch) {
-				return nil, fmt.Errorf("--previous: %s: schema_version %q differs from this report's %q; compare reports of one schema version", rv.PreviousName, mismatch.Previous, mismatch.Current)
-			}
-			return nil, fmt.Errorf("--previous: %s: %w", rv.PreviousName, err)
+		if err := AttachDiff(rep, rv.Previous, rv.PreviousName); err != nil {
+			return nil, err
 		}
-		rep.Diff = d
 	}
 	return rep, nil
+}
+
+// AttachDiff sets rep.Diff to what changed since previous (named name in
+// errors).
+func AttachDiff(rep, previous *report.Report, name string) error {
+	d, err := report.Compare(previous, rep)
+	if err != nil {
+		var mismatch *report.SchemaMismatchError
+		if errors.As(err, &mismatch) {
+			return fmt.Errorf("--previous: %s: schema_version %q differs from this report's %q; compare reports of one schema version", name, mismatch.Previous, mismatch.Current)
+		}
+		return fmt.Errorf("--previous: %s: %w", name, err)
+	}
+	rep.Diff = d
+	return nil
 }
