@@ -149,3 +149,11 @@ func (c *CallCounter) Actions() []string {
 	sort.Strings(out)
 	return out
 }
+
+// Count is the number of operations of one action made so far, e.g.
+// Count("sts:AssumeRole").
+func (c *CallCounter) Count(action string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.counts[action]
+}

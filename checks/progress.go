@@ -1,25 +1,90 @@
 package checks
 
-import "sync/atomic"
+import (
+	"sync/atomic"
+	"time"
+)
 
-// Progress is the live state of one collection. The scheduler updates it;
-// a display reads it concurrently with State.
+// Phases of a scan, in order, as Progress reports them.
+const (
+	PhaseStarting   = ""                     // before discovery
+	PhaseDiscovery  = "discovering accounts" // organizations:ListAccounts pages
+	PhaseTeamTags   = "reading team tags"    // organizations:ListTagsForResource per account
+	PhaseCollecting = "collecting"           // the collectors, AssumeRole included
+)
+
+// Progress is the live state of one scan, from discovery to the end of
+// collection. Discover and the scheduler update it; a display reads it
+// concurrently with State.
 type Progress struct {
 	// Calls, when set, supplies the API call, retry and throttle counts.
 	Calls *CallCounter
+	// Now is the clock phases are timed with (time.Now when nil).
+	Now func() time.Time
 
+	phase                       atomic.Pointer[phaseMark]
+	listed                      atomic.Int64 // accounts listed so far by discovery
+	tagsTotal, tagsDone         atomic.Int64
 	accountsTotal, accountsDone atomic.Int64
 	regionsTotal, regionsDone   atomic.Int64 // (account, region) cells
 	errors                      atomic.Int64
 }
 
+type phaseMark struct {
+	name  string
+	start time.Time
+}
+
 // ProgressState is a consistent-enough reading of a Progress.
 type ProgressState struct {
+	// Phase is what the scan is doing (PhaseDiscovery, …) since PhaseStart.
+	Phase      string
+	PhaseStart time.Time
+	// Listed are the ACTIVE accounts discovery has listed so far.
+	Listed int
+	// TagsDone of TagsTotal accounts have had their team tag read.
+	TagsDone, TagsTotal         int
 	AccountsDone, AccountsTotal int
 	// Regions count (account, region) cells: 200 accounts × 4 regions is 800.
 	RegionsDone, RegionsTotal int
 	Calls, Retries, Throttled int
-	Errors                    int // collection errors recorded so far
+	// RolesAssumed counts sts:AssumeRole calls: one per member account.
+	RolesAssumed int
+	Errors       int // collection errors recorded so far
+}
+
+// SetPhase records that the scan entered phase now; entering the phase it
+// is already in keeps the phase's start.
+func (p *Progress) SetPhase(phase string) {
+	if p == nil {
+		return
+	}
+	if cur := p.phase.Load(); cur != nil && cur.name == phase {
+		return
+	}
+	now := time.Now
+	if p.Now != nil {
+		now = p.Now
+	}
+	p.phase.Store(&phaseMark{name: phase, start: now()})
+}
+
+func (p *Progress) addListed(n int) {
+	if p != nil {
+		p.listed.Add(int64(n))
+	}
+}
+
+func (p *Progress) addTags(total int) {
+	if p != nil {
+		p.tagsTotal.Add(int64(total))
+	}
+}
+
+func (p *Progress) tagDone() {
+	if p != nil {
+		p.tagsDone.Add(1)
+	}
 }
 
 // State reads the progress so far.
@@ -28,13 +93,20 @@ func (p *Progress) State() ProgressState {
 		return ProgressState{}
 	}
 	s := ProgressState{
+		Listed:        int(p.listed.Load()),
+		TagsDone:      int(p.tagsDone.Load()),
+		TagsTotal:     int(p.tagsTotal.Load()),
 		AccountsDone:  int(p.accountsDone.Load()),
 		AccountsTotal: int(p.accountsTotal.Load()),
 		RegionsDone:   int(p.regionsDone.Load()),
 		RegionsTotal:  int(p.regionsTotal.Load()),
 		Errors:        int(p.errors.Load()),
 	}
+	if m := p.phase.Load(); m != nil {
+		s.Phase, s.PhaseStart = m.name, m.start
+	}
 	if p.Calls != nil {
+		s.RolesAssumed = p.Calls.Count("sts:AssumeRole")
 		for _, st := range p.Calls.ByService() {
 			s.Calls += st.Calls
 			s.Retries += st.Retries

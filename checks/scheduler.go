@@ -76,6 +76,7 @@ func Collect(ctx context.Context, targets []Target, opts CollectOptions) *Snapsh
 		snap.Scope.Accounts = append(snap.Scope.Accounts, t.AccountID)
 		opts.Progress.addErrors(len(t.Errors))
 	}
+	opts.Progress.SetPhase(PhaseCollecting)
 	opts.Progress.addAccounts(len(targets))
 
 	// Collection allocates fast (every call builds an SDK middleware stack

@@ -37,6 +37,8 @@ type TargetOptions struct {
 	// TeamTag, with Org, is the account tag whose value is the account's
 	// team (see Target.Team); empty reads no tags.
 	TeamTag string
+	// Progress, when set, hears discovery's pages and team-tag reads.
+	Progress *Progress
 }
 
 // STSAPI is the part of STS that target discovery and AssumeRole use.
@@ -78,6 +80,7 @@ func Discover(ctx context.Context, cfg aws.Config, stsClient STSAPI, orgs Organi
 	var accounts []account
 	switch {
 	case opts.Org:
+		opts.Progress.SetPhase(PhaseDiscovery)
 		p := organizations.NewListAccountsPaginator(orgs, &organizations.ListAccountsInput{MaxResults: aws.Int32(20)})
 		for p.HasMorePages() {
 			page, err := p.NextPage(ctx)
@@ -87,6 +90,7 @@ func Discover(ctx context.Context, cfg aws.Config, stsClient STSAPI, orgs Organi
 			for _, a := range page.Accounts {
 				if a.State == orgtypes.AccountStateActive || (a.State == "" && a.Status == orgtypes.AccountStatusActive) {
 					accounts = append(accounts, account{aws.ToString(a.Id), aws.ToString(a.Name)})
+					opts.Progress.addListed(1)
 				}
 			}
 		}
@@ -127,7 +131,9 @@ func Discover(ctx context.Context, cfg aws.Config, stsClient STSAPI, orgs Organi
 		targets = append(targets, newTarget(cfg, stsClient, ident, a.id, a.name, opts))
 	}
 	if opts.Org && opts.TeamTag != "" {
-		readTeams(ctx, orgs, opts.TeamTag, targets)
+		opts.Progress.SetPhase(PhaseTeamTags)
+		opts.Progress.addTags(len(targets))
+		readTeams(ctx, orgs, opts.TeamTag, targets, opts.Progress)
 	}
 	return targets, nil
 }

@@ -16,12 +16,13 @@ const teamTagConcurrency = 4
 // readTeams sets each target's Team from its Organizations account tag. A
 // failed call is not fatal: the account stays without a team and the error
 // is recorded on the target, so the report shows why.
-func readTeams(ctx context.Context, orgs organizations.ListTagsForResourceAPIClient, tag string, targets []Target) {
+func readTeams(ctx context.Context, orgs organizations.ListTagsForResourceAPIClient, tag string, targets []Target, progress *Progress) {
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(teamTagConcurrency)
 	for i := range targets {
 		t := &targets[i]
 		g.Go(func() error {
+			defer progress.tagDone()
 			p := organizations.NewListTagsForResourcePaginator(orgs, &organizations.ListTagsForResourceInput{ResourceId: aws.String(t.AccountID)})
 			for p.HasMorePages() {
 				page, err := p.NextPage(gctx)

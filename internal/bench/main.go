@@ -40,9 +40,13 @@ import (
 
 // Result is the bench's JSON line.
 type Result struct {
-	Accounts          int                   `json:"accounts"`
-	Collection        string                `json:"collection"`
-	DelegatedAdmin    bool                  `json:"delegated_admin"`
+	Accounts       int    `json:"accounts"`
+	Collection     string `json:"collection"`
+	DelegatedAdmin bool   `json:"delegated_admin"`
+	TeamTag        string `json:"team_tag"`
+	// DiscoverySeconds is the time before collection began: caller
+	// identity, account listing and team-tag reads.
+	DiscoverySeconds  float64               `json:"discovery_seconds"`
 	Regions           int                   `json:"regions"`
 	LatencyMS         float64               `json:"latency_ms"`
 	Throttle          float64               `json:"throttle"`
@@ -70,6 +74,7 @@ type flags struct {
 	cpuProfile                     string
 	collection                     string
 	delegatedAdmin                 bool
+	teamTag                        string
 }
 
 var allRegions = []string{"us-east-1", "eu-west-1", "ap-northeast-1", "us-west-2", "eu-central-1", "ap-southeast-2", "sa-east-1", "ca-central-1"}
@@ -87,6 +92,7 @@ func main() {
 	flag.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile of the scan to this file")
 	flag.StringVar(&f.collection, "collection", scan.ModeDirect, "how findings are read, as baseline's --collection: direct, auto or admin (auto and admin need -delegated-admin to use the administrator)")
 	flag.BoolVar(&f.delegatedAdmin, "delegated-admin", false, "make the management account the Security Hub and GuardDuty delegated administrator of every account, with a finding aggregator in the first region")
+	flag.StringVar(&f.teamTag, "team-tag", "team", `account tag read for each account's team (organizations:ListTagsForResource, as baseline's --team-tag default); "" reads none`)
 	serve := flag.Bool("serve", false, "internal: serve the world on stdout/stdin for the parent bench")
 	flag.Parse()
 	if f.regions < 1 || f.regions > len(allRegions) {
@@ -161,6 +167,7 @@ func run(f flags) error {
 	cpuBefore := cpuSeconds()
 	start := time.Now()
 	// The scan goes through the pipeline the CLI calls (internal/scan).
+	obs := &benchObserver{}
 	o := scan.Options{
 		Org:         true,
 		AWS:         &cfg,
@@ -168,7 +175,8 @@ func run(f flags) error {
 		Collection:  f.collection,
 		Tool:        checks.Tool{Name: "baseline", Version: "bench"},
 		Calls:       calls,
-		Observer:    benchObserver{},
+		TeamTag:     f.teamTag,
+		Observer:    obs,
 	}
 	if f.regionsAll {
 		o.AllRegions = true
@@ -180,6 +188,12 @@ func run(f flags) error {
 		return err
 	}
 	wall := time.Since(start)
+	var discoverySeconds float64 // discovery and team tags, until collection began
+	if obs.progress != nil {
+		if st := obs.progress.State(); !st.PhaseStart.IsZero() {
+			discoverySeconds = st.PhaseStart.Sub(start).Seconds()
+		}
+	}
 	cpu := cpuSeconds() - cpuBefore
 	if p := os.Getenv("BENCH_MEMPROFILE"); p != "" {
 		mf, _ := os.Create(p)
@@ -212,6 +226,8 @@ func run(f flags) error {
 		Accounts:          len(snap.Accounts),
 		Collection:        f.collection,
 		DelegatedAdmin:    f.delegatedAdmin,
+		TeamTag:           f.teamTag,
+		DiscoverySeconds:  round(discoverySeconds, 3),
 		Regions:           len(regions),
 		LatencyMS:         float64(f.latency) / float64(time.Millisecond),
 		Throttle:          f.throttle,
@@ -236,6 +252,7 @@ func run(f flags) error {
 	fmt.Printf("wall time:    %.3fs (scan process CPU %.2fs)\n", res.WallSeconds, res.CPUSeconds)
 	fmt.Printf("lower bound:  %.3fs (discovery %s + slowest account %s)\n", res.LowerBoundSeconds, time.Duration(hi.Bound.Discovery).Round(time.Millisecond), time.Duration(hi.Bound.LongestPath).Round(time.Millisecond))
 	fmt.Printf("ratio:        %.3f\n", res.Ratio)
+	fmt.Printf("discovery:    %.3fs before collection began (accounts listed; team tags %q read per account; not in the lower bound)\n", res.DiscoverySeconds, f.teamTag)
 	fmt.Printf("API calls:    %d (minimum %d); %d requests served, %d retries, %d throttled\n", res.APICalls, res.MinimalAPICalls, res.Requests, res.Retries, res.Throttled)
 	for _, s := range res.ByService {
 		fmt.Printf("  %-14s %6d calls %5d retries %5d throttled %3d failed\n", s.Service, s.Calls, s.Retries, s.Throttled, s.Failed)
@@ -251,12 +268,18 @@ func run(f flags) error {
 }
 
 // benchObserver prints the scan's status lines (which collection mode was
-// chosen, coverage gaps) on stderr; no live line.
-type benchObserver struct{}
+// chosen, coverage gaps) on stderr and keeps the progress, whose phase
+// start says how long discovery and team tags took; no live line.
+type benchObserver struct{ progress *checks.Progress }
 
-func (benchObserver) Status(line string)                                  { fmt.Fprintln(os.Stderr, "scan:", line) }
-func (benchObserver) Collecting(*checks.Progress) func()                  { return func() {} }
-func (benchObserver) Collected([]checks.ServiceStats, time.Duration, int) {}
+func (*benchObserver) Status(line string) { fmt.Fprintln(os.Stderr, "scan:", line) }
+
+func (o *benchObserver) Collecting(p *checks.Progress) func() {
+	o.progress = p
+	return func() {}
+}
+
+func (*benchObserver) Collected([]checks.ServiceStats, time.Duration, int) {}
 
 // cpuSeconds is the process's user+system CPU time so far.
 func cpuSeconds() float64 {

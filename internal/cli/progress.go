@@ -26,18 +26,43 @@ const (
 type stderrObserver struct {
 	w        io.Writer
 	terminal bool
+	once     sync.Once
+	locked   *lockedWriter
+}
+
+// out is w, one Write at a time: status lines and the live line's redraws
+// come from different goroutines and must not interleave.
+func (o *stderrObserver) out() *lockedWriter {
+	o.once.Do(func() { o.locked = &lockedWriter{w: o.w} })
+	return o.locked
 }
 
 func (o *stderrObserver) Status(line string) {
-	fmt.Fprint(o.w, report.TerminalText(redact.Secrets("baseline: "+line))+"\n")
+	text := report.TerminalText(redact.Secrets("baseline: "+line)) + "\n"
+	if o.terminal {
+		text = "\r\x1b[K" + text // over the live line, which the next tick redraws
+	}
+	_, _ = io.WriteString(o.out(), text)
 }
 
 func (o *stderrObserver) Collecting(p *checks.Progress) func() {
-	return startProgress(o.w, o.terminal, p, nil, nil)
+	return startProgress(o.out(), o.terminal, p, nil, nil)
 }
 
 func (o *stderrObserver) Collected(stats []checks.ServiceStats, elapsed time.Duration, errors int) {
-	fmt.Fprintln(o.w, callSummary(stats, elapsed, errors))
+	fmt.Fprintln(o.out(), callSummary(stats, elapsed, errors))
+}
+
+// lockedWriter serializes Writes.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(b []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(b)
 }
 
 // progressDisplay shows a collection's progress on stderr: a live line on
@@ -106,7 +131,7 @@ func startProgress(w io.Writer, terminal bool, p *checks.Progress, now func() ti
 
 // draw shows the progress at the instant a tick delivered.
 func (d *progressDisplay) draw(at time.Time) {
-	line := statusLine(d.progress.State(), at.Sub(d.start))
+	line := statusLine(d.progress.State(), at, d.start)
 	if d.terminal {
 		fmt.Fprintf(d.w, "\r\x1b[K%s", line)
 		return
@@ -117,12 +142,36 @@ func (d *progressDisplay) draw(at time.Time) {
 // statusLine is one progress line, e.g.
 //
 //	baseline: accounts 120/200, regions 480/800, 5321 API calls, 12 retries, 0 errors, 12s elapsed, ETA 8s
-func statusLine(s checks.ProgressState, elapsed time.Duration) string {
+//
+// During discovery and team-tag reads it says so, from the first second:
+//
+//	baseline: discovering accounts: 340 listed, 18 API calls, 4s elapsed
+//	baseline: reading team tags: 120/340 accounts, 139 API calls, 31s elapsed
+//
+// The ETA is the remaining collection work at the rate measured since
+// collection began (discovery's time would make it too long).
+func statusLine(s checks.ProgressState, at time.Time, start time.Time) string {
+	elapsed := at.Sub(start)
 	var b strings.Builder
-	fmt.Fprintf(&b, "baseline: accounts %d/%d, regions %d/%d, %d API calls, %d retries, %d errors, %s elapsed",
-		s.AccountsDone, s.AccountsTotal, s.RegionsDone, s.RegionsTotal, s.Calls, s.Retries, s.Errors, roundDuration(elapsed))
-	if f := s.Fraction(); f > 0 && f < 1 {
-		eta := time.Duration(float64(elapsed) * (1 - f) / f)
+	switch s.Phase {
+	case checks.PhaseStarting:
+		fmt.Fprintf(&b, "baseline: starting, %d API calls, %s elapsed", s.Calls, roundDuration(elapsed))
+		return b.String()
+	case checks.PhaseDiscovery:
+		fmt.Fprintf(&b, "baseline: discovering accounts: %d listed, %d API calls, %s elapsed", s.Listed, s.Calls, roundDuration(elapsed))
+		return b.String()
+	case checks.PhaseTeamTags:
+		fmt.Fprintf(&b, "baseline: reading team tags: %d/%d accounts, %d API calls, %d errors, %s elapsed", s.TagsDone, s.TagsTotal, s.Calls, s.Errors, roundDuration(elapsed))
+		return b.String()
+	}
+	fmt.Fprintf(&b, "baseline: accounts %d/%d, regions %d/%d, %d roles assumed, %d API calls, %d retries, %d errors, %s elapsed",
+		s.AccountsDone, s.AccountsTotal, s.RegionsDone, s.RegionsTotal, s.RolesAssumed, s.Calls, s.Retries, s.Errors, roundDuration(elapsed))
+	collecting := elapsed
+	if !s.PhaseStart.IsZero() && !at.Before(s.PhaseStart) {
+		collecting = at.Sub(s.PhaseStart)
+	}
+	if f := s.Fraction(); f > 0 && f < 1 && collecting > 0 {
+		eta := time.Duration(float64(collecting) * (1 - f) / f)
 		fmt.Fprintf(&b, ", ETA %s", roundDuration(eta))
 	}
 	return b.String()

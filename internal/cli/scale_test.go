@@ -45,23 +45,52 @@ func writeWorld(t *testing.T, extra string) string {
 
 func TestStatusLinesWhenStderrIsNotATerminal(t *testing.T) {
 	calls := checks.NewCallCounter()
-	p := &checks.Progress{Calls: calls}
 	start := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	clock := start
+	p := &checks.Progress{Calls: calls, Now: func() time.Time { return clock }}
 	tick := make(chan time.Time)
-	var out syncBuffer
+	out := syncBuffer{wrote: make(chan struct{}, 1)}
 	stop := startProgress(&out, false, p, func() time.Time { return start }, tick)
-	tick <- start.Add(10 * time.Second)
-	tick <- start.Add(20 * time.Second)
+	// Each tick is drawn before the phase changes: wait for its line.
+	draw := func(at time.Duration) {
+		tick <- start.Add(at)
+		<-out.wrote
+	}
+	// Progress shows from the first tick, before any account is known.
+	draw(time.Second)
+	clock = start.Add(2 * time.Second)
+	p.SetPhase(checks.PhaseDiscovery)
+	draw(10 * time.Second)
+	clock = start.Add(15 * time.Second)
+	p.SetPhase(checks.PhaseCollecting)
+	draw(20 * time.Second)
 	stop()
-	want := "baseline: accounts 0/0, regions 0/0, 0 API calls, 0 retries, 0 errors, 10s elapsed\n" +
-		"baseline: accounts 0/0, regions 0/0, 0 API calls, 0 retries, 0 errors, 20s elapsed\n"
+	want := "baseline: starting, 0 API calls, 1s elapsed\n" +
+		"baseline: discovering accounts: 0 listed, 0 API calls, 10s elapsed\n" +
+		"baseline: accounts 0/0, regions 0/0, 0 roles assumed, 0 API calls, 0 retries, 0 errors, 20s elapsed\n"
 	if got := out.String(); got != want {
 		t.Errorf("status lines:\n%s\nwant:\n%s", got, want)
 	}
 
-	line := statusLine(checks.ProgressState{AccountsDone: 50, AccountsTotal: 200, RegionsDone: 200, RegionsTotal: 800, Calls: 5321, Retries: 12, Errors: 1}, 12*time.Second)
-	if want := "baseline: accounts 50/200, regions 200/800, 5321 API calls, 12 retries, 1 errors, 12s elapsed, ETA 36s"; line != want {
-		t.Errorf("statusLine = %q, want %q", line, want)
+	for _, tc := range []struct {
+		name string
+		s    checks.ProgressState
+		at   time.Duration // since the scan started
+		want string
+	}{
+		{"discovery", checks.ProgressState{Phase: checks.PhaseDiscovery, Listed: 340, Calls: 18}, 4 * time.Second,
+			"baseline: discovering accounts: 340 listed, 18 API calls, 4s elapsed"},
+		{"team tags", checks.ProgressState{Phase: checks.PhaseTeamTags, TagsDone: 120, TagsTotal: 340, Calls: 139, Errors: 1}, 31 * time.Second,
+			"baseline: reading team tags: 120/340 accounts, 139 API calls, 1 errors, 31s elapsed"},
+		// A quarter of the cells in the 12 s since collection began: 36 s
+		// to go, whatever discovery took before (not 60 s).
+		{"collecting, ETA from the collection's own rate", checks.ProgressState{Phase: checks.PhaseCollecting, PhaseStart: start.Add(8 * time.Second),
+			AccountsDone: 50, AccountsTotal: 200, RegionsDone: 200, RegionsTotal: 800, RolesAssumed: 60, Calls: 5321, Retries: 12, Errors: 1}, 20 * time.Second,
+			"baseline: accounts 50/200, regions 200/800, 60 roles assumed, 5321 API calls, 12 retries, 1 errors, 20s elapsed, ETA 36s"},
+	} {
+		if line := statusLine(tc.s, start.Add(tc.at), start); line != tc.want {
+			t.Errorf("%s: statusLine = %q, want %q", tc.name, line, tc.want)
+		}
 	}
 	summary := callSummary([]checks.ServiceStats{{Service: "guardduty", Calls: 40, Retries: 2}, {Service: "sts", Calls: 3}}, 1500*time.Millisecond, 0)
 	if want := "baseline: collected in 1.5s: 43 API calls (guardduty 40, sts 3), 2 retries (guardduty 2), 0 collection error(s)"; summary != want {
@@ -73,6 +102,8 @@ func TestStatusLinesWhenStderrIsNotATerminal(t *testing.T) {
 type syncBuffer struct {
 	mu  chan struct{}
 	buf bytes.Buffer
+	// wrote, when set, gets a value after every Write.
+	wrote chan struct{}
 }
 
 func (b *syncBuffer) lock() {
@@ -84,8 +115,12 @@ func (b *syncBuffer) lock() {
 
 func (b *syncBuffer) Write(p []byte) (int, error) {
 	b.lock()
-	defer func() { <-b.mu }()
-	return b.buf.Write(p)
+	n, err := b.buf.Write(p)
+	<-b.mu
+	if b.wrote != nil {
+		b.wrote <- struct{}{}
+	}
+	return n, err
 }
 
 func (b *syncBuffer) String() string {

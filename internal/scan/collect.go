@@ -67,7 +67,8 @@ type Options struct {
 type Observer interface {
 	// Status is one line about the scan, e.g. which collection mode was chosen.
 	Status(line string)
-	// Collecting shows the live progress p until stop is called.
+	// Collecting shows the live progress p, from discovery to the end of
+	// collection, until stop is called. Status lines may come meanwhile.
 	Collecting(p *checks.Progress) (stop func())
 	// Collected reports the calls made by service, the time taken and the
 	// number of collection errors.
@@ -157,6 +158,12 @@ func Collect(ctx context.Context, o Options) (*checks.Snapshot, error) {
 	discovery := cfg.Copy()
 	discovery.APIOptions = append(discovery.APIOptions, limiter.Middleware("caller"))
 
+	// The live progress runs from the first call: discovery and team tags
+	// take minutes in a large organization.
+	live := &checks.Progress{Calls: calls, Now: o.Now}
+	stop := o.Observer.Collecting(live)
+	defer func() { stop() }()
+
 	stsClient := sts.NewFromConfig(discovery)
 	targetOpts := checks.TargetOptions{
 		Org:             org,
@@ -166,6 +173,7 @@ func Collect(ctx context.Context, o Options) (*checks.Snapshot, error) {
 		ExcludeAccounts: o.ExcludeAccounts,
 		Regions:         regions,
 		TeamTag:         o.TeamTag,
+		Progress:        live,
 	}
 	targets, err := checks.Discover(ctx, cfg, stsClient, organizations.NewFromConfig(discovery), targetOpts)
 	if err != nil {
@@ -196,8 +204,6 @@ func Collect(ctx context.Context, o Options) (*checks.Snapshot, error) {
 	}
 	o.Observer.Status(fmt.Sprintf("collecting %d account(s)%s × %s: %s", len(targets), shardDesc, regionsDesc, strings.Join(labels, ", ")))
 	start := o.Now()
-	live := &checks.Progress{Calls: calls}
-	stop := o.Observer.Collecting(live)
 	regionScope := checks.RegionScope{All: o.AllRegions, Exclude: o.ExcludeRegions}
 	snap := checks.Collect(ctx, targets, checks.CollectOptions{
 		Collectors:  collectors,
@@ -209,6 +215,7 @@ func Collect(ctx context.Context, o Options) (*checks.Snapshot, error) {
 		GCPercent:   checks.DefaultGCPercent,
 	})
 	stop()
+	stop = func() {}
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("collect: interrupted: %w", err)
 	}
