@@ -182,6 +182,10 @@ func TestFakeServiceEndToEnd(t *testing.T) {
 	if n := calls.Counts()["account:GetAlternateContact"]; n != 3 {
 		t.Errorf("account:GetAlternateContact counted %d times, want 3 (one per account): %v", n, calls.Actions())
 	}
+	// and paced at the descriptor's rate.
+	if r := checks.RateLimitsOf(svcs).For("account", "GetAlternateContact"); r != (checks.Rate{PerSecond: 10, Burst: 10}) {
+		t.Errorf("account:GetAlternateContact is paced at %+v, not the descriptor's rate", r)
+	}
 
 	// Snapshot: the facts survive a write and a read, under their key.
 	path := filepath.Join(t.TempDir(), "snapshot.json")
