@@ -13,7 +13,9 @@ func TestServiceTablesRefuseConflicts(t *testing.T) {
 	tests := map[string]func(){
 		"signing name": func() { SigningNamesOf([]Service{a, {Name: "b", SDKServiceIDs: map[string]string{"A": "b"}}}) },
 		"base signing": func() { SigningNamesOf([]Service{{Name: "b", SDKServiceIDs: map[string]string{"EC2": "b"}}}) },
-		"rate":         func() { RateLimitsOf([]Service{a, {Name: "b", RateLimits: RateLimits{"a:*": {PerSecond: 2, Burst: 2}}}}) },
+		"rate": func() {
+			RateLimitsOf([]Service{a, {Name: "b", RateLimits: RateLimits{"a:*": {PerSecond: 2, Burst: 2}}}})
+		},
 	}
 	for name, f := range tests {
 		t.Run(name, func(t *testing.T) {
