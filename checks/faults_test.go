@@ -44,7 +44,7 @@ const (
 // backoff so the test stays fast).
 func faultScan(t *testing.T, opts awssim.Options, client checks.ClientOptions, faults ...awssim.Fault) (*awssim.Server, *checks.Snapshot) {
 	t.Helper()
-	w, err := awssim.ParseWorld("faults.yaml", []byte(faultWorld))
+	w, err := awssim.ParseWorld(t.Context(), "faults.yaml", []byte(faultWorld))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,22 +1,22 @@
 package policies
 
 import (
+	"context"
 	_ "embed"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
-	"os"
 	"reflect"
+	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/goccy/go-yaml"
-	"github.com/goccy/go-yaml/parser"
+	"github.com/goccy/go-yaml/ast"
 
 	"github.com/baseline-scanner/baseline/checks/guardduty"
 
-	"github.com/baseline-scanner/baseline/internal/yamlguard"
+	"github.com/baseline-scanner/baseline/internal/yamlfile"
 )
 
 // defaultData is the policy data file; its baseline.config key holds the
@@ -118,29 +118,26 @@ func (c Config) clone() Config {
 
 // LoadConfig reads a YAML config file over the defaults. Errors are one line
 // naming the file and position, e.g. "config.yaml:3:5: unknown field \"x\"".
-func LoadConfig(path string) (Config, error) {
-	b, err := os.ReadFile(path)
+func LoadConfig(ctx context.Context, path string) (Config, error) {
+	b, err := yamlfile.Read(ctx, path, yamlfile.Config)
 	if err != nil {
 		return Config{}, fmt.Errorf("read config: %w", err)
 	}
-	return ParseConfig(path, b)
+	return ParseConfig(ctx, path, b)
 }
 
 // ParseConfig decodes a YAML config document named name over the defaults:
 // a key that is absent or null keeps its default, a list replaces the
 // default list.
-func ParseConfig(name string, b []byte) (_ Config, err error) {
-	if err := yamlguard.Check(name, b); err != nil {
-		return Config{}, err
-	}
-	defer yamlguard.Recover(name, &err)
+func ParseConfig(ctx context.Context, name string, b []byte) (Config, error) {
 	file := newConfigFile()
-	if err := yaml.UnmarshalWithOptions(b, file.target(), yaml.Strict()); err != nil {
-		return Config{}, yamlError(name, err)
+	doc, err := yamlfile.Unmarshal(ctx, name, b, file.target(), yamlfile.Config)
+	if err != nil {
+		return Config{}, err
 	}
 	cfg, problems := file.apply(DefaultConfig())
 	if problems = append(problems, cfg.problems()...); len(problems) > 0 {
-		return Config{}, fmt.Errorf("%s: %s", position(name, b, problems[0].path), problems[0].msg)
+		return Config{}, problemError(doc, problems[0])
 	}
 	if _, err := cfg.data(); err != nil {
 		return Config{}, fmt.Errorf("%s: custom: %w", name, err)
@@ -188,60 +185,27 @@ func (c Config) data() (map[string]any, error) {
 	return m, nil
 }
 
-// yamlError turns a decoder error into one line: file:line:col: message.
-func yamlError(name string, err error) error {
-	var ye yaml.Error
-	if errors.As(err, &ye) {
-		msg := strings.Join(strings.Fields(ye.GetMessage()), " ")
-		var te *yaml.TypeError
-		if errors.As(err, &te) && te.Token != nil {
-			msg = fmt.Sprintf("%q is not %s", te.Token.Value, kindName(te.DstType))
+// problemError is a problem at the position of its value in the file, or
+// naming the file alone when the value is not in it (a default).
+func problemError(doc *yamlfile.Document, p configProblem) error {
+	var path []any
+	for _, seg := range strings.Split(strings.TrimPrefix(p.path, "$."), ".") {
+		name, index, list := strings.Cut(seg, "[")
+		path = append(path, name)
+		if list {
+			i, err := strconv.Atoi(strings.TrimSuffix(index, "]"))
+			if err != nil {
+				break
+			}
+			path = append(path, i)
 		}
-		if tk := ye.GetToken(); tk != nil && tk.Position != nil {
-			return fmt.Errorf("%s:%d:%d: %s", name, tk.Position.Line, tk.Position.Column, msg)
-		}
-		return fmt.Errorf("%s: %s", name, msg)
 	}
-	return fmt.Errorf("%s: %s", name, strings.Join(strings.Fields(err.Error()), " "))
-}
-
-// kindName names the YAML value a Go type is decoded from.
-func kindName(t reflect.Type) string {
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
+	n := doc.Value(path...)
+	if a, ok := n.(*ast.AnchorNode); ok {
+		n = a.Value
 	}
-	switch t.Kind() {
-	case reflect.Int, reflect.Int64, reflect.Int32:
-		return "an integer"
-	case reflect.Float64, reflect.Float32:
-		return "a number"
-	case reflect.String:
-		return "a string"
-	case reflect.Bool:
-		return "a boolean"
-	case reflect.Slice:
-		return "a list of " + strings.TrimPrefix(strings.TrimPrefix(kindName(t.Elem()), "an "), "a ") + "s"
-	case reflect.Struct, reflect.Map:
-		return "a mapping"
+	if n == nil {
+		return fmt.Errorf("%s: %s", doc.Name, p.msg)
 	}
-	return t.String()
-}
-
-// position is file:line:col of the value at a YAML path, or the file name
-// alone when the value is not in the document (a default).
-func position(name string, src []byte, path string) string {
-	p, err := yaml.PathString(path)
-	if err != nil {
-		return name
-	}
-	file, err := parser.ParseBytes(src, 0)
-	if err != nil {
-		return name
-	}
-	node, err := p.FilterFile(file)
-	if err != nil || node == nil || node.GetToken() == nil || node.GetToken().Position == nil {
-		return name
-	}
-	pos := node.GetToken().Position
-	return fmt.Sprintf("%s:%d:%d", name, pos.Line, pos.Column)
+	return doc.Errorf(n, "%s", p.msg)
 }

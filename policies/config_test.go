@@ -56,7 +56,7 @@ custom:
 	if err := os.WriteFile(path, []byte(doc), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	got, err := LoadConfig(path)
+	got, err := LoadConfig(t.Context(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +72,7 @@ custom:
 		t.Errorf("LoadConfig = %+v\nwant %+v", got, want)
 	}
 
-	if _, err := LoadConfig(filepath.Join(dir, "missing.yaml")); err == nil || !strings.HasPrefix(err.Error(), "read config: ") {
+	if _, err := LoadConfig(t.Context(), filepath.Join(dir, "missing.yaml")); err == nil || !strings.HasPrefix(err.Error(), "read config: ") {
 		t.Errorf("missing file: %v", err)
 	}
 }
@@ -96,7 +96,7 @@ func TestParseConfigErrors(t *testing.T) {
 		// NaN compares false with everything: it must not slip through to
 		// a JSON encoding error blamed on custom:.
 		// A "billion laughs" document: 300 bytes that took 11 s and 773 MB.
-		{"alias bomb", "custom:\n  a: &a [x, x, x, x, x, x, x, x, x]\n  b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n  c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n  d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n  e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\n  f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\n", "config.yaml: YAML aliases expand this document to more than 100000 nodes; write the values out instead"},
+		{"alias bomb", "custom:\n  a: &a [x, x, x, x, x, x, x, x, x]\n  b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n  c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n  d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n  e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\n  f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\n", "config.yaml:7:10: YAML aliases expand this document by more than 100000 nodes; write the values out instead"},
 		// A tag made goccy/go-yaml panic on a typed list (found by fuzzing).
 		{"tag", "securityhub:\n  required_standards: !000\n00000000000000\n", "config.yaml:2:23: YAML tags such as \"!000\" are not supported; remove the tag"},
 		{"NaN severity", "guardduty:\n  min_severity: .nan\n", "config.yaml:2:17: must be between 7 and 10, got NaN"},
@@ -109,7 +109,7 @@ func TestParseConfigErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := ParseConfig("config.yaml", []byte(tt.doc))
+			_, err := ParseConfig(t.Context(), "config.yaml", []byte(tt.doc))
 			switch {
 			case tt.want == "" && err != nil:
 				t.Errorf("unexpected error: %v", err)
@@ -151,7 +151,7 @@ func TestEveryThresholdOverrides(t *testing.T) {
 				t.Fatalf("%s.%s: no test value for %v", yamlKey(section), key, old.Type())
 			}
 			doc := fmt.Sprintf("%s:\n  %s: %s\n", yamlKey(section), key, value)
-			cfg, err := ParseConfig("config.yaml", []byte(doc))
+			cfg, err := ParseConfig(t.Context(), "config.yaml", []byte(doc))
 			if err != nil {
 				t.Errorf("%q: %v", doc, err)
 				continue

@@ -23,7 +23,7 @@ func FuzzParseConfig(f *testing.F) {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		cfg, err := ParseConfig("c.yaml", data)
+		cfg, err := ParseConfig(t.Context(), "c.yaml", data)
 		if err != nil {
 			if msg := err.Error(); strings.Contains(msg, "\n") || !strings.HasPrefix(msg, "c.yaml") {
 				t.Fatalf("error is not one line naming the file: %q", msg)

@@ -5,7 +5,7 @@ import (
 	"strings"
 )
 
-// Exit codes of baseline (DESIGN.md §4). ExitUsage belongs to the CLI, which
+// Exit codes of baseline (README.md, "Exit codes"). ExitUsage belongs to the CLI, which
 // uses it for usage, configuration and fatal errors; ExitCode never returns it.
 const (
 	ExitOK         = 0 // nothing failing at or above the threshold, scan complete

@@ -7,7 +7,7 @@ import (
 )
 
 // JSONWriter writes the report as one indented JSON document: the export
-// contract of DESIGN.md §5, described by schema/report.schema.json.
+// contract, described by schema/report.schema.json.
 //
 // HTML-significant characters (<, >, &) are escaped as \u003c and friends, so
 // the document is safe to embed in a page and still decodes to the same text.

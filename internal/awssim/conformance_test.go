@@ -57,7 +57,7 @@ func TestConformanceToAWSModels(t *testing.T) {
 	driveAll(t, s, rec)
 	conf.check(rec.take())
 
-	tw, err := LoadWorld("testdata/world.yaml")
+	tw, err := LoadWorld(t.Context(), "testdata/world.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,7 +20,7 @@ func FuzzParseWorld(f *testing.F) {
 	f.Add([]byte("regions: [us-east-1]\naccounts:\n  - {id: \"12\"}\n"))
 	f.Add([]byte("a: &a [*a, *a]\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		if _, err := ParseWorld("w.yaml", data); err != nil {
+		if _, err := ParseWorld(t.Context(), "w.yaml", data); err != nil {
 			if msg := err.Error(); strings.Contains(msg, "\n") || !strings.HasPrefix(msg, "w.yaml") {
 				t.Fatalf("error is not one line naming the file: %q", msg)
 			}

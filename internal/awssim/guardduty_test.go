@@ -174,7 +174,7 @@ func TestGuardDutyFindings(t *testing.T) {
 // (GuardDuty's Regions and endpoints page), and a world may withhold others
 // from a region. Additional configuration follows the world.
 func TestGetDetectorRegionalFeatures(t *testing.T) {
-	w, err := ParseWorld("world.yaml", []byte(`
+	w, err := ParseWorld(t.Context(), "world.yaml", []byte(`
 regions: [us-east-1, eu-west-1, ap-east-2]
 guardduty_features_not_offered:
   eu-west-1: [LAMBDA_NETWORK_LOGS]

@@ -17,7 +17,7 @@ var testNow = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 // startTestWorld serves testdata/world.yaml until the test ends.
 func startTestWorld(t *testing.T) *Server {
 	t.Helper()
-	w, err := LoadWorld("testdata/world.yaml")
+	w, err := LoadWorld(t.Context(), "testdata/world.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -299,7 +299,7 @@ func TestCallsAndConcurrency(t *testing.T) {
 }
 
 func TestLatencyOption(t *testing.T) {
-	w, err := LoadWorld("testdata/world.yaml")
+	w, err := LoadWorld(t.Context(), "testdata/world.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

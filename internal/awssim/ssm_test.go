@@ -158,7 +158,7 @@ func TestDescribeInstanceInformation(t *testing.T) {
 // nodes whose EC2 instance is stopped or terminated (API reference), whether
 // listed or asked for by id; the patch states recorded for them remain.
 func TestDescribeInstanceInformationOmitsStoppedInstances(t *testing.T) {
-	w, err := ParseWorld("world.yaml", []byte(`
+	w, err := ParseWorld(t.Context(), "world.yaml", []byte(`
 regions: [us-east-1]
 accounts:
   - id: "111111111111"

@@ -52,7 +52,7 @@ func TestParseWorldErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := ParseWorld("w.yaml", []byte(tt.doc))
+			_, err := ParseWorld(t.Context(), "w.yaml", []byte(tt.doc))
 			if err == nil {
 				t.Fatalf("no error, want %q", tt.want)
 			}
@@ -66,7 +66,7 @@ func TestParseWorldErrors(t *testing.T) {
 func TestParseWorldJSON(t *testing.T) {
 	doc := `{"regions": ["us-east-1"], "accounts": [{"id": "011111111111", "name": "m", "management": true,
 	  "regions": {"us-east-1": {"securityhub": {"enabled": true}}}}]}`
-	w, err := ParseWorld("w.json", []byte(doc))
+	w, err := ParseWorld(t.Context(), "w.json", []byte(doc))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,14 +76,14 @@ func TestParseWorldJSON(t *testing.T) {
 	}
 
 	// Unquoted ids keep their leading zero instead of being read as octal.
-	w, err = ParseWorld("w.yaml", []byte("accounts:\n  - {id: 011111111111, name: m, management: true}\n"))
+	w, err = ParseWorld(t.Context(), "w.yaml", []byte("accounts:\n  - {id: 011111111111, name: m, management: true}\n"))
 	if err != nil || w.Accounts[0].ID != "011111111111" {
 		t.Fatalf("id = %v, err = %v", w, err)
 	}
 }
 
 func TestLoadWorld(t *testing.T) {
-	_, err := LoadWorld(filepath.Join(t.TempDir(), "missing.yaml"))
+	_, err := LoadWorld(t.Context(), filepath.Join(t.TempDir(), "missing.yaml"))
 	if err == nil || !strings.Contains(err.Error(), "missing.yaml") {
 		t.Errorf("err = %v, want one naming the file", err)
 	}
@@ -91,7 +91,7 @@ func TestLoadWorld(t *testing.T) {
 	if err := os.WriteFile(path, []byte("accounts: []\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := LoadWorld(path); err == nil || !strings.HasPrefix(err.Error(), path+":1:") {
+	if _, err := LoadWorld(t.Context(), path); err == nil || !strings.HasPrefix(err.Error(), path+":1:") {
 		t.Errorf("err = %v, want it to start with %s:1:", err, path)
 	}
 	if err := (&World{}).Validate(); err == nil || !strings.Contains(err.Error(), "at least one account") {

@@ -27,7 +27,7 @@ func newScanCmd(stdout, stderr io.Writer) *cobra.Command {
 			if err := targets.validate(); err != nil {
 				return err
 			}
-			if err := output.validate(); err != nil {
+			if err := output.validate(cmd.Context()); err != nil {
 				return err
 			}
 			if err := checkOutputPath("--snapshot", snapshotFile); err != nil {
@@ -36,7 +36,7 @@ func newScanCmd(stdout, stderr io.Writer) *cobra.Command {
 			if _, err := policy.evalLimits(); err != nil {
 				return err
 			}
-			engine, cfg, err := policy.load()
+			engine, cfg, err := policy.load(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -115,13 +115,13 @@ func newEvaluateCmd(stdout, _ io.Writer) *cobra.Command {
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := output.validate(); err != nil {
+			if err := output.validate(cmd.Context()); err != nil {
 				return err
 			}
 			if _, err := policy.evalLimits(); err != nil {
 				return err
 			}
-			engine, cfg, err := policy.load()
+			engine, cfg, err := policy.load(cmd.Context())
 			if err != nil {
 				return err
 			}

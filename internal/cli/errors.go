@@ -7,7 +7,7 @@ import (
 	"github.com/baseline-scanner/baseline/internal/scan"
 )
 
-// Exit codes: the pipeline's (scan.ExitCode decides them).
+// Exit codes, as README.md ("Exit codes") documents them; scan.ExitCode decides them.
 const (
 	ExitOK         = scan.ExitOK
 	ExitFailing    = scan.ExitFailing

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -63,11 +64,11 @@ func parseMemory(s string) (uint64, error) {
 }
 
 // load compiles the policies and reads the configuration.
-func (f *policyFlags) load() (*policies.Engine, policies.Config, error) {
+func (f *policyFlags) load(ctx context.Context) (*policies.Engine, policies.Config, error) {
 	cfg := policies.DefaultConfig()
 	if f.configFile != "" {
 		var err error
-		if cfg, err = policies.LoadConfig(f.configFile); err != nil {
+		if cfg, err = policies.LoadConfig(ctx, f.configFile); err != nil {
 			return nil, cfg, err
 		}
 	}
@@ -105,7 +106,7 @@ func (f *outputFlags) registerFormats(cmd *cobra.Command) {
 	fs.StringVar(&f.failOn, "fail-on", "high", "lowest severity whose failures exit 1: critical, high, medium or low")
 }
 
-func (f *outputFlags) validate() error {
+func (f *outputFlags) validate(ctx context.Context) error {
 	if err := checkOutputPath("-o", f.output); err != nil {
 		return err
 	}
@@ -137,7 +138,7 @@ func (f *outputFlags) validate() error {
 	if len(f.writers) > 1 && f.outDir == "" {
 		return fmt.Errorf("--format: %d formats need --out-dir DIR (-o and stdout take one)", len(f.writers))
 	}
-	return f.review.load()
+	return f.review.load(ctx)
 }
 
 // evaluateAndWrite evaluates the snapshot, writes every requested format and

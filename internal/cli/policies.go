@@ -28,11 +28,11 @@ func newPoliciesListCmd(stdout io.Writer) *cobra.Command {
 		Use:   "list",
 		Short: "List the controls: built-in and from --policy-dir",
 		Args:  cobra.NoArgs,
-		RunE: func(*cobra.Command, []string) error {
+		RunE: func(cmd *cobra.Command, _ []string) error {
 			if format != "table" && format != "json" {
 				return fmt.Errorf("--format: unknown format %q: valid formats are table, json", format)
 			}
-			engine, _, err := policy.load()
+			engine, _, err := policy.load(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -106,8 +106,8 @@ func newPoliciesDocCmd(stdout io.Writer) *cobra.Command {
 		Use:   "doc",
 		Short: "Print the control catalogue as Markdown",
 		Args:  cobra.NoArgs,
-		RunE: func(*cobra.Command, []string) error {
-			engine, _, err := policy.load()
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			engine, _, err := policy.load(cmd.Context())
 			if err != nil {
 				return err
 			}

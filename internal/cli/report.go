@@ -33,7 +33,7 @@ saved report keeps them.`,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := output.validate(); err != nil {
+			if err := output.validate(cmd.Context()); err != nil {
 				return err
 			}
 			rep, err := report.ReadReport(args[0])

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -34,19 +35,19 @@ func (f *reviewFlags) register(cmd *cobra.Command) {
 }
 
 // load reads the files named by the flags.
-func (f *reviewFlags) load() error {
+func (f *reviewFlags) load(ctx context.Context) error {
 	if f.failOnNew && f.previousFile == "" {
 		return fmt.Errorf("--fail-on-new: needs --previous FILE, the report to compare with")
 	}
 	var err error
 	f.waivers, f.teams, f.previous = nil, nil, nil
 	if f.waiversFile != "" {
-		if f.waivers, err = waivers.Load(f.waiversFile); err != nil {
+		if f.waivers, err = waivers.Load(ctx, f.waiversFile); err != nil {
 			return fmt.Errorf("--waivers: %w", err)
 		}
 	}
 	if f.teamsFile != "" {
-		if f.teams, err = teams.Load(f.teamsFile); err != nil {
+		if f.teams, err = teams.Load(ctx, f.teamsFile); err != nil {
 			return fmt.Errorf("--teams: %w", err)
 		}
 	}

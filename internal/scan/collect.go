@@ -112,7 +112,7 @@ func Collect(ctx context.Context, o Options) (*checks.Snapshot, error) {
 	case o.AWS != nil:
 		cfg = o.AWS.Copy()
 	case o.Demo || o.World != "":
-		demo, err := startDemo(o.World)
+		demo, err := startDemo(ctx, o.World)
 		if err != nil {
 			return nil, err
 		}

@@ -1,6 +1,7 @@
 package scan
 
 import (
+	"context"
 	"fmt"
 	"slices"
 
@@ -20,13 +21,13 @@ type demo struct {
 }
 
 // startDemo serves the sample organization, or the world file at path.
-func startDemo(path string) (*demo, error) {
+func startDemo(ctx context.Context, path string) (*demo, error) {
 	var world *awssim.World
 	var err error
 	if path == "" {
 		world, err = awssim.SampleWorld()
 	} else {
-		world, err = awssim.LoadWorld(path)
+		world, err = awssim.LoadWorld(ctx, path)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("--world: %w", err)

@@ -18,7 +18,7 @@ func FuzzParse(f *testing.F) {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		m, err := Parse("teams.yaml", data)
+		m, err := Parse(t.Context(), "teams.yaml", data)
 		if err != nil {
 			if msg := err.Error(); strings.Contains(msg, "\n") || !strings.HasPrefix(msg, "teams.yaml") {
 				t.Fatalf("error is not one line naming the file: %q", msg)

@@ -1,17 +1,14 @@
 package teams
 
 import (
-	"errors"
+	"context"
 	"fmt"
-	"os"
 	"regexp"
 	"strings"
 
-	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
-	"github.com/goccy/go-yaml/parser"
 
-	"github.com/baseline-scanner/baseline/internal/yamlguard"
+	"github.com/baseline-scanner/baseline/internal/yamlfile"
 )
 
 // Unassigned is the team of an account with neither a team tag nor an entry
@@ -29,72 +26,63 @@ var accountID = regexp.MustCompile(`^[0-9]{12}$`)
 
 // Load reads a mapping file: a YAML mapping of account id to team name,
 // e.g. {"111111111111": platform, "222222222222": payments}.
-func Load(path string) (Mapping, error) {
-	data, err := os.ReadFile(path)
+func Load(ctx context.Context, path string) (Mapping, error) {
+	data, err := yamlfile.Read(ctx, path, yamlfile.Config)
 	if err != nil {
 		return nil, fmt.Errorf("read teams: %w", err)
 	}
-	return Parse(path, data)
+	return Parse(ctx, path, data)
 }
 
 // Parse decodes a mapping document; name is used in errors, which are one
 // line: "name:line:column: problem". Keys are read as written, so an
-// unquoted 012345678901 keeps its leading zero.
-func Parse(name string, data []byte) (_ Mapping, err error) {
-	if err := yamlguard.Check(name, data); err != nil {
+// unquoted 012345678901 keeps its leading zero; team names are decoded as
+// YAML strings, so an anchor, alias or block scalar gives its value, never
+// its marker.
+func Parse(ctx context.Context, name string, data []byte) (Mapping, error) {
+	doc, err := yamlfile.Parse(ctx, name, data, yamlfile.Config)
+	if err != nil {
 		return nil, err
 	}
-	defer yamlguard.Recover(name, &err)
-	file, err := parser.ParseBytes(data, 0)
-	if err != nil {
-		var ye yaml.Error
-		if errors.As(err, &ye) && ye.GetToken() != nil && ye.GetToken().Position != nil {
-			pos := ye.GetToken().Position
-			return nil, fmt.Errorf("%s:%d:%d: %s", name, pos.Line, pos.Column, strings.Join(strings.Fields(ye.GetMessage()), " "))
-		}
-		return nil, fmt.Errorf("%s: %s", name, strings.Join(strings.Fields(err.Error()), " "))
-	}
 	m := Mapping{}
-	if len(file.Docs) == 0 || file.Docs[0].Body == nil {
+	if doc.Body == nil {
 		return m, nil
 	}
-	at := func(n ast.Node) string {
-		if n == nil || n.GetToken() == nil || n.GetToken().Position == nil {
-			return name
-		}
-		return fmt.Sprintf("%s:%d:%d", name, n.GetToken().Position.Line, n.GetToken().Position.Column)
-	}
-	body := file.Docs[0].Body
-	var values []*ast.MappingValueNode
-	switch v := body.(type) {
-	case *ast.MappingNode:
-		values = v.Values
-	case *ast.MappingValueNode:
-		values = []*ast.MappingValueNode{v}
-	case *ast.CommentNode:
-		return m, nil
-	default:
-		return nil, fmt.Errorf("%s: a teams file is a YAML mapping of account id to team, e.g. \"111111111111\": platform", at(body))
+	values := doc.Entries(doc.Body)
+	if values == nil {
+		return nil, doc.Errorf(doc.Body, "a teams file is a YAML mapping of account id to team, e.g. \"111111111111\": platform")
 	}
 	for _, mv := range values {
-		key, ok := mv.Key.(ast.ScalarNode)
-		if !ok {
-			return nil, fmt.Errorf("%s: a key must be a 12-digit AWS account id", at(mv.Key))
+		// The key as written (a string or a number): an anchor, alias or
+		// anything else is not an id.
+		var key ast.Node = mv.Key
+		if k, ok := key.(*ast.MappingKeyNode); ok { // "? key"
+			key = k.Value
+		}
+		switch key.(type) {
+		case *ast.StringNode, *ast.IntegerNode:
+		default:
+			return nil, doc.Errorf(mv.Key, "a key must be a 12-digit AWS account id")
 		}
 		id := key.GetToken().Value
 		if !accountID.MatchString(id) {
-			return nil, fmt.Errorf("%s: %q is not a 12-digit AWS account id", at(mv.Key), id)
+			return nil, doc.Errorf(mv.Key, "%q is not a 12-digit AWS account id", id)
 		}
 		if _, dup := m[id]; dup {
-			return nil, fmt.Errorf("%s: account %s is mapped twice", at(mv.Key), id)
+			return nil, doc.Errorf(mv.Key, "account %s is mapped twice", id)
 		}
-		val, ok := mv.Value.(ast.ScalarNode)
-		if !ok || mv.Value.Type() == ast.NullType {
-			return nil, fmt.Errorf("%s: account %s: the team must be a name, e.g. platform", at(mv.Value), id)
+		val := doc.Resolve(mv.Value)
+		if _, scalar := val.(ast.ScalarNode); !scalar || val.Type() == ast.NullType {
+			return nil, doc.Errorf(mv.Value, "account %s: the team must be a name, e.g. platform", id)
 		}
-		team := strings.TrimSpace(val.GetToken().Value)
-		if team == "" {
-			return nil, fmt.Errorf("%s: account %s: the team must not be empty", at(mv.Value), id)
+		// The decoder gives the scalar's value: an alias's target, a
+		// block scalar's text, a quoted string unquoted.
+		var team string
+		if err := doc.DecodeNode(ctx, mv.Value, &team); err != nil {
+			return nil, err
+		}
+		if team = strings.TrimSpace(team); team == "" {
+			return nil, doc.Errorf(mv.Value, "account %s: the team must not be empty", id)
 		}
 		m[id] = team
 	}

@@ -17,7 +17,7 @@ func FuzzParse(f *testing.F) {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		if _, err := Parse("w.yaml", data); err != nil {
+		if _, err := Parse(t.Context(), "w.yaml", data); err != nil {
 			if msg := err.Error(); strings.Contains(msg, "\n") || !strings.HasPrefix(msg, "w.yaml") {
 				t.Fatalf("error is not one line naming the file: %q", msg)
 			}

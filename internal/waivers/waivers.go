@@ -1,22 +1,19 @@
 package waivers
 
 import (
-	"errors"
+	"context"
 	"fmt"
-	"os"
 	"regexp"
 	"slices"
 	"strings"
 	"time"
 
-	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
-	"github.com/goccy/go-yaml/parser"
 
 	"github.com/baseline-scanner/baseline/checks"
 	"github.com/baseline-scanner/baseline/report"
 
-	"github.com/baseline-scanner/baseline/internal/yamlguard"
+	"github.com/baseline-scanner/baseline/internal/yamlfile"
 )
 
 // DateLayout is the layout of expires: a calendar date, YYYY-MM-DD.
@@ -52,43 +49,43 @@ type entry struct {
 }
 
 // Load reads and validates a waivers file.
-func Load(path string) ([]Waiver, error) {
-	data, err := os.ReadFile(path)
+func Load(ctx context.Context, path string) ([]Waiver, error) {
+	data, err := yamlfile.Read(ctx, path, yamlfile.Config)
 	if err != nil {
 		return nil, fmt.Errorf("read waivers: %w", err)
 	}
-	return Parse(path, data)
+	return Parse(ctx, path, data)
 }
 
 var accountID = regexp.MustCompile(`^[0-9]{12}$`)
 
 // Parse decodes a waivers document, a YAML list of waivers; name is used in
 // errors, which are one line: "name:line:column: field: problem".
-func Parse(name string, data []byte) (_ []Waiver, err error) {
-	if err := yamlguard.Check(name, data); err != nil {
+func Parse(ctx context.Context, name string, data []byte) ([]Waiver, error) {
+	doc, err := yamlfile.Parse(ctx, name, data, yamlfile.Config)
+	if err != nil {
 		return nil, err
 	}
-	defer yamlguard.Recover(name, &err)
-	var entries []entry
-	if err := yaml.UnmarshalWithOptions(data, &entries, yaml.Strict()); err != nil {
-		return nil, yamlError(name, err)
+	if doc.Body != nil {
+		if _, ok := doc.Resolve(doc.Body).(*ast.SequenceNode); !ok {
+			return nil, doc.Errorf(doc.Body, "a waivers file is a YAML list of waivers (- control: …), not a mapping")
+		}
 	}
-	file, err := parser.ParseBytes(data, 0)
-	if err != nil {
-		return nil, yamlError(name, err)
+	var entries []entry
+	if err := doc.Decode(ctx, &entries); err != nil {
+		return nil, err
 	}
 	out := make([]Waiver, 0, len(entries))
 	for i, e := range entries {
-		at := func(field string) string { return position(name, file, i, field) }
 		fail := func(field, format string, args ...any) error {
-			return fmt.Errorf("%s: %s: %s", at(field), field, fmt.Sprintf(format, args...))
+			return doc.Errorf(fieldNode(doc, i, field), "%s: %s", field, fmt.Sprintf(format, args...))
 		}
 		for _, req := range []struct {
 			name string
 			v    *string
 		}{{"control", e.Control}, {"reason", e.Reason}, {"owner", e.Owner}, {"expires", e.Expires}} {
 			if req.v == nil {
-				return nil, fmt.Errorf("%s: waiver %d has no %s (every waiver needs control, reason, owner and expires)", at(""), i+1, req.name)
+				return nil, doc.Errorf(doc.Locate(i), "waiver %d has no %s (every waiver needs control, reason, owner and expires)", i+1, req.name)
 			}
 			if strings.TrimSpace(*req.v) == "" {
 				return nil, fail(req.name, "must not be empty")
@@ -100,7 +97,7 @@ func Parse(name string, data []byte) (_ []Waiver, err error) {
 			Regions:  e.Regions,
 			Reason:   *e.Reason,
 			Owner:    *e.Owner,
-			Line:     line(file, i),
+			Line:     line(doc.Locate(i)),
 		}
 		if w.control, err = compileGlob(w.Control); err != nil {
 			return nil, fail("control", "%q is not a valid glob: %v", w.Control, err)
@@ -210,97 +207,29 @@ func Apply(results []report.Result, ws []Waiver, now time.Time) []report.WaiverS
 	return states
 }
 
-// yamlError turns a decoder error into one line: name:line:col: message.
-func yamlError(name string, err error) error {
-	var ye yaml.Error
-	if errors.As(err, &ye) {
-		msg := strings.Join(strings.Fields(ye.GetMessage()), " ")
-		if msg == "mapping was used where sequence is expected" {
-			msg = "a waivers file is a YAML list of waivers (- control: …), not a mapping"
-		}
-		if tk := ye.GetToken(); tk != nil && tk.Position != nil {
-			return fmt.Errorf("%s:%d:%d: %s", name, tk.Position.Line, tk.Position.Column, msg)
-		}
-		return fmt.Errorf("%s: %s", name, msg)
+// fieldNode is the value of field in the i-th waiver ("accounts[2]" for a
+// list item), or the waiver itself when field is absent.
+func fieldNode(doc *yamlfile.Document, i int, field string) ast.Node {
+	path := []any{i, field}
+	if j := strings.IndexByte(field, '['); j > 0 {
+		var index int
+		fmt.Sscanf(field[j:], "[%d]", &index)
+		path = []any{i, field[:j], index}
 	}
-	return fmt.Errorf("%s: %s", name, strings.Join(strings.Fields(err.Error()), " "))
+	n := doc.Value(path...)
+	if a, ok := n.(*ast.AnchorNode); ok {
+		n = a.Value
+	}
+	if n != nil {
+		return n
+	}
+	return doc.Locate(i)
 }
 
-// item is the mapping of the i-th waiver.
-func item(file *ast.File, i int) ast.Node {
-	if file == nil || len(file.Docs) == 0 {
-		return nil
-	}
-	seq, ok := unwrap(file.Docs[0].Body).(*ast.SequenceNode)
-	if !ok || i >= len(seq.Values) {
-		return nil
-	}
-	return unwrap(seq.Values[i])
-}
-
-// line is the line of the i-th waiver's first key.
-func line(file *ast.File, i int) int {
-	n := item(file, i)
-	if mv := mappingValues(n); len(mv) > 0 {
-		n = mv[0].Key
-	}
+// line is the line of n, 0 when it has no position.
+func line(n ast.Node) int {
 	if n == nil || n.GetToken() == nil || n.GetToken().Position == nil {
 		return 0
 	}
 	return n.GetToken().Position.Line
-}
-
-// position is name:line:col of the value of field in the i-th waiver
-// ("accounts[2]" for a list item), of the waiver itself when field is empty
-// or absent, or name alone when the waiver cannot be found.
-func position(name string, file *ast.File, i int, field string) string {
-	n := item(file, i)
-	var target ast.Node
-	if mv := mappingValues(n); len(mv) > 0 {
-		target = mv[0].Key
-	}
-	key, index := field, -1
-	if j := strings.IndexByte(field, '['); j > 0 {
-		key = field[:j]
-		fmt.Sscanf(field[j:], "[%d]", &index)
-	}
-	for _, mv := range mappingValues(n) {
-		if k, ok := mv.Key.(ast.ScalarNode); !ok || fmt.Sprint(k.GetValue()) != key || key == "" {
-			continue
-		}
-		target = unwrap(mv.Value)
-		if seq, ok := target.(*ast.SequenceNode); ok && index >= 0 && index < len(seq.Values) {
-			target = seq.Values[index]
-		}
-	}
-	if target == nil || target.GetToken() == nil || target.GetToken().Position == nil {
-		return name
-	}
-	pos := target.GetToken().Position
-	return fmt.Sprintf("%s:%d:%d", name, pos.Line, pos.Column)
-}
-
-func unwrap(n ast.Node) ast.Node {
-	for {
-		switch v := n.(type) {
-		case *ast.AnchorNode:
-			n = v.Value
-		case *ast.TagNode:
-			n = v.Value
-		case *ast.DocumentNode:
-			n = v.Body
-		default:
-			return n
-		}
-	}
-}
-
-func mappingValues(n ast.Node) []*ast.MappingValueNode {
-	switch v := n.(type) {
-	case *ast.MappingNode:
-		return v.Values
-	case *ast.MappingValueNode:
-		return []*ast.MappingValueNode{v}
-	}
-	return nil
 }

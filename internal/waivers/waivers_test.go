@@ -24,7 +24,7 @@ func TestParse(t *testing.T) {
   owner: data@acme.example
   expires: "2026-01-15"
 `
-	ws, err := Parse("waivers.yaml", []byte(src))
+	ws, err := Parse(t.Context(), "waivers.yaml", []byte(src))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +46,7 @@ func TestParse(t *testing.T) {
 
 func TestParseEmpty(t *testing.T) {
 	for _, src := range []string{"", "# no waivers yet\n", "[]\n"} {
-		ws, err := Parse("w.yaml", []byte(src))
+		ws, err := Parse(t.Context(), "w.yaml", []byte(src))
 		if err != nil || len(ws) != 0 {
 			t.Errorf("Parse(%q) = %v, %v; want no waivers", src, ws, err)
 		}
@@ -89,7 +89,7 @@ func TestParseErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Parse("waivers.yaml", []byte(tt.src))
+			_, err := Parse(t.Context(), "waivers.yaml", []byte(tt.src))
 			if err == nil {
 				t.Fatalf("Parse succeeded, want %q", tt.want)
 			}

@@ -45,6 +45,7 @@ clock_skew_ns := 15 * 60000000000
 # strict verdict, never PASS.
 usable_ns(timestamp) := ns if {
 	is_string(timestamp)
+
 	# Checked before parsing, so that no built-in error is raised (an error
 	# would make the rule undefined in a scan but fail `opa test`).
 	regex.match(`^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,9})?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$`, timestamp)

@@ -31,8 +31,10 @@ test_own_trails_skip_other_accounts if {
 
 test_usable_ns_rejects_unusable_times if {
 	lib.usable_ns("2025-06-30T11:00:00Z") == time.parse_rfc3339_ns("2025-06-30T11:00:00Z") with input.collected_at as "2025-06-30T12:00:00Z"
+
 	# within the clock skew: usable
 	lib.usable_ns("2025-06-30T12:10:00Z") with input.collected_at as "2025-06-30T12:00:00Z"
+
 	# Go's zero time, before 1678, after 2262, unparseable, in the future, not a string
 	not lib.usable_ns("0001-01-01T00:00:00Z") with input.collected_at as "2025-06-30T12:00:00Z"
 	not lib.usable_ns("1600-01-01T00:00:00Z") with input.collected_at as "2025-06-30T12:00:00Z"

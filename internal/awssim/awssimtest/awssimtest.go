@@ -33,7 +33,7 @@ const MaxAttempts = 3
 // acting in the management account with its long-term keys.
 func Start(t testing.TB, worldYAML string) (*awssim.Server, aws.Config) {
 	t.Helper()
-	w, err := awssim.ParseWorld(t.Name()+".yaml", []byte(worldYAML))
+	w, err := awssim.ParseWorld(t.Context(), t.Name()+".yaml", []byte(worldYAML))
 	if err != nil {
 		t.Fatal(err)
 	}
