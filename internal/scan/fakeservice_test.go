@@ -155,7 +155,7 @@ accounts:
 
 func TestFakeServiceEndToEnd(t *testing.T) {
 	ctx := t.Context()
-	w, err := awssim.ParseWorld("contact.yaml", []byte(contactWorld))
+	w, err := awssim.ParseWorld(ctx, "contact.yaml", []byte(contactWorld))
 	if err != nil {
 		t.Fatal(err)
 	}
