@@ -26,7 +26,7 @@ func hostileDiff() *Diff {
 // the terminal, like the report writers.
 func TestDiffWritersEscapeWhatTheyDidNotWrite(t *testing.T) {
 	var md bytes.Buffer
-	if err := WriteDiffMarkdown(&md, hostileDiff()); err != nil {
+	if err := (MarkdownWriter{}).Write(&md, hostileDiff()); err != nil {
 		t.Fatal(err)
 	}
 	for _, bad := range []string{"[x](https://evil.example)", "<img", "\x1b", "\x07"} {
@@ -35,7 +35,7 @@ func TestDiffWritersEscapeWhatTheyDidNotWrite(t *testing.T) {
 		}
 	}
 	var table bytes.Buffer
-	if err := WriteDiffTable(&table, hostileDiff()); err != nil {
+	if err := (TableWriter{}).Write(&table, hostileDiff()); err != nil {
 		t.Fatal(err)
 	}
 	for _, bad := range []string{"\x1b", "\x07"} {

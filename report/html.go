@@ -31,7 +31,11 @@ type HTMLWriter struct{}
 func (HTMLWriter) Extension() string { return "html" }
 
 // Write renders r. It does not modify r.
-func (HTMLWriter) Write(w io.Writer, r *Report) error {
+func (HTMLWriter) Write(w io.Writer, doc Document) error {
+	r, ok := doc.(*Report)
+	if !ok {
+		return &UnsupportedError{Format: "html", Kind: doc.Kind()}
+	}
 	var buf bytes.Buffer
 	if err := htmlTemplate.Execute(&buf, newHTMLView(r)); err != nil {
 		return fmt.Errorf("write html report: %w", err)
@@ -123,7 +127,7 @@ type htmlCoverageChange struct {
 func newHTMLView(r *Report) htmlView {
 	v := htmlView{
 		Title:     "Baseline report",
-		Tool:      clean(cmp.Or(r.Tool.Name, "baseline") + " " + r.Tool.Version),
+		Tool:      htmlText(cmp.Or(r.Tool.Name, "baseline") + " " + r.Tool.Version),
 		Generated: formatScanTime(r.GeneratedAt),
 		Scope:     plural(len(r.Scope.Accounts), "account", "accounts") + " × " + plural(len(r.Scope.Regions), "region", "regions"),
 		Summary:   r.Summary,
@@ -137,13 +141,13 @@ func newHTMLView(r *Report) htmlView {
 	}
 	for i, e := range v.Errors {
 		v.Errors[i] = Error{
-			AccountID: clean(e.AccountID), Region: clean(e.Region), Service: clean(e.Service),
-			Operation: clean(e.Operation), Code: clean(e.Code), Message: clean(e.Message),
+			AccountID: htmlText(e.AccountID), Region: htmlText(e.Region), Service: htmlText(e.Service),
+			Operation: htmlText(e.Operation), Code: htmlText(e.Code), Message: htmlText(e.Message),
 		}
 	}
 
 	for _, g := range sortedCoverageGaps(r.CoverageGaps) {
-		v.CoverageGaps = append(v.CoverageGaps, CoverageGap{AccountID: clean(g.AccountID), Region: clean(g.Region), Service: clean(g.Service), Reason: clean(g.Reason)})
+		v.CoverageGaps = append(v.CoverageGaps, CoverageGap{AccountID: htmlText(g.AccountID), Region: htmlText(g.Region), Service: htmlText(g.Service), Reason: htmlText(g.Reason)})
 	}
 
 	teams, services := map[string]bool{}, map[string]bool{}
@@ -166,9 +170,7 @@ func newHTMLView(r *Report) htmlView {
 	}
 
 	teamNames := sortedKeys(teams)
-	slices.SortStableFunc(teamNames, func(a, b string) int {
-		return cmp.Compare(boolRank(a == "unassigned"), boolRank(b == "unassigned"))
-	})
+	slices.SortStableFunc(teamNames, compareTeams)
 	var sevs []string
 	for _, s := range Severities {
 		sevs = append(sevs, string(s))
@@ -190,19 +192,19 @@ func newHTMLView(r *Report) htmlView {
 		}
 		for _, c := range changeRows(d) {
 			v.Changes.Rows = append(v.Changes.Rows, htmlChange{
-				Change: c.Change, Label: clean(c.changeLabel()), Severity: clean(string(c.Severity)),
-				Control: clean(c.ControlID), Title: clean(c.Title),
+				Change: c.Change, Label: htmlText(c.changeLabel()), Severity: htmlText(string(c.Severity)),
+				Control: htmlText(c.ControlID), Title: htmlText(c.Title),
 				Account:      htmlAccount(Result{AccountID: c.AccountID, AccountName: c.AccountName}),
-				Region:       clean(c.Region),
-				Resource:     clean(shortResource(Result{AccountID: c.AccountID, Resource: c.Resource})),
-				ResourceFull: clean(c.Resource), Message: clean(c.Message), Team: clean(teamName(c.Team)),
+				Region:       htmlText(c.Region),
+				Resource:     htmlText(shortResource(Result{AccountID: c.AccountID, Resource: c.Resource})),
+				ResourceFull: htmlText(c.Resource), Message: htmlText(c.Message), Team: htmlText(teamName(c.Team)),
 			})
 		}
 		for _, c := range d.CoverageLost {
 			v.Changes.CoverageLost = append(v.Changes.CoverageLost, htmlCoverageChange{
-				Account: clean(c.AccountID), Region: clean(c.Region), Service: clean(c.Service),
-				Before: clean(cmp.Or(string(c.PreviousState), "absent")), Now: clean(cmp.Or(string(c.State), "absent")),
-				Team: clean(teamName(c.Team)),
+				Account: htmlText(c.AccountID), Region: htmlText(c.Region), Service: htmlText(c.Service),
+				Before: htmlText(cmp.Or(string(c.PreviousState), "absent")), Now: htmlText(cmp.Or(string(c.State), "absent")),
+				Team: htmlText(teamName(c.Team)),
 			})
 		}
 		// Mark the findings that are new since the previous scan.
@@ -222,25 +224,25 @@ func newHTMLView(r *Report) htmlView {
 
 func newHTMLRow(res Result) htmlRow {
 	row := htmlRow{
-		Status:       clean(string(res.Status)),
-		Severity:     clean(string(res.Severity)),
-		Control:      clean(res.ControlID),
-		Title:        clean(res.Title),
-		Service:      clean(res.Service),
+		Status:       htmlText(string(res.Status)),
+		Severity:     htmlText(string(res.Severity)),
+		Control:      htmlText(res.ControlID),
+		Title:        htmlText(res.Title),
+		Service:      htmlText(res.Service),
 		Account:      htmlAccount(res),
-		AccountID:    clean(res.AccountID),
-		Region:       clean(res.Region),
-		Resource:     clean(shortResource(res)),
-		ResourceFull: clean(res.Resource),
-		Message:      clean(res.Message),
-		Remediation:  clean(res.Remediation),
-		References:   clean(strings.Join(res.References, " · ")),
-		Team:         clean(teamName(res.Team)),
+		AccountID:    htmlText(res.AccountID),
+		Region:       htmlText(res.Region),
+		Resource:     htmlText(shortResource(res)),
+		ResourceFull: htmlText(res.Resource),
+		Message:      htmlText(res.Message),
+		Remediation:  htmlText(res.Remediation),
+		References:   htmlText(strings.Join(res.References, " · ")),
+		Team:         htmlText(teamName(res.Team)),
 	}
 	if res.Status == StatusWaived {
-		row.Waiver = clean(waiverNote(res.Waiver))
+		row.Waiver = htmlText(waiverNote(res.Waiver))
 		if res.Waiver != nil && res.Waiver.Reason != "" {
-			row.Waiver += ": " + clean(res.Waiver.Reason)
+			row.Waiver += ": " + htmlText(res.Waiver.Reason)
 		}
 	}
 	return row
@@ -248,13 +250,13 @@ func newHTMLRow(res Result) htmlRow {
 
 func newHTMLWaiver(res Result, now time.Time) htmlWaiver {
 	w := htmlWaiver{
-		Control: clean(res.ControlID), Account: htmlAccount(res), Region: clean(res.Region),
-		Resource: clean(shortResource(res)), Team: clean(teamName(res.Team)),
+		Control: htmlText(res.ControlID), Account: htmlAccount(res), Region: htmlText(res.Region),
+		Resource: htmlText(shortResource(res)), Team: htmlText(teamName(res.Team)),
 	}
 	if res.Waiver == nil {
 		return w
 	}
-	w.Owner, w.Expires, w.Reason = clean(res.Waiver.Owner), clean(res.Waiver.Expires), clean(res.Waiver.Reason)
+	w.Owner, w.Expires, w.Reason = htmlText(res.Waiver.Owner), htmlText(res.Waiver.Expires), htmlText(res.Waiver.Reason)
 	if days, ok := waiverDaysLeft(res.Waiver, now); ok {
 		switch {
 		case days < 0:
@@ -268,9 +270,9 @@ func newHTMLWaiver(res Result, now time.Time) htmlWaiver {
 
 func htmlAccount(res Result) string {
 	if res.AccountName == "" {
-		return clean(res.AccountID)
+		return htmlText(res.AccountID)
 	}
-	return clean(res.AccountName) + " (" + clean(res.AccountID) + ")"
+	return htmlText(res.AccountName) + " (" + htmlText(res.AccountID) + ")"
 }
 
 // statusCountsText is e.g. "4 FAIL · 1 ERROR · 1 WAIVED · 3 PASS"; the page's
@@ -281,15 +283,6 @@ func statusCountsText(s Summary) string {
 		text += fmt.Sprintf(" · %d NOT_APPLICABLE (not shown, not scored)", s.NotApplicable)
 	}
 	return text
-}
-
-func sortedKeys(m map[string]bool) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 // svgChart is a horizontal bar chart of FAIL counts by severity, laid out
@@ -398,11 +391,11 @@ func newHeatmap(r *Report) heatmapView {
 
 	h := heatmapView{}
 	for _, g := range sortedKeys(regions) {
-		h.Regions = append(h.Regions, clean(g))
+		h.Regions = append(h.Regions, htmlText(g))
 	}
 	serviceList := sortedKeys(services)
 	for _, s := range serviceList {
-		h.Services = append(h.Services, heatService{Name: clean(s), Abbrev: cmp.Or(serviceAbbrevs[s], strings.ToUpper(prefix(clean(s), 3)))})
+		h.Services = append(h.Services, heatService{Name: htmlText(s), Abbrev: cmp.Or(serviceAbbrevs[s], strings.ToUpper(prefix(htmlText(s), 3)))})
 	}
 	for _, a := range sortedKeys(accounts) {
 		label := htmlAccount(Result{AccountID: a, AccountName: names[a]})
@@ -415,9 +408,9 @@ func newHeatmap(r *Report) heatmapView {
 					text = "not observed"
 				}
 				row.Cells = append(row.Cells, heatCell{
-					Region: clean(g), Service: clean(s), State: clean(state),
+					Region: htmlText(g), Service: htmlText(s), State: htmlText(state),
 					Symbol: cmp.Or(coverageSymbols[state], "?"),
-					Label:  label + " · " + clean(g) + " · " + clean(s) + ": " + clean(text),
+					Label:  label + " · " + htmlText(g) + " · " + htmlText(s) + ": " + htmlText(text),
 				})
 			}
 		}

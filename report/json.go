@@ -16,9 +16,28 @@ type JSONWriter struct{}
 // Extension implements Writer.
 func (JSONWriter) Extension() string { return "json" }
 
-// Write writes r as JSON. It does not modify r: lists that are nil are written
-// as [] and every severity appears under summary.by_severity.
-func (JSONWriter) Write(w io.Writer, r *Report) error {
+// Write writes a report, a diff or the control catalogue as one indented
+// JSON document. It does not modify doc.
+func (j JSONWriter) Write(w io.Writer, doc Document) error {
+	switch doc := doc.(type) {
+	case *Report:
+		return j.writeReport(w, doc)
+	case *Diff, Catalogue:
+		// The diff object as it appears under "diff" in a report; the
+		// catalogue as `policies list --format json` has always written it.
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(doc); err != nil {
+			return fmt.Errorf("write json %s: %w", doc.Kind(), err)
+		}
+		return nil
+	}
+	return &UnsupportedError{Format: "json", Kind: doc.Kind()}
+}
+
+// writeReport writes r as JSON. It does not modify r: lists that are nil are
+// written as [] and every severity appears under summary.by_severity.
+func (JSONWriter) writeReport(w io.Writer, r *Report) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(contractCopy(r)); err != nil {

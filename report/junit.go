@@ -74,13 +74,17 @@ type junitSkipped struct {
 
 // Write renders r. Suites are ordered by control ID and test cases by
 // account, region and resource, so the document is stable.
-func (JUnitWriter) Write(w io.Writer, r *Report) error {
-	doc := junitDocument(r)
+func (JUnitWriter) Write(w io.Writer, doc Document) error {
+	r, ok := doc.(*Report)
+	if !ok {
+		return &UnsupportedError{Format: "junit", Kind: doc.Kind()}
+	}
+	suites := junitDocument(r)
 	bw := bufio.NewWriter(w)
 	bw.WriteString(xml.Header)
 	enc := xml.NewEncoder(bw)
 	enc.Indent("", "  ")
-	if err := enc.Encode(doc); err != nil {
+	if err := enc.Encode(suites); err != nil {
 		return fmt.Errorf("write junit report: %w", err)
 	}
 	bw.WriteByte('\n')
@@ -122,18 +126,18 @@ func junitDocument(r *Report) junitSuites {
 			}
 			switch res.Status {
 			case StatusFail:
-				tc.Failure = &junitProblem{Message: clean(res.Message), Type: string(res.Severity), Text: junitDetail(res)}
+				tc.Failure = &junitProblem{Message: xmlText(res.Message), Type: string(res.Severity), Text: junitDetail(res)}
 				suite.Failures++
 			case StatusError:
-				tc.Error = &junitProblem{Message: clean(res.Message), Type: string(res.Severity), Text: junitDetail(res)}
+				tc.Error = &junitProblem{Message: xmlText(res.Message), Type: string(res.Severity), Text: junitDetail(res)}
 				suite.Errors++
 			case StatusNotApplicable:
-				tc.Skipped = &junitSkipped{Message: clean("not applicable: " + res.Message)}
+				tc.Skipped = &junitSkipped{Message: xmlText("not applicable: " + res.Message)}
 				suite.Skipped++
 			case StatusWaived:
-				tc.Skipped = &junitSkipped{Message: clean(waiverNote(res.Waiver))}
+				tc.Skipped = &junitSkipped{Message: xmlText(waiverNote(res.Waiver))}
 				if res.Waiver != nil {
-					tc.Skipped.Text = clean(res.Waiver.Reason)
+					tc.Skipped.Text = xmlText(res.Waiver.Reason)
 				}
 				suite.Skipped++
 			}
@@ -155,10 +159,10 @@ func junitDocument(r *Report) junitSuites {
 // terminal escapes.
 func junitDetail(res Result) string {
 	res = Result{
-		ControlID: res.ControlID, Title: clean(res.Title), Severity: Severity(clean(string(res.Severity))),
-		AccountID: clean(res.AccountID), AccountName: clean(res.AccountName), Region: clean(res.Region),
-		Resource: clean(res.Resource), Team: clean(res.Team), Message: clean(res.Message),
-		Remediation: clean(res.Remediation), References: res.References,
+		ControlID: res.ControlID, Title: xmlText(res.Title), Severity: Severity(xmlText(string(res.Severity))),
+		AccountID: xmlText(res.AccountID), AccountName: xmlText(res.AccountName), Region: xmlText(res.Region),
+		Resource: xmlText(res.Resource), Team: xmlText(res.Team), Message: xmlText(res.Message),
+		Remediation: xmlText(res.Remediation), References: res.References,
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s (%s)\n", res.Title, res.Severity)
@@ -178,19 +182,7 @@ func junitDetail(res Result) string {
 		fmt.Fprintf(&b, "remediation: %s\n", res.Remediation)
 	}
 	if len(res.References) > 0 {
-		fmt.Fprintf(&b, "references: %s\n", clean(strings.Join(res.References, ", ")))
+		fmt.Fprintf(&b, "references: %s\n", xmlText(strings.Join(res.References, ", ")))
 	}
 	return b.String()
-}
-
-// waiverNote is e.g. "waived by alice@example.com until 2025-06-30".
-func waiverNote(w *Waiver) string {
-	if w == nil {
-		return "waived"
-	}
-	owner := cmp.Or(w.Owner, "an unnamed owner")
-	if w.Expires == "" {
-		return "waived by " + owner
-	}
-	return "waived by " + owner + " until " + w.Expires
 }

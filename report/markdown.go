@@ -35,55 +35,22 @@ type MarkdownWriter struct {
 // Extension implements Writer.
 func (MarkdownWriter) Extension() string { return "md" }
 
-// changeRow is one result of a Diff shown in a "Changes since the previous
-// scan" section: new and regressed failures, and fixed ones.
-type changeRow struct {
-	Change string // "new", "regressed" or "fixed"
-	DiffResult
-}
-
-// changeRows returns the new, regressed and fixed results of d in that
-// order, each list most severe first.
-func changeRows(d *Diff) []changeRow {
-	if d == nil {
-		return nil
+// Write renders a report, a diff or the control catalogue as Markdown. It
+// does not modify doc.
+func (m MarkdownWriter) Write(w io.Writer, doc Document) error {
+	switch doc := doc.(type) {
+	case *Report:
+		return m.writeReport(w, doc)
+	case *Diff:
+		return m.writeDiff(w, doc)
+	case Catalogue:
+		return m.writeCatalogue(w, doc)
 	}
-	var rows []changeRow
-	for _, part := range []struct {
-		change  string
-		results []DiffResult
-	}{{"new", d.New}, {"regressed", d.Regressed}, {"fixed", d.Fixed}} {
-		list := slices.Clone(part.results)
-		slices.SortStableFunc(list, func(a, b DiffResult) int {
-			return cmp.Or(cmp.Compare(b.Severity.Rank(), a.Severity.Rank()), compareDiffResults(a, b))
-		})
-		for _, res := range list {
-			rows = append(rows, changeRow{part.change, res})
-		}
-	}
-	return rows
+	return &UnsupportedError{Format: "markdown", Kind: doc.Kind()}
 }
 
-// changeLabel is e.g. "new", "regressed (was PASS)", "fixed (now gone)".
-func (c changeRow) changeLabel() string {
-	switch {
-	case c.Change == "regressed" && c.PreviousStatus != "":
-		return "regressed (was " + string(c.PreviousStatus) + ")"
-	case c.Change == "fixed" && c.Status == "":
-		return "fixed (no longer reported)"
-	}
-	return c.Change
-}
-
-// diffCountsText is e.g. "3 new · 1 regressed · 5 fixed · 12 still failing ·
-// 1 newly waived · 2 no longer observed".
-func diffCountsText(s DiffSummary) string {
-	return fmt.Sprintf("%d new · %d regressed · %d fixed · %d still failing · %d newly waived · %d no longer observed",
-		s.New, s.Regressed, s.Fixed, s.StillFailing, s.Waived, s.Unobserved)
-}
-
-// Write renders r. It does not modify r.
-func (m MarkdownWriter) Write(w io.Writer, r *Report) error {
+// writeReport renders r. It does not modify r.
+func (m MarkdownWriter) writeReport(w io.Writer, r *Report) error {
 	limit := cmp.Or(m.MaxBytes, DefaultMarkdownMaxBytes)
 	doc := markdownDocument(r)
 	if _, err := w.Write(doc.render(limit)); err != nil {
@@ -185,7 +152,7 @@ func markdownDocument(r *Report) mdDocument {
 
 	b.WriteString("# Baseline report\n\n")
 	fmt.Fprintf(&b, "%s · scanned %s · %s × %s\n\n",
-		mdEscape(cmp.Or(r.Tool.Name, "baseline")+" "+r.Tool.Version),
+		mdText(cmp.Or(r.Tool.Name, "baseline")+" "+r.Tool.Version, 0),
 		formatScanTime(r.GeneratedAt),
 		plural(len(r.Scope.Accounts), "account", "accounts"),
 		plural(len(r.Scope.Regions), "region", "regions"))
@@ -245,7 +212,7 @@ func markdownDocument(r *Report) mdDocument {
 		var rows []string
 		for _, t := range teams {
 			row := fmt.Sprintf("| %s | %d | %d | %d | %d | %d |",
-				mdEscape(t.name), t.count(StatusFail), t.count(StatusError), t.count(StatusWaived), t.expiringWaivers(r.GeneratedAt), t.count(StatusPass))
+				mdText(t.name, 0), t.count(StatusFail), t.count(StatusError), t.count(StatusWaived), t.expiringWaivers(r.GeneratedAt), t.count(StatusPass))
 			if r.Diff != nil {
 				n, f := 0, 0
 				for _, c := range changesByTeam[t.name] {
@@ -323,132 +290,6 @@ func markdownDocument(r *Report) mdDocument {
 	return d
 }
 
-// teamResults is one team's results.
-type teamResults struct {
-	name    string
-	results []Result
-}
-
-func (t teamResults) count(s Status) int {
-	n := 0
-	for _, r := range t.results {
-		if r.Status == s {
-			n++
-		}
-	}
-	return n
-}
-
-func (t teamResults) expiringWaivers(now time.Time) int {
-	n := 0
-	for _, r := range t.results {
-		if r.Status == StatusWaived {
-			if days, ok := waiverDaysLeft(r.Waiver, now); ok && days <= ExpiringWithinDays {
-				n++
-			}
-		}
-	}
-	return n
-}
-
-// teamName is the name a team is shown under; results without one are
-// "unassigned".
-func teamName(team string) string {
-	return cmp.Or(team, "unassigned")
-}
-
-// groupByTeam groups results by team, teams in name order with "unassigned"
-// last.
-func groupByTeam(results []Result) []teamResults {
-	index := map[string]int{}
-	var teams []teamResults
-	for _, r := range results {
-		name := teamName(r.Team)
-		i, ok := index[name]
-		if !ok {
-			i = len(teams)
-			index[name] = i
-			teams = append(teams, teamResults{name: name})
-		}
-		teams[i].results = append(teams[i].results, r)
-	}
-	sortTeams(teams)
-	return teams
-}
-
-// sortTeams orders teams by name, "unassigned" last.
-func sortTeams(teams []teamResults) {
-	slices.SortFunc(teams, func(a, b teamResults) int {
-		return cmp.Or(
-			cmp.Compare(boolRank(a.name == "unassigned"), boolRank(b.name == "unassigned")),
-			cmp.Compare(a.name, b.name),
-		)
-	})
-}
-
-func mapKeys[V any](m map[string]V) map[string]bool {
-	keys := make(map[string]bool, len(m))
-	for k := range m {
-		keys[k] = true
-	}
-	return keys
-}
-
-// waiverScope is what a waiver applies to, e.g. "111111111111, 222222222222
-// / eu-west-1 / arn:…"; "any" parts are left out.
-func waiverScope(w WaiverStatus) string {
-	var parts []string
-	if len(w.Accounts) > 0 {
-		parts = append(parts, strings.Join(w.Accounts, ", "))
-	}
-	if len(w.Regions) > 0 {
-		parts = append(parts, strings.Join(w.Regions, ", "))
-	}
-	if w.Resource != "" {
-		parts = append(parts, w.Resource)
-	}
-	if len(parts) == 0 {
-		return "everywhere"
-	}
-	return strings.Join(parts, " / ")
-}
-
-// waiverStateText says when a waiver ends or ended, e.g. "expires in 5 days".
-func waiverStateText(w WaiverStatus) string {
-	switch {
-	case w.State == WaiverUnused:
-		return "matched nothing"
-	case w.DaysLeft < 0:
-		return fmt.Sprintf("expired %s ago", plural(-w.DaysLeft, "day", "days"))
-	}
-	return daysLeftText(w.DaysLeft)
-}
-
-func boolRank(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
-// attentionOrder returns a copy of results in the order they need attention:
-// FAIL, ERROR, WAIVED, PASS, each most severe first, then control, account,
-// region and resource.
-func attentionOrder(results []Result) []Result {
-	out := slices.Clone(results)
-	slices.SortStableFunc(out, func(a, b Result) int {
-		return cmp.Or(
-			cmp.Compare(statusRank(a.Status), statusRank(b.Status)),
-			cmp.Compare(b.Severity.Rank(), a.Severity.Rank()),
-			cmp.Compare(a.ControlID, b.ControlID),
-			cmp.Compare(a.AccountID, b.AccountID),
-			cmp.Compare(regionKey(a.Region), regionKey(b.Region)),
-			cmp.Compare(a.Resource, b.Resource),
-		)
-	})
-	return out
-}
-
 const mdResultHeader = "| Status | Severity | Control | Account | Region | Resource | Message |\n|:--|:--|:--|:--|:--|:--|:--|\n"
 
 func mdResultRow(res Result) string {
@@ -472,7 +313,7 @@ func (t teamResults) markdownBlocks(now time.Time, hasDiff bool, changes []chang
 	})
 
 	heading := fmt.Sprintf("## %s\n\n%d FAIL · %d ERROR · %d WAIVED · %d PASS",
-		mdEscape(t.name), t.count(StatusFail), t.count(StatusError), t.count(StatusWaived), t.count(StatusPass))
+		mdText(t.name, 0), t.count(StatusFail), t.count(StatusError), t.count(StatusWaived), t.count(StatusPass))
 	if n := t.expiringWaivers(now); n > 0 {
 		heading += fmt.Sprintf(" · ⚠️ %s expiring within %d days", plural(n, "waiver", "waivers"), ExpiringWithinDays)
 	}
@@ -556,74 +397,6 @@ func mdExpiry(w *Waiver, now time.Time) string {
 	return mdText(w.Expires, 0)
 }
 
-// daysLeftText is e.g. "expires in 5 days".
-func daysLeftText(days int) string {
-	switch days {
-	case 0:
-		return "expires today"
-	case 1:
-		return "expires tomorrow"
-	}
-	return fmt.Sprintf("expires in %d days", days)
-}
-
-// waiverDaysLeft is the number of whole days from now's date (UTC) to the
-// waiver's expiry date; ok is false without a waiver or a valid date.
-func waiverDaysLeft(w *Waiver, now time.Time) (days int, ok bool) {
-	if w == nil {
-		return 0, false
-	}
-	expires, err := time.Parse(time.DateOnly, w.Expires)
-	if err != nil {
-		return 0, false
-	}
-	return DaysUntil(expires, now), true
-}
-
-func waiverExpires(w *Waiver) string {
-	if w == nil {
-		return ""
-	}
-	return w.Expires
-}
-
-func formatScanTime(t time.Time) string {
-	if t.IsZero() {
-		return "at an unknown time"
-	}
-	return t.UTC().Format("2006-01-02 15:04 UTC")
-}
-
-// mdText makes untrusted text safe and short for a Markdown table cell: one
-// line, at most max characters when max > 0, every significant character
-// escaped.
-func mdText(s string, max int) string {
-	s = clean(s)
-	if r := []rune(s); max > 0 && len(r) > max {
-		s = strings.TrimRight(string(r[:max-1]), " ") + "…"
-	}
-	return mdEscape(s)
-}
-
-var mdEscaper = strings.NewReplacer(
-	`\`, `\\`, "|", `\|`, "`", "\\`", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`, "~", `\~`,
-	"&", "&amp;", "<", "&lt;", ">", "&gt;",
-	"\r\n", " ", "\n", " ", "\r", " ",
-)
-
-// mdEscape escapes the characters Markdown (GitHub flavoured, with its HTML)
-// gives a meaning to, so that s renders as the literal text.
-func mdEscape(s string) string {
-	return mdEscaper.Replace(s)
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.Itoa(n) + " " + many
-}
-
 // joinAnd is "a", "a and b", "a, b and c".
 func joinAnd(parts []string) string {
 	if len(parts) <= 1 {
@@ -641,4 +414,54 @@ func byteSize(n int) string {
 		return strconv.Itoa(n>>10) + " KiB"
 	}
 	return strconv.Itoa(n) + " bytes"
+}
+
+// writeDiff writes a diff as GitHub-flavoured Markdown.
+func (MarkdownWriter) writeDiff(w io.Writer, d *Diff) error {
+	var b strings.Builder
+	s := d.Summary
+	fmt.Fprintf(&b, "## Changes since the previous scan\n\nCompared with the report of %s.\n\n", d.Previous.GeneratedAt.UTC().Format(time.RFC3339))
+	b.WriteString("| new | regressed | fixed | still failing | waived | unobserved | coverage lost | coverage gained |\n|--:|--:|--:|--:|--:|--:|--:|--:|\n")
+	fmt.Fprintf(&b, "| %d | %d | %d | %d | %d | %d | %d | %d |\n", s.New, s.Regressed, s.Fixed, s.StillFailing, s.Waived, s.Unobserved, s.CoverageLost, s.CoverageGained)
+	for _, t := range diffTeams(d) {
+		var rows []string
+		for _, c := range diffCategories {
+			for _, r := range c.list(t) {
+				rows = append(rows, fmt.Sprintf("| %s | %s | %s | %s | %s | %s | %s |", c.label, mdText(string(r.Severity), 0), mdText(r.ControlID, 0), mdText(diffAccount(r), 0), mdText(r.Region, 0),
+					mdText(r.Resource, 0), mdText(diffStatusChange(string(r.PreviousStatus), string(r.Status)), 0)))
+			}
+		}
+		if len(rows) == 0 {
+			continue
+		}
+		fmt.Fprintf(&b, "\n### %s\n\n| change | severity | control | account | region | resource | status |\n|:--|:--|:--|:--|:--|:--|:--|\n%s\n", mdText(teamName(t.Team), 0), strings.Join(rows, "\n"))
+	}
+	if len(d.CoverageLost)+len(d.CoverageGained) > 0 {
+		b.WriteString("\n### Coverage\n\n| change | service | account | region | state |\n|:--|:--|:--|:--|:--|\n")
+		for _, l := range []struct {
+			label string
+			list  []CoverageChange
+		}{{"LOST", d.CoverageLost}, {"GAINED", d.CoverageGained}} {
+			for _, c := range l.list {
+				fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", l.label, mdText(c.Service, 0), mdText(c.AccountID, 0), mdText(c.Region, 0), mdText(diffStatusChange(string(c.PreviousState), string(c.State)), 0))
+			}
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// writeCatalogue writes the control catalogue as the Markdown table of
+// `policies doc` (the README embeds it). Descriptions are the control
+// authors' Markdown and stay Markdown, kept inside their cell.
+func (MarkdownWriter) writeCatalogue(w io.Writer, c Catalogue) error {
+	var b strings.Builder
+	b.WriteString("| control | severity | scope | passes when | references |\n")
+	b.WriteString("|---|---|---|---|---|\n")
+	for _, ctl := range c {
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n",
+			ctl.ID, ctl.Severity, ctl.Scope, mdCell(ctl.Description), mdCell(strings.Join(ctl.References, "; ")))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
 }

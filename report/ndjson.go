@@ -29,7 +29,11 @@ type ndjsonRow struct {
 }
 
 // Write writes r's results, in the report's order, one per line.
-func (NDJSONWriter) Write(w io.Writer, r *Report) error {
+func (NDJSONWriter) Write(w io.Writer, doc Document) error {
+	r, ok := doc.(*Report)
+	if !ok {
+		return &UnsupportedError{Format: "ndjson", Kind: doc.Kind()}
+	}
 	bw := bufio.NewWriter(w)
 	enc := json.NewEncoder(bw)
 	version := r.SchemaVersion

@@ -82,6 +82,17 @@ type Report struct {
 type Tool struct {
 	Name    string `json:"name"`
 	Version string `json:"version"`
+	// Revision is the VCS commit the program was built from; absent when
+	// unknown. Additive in 2.0, as are the fields below.
+	Revision string `json:"revision,omitempty"`
+	// RevisionTime is the commit's time (RFC 3339); absent when unknown.
+	RevisionTime string `json:"revision_time,omitempty"`
+	// Modified is true when the build had uncommitted changes; absent
+	// otherwise.
+	Modified bool `json:"modified,omitempty"`
+	// OPAVersion is the version of OPA that evaluated the policies; absent
+	// when unknown.
+	OPAVersion string `json:"opa_version,omitempty"`
 }
 
 // Scope is what the scan covered.

@@ -7,10 +7,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode"
+	"text/tabwriter"
 
 	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/pkg/twwidth"
 	"github.com/olekukonko/tablewriter/renderer"
 	"github.com/olekukonko/tablewriter/tw"
 )
@@ -37,8 +36,27 @@ type TableWriter struct {
 // Extension implements Writer.
 func (TableWriter) Extension() string { return "txt" }
 
-// Write renders r. It does not modify r; the order is the table's own.
-func (t TableWriter) Write(w io.Writer, r *Report) error {
+// Write renders a report, a diff, the control catalogue, policy test results
+// or a notice for a terminal. It does not modify doc.
+func (t TableWriter) Write(w io.Writer, doc Document) error {
+	switch doc := doc.(type) {
+	case *Report:
+		return t.writeReport(w, doc)
+	case *Diff:
+		return t.writeDiff(w, doc)
+	case Catalogue:
+		return t.writeCatalogue(w, doc)
+	case *TestRun:
+		return t.writeTestRun(w, doc)
+	case Notice:
+		_, err := io.WriteString(w, TerminalText(string(doc))+"\n")
+		return err
+	}
+	return &UnsupportedError{Format: "table", Kind: doc.Kind()}
+}
+
+// writeReport renders r. It does not modify r; the order is the table's own.
+func (t TableWriter) writeReport(w io.Writer, r *Report) error {
 	msgWidth := cmp.Or(t.MessageWidth, DefaultMessageWidth)
 	resWidth := cmp.Or(t.ResourceWidth, DefaultResourceWidth)
 
@@ -77,22 +95,11 @@ func (t TableWriter) Write(w io.Writer, r *Report) error {
 		if _, err := fmt.Fprintf(w, "%s\n", groupTitle(results[start])); err != nil {
 			return fmt.Errorf("write table report: %w", err)
 		}
-		table := tablewriter.NewTable(w,
-			tablewriter.WithRenderer(renderer.NewBlueprint()),
-			// Widths of ambiguous characters must not depend on the locale.
-			tablewriter.WithEastAsian(tw.Off),
-			tablewriter.WithTrimSpace(tw.Off),
-			tablewriter.WithHeaderAutoFormat(tw.Off),
-			tablewriter.WithHeaderAutoWrap(tw.WrapNone),
-			tablewriter.WithRowAutoWrap(tw.WrapNone),
-			tablewriter.WithHeaderAlignment(tw.AlignLeft),
-			tablewriter.WithRowAlignment(tw.AlignLeft),
-		)
-		table.Header(header)
-		if err := table.Bulk(rows[start:end]); err != nil {
+		table, err := boxTable(header, rows[start:end], false)
+		if err != nil {
 			return fmt.Errorf("write table report: %w", err)
 		}
-		if err := table.Render(); err != nil {
+		if _, err := io.WriteString(w, table); err != nil {
 			return fmt.Errorf("write table report: %w", err)
 		}
 		if _, err := io.WriteString(w, "\n"); err != nil {
@@ -136,85 +143,6 @@ func groupTitle(r Result) string {
 	return account + " · " + cell(r.Region, 0)
 }
 
-// shortResource drops the "arn:partition:service:region:account:" prefix of
-// an ARN in the result's own account: the group title and the control already
-// say it, and the full ARN is in the JSON report.
-func shortResource(r Result) string {
-	parts := strings.SplitN(r.Resource, ":", 6)
-	if len(parts) == 6 && parts[0] == "arn" && (parts[4] == "" || parts[4] == r.AccountID) && parts[5] != "" {
-		return parts[5]
-	}
-	return r.Resource
-}
-
-// tableOrder returns a copy of results grouped by account and region
-// (account-wide "global" results first in each account) and, within a group,
-// ordered by what needs attention: FAIL by severity, then ERROR, WAIVED, PASS.
-func tableOrder(results []Result) []Result {
-	out := slices.Clone(results)
-	slices.SortStableFunc(out, func(a, b Result) int {
-		return cmp.Or(
-			cmp.Compare(a.AccountID, b.AccountID),
-			cmp.Compare(regionKey(a.Region), regionKey(b.Region)),
-			cmp.Compare(statusRank(a.Status), statusRank(b.Status)),
-			cmp.Compare(b.Severity.Rank(), a.Severity.Rank()),
-			cmp.Compare(a.ControlID, b.ControlID),
-			cmp.Compare(a.Resource, b.Resource),
-		)
-	})
-	return out
-}
-
-// regionKey sorts "global" before every region name.
-func regionKey(region string) string {
-	if region == "global" {
-		return ""
-	}
-	return region
-}
-
-func statusRank(s Status) int {
-	switch s {
-	case StatusFail:
-		return 0
-	case StatusError:
-		return 1
-	case StatusWaived:
-		return 2
-	case StatusPass:
-		return 3
-	case StatusNotApplicable:
-		return 4
-	}
-	return 5
-}
-
-func sortedErrors(errs []Error) []Error {
-	out := slices.Clone(errs)
-	slices.SortStableFunc(out, func(a, b Error) int {
-		return cmp.Or(
-			cmp.Compare(a.AccountID, b.AccountID),
-			cmp.Compare(regionKey(a.Region), regionKey(b.Region)),
-			cmp.Compare(a.Service, b.Service),
-			cmp.Compare(a.Operation, b.Operation),
-			cmp.Compare(a.Code, b.Code),
-		)
-	})
-	return out
-}
-
-func sortedCoverageGaps(gaps []CoverageGap) []CoverageGap {
-	out := slices.Clone(gaps)
-	slices.SortStableFunc(out, func(a, b CoverageGap) int {
-		return cmp.Or(
-			cmp.Compare(a.AccountID, b.AccountID),
-			cmp.Compare(regionKey(a.Region), regionKey(b.Region)),
-			cmp.Compare(a.Service, b.Service),
-		)
-	})
-	return out
-}
-
 // summaryLine is e.g. "148 results: 90 PASS, 41 FAIL, 12 ERROR, 5 WAIVED ·
 // critical 2 FAIL · high 10 FAIL · score 64.2". Severities without failures
 // are left out.
@@ -237,68 +165,106 @@ func summaryLine(s Summary) string {
 	return b.String()
 }
 
-// cell makes untrusted text safe for one table cell: control and format
-// characters (newlines, tabs, terminal escape sequences, bidirectional
-// overrides) become spaces, runs of space collapse, and text wider than max
-// cells (when max > 0) is cut and ends in "...".
-func cell(s string, max int) string {
-	s = clean(s)
-	if max <= 0 || width(s) <= max {
-		return s
+// writeDiff writes a diff for a terminal: the headline, then the
+// changed results grouped by team, then the coverage changes.
+func (TableWriter) writeDiff(w io.Writer, d *Diff) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Changes %s\n", DiffHeadline(d))
+	for _, t := range diffTeams(d) {
+		var rows int
+		for _, c := range diffCategories {
+			rows += len(c.list(t))
+		}
+		if rows == 0 {
+			continue
+		}
+		fmt.Fprintf(&b, "\n%s\n", cell(teamName(t.Team), 0))
+		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+		for _, c := range diffCategories {
+			for _, r := range c.list(t) {
+				fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\n", c.label, cell(string(r.Severity), 0), cell(r.ControlID, 0), cell(diffAccount(r), 0), cell(r.Region, 0), cell(r.Resource, 0),
+					cell(diffStatusChange(string(r.PreviousStatus), string(r.Status)), 0))
+			}
+		}
+		tw.Flush()
 	}
-	return strings.TrimRight(prefix(s, max-3), " ") + "..."
+	if len(d.CoverageLost)+len(d.CoverageGained) > 0 {
+		b.WriteString("\nCoverage\n")
+		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+		for _, l := range []struct {
+			label string
+			list  []CoverageChange
+		}{{"LOST", d.CoverageLost}, {"GAINED", d.CoverageGained}} {
+			for _, c := range l.list {
+				fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", l.label, cell(c.Service, 0), cell(c.AccountID, 0), cell(c.Region, 0), cell(diffStatusChange(string(c.PreviousState), string(c.State)), 0))
+			}
+		}
+		tw.Flush()
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
 }
 
-// cellMiddle is cell for identifiers whose both ends matter: it keeps the
-// start and the end and drops the middle.
-func cellMiddle(s string, max int) string {
-	s = clean(s)
-	if max <= 0 || width(s) <= max {
-		return s
+// writeCatalogue writes the control list as one table.
+func (TableWriter) writeCatalogue(w io.Writer, c Catalogue) error {
+	rows := make([][]string, len(c))
+	for i, ctl := range c {
+		rows[i] = []string{cell(ctl.ID, 0), cell(ctl.Title, 0), cell(string(ctl.Severity), 0), cell(ctl.Scope, 0),
+			cell(ctl.Service, 0), cell(ctl.Source, 0), cell(strings.Join(ctl.References, "; "), 0)}
 	}
-	tail := (max - 3) / 2
-	r := []rune(s)
-	end := len(r)
-	for w := 0; end > 0; end-- {
-		w += width(string(r[end-1]))
-		if w > tail {
-			break
+	table, err := boxTable([]string{"ID", "TITLE", "SEVERITY", "SCOPE", "SERVICE", "SOURCE", "REFERENCES"}, rows, true)
+	if err != nil {
+		return fmt.Errorf("write control list: %w", err)
+	}
+	_, err = io.WriteString(w, table)
+	return err
+}
+
+// boxTable draws a table with box-drawing borders (tablewriter): the header
+// (centred when centerHeader, else left-aligned), a rule, then the rows,
+// left-aligned. Cells must be terminal-safe already (cell); nothing is
+// wrapped, trimmed or reformatted, and widths do not depend on the locale.
+func boxTable(header []string, rows [][]string, centerHeader bool) (string, error) {
+	align := tw.AlignLeft
+	if centerHeader {
+		align = tw.AlignCenter
+	}
+	var b strings.Builder
+	table := tablewriter.NewTable(&b,
+		tablewriter.WithRenderer(renderer.NewBlueprint()),
+		tablewriter.WithEastAsian(tw.Off),
+		tablewriter.WithTrimSpace(tw.Off),
+		tablewriter.WithHeaderAutoFormat(tw.Off),
+		tablewriter.WithHeaderAutoWrap(tw.WrapNone),
+		tablewriter.WithRowAutoWrap(tw.WrapNone),
+		tablewriter.WithHeaderAlignment(align),
+		tablewriter.WithRowAlignment(tw.AlignLeft),
+	)
+	table.Header(header)
+	if err := table.Bulk(rows); err != nil {
+		return "", err
+	}
+	if err := table.Render(); err != nil {
+		return "", err
+	}
+	return b.String(), nil
+}
+
+// writeTestRun writes the failing and erroring tests (every test when
+// verbose), one a line, then the counts.
+func (TableWriter) writeTestRun(w io.Writer, run *TestRun) error {
+	var b strings.Builder
+	for _, r := range run.Tests {
+		if run.Verbose || r.Outcome == "fail" || r.Outcome == "error" {
+			fmt.Fprintf(&b, "%-5s %s.%s (%s)", strings.ToUpper(cell(r.Outcome, 0)), cell(r.Package, 0), cell(r.Name, 0), cell(r.Location, 0))
+			if r.Message != "" {
+				b.WriteString(": " + cell(r.Message, 0))
+			}
+			b.WriteByte('\n')
 		}
 	}
-	suffix := string(r[end:])
-	return prefix(s, max-3-width(suffix)) + "..." + suffix
+	counts := run.Counts()
+	fmt.Fprintf(&b, "%d passed, %d failed, %d errors, %d skipped\n", counts["pass"], counts["fail"], counts["error"], counts["skip"])
+	_, err := io.WriteString(w, b.String())
+	return err
 }
-
-// prefix is the longest prefix of s at most max cells wide.
-func prefix(s string, max int) string {
-	w := 0
-	for i, r := range s {
-		w += width(string(r))
-		if w > max {
-			return s[:i]
-		}
-	}
-	return s
-}
-
-// width is the display width of s in terminal cells, East Asian ambiguous
-// characters counted narrow as in the rendered table.
-func width(s string) int {
-	return twwidth.WidthWithOptions(s, twwidth.Options{})
-}
-
-// ansiEscape matches terminal escape sequences (CSI and OSC), removed whole
-// so that no fragment of them reaches the table.
-var ansiEscape = twwidth.Filter()
-
-func clean(s string) string {
-	s = ansiEscape.ReplaceAllString(s, "")
-	return strings.Join(strings.FieldsFunc(s, func(r rune) bool {
-		return unicode.IsSpace(r) || unicode.IsControl(r) || unicode.Is(unicode.Cf, r)
-	}), " ")
-}
-
-// TerminalText is text made safe for a terminal line: escape sequences and
-// control, format and bidirectional characters removed, white space folded.
-// Everything baseline prints that AWS or a user supplied goes through it.
-func TerminalText(s string) string { return clean(s) }

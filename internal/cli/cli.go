@@ -5,28 +5,18 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"runtime/debug"
 
 	"github.com/spf13/cobra"
 
+	"github.com/baseline-scanner/baseline/internal/buildinfo"
 	"github.com/baseline-scanner/baseline/internal/redact"
 	"github.com/baseline-scanner/baseline/report"
 )
 
-// Version is the release version; release builds set it with
-// -ldflags "-X github.com/baseline-scanner/baseline/internal/cli.Version=v1.2.3".
-var Version = ""
-
-// version is Version, else the module version `go install` recorded, else "dev".
-func version() string {
-	if Version != "" {
-		return Version
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return "dev"
-}
+// version is the build's version (see internal/buildinfo): the release
+// version stamped with -ldflags, else the module version the go command
+// recorded, else "dev".
+func version() string { return buildinfo.Read().Version }
 
 // Execute runs the baseline command line with args (without the program
 // name). Errors are printed to stderr here, once; the returned error only
@@ -37,7 +27,7 @@ func Execute(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	err := root.ExecuteContext(ctx)
 	var exit *ExitError
 	if err != nil && !errors.As(err, &exit) {
-		fmt.Fprintf(stderr, "baseline: %s\n", report.TerminalText(redact.Secrets(err.Error())))
+		report.WriteNotice(stderr, "baseline: "+redact.Secrets(err.Error()))
 	}
 	return err
 }
@@ -58,7 +48,9 @@ above it; 2 usage, configuration or fatal error; 3 the scan was incomplete
 (collection errors) and nothing failed at or above the threshold.`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
+		Version:       version(),
 	}
+	root.SetVersionTemplate(buildinfo.Read().String())
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
@@ -81,10 +73,10 @@ above it; 2 usage, configuration or fatal error; 3 the scan was incomplete
 func newVersionCmd(stdout io.Writer) *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
-		Short: "Print the version",
+		Short: "Print the version, the commit it was built from and the OPA version",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			_, err := fmt.Fprintf(stdout, "baseline %s\n", version())
+			_, err := fmt.Fprint(stdout, buildinfo.Read().String())
 			return err
 		},
 	}

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -12,9 +11,6 @@ import (
 	"github.com/baseline-scanner/baseline/internal/scan"
 	"github.com/baseline-scanner/baseline/report"
 )
-
-// diffFormats are the formats of `baseline diff`.
-var diffFormats = []string{"table", "json", "markdown"}
 
 func newDiffCmd(stdout io.Writer) *cobra.Command {
 	var format, failOn, output string
@@ -44,17 +40,9 @@ plus the services whose coverage was lost or gained, grouped by team.
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			format = strings.ToLower(strings.TrimSpace(format))
-			var write func(io.Writer, *report.Diff) error
-			switch format {
-			case "table":
-				write = report.WriteDiffTable
-			case "markdown":
-				write = report.WriteDiffMarkdown
-			case "json":
-				write = writeDiffJSON
-			default:
-				return fmt.Errorf("--format: unknown format %q: valid formats are %s", format, strings.Join(diffFormats, ", "))
+			writer, err := report.NewWriterFor(format, &report.Diff{})
+			if err != nil {
+				return fmt.Errorf("--format: %w", err)
 			}
 			sev, err := report.ParseSeverity(failOn)
 			if err != nil {
@@ -76,7 +64,7 @@ plus the services whose coverage was lost or gained, grouped by team.
 				}
 				return fmt.Errorf("diff %s %s: %w", args[0], args[1], err)
 			}
-			render := func(w io.Writer) error { return write(w, d) }
+			render := func(w io.Writer) error { return writer.Write(w, d) }
 			if output == "" || output == "-" {
 				if err := render(stdout); err != nil {
 					return fmt.Errorf("write diff: %w", err)
@@ -88,16 +76,9 @@ plus the services whose coverage was lost or gained, grouped by team.
 		},
 	}
 	fs := cmd.Flags()
-	fs.StringVar(&format, "format", "table", "output format: "+strings.Join(diffFormats, ", "))
+	fs.StringVar(&format, "format", "table", "output format: "+strings.Join(report.FormatsFor(&report.Diff{}), ", "))
 	fs.StringVarP(&output, "output", "o", "", "write the diff to this file (default: stdout)")
 	fs.BoolVar(&failOnNew, "fail-on-new", false, "exit 1 when there are new or regressed failures at or above --fail-on")
 	fs.StringVar(&failOn, "fail-on", "high", "with --fail-on-new, the lowest severity that counts: critical, high, medium or low")
 	return cmd
-}
-
-// writeDiffJSON writes the diff object, as it appears under "diff" in a report.
-func writeDiffJSON(w io.Writer, d *report.Diff) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(d)
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -12,7 +13,7 @@ import (
 )
 
 func newMergeCmd(stdout io.Writer) *cobra.Command {
-	var output, failOn string
+	var output, format, failOn string
 	cmd := &cobra.Command{
 		Use:   "merge FILE FILE... [-o merged.json]",
 		Short: "Combine the JSON reports (or snapshots) of sharded scans into one",
@@ -25,10 +26,13 @@ merged regions are their union), and no account may appear in two files.
 Shards must all be there, each once: 1/N to N/N. The merged document has no
 shard in its scope.
 
+Merged reports are written as JSON, or in any report format with --format;
+merged snapshots only as JSON. Render a saved merged report again with
+'baseline report merged.json --format html'.
+
 merge exits with the merged document's verdict: for reports, 1 when a FAIL is
 at or above --fail-on, else 3 when the scan was incomplete, else 0; for
-snapshots, 3 when any account has collection errors. Render the merged report
-with 'baseline report merged.json --format html'.`,
+snapshots, 3 when any account has collection errors.`,
 		Args: cobra.MinimumNArgs(2),
 		RunE: func(cmd *cobra.Command, paths []string) error {
 			kind, err := scan.DocumentKind(paths[0])
@@ -46,13 +50,20 @@ with 'baseline report merged.json --format html'.`,
 			var verdict scan.Verdict
 			switch kind {
 			case "report":
+				writer, err := report.NewWriter(format)
+				if err != nil {
+					return fmt.Errorf("--format: %w", err)
+				}
 				merged, err := scan.MergeReports(paths)
 				if err != nil {
 					return err
 				}
-				write = func(w io.Writer) error { return report.JSONWriter{}.Write(w, merged) }
+				write = func(w io.Writer) error { return writer.Write(w, merged) }
 				verdict = scan.Verdict{Report: merged, FailOn: sev}
 			default:
+				if f := strings.ToLower(strings.TrimSpace(format)); f != "json" {
+					return fmt.Errorf("--format: %s are snapshots, written only as json, not %q", strings.Join(paths, ", "), format)
+				}
 				merged, err := scan.MergeSnapshots(paths)
 				if err != nil {
 					return err
@@ -74,6 +85,7 @@ with 'baseline report merged.json --format html'.`,
 		},
 	}
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write the merged document to FILE instead of stdout")
+	cmd.Flags().StringVar(&format, "format", "json", "format of a merged report: "+strings.Join(report.Formats(), ", ")+" (snapshots: json)")
 	cmd.Flags().StringVar(&failOn, "fail-on", "high", "for reports, the lowest severity whose failures exit 1: critical, high, medium or low")
 	return cmd
 }

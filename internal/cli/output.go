@@ -152,7 +152,7 @@ func evaluateAndWrite(cmd *cobra.Command, engine *policies.Engine, cfg policies.
 	if err != nil {
 		return err
 	}
-	rep, err := scan.BuildReport(snap, ev, report.Tool{Name: "baseline", Version: version()}, time.Now(), out.review.review())
+	rep, err := scan.BuildReport(snap, ev, reportTool(), time.Now(), out.review.review())
 	if err != nil {
 		return err
 	}

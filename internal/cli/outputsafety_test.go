@@ -123,8 +123,8 @@ func TestEvalLimitFlags(t *testing.T) {
 // written.
 type failingWriter struct{}
 
-func (failingWriter) Write(io.Writer, *report.Report) error { return errors.New("broken format") }
-func (failingWriter) Extension() string                     { return "broken" }
+func (failingWriter) Write(io.Writer, report.Document) error { return errors.New("broken format") }
+func (failingWriter) Extension() string                      { return "broken" }
 
 // TestOutDirAllOrNone: when one format fails, --out-dir gets none of them,
 // so the folder never mixes this scan's files with an older scan's.

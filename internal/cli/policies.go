@@ -1,15 +1,14 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
 
-	"github.com/olekukonko/tablewriter"
 	"github.com/spf13/cobra"
 
 	"github.com/baseline-scanner/baseline/policies"
+	"github.com/baseline-scanner/baseline/report"
 )
 
 func newPoliciesCmd(stdout io.Writer) *cobra.Command {
@@ -29,31 +28,19 @@ func newPoliciesListCmd(stdout io.Writer) *cobra.Command {
 		Short: "List the controls: built-in and from --policy-dir",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if format != "table" && format != "json" {
-				return fmt.Errorf("--format: unknown format %q: valid formats are table, json", format)
+			writer, err := report.NewWriterFor(format, report.Catalogue{})
+			if err != nil {
+				return fmt.Errorf("--format: %w", err)
 			}
 			engine, _, err := policy.load(cmd.Context())
 			if err != nil {
 				return err
 			}
-			controls := engine.Controls()
-			if format == "json" {
-				enc := json.NewEncoder(stdout)
-				enc.SetIndent("", "  ")
-				return enc.Encode(controls)
-			}
-			table := tablewriter.NewWriter(stdout)
-			table.Header("ID", "TITLE", "SEVERITY", "SCOPE", "SERVICE", "SOURCE", "REFERENCES")
-			for _, c := range controls {
-				if err := table.Append(c.ID, c.Title, string(c.Severity), string(c.Scope), c.Service, c.Source, strings.Join(c.References, "; ")); err != nil {
-					return err
-				}
-			}
-			return table.Render()
+			return writer.Write(stdout, catalogue(engine.Controls()))
 		},
 	}
 	policy.register(cmd)
-	cmd.Flags().StringVar(&format, "format", "table", "table or json")
+	cmd.Flags().StringVar(&format, "format", "table", strings.Join(report.FormatsFor(report.Catalogue{}), ", "))
 	return cmd
 }
 
@@ -75,18 +62,11 @@ and exits 1 when any test fails.`,
 			if err != nil {
 				return err
 			}
-			counts := map[string]int{}
-			for _, r := range results {
-				counts[r.Outcome]++
-				if verbose || r.Outcome == "fail" || r.Outcome == "error" {
-					line := fmt.Sprintf("%-5s %s.%s (%s)", strings.ToUpper(r.Outcome), r.Package, r.Name, r.Location)
-					if r.Message != "" {
-						line += ": " + r.Message
-					}
-					fmt.Fprintln(stdout, line)
-				}
+			run := testRun(results, verbose)
+			if err := (report.TableWriter{}).Write(stdout, run); err != nil {
+				return err
 			}
-			fmt.Fprintf(stdout, "%d passed, %d failed, %d errors, %d skipped\n", counts["pass"], counts["fail"], counts["error"], counts["skip"])
+			counts := run.Counts()
 			if counts["fail"]+counts["error"] > 0 {
 				return &ExitError{Code: ExitFailing}
 			}
@@ -111,7 +91,7 @@ func newPoliciesDocCmd(stdout io.Writer) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return policies.WriteCatalogue(stdout, engine.Controls())
+			return (report.MarkdownWriter{}).Write(stdout, catalogue(engine.Controls()))
 		},
 	}
 	policy.register(cmd)

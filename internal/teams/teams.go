@@ -9,12 +9,13 @@ import (
 	"github.com/goccy/go-yaml/ast"
 
 	"github.com/baseline-scanner/baseline/internal/yamlfile"
+	"github.com/baseline-scanner/baseline/report"
 )
 
 // Unassigned is the team of an account with neither a team tag nor an entry
 // in the mapping file. Reports always carry a team, so grouping by it never
-// drops results.
-const Unassigned = "unassigned"
+// drops results. It is the report's spelling, so every output names it alike.
+const Unassigned = report.Unassigned
 
 // DefaultTag is the Organizations account tag key read for the team.
 const DefaultTag = "team"
