@@ -12,10 +12,8 @@ import (
 	awssecurityhub "github.com/aws/aws-sdk-go-v2/service/securityhub"
 
 	"github.com/baseline-scanner/baseline/checks"
-	"github.com/baseline-scanner/baseline/checks/cloudtrail"
-	"github.com/baseline-scanner/baseline/checks/guardduty"
 	"github.com/baseline-scanner/baseline/checks/securityhub"
-	"github.com/baseline-scanner/baseline/checks/ssm"
+	"github.com/baseline-scanner/baseline/checks/services"
 	"github.com/baseline-scanner/baseline/internal/awssim"
 	"github.com/baseline-scanner/baseline/internal/awssim/awssimtest"
 	"github.com/baseline-scanner/baseline/policies"
@@ -86,7 +84,7 @@ func collectWith(t *testing.T, mode, linking string) (*checks.Snapshot, awssim.C
 		sh = securityhub.NewAggregated(agg)
 	}
 	snap := checks.Collect(ctx, targets, checks.CollectOptions{
-		Collectors: []checks.Collector{sh, guardduty.New(), cloudtrail.New(), ssm.New()},
+		Collectors: replaceCollector(services.Collectors(services.All), sh),
 		Tool:       tool,
 		Now:        awssimtest.Clock,
 	})
@@ -202,4 +200,14 @@ func TestDiscoverAggregationWithoutAggregator(t *testing.T) {
 	if !errors.Is(err, securityhub.ErrNoAggregator) {
 		t.Fatalf("err = %v, want ErrNoAggregator", err)
 	}
+}
+
+// replaceCollector puts c in place of the collector of the same service.
+func replaceCollector(all []checks.Collector, c checks.Collector) []checks.Collector {
+	for i := range all {
+		if all[i].Service() == c.Service() {
+			all[i] = c
+		}
+	}
+	return all
 }

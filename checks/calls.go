@@ -27,13 +27,18 @@ func NewCallCounter() *CallCounter {
 	return &CallCounter{counts: map[string]int{}, attempts: map[string]int{}, throttled: map[string]int{}, failed: map[string]int{}}
 }
 
-// Middleware is an APIOptions entry for aws.Config that counts every
+// Middleware returns an APIOptions entry for aws.Config that counts every
 // operation made through clients built from that config, and every attempt
-// inside the SDK's retry loop.
-func (c *CallCounter) Middleware(stack *middleware.Stack) error {
+// inside the SDK's retry loop, by the IAM prefix names gives the client's
+// SDK service id (SigningNamesOf).
+func (c *CallCounter) Middleware(names SigningNames) func(*middleware.Stack) error {
+	return func(stack *middleware.Stack) error { return c.middleware(names, stack) }
+}
+
+func (c *CallCounter) middleware(names SigningNames, stack *middleware.Stack) error {
 	err := stack.Initialize.Add(middleware.InitializeMiddlewareFunc("baseline/CountCalls",
 		func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
-			svc := signingName(awsmiddleware.GetServiceID(ctx))
+			svc := names.Of(awsmiddleware.GetServiceID(ctx))
 			action := svc + ":" + awsmiddleware.GetOperationName(ctx)
 			c.mu.Lock()
 			c.counts[action]++
@@ -51,7 +56,7 @@ func (c *CallCounter) Middleware(stack *middleware.Stack) error {
 	}
 	return stack.Finalize.Insert(middleware.FinalizeMiddlewareFunc("baseline/CountAttempts",
 		func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
-			svc := signingName(awsmiddleware.GetServiceID(ctx))
+			svc := names.Of(awsmiddleware.GetServiceID(ctx))
 			out, md, err := next.HandleFinalize(ctx, in)
 			c.mu.Lock()
 			c.attempts[svc]++
@@ -151,27 +156,4 @@ func (c *CallCounter) Count(action string) int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.counts[action]
-}
-
-// signingName maps the SDK's service ids to IAM service prefixes.
-func signingName(serviceID string) string {
-	switch serviceID {
-	case "SecurityHub":
-		return "securityhub"
-	case "GuardDuty":
-		return "guardduty"
-	case "CloudTrail":
-		return "cloudtrail"
-	case "SSM":
-		return "ssm"
-	case "EC2":
-		return "ec2"
-	case "STS":
-		return "sts"
-	case "Organizations":
-		return "organizations"
-	case "Account":
-		return "account"
-	}
-	return serviceID
 }

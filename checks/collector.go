@@ -45,6 +45,16 @@ func (dst *AccountFacts) Merge(part AccountFacts) {
 	if part.CloudTrail != nil {
 		dst.CloudTrail = part.CloudTrail
 	}
+	for name, f := range part.Other {
+		if cur := dst.Other[name]; cur != nil {
+			cur.MergeFacts(f)
+			continue
+		}
+		if dst.Other == nil {
+			dst.Other = OtherFacts{}
+		}
+		dst.Other[name] = f
+	}
 	dst.Errors = append(dst.Errors, part.Errors...)
 }
 

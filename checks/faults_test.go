@@ -6,10 +6,7 @@ import (
 	"time"
 
 	"github.com/baseline-scanner/baseline/checks"
-	"github.com/baseline-scanner/baseline/checks/cloudtrail"
-	"github.com/baseline-scanner/baseline/checks/guardduty"
-	"github.com/baseline-scanner/baseline/checks/securityhub"
-	"github.com/baseline-scanner/baseline/checks/ssm"
+	"github.com/baseline-scanner/baseline/checks/services"
 	"github.com/baseline-scanner/baseline/internal/awssim"
 	"github.com/baseline-scanner/baseline/internal/awssim/awssimtest"
 )
@@ -67,10 +64,10 @@ func faultScan(t *testing.T, opts awssim.Options, client checks.ClientOptions, f
 		t.Fatal(err)
 	}
 	snap := checks.Collect(t.Context(), targets, checks.CollectOptions{
-		Collectors:  []checks.Collector{securityhub.New(), guardduty.New(), cloudtrail.New(), ssm.New()},
+		Collectors:  services.Collectors(services.All),
 		Tool:        tool,
 		Now:         awssimtest.Clock,
-		RateLimiter: checks.NewRateLimiter(nil),
+		RateLimiter: checks.NewRateLimiter(checks.RateLimitsOf(services.All), checks.SigningNamesOf(services.All)),
 	})
 	return srv, snap
 }

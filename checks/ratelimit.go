@@ -35,55 +35,27 @@ func (l RateLimits) For(service, operation string) Rate {
 // every documented Describe/Get/List rate of the services scanned.
 var DefaultRate = Rate{PerSecond: 5, Burst: 5}
 
-// AWSRateLimits are the request rates AWS applies per account and region,
-// from its documentation where it publishes them and conservative figures
-// where it does not. The scanner paces every call to them, so a scan
-// normally meets no throttling at all; throttles that still happen (other
-// tools sharing the account's quota) are retried with backoff.
-var AWSRateLimits = RateLimits{
-	// Security Hub API reference, "Throttling limits": GetFindings 3/s burst 6;
-	// every other operation 10/s burst 30.
-	"securityhub:GetFindings": {3, 6},
-	"securityhub:*":           {10, 30},
-	// CloudTrail quotas (AWS General Reference, "AWS CloudTrail endpoints and
-	// quotas"): DescribeTrails, GetTrailStatus, GetEventSelectors 10 TPS.
-	"cloudtrail:*": {10, 10},
-	// Account Management API quotas: ListRegions 5/s.
-	"account:ListRegions": {5, 5},
-	// EC2 API request throttling ("Request token limits"): unfiltered and
-	// paginated non-mutating actions refill 20 tokens/s into a bucket of 100.
-	"ec2:*": {20, 100},
-	// GuardDuty publishes no per-operation API rates; 10/s burst 20 is below
-	// what it sustains in practice (conservative).
-	"guardduty:*": {10, 20},
-	// Systems Manager's Describe* throughput quotas are at least 10 TPS
-	// (Service Quotas, "Systems Manager"); 10/s burst 20, conservative.
-	"ssm:*": {10, 20},
-	// STS request quota: 600 requests per second per account and region;
-	// AssumeRole calls all come from the scanning account.
-	"sts:*": {600, 600},
-	// Organizations publishes no ListAccounts rate and throttles its API at
-	// a low rate; 5/s burst 10, conservative.
-	"organizations:*": {5, 10},
-}
-
 // RateLimiter paces API calls per (account, region, action) with token
 // buckets. It is shared by every client of a scan, so the pace holds
 // whatever the concurrency.
 type RateLimiter struct {
 	limits RateLimits
+	names  SigningNames
 	mu     sync.Mutex
 	bucket map[limitKey]*tokenBucket
 }
 
 type limitKey struct{ account, region, service, operation string }
 
-// NewRateLimiter returns a limiter with limits (AWSRateLimits when nil).
-func NewRateLimiter(limits RateLimits) *RateLimiter {
-	if limits == nil {
-		limits = AWSRateLimits
-	}
-	return &RateLimiter{limits: limits, bucket: map[limitKey]*tokenBucket{}}
+// NewRateLimiter returns a limiter pacing each action to limits, with the
+// IAM prefix names gives the client's SDK service id. A scan of services
+// svcs uses RateLimitsOf(svcs) and SigningNamesOf(svcs): the request rates
+// AWS applies per account and region, from its documentation where it
+// publishes them and conservative figures where it does not, so that a
+// scan normally meets no throttling at all; throttles that still happen
+// (other tools sharing the account's quota) are retried with backoff.
+func NewRateLimiter(limits RateLimits, names SigningNames) *RateLimiter {
+	return &RateLimiter{limits: limits, names: names, bucket: map[limitKey]*tokenBucket{}}
 }
 
 // Wait blocks until the action may be called in account and region, or ctx ends.
@@ -118,7 +90,7 @@ func (l *RateLimiter) Middleware(account string) func(*middleware.Stack) error {
 	return func(stack *middleware.Stack) error {
 		return stack.Finalize.Insert(middleware.FinalizeMiddlewareFunc("baseline/RateLimit",
 			func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
-				svc := signingName(awsmiddleware.GetServiceID(ctx))
+				svc := l.names.Of(awsmiddleware.GetServiceID(ctx))
 				if err := l.Wait(ctx, account, awsmiddleware.GetRegion(ctx), svc, awsmiddleware.GetOperationName(ctx)); err != nil {
 					return middleware.FinalizeOutput{}, middleware.Metadata{}, err
 				}

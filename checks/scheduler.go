@@ -26,7 +26,7 @@ type CollectOptions struct {
 	// Now is the clock; the snapshot's collected_at is read from it once.
 	Now func() time.Time
 	// RateLimiter, when set, paces every call of every target per
-	// (account, region, action); see AWSRateLimits.
+	// (account, region, action); see NewRateLimiter.
 	RateLimiter *RateLimiter
 	// Regions widens or narrows each target's regions (--regions all,
 	// --exclude-regions) once its credentials are known.

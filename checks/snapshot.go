@@ -86,6 +86,11 @@ type AccountFacts struct {
 	SSM         map[string]*SSMRegion         `json:"ssm"`         // by region
 
 	Errors []CollectionError `json:"errors"`
+
+	// Other are the facts of services without a field here, by service
+	// name (see Facts). They encode under that name beside the fields
+	// above, in the snapshot (WriteSnapshot) and the Rego input.
+	Other OtherFacts `json:"-"`
 }
 
 // PolicyInput is the Rego input for one account: the account's facts plus the

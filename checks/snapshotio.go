@@ -75,9 +75,11 @@ func streamSnapshot(path string) (*Snapshot, error) {
 			}
 			for dec.More() {
 				snap.Accounts = append(snap.Accounts, AccountFacts{})
-				if err := dec.Decode(&snap.Accounts[len(snap.Accounts)-1]); err != nil {
+				into, done := decodableAccount(&snap.Accounts[len(snap.Accounts)-1])
+				if err := dec.Decode(into); err != nil {
 					return nil, err
 				}
+				done()
 			}
 			err = delim(']')
 		case "schema_version":
@@ -128,8 +130,8 @@ func ParseSnapshot(name string, data []byte) (*Snapshot, error) {
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
-	var snap Snapshot
-	if err := dec.Decode(&snap); err != nil {
+	into, decoded := decodable()
+	if err := dec.Decode(into); err != nil {
 		var syntax *json.SyntaxError
 		var typeErr *json.UnmarshalTypeError
 		var timeErr *time.ParseError
@@ -151,6 +153,7 @@ func ParseSnapshot(name string, data []byte) (*Snapshot, error) {
 	if dec.More() {
 		return nil, fmt.Errorf("%s: %s: unexpected data after the snapshot", name, position(data, dec.InputOffset()))
 	}
+	snap := decoded()
 	if err := checkSnapshot(&snap); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
@@ -243,11 +246,12 @@ func quoteStart(data []byte, end int64) int64 {
 	return end
 }
 
-// WriteSnapshot writes the snapshot as indented JSON.
+// WriteSnapshot writes the snapshot as indented JSON, with the facts of
+// services outside AccountFacts (AccountFacts.Other) under their names.
 func WriteSnapshot(w io.Writer, snap *Snapshot) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(snap)
+	return enc.Encode(encodable(snap))
 }
 
 // JSONError turns an encoding/json error into one line naming the file and

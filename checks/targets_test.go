@@ -11,10 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/baseline-scanner/baseline/checks"
-	"github.com/baseline-scanner/baseline/checks/cloudtrail"
-	"github.com/baseline-scanner/baseline/checks/guardduty"
 	"github.com/baseline-scanner/baseline/checks/securityhub"
-	"github.com/baseline-scanner/baseline/checks/ssm"
+	"github.com/baseline-scanner/baseline/checks/services"
 	"github.com/baseline-scanner/baseline/internal/awssim"
 	"github.com/baseline-scanner/baseline/internal/awssim/awssimtest"
 )
@@ -32,7 +30,7 @@ accounts:
 `
 
 func allCollectors() []checks.Collector {
-	return []checks.Collector{securityhub.New(), guardduty.New(), cloudtrail.New(), ssm.New()}
+	return services.Collectors(services.All)
 }
 
 // discover runs Discover with clients built from cfg, as the CLI does.

@@ -6,7 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"slices"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -28,6 +28,20 @@ var defaultData []byte
 // Config is the policy data the controls read at data.baseline.config: the
 // thresholds of the built-in controls and free-form data for custom ones.
 // A config file has the same shape, and only overrides what it sets.
+//
+// Config is the one declaration of every threshold: the config file's
+// document (every key optional), its overrides and its validation are
+// derived from these structs by reflection (see config_reflect.go), and the
+// defaults are policies/data.yaml's. A threshold is a field with its yaml
+// and json key and, optionally, a check tag:
+//   - check:"positive": a whole number above 0 (an int field is decoded
+//     as a number, so that 1.5 days is an error rather than 1);
+//   - check:"names": a list without empty entries;
+//   - check:"oneof=A B C": a list of those values.
+//
+// A section with a rule of its own implements configChecker. A new
+// service's thresholds are a section struct, one field here and their
+// defaults in data.yaml.
 type Config struct {
 	SecurityHub SecurityHubConfig `yaml:"securityhub" json:"securityhub"`
 	GuardDuty   GuardDutyConfig   `yaml:"guardduty" json:"guardduty"`
@@ -41,17 +55,19 @@ type Config struct {
 type SecurityHubConfig struct {
 	// RequiredStandards are matched as substrings of a standard's ARN, so
 	// that any version of a standard counts.
-	RequiredStandards []string `yaml:"required_standards" json:"required_standards"`
-	CriticalSLADays   int      `yaml:"critical_sla_days" json:"critical_sla_days"`
-	HighSLADays       int      `yaml:"high_sla_days" json:"high_sla_days"`
+	RequiredStandards []string `yaml:"required_standards" json:"required_standards" check:"names"`
+	CriticalSLADays   int      `yaml:"critical_sla_days" json:"critical_sla_days" check:"positive"`
+	HighSLADays       int      `yaml:"high_sla_days" json:"high_sla_days" check:"positive"`
 }
 
 // GuardDutyConfig holds the GuardDuty thresholds.
 type GuardDutyConfig struct {
-	RequiredFeatures []string `yaml:"required_features" json:"required_features"`
+	RequiredFeatures []string `yaml:"required_features" json:"required_features" check:"names"`
 	// RequiredRuntimeAgentManagement are the additional configurations of
-	// RUNTIME_MONITORING that must be ENABLED when it is required.
-	RequiredRuntimeAgentManagement []string `yaml:"required_runtime_agent_management" json:"required_runtime_agent_management"`
+	// RUNTIME_MONITORING that must be ENABLED when it is required: its
+	// additional configurations (FeatureAdditionalConfiguration in the
+	// GuardDuty API model).
+	RequiredRuntimeAgentManagement []string `yaml:"required_runtime_agent_management" json:"required_runtime_agent_management" check:"oneof=EKS_ADDON_MANAGEMENT ECS_FARGATE_AGENT_MANAGEMENT EC2_AGENT_MANAGEMENT"`
 	// UnofferedFeaturesFail makes a required plan the region does not offer
 	// fail the control rather than be noted.
 	UnofferedFeaturesFail bool    `yaml:"unoffered_features_fail" json:"unoffered_features_fail"`
@@ -60,14 +76,14 @@ type GuardDutyConfig struct {
 
 // CloudTrailConfig holds the CloudTrail freshness windows.
 type CloudTrailConfig struct {
-	DeliveryMaxAgeHours   int `yaml:"delivery_max_age_hours" json:"delivery_max_age_hours"`
-	CloudWatchMaxAgeHours int `yaml:"cloudwatch_max_age_hours" json:"cloudwatch_max_age_hours"`
+	DeliveryMaxAgeHours   int `yaml:"delivery_max_age_hours" json:"delivery_max_age_hours" check:"positive"`
+	CloudWatchMaxAgeHours int `yaml:"cloudwatch_max_age_hours" json:"cloudwatch_max_age_hours" check:"positive"`
 }
 
 // SSMConfig holds the Systems Manager freshness window and patch
 // compliance settings.
 type SSMConfig struct {
-	PatchScanMaxAgeDays int `yaml:"patch_scan_max_age_days" json:"patch_scan_max_age_days"`
+	PatchScanMaxAgeDays int `yaml:"patch_scan_max_age_days" json:"patch_scan_max_age_days" check:"positive"`
 	// AvailableSecurityUpdatesNonCompliant says whether available security
 	// updates the baseline did not approve make a node non-compliant, as
 	// the baselines' AvailableSecurityUpdatesComplianceStatus decides in AWS.
@@ -90,9 +106,7 @@ var defaultConfig = sync.OnceValue(func() Config {
 func DefaultConfig() Config { return defaultConfig().clone() }
 
 func (c Config) clone() Config {
-	c.SecurityHub.RequiredStandards = append([]string(nil), c.SecurityHub.RequiredStandards...)
-	c.GuardDuty.RequiredFeatures = append([]string(nil), c.GuardDuty.RequiredFeatures...)
-	c.GuardDuty.RequiredRuntimeAgentManagement = append([]string{}, c.GuardDuty.RequiredRuntimeAgentManagement...)
+	cloneLists(reflect.ValueOf(&c).Elem())
 	if c.Custom != nil {
 		// A JSON round trip deep-copies the free-form data.
 		b, _ := json.Marshal(c.Custom)
@@ -116,8 +130,8 @@ func LoadConfig(ctx context.Context, path string) (Config, error) {
 // a key that is absent or null keeps its default, a list replaces the
 // default list.
 func ParseConfig(ctx context.Context, name string, b []byte) (Config, error) {
-	var file configFile
-	doc, err := yamlfile.Unmarshal(ctx, name, b, &file, yamlfile.Config)
+	file := newConfigFile()
+	doc, err := yamlfile.Unmarshal(ctx, name, b, file.target(), yamlfile.Config)
 	if err != nil {
 		return Config{}, err
 	}
@@ -131,82 +145,6 @@ func ParseConfig(ctx context.Context, name string, b []byte) (Config, error) {
 	return cfg, nil
 }
 
-// configFile is the config file document: every field is optional.
-type configFile struct {
-	SecurityHub *struct {
-		RequiredStandards *[]string `yaml:"required_standards"`
-		CriticalSLADays   *float64  `yaml:"critical_sla_days"`
-		HighSLADays       *float64  `yaml:"high_sla_days"`
-	} `yaml:"securityhub"`
-	GuardDuty *struct {
-		RequiredFeatures               *[]string `yaml:"required_features"`
-		RequiredRuntimeAgentManagement *[]string `yaml:"required_runtime_agent_management"`
-		UnofferedFeaturesFail          *bool     `yaml:"unoffered_features_fail"`
-		MinSeverity                    *float64  `yaml:"min_severity"`
-	} `yaml:"guardduty"`
-	CloudTrail *struct {
-		DeliveryMaxAgeHours   *float64 `yaml:"delivery_max_age_hours"`
-		CloudWatchMaxAgeHours *float64 `yaml:"cloudwatch_max_age_hours"`
-	} `yaml:"cloudtrail"`
-	SSM *struct {
-		PatchScanMaxAgeDays                  *float64 `yaml:"patch_scan_max_age_days"`
-		AvailableSecurityUpdatesNonCompliant *bool    `yaml:"available_security_updates_non_compliant"`
-	} `yaml:"ssm"`
-	Custom map[string]any `yaml:"custom"`
-}
-
-// apply sets the values of the file over c. Integers are decoded as numbers
-// so that 1.5 for a day count is an error rather than 1.
-func (f configFile) apply(c Config) (Config, []configProblem) {
-	var problems []configProblem
-	set := func(path string, dst, src any) {
-		switch d := dst.(type) {
-		case *int:
-			if v := src.(*float64); v != nil {
-				if *v != math.Trunc(*v) || math.Abs(*v) > math.MaxInt32 {
-					problems = append(problems, configProblem{path, fmt.Sprintf("must be a whole number, got %v", *v)})
-				}
-				*d = int(*v)
-			}
-		case *float64:
-			if v := src.(*float64); v != nil {
-				*d = *v
-			}
-		case *bool:
-			if v := src.(*bool); v != nil {
-				*d = *v
-			}
-		case *[]string:
-			if v := src.(*[]string); v != nil {
-				*d = append([]string{}, (*v)...)
-			}
-		}
-	}
-	if s := f.SecurityHub; s != nil {
-		set("$.securityhub.required_standards", &c.SecurityHub.RequiredStandards, s.RequiredStandards)
-		set("$.securityhub.critical_sla_days", &c.SecurityHub.CriticalSLADays, s.CriticalSLADays)
-		set("$.securityhub.high_sla_days", &c.SecurityHub.HighSLADays, s.HighSLADays)
-	}
-	if s := f.GuardDuty; s != nil {
-		set("$.guardduty.required_features", &c.GuardDuty.RequiredFeatures, s.RequiredFeatures)
-		set("$.guardduty.required_runtime_agent_management", &c.GuardDuty.RequiredRuntimeAgentManagement, s.RequiredRuntimeAgentManagement)
-		set("$.guardduty.unoffered_features_fail", &c.GuardDuty.UnofferedFeaturesFail, s.UnofferedFeaturesFail)
-		set("$.guardduty.min_severity", &c.GuardDuty.MinSeverity, s.MinSeverity)
-	}
-	if s := f.CloudTrail; s != nil {
-		set("$.cloudtrail.delivery_max_age_hours", &c.CloudTrail.DeliveryMaxAgeHours, s.DeliveryMaxAgeHours)
-		set("$.cloudtrail.cloudwatch_max_age_hours", &c.CloudTrail.CloudWatchMaxAgeHours, s.CloudWatchMaxAgeHours)
-	}
-	if s := f.SSM; s != nil {
-		set("$.ssm.patch_scan_max_age_days", &c.SSM.PatchScanMaxAgeDays, s.PatchScanMaxAgeDays)
-		set("$.ssm.available_security_updates_non_compliant", &c.SSM.AvailableSecurityUpdatesNonCompliant, s.AvailableSecurityUpdatesNonCompliant)
-	}
-	if f.Custom != nil {
-		c.Custom = f.Custom
-	}
-	return c, problems
-}
-
 // Validate reports the first invalid threshold of a config built in code.
 func (c Config) Validate() error {
 	if ps := c.problems(); len(ps) > 0 {
@@ -217,46 +155,18 @@ func (c Config) Validate() error {
 
 type configProblem struct{ path, msg string }
 
-// runtimeAgentManagement are RUNTIME_MONITORING's additional configurations
-// (FeatureAdditionalConfiguration in the GuardDuty API model).
-var runtimeAgentManagement = []string{"EKS_ADDON_MANAGEMENT", "ECS_FARGATE_AGENT_MANAGEMENT", "EC2_AGENT_MANAGEMENT"}
-
-func (c Config) problems() []configProblem {
-	var out []configProblem
-	positive := func(path string, v int) {
-		if v <= 0 {
-			out = append(out, configProblem{path, fmt.Sprintf("must be a positive number, got %d", v)})
-		}
-	}
-	names := func(path string, v []string) {
-		for i, s := range v {
-			if strings.TrimSpace(s) == "" {
-				out = append(out, configProblem{fmt.Sprintf("%s[%d]", path, i), "must not be empty"})
-			}
-		}
-	}
-	names("$.securityhub.required_standards", c.SecurityHub.RequiredStandards)
-	positive("$.securityhub.critical_sla_days", c.SecurityHub.CriticalSLADays)
-	positive("$.securityhub.high_sla_days", c.SecurityHub.HighSLADays)
-	names("$.guardduty.required_features", c.GuardDuty.RequiredFeatures)
-	for i, name := range c.GuardDuty.RequiredRuntimeAgentManagement {
-		if !slices.Contains(runtimeAgentManagement, name) {
-			out = append(out, configProblem{fmt.Sprintf("$.guardduty.required_runtime_agent_management[%d]", i), fmt.Sprintf("must be one of %s, got %q", strings.Join(runtimeAgentManagement, ", "), name)})
-		}
-	}
-	// The collector reads findings from guardduty.HighSeverity up, whatever
-	// the config (collection does not see it): a lower threshold would pass
-	// the findings below it unseen, so it is refused rather than honoured.
-	switch sev := c.GuardDuty.MinSeverity; {
+// check is the GuardDuty section's own rule. The collector reads findings
+// from guardduty.HighSeverity up, whatever the config (collection does not
+// see it): a lower threshold would pass the findings below it unseen, so
+// it is refused rather than honoured.
+func (g GuardDutyConfig) check(path string) []configProblem {
+	switch sev := g.MinSeverity; {
 	case sev < guardduty.HighSeverity:
-		out = append(out, configProblem{"$.guardduty.min_severity", fmt.Sprintf("must be between %d and 10, got %v: only findings of severity %.1f (GuardDuty's high band) and up are collected, so lower ones would pass unseen", guardduty.HighSeverity, sev, float64(guardduty.HighSeverity))})
+		return []configProblem{{path + ".min_severity", fmt.Sprintf("must be between %d and 10, got %v: only findings of severity %.1f (GuardDuty's high band) and up are collected, so lower ones would pass unseen", guardduty.HighSeverity, sev, float64(guardduty.HighSeverity))}}
 	case sev > 10, math.IsNaN(sev):
-		out = append(out, configProblem{"$.guardduty.min_severity", fmt.Sprintf("must be between %d and 10, got %v", guardduty.HighSeverity, sev)})
+		return []configProblem{{path + ".min_severity", fmt.Sprintf("must be between %d and 10, got %v", guardduty.HighSeverity, sev)}}
 	}
-	positive("$.cloudtrail.delivery_max_age_hours", c.CloudTrail.DeliveryMaxAgeHours)
-	positive("$.cloudtrail.cloudwatch_max_age_hours", c.CloudTrail.CloudWatchMaxAgeHours)
-	positive("$.ssm.patch_scan_max_age_days", c.SSM.PatchScanMaxAgeDays)
-	return out
+	return nil
 }
 
 // data is the config as policy data, the value of data.baseline.config.

@@ -1,9 +1,11 @@
 package policies
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -118,5 +120,53 @@ func TestParseConfigErrors(t *testing.T) {
 				t.Errorf("error %q, want one line starting %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// TestEveryThresholdOverrides sets each threshold of Config in a config file
+// and holds that the file's value is the one used: a threshold the file
+// could not override would silently ignore the user.
+func TestEveryThresholdOverrides(t *testing.T) {
+	def := reflect.ValueOf(DefaultConfig())
+	for i := range def.NumField() {
+		section := def.Type().Field(i)
+		if section.Type.Kind() != reflect.Struct {
+			continue
+		}
+		for j := range section.Type.NumField() {
+			f := section.Type.Field(j)
+			key := yamlKey(f)
+			old := def.Field(i).Field(j)
+			var value string
+			switch old.Kind() {
+			case reflect.Int:
+				value = strconv.Itoa(int(old.Int()) + 1)
+			case reflect.Float64:
+				value = strconv.FormatFloat(old.Float()+0.5, 'f', -1, 64)
+			case reflect.Bool:
+				value = strconv.FormatBool(!old.Bool())
+			case reflect.Slice:
+				value = "[" + old.Index(old.Len()-1).String() + "]"
+			default:
+				t.Fatalf("%s.%s: no test value for %v", yamlKey(section), key, old.Type())
+			}
+			doc := fmt.Sprintf("%s:\n  %s: %s\n", yamlKey(section), key, value)
+			cfg, err := ParseConfig(t.Context(), "config.yaml", []byte(doc))
+			if err != nil {
+				t.Errorf("%q: %v", doc, err)
+				continue
+			}
+			got := reflect.ValueOf(cfg).Field(i).Field(j)
+			if reflect.DeepEqual(got.Interface(), old.Interface()) {
+				t.Errorf("%q left %s.%s at its default %v", doc, yamlKey(section), key, old)
+			}
+			data, err := cfg.data()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v := data[yamlKey(section)].(map[string]any)[key]; fmt.Sprint(v) == fmt.Sprint(old.Interface()) {
+				t.Errorf("%q: data.baseline.config.%s.%s is still %v", doc, yamlKey(section), key, v)
+			}
+		}
 	}
 }

@@ -20,6 +20,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/baseline-scanner/baseline/checks"
+	"github.com/baseline-scanner/baseline/checks/services"
 	"github.com/baseline-scanner/baseline/report"
 )
 
@@ -30,6 +31,7 @@ type Engine struct {
 	compiler *ast.Compiler
 	modules  moduleSet
 	sources  []source
+	services *serviceSet
 }
 
 // Evaluation is what evaluating a snapshot produces, sorted: results by
@@ -41,7 +43,9 @@ type Evaluation struct {
 	Errors   []report.Error
 }
 
-var builtinEngine = sync.OnceValues(func() (*Engine, error) { return compile([]source{builtinSource()}) })
+var builtinEngine = sync.OnceValues(func() (*Engine, error) {
+	return compile([]source{builtinSource()}, defaultServices())
+})
 
 // Builtin returns the engine of the built-in controls, compiled on first use.
 func Builtin() (*Engine, error) { return builtinEngine() }
@@ -52,11 +56,23 @@ func NewEngine(dirs ...string) (*Engine, error) {
 	if len(dirs) == 0 {
 		return Builtin()
 	}
+	return NewEngineFor(services.All, dirs...)
+}
+
+// NewEngineFor is NewEngine for a scan of the services svcs: their actions
+// are the ones a control may require, their facts the input it may read
+// (and the input schema it is checked against), and their coverage rules
+// give the evaluation's coverage.
+func NewEngineFor(svcs []checks.Service, dirs ...string) (*Engine, error) {
+	set, err := newServiceSet(svcs)
+	if err != nil {
+		return nil, err
+	}
 	sources := []source{builtinSource()}
 	for _, dir := range dirs {
 		sources = append(sources, dirSource(dir))
 	}
-	return compile(sources)
+	return compile(sources, set)
 }
 
 // Evaluate evaluates a snapshot with the built-in controls.
@@ -71,7 +87,7 @@ func Evaluate(ctx context.Context, snap *checks.Snapshot, cfg Config) (Evaluatio
 // compile parses, validates and compiles the policy modules of the sources
 // once, in strict mode and with the sandbox capabilities. Test modules are
 // parsed but compiled only by Test.
-func compile(sources []source) (*Engine, error) {
+func compile(sources []source, set *serviceSet) (*Engine, error) {
 	mods, err := loadModules(sources)
 	if err != nil {
 		return nil, err
@@ -79,36 +95,36 @@ func compile(sources []source) (*Engine, error) {
 	if err := checkPackages(mods); err != nil {
 		return nil, err
 	}
-	compiler := newCompiler()
+	compiler := newCompiler(set.schema)
 	if compiler.Compile(mods.policies); compiler.Failed() {
 		return nil, astError(compiler.Errors)
 	}
-	controls, err := controlsOf(mods.policies)
+	controls, err := controlsOf(mods.policies, set.actions)
 	if err != nil {
 		return nil, err
 	}
 	if problems := checkResultTypes(compiler, mods.policies, controls); len(problems) > 0 {
 		return nil, errors.New(strings.Join(problems, "\n"))
 	}
-	if problems := checkRequires(compiler, controls); len(problems) > 0 {
+	if problems := checkRequires(compiler, controls, set.sources); len(problems) > 0 {
 		return nil, errors.New(strings.Join(problems, "\n"))
 	}
-	return &Engine{controls: controls, compiler: compiler, modules: mods, sources: sources}, nil
+	return &Engine{controls: controls, compiler: compiler, modules: mods, sources: sources, services: set}, nil
 }
 
 // newCompiler is the compiler of every policy and test: strict, sandboxed,
 // and type-checking input against the input schema (see InputSchema).
-func newCompiler() *ast.Compiler {
+func newCompiler(schema *ast.SchemaSet) *ast.Compiler {
 	return ast.NewCompiler().
 		WithCapabilities(capabilities()).
 		WithStrict(true).
 		WithDefaultRegoVersion(ast.RegoV1).
-		WithSchemas(schemaSet())
+		WithSchemas(schema)
 }
 
 // controlsOf reads and validates the metadata of every control module, and
 // returns the controls sorted by id.
-func controlsOf(modules map[string]*ast.Module) ([]Control, error) {
+func controlsOf(modules map[string]*ast.Module, actions []string) ([]Control, error) {
 	names := make([]string, 0, len(modules))
 	for name := range modules {
 		names = append(names, name)
@@ -134,7 +150,7 @@ func controlsOf(modules map[string]*ast.Module) ([]Control, error) {
 		if !hasPackageAnnotation(m) && otherFileAnnotates(modules, m) {
 			continue
 		}
-		c, ps := parseControl(m)
+		c, ps := parseControl(m, actions)
 		problems = append(problems, ps...)
 		if len(ps) > 0 {
 			continue
@@ -333,7 +349,7 @@ func (e *Engine) Evaluate(ctx context.Context, snap *checks.Snapshot, cfg Config
 		out.Results = append(out.Results, rs...)
 	}
 	sortResults(out.Results)
-	out.Coverage = coverage(snap)
+	out.Coverage = coverage(snap, e.services.list)
 	out.Errors = flattenErrors(snap)
 	return out, nil
 }

@@ -52,7 +52,7 @@ func FuzzControlMetadata(f *testing.F) {
 		if err != nil || m == nil || !isControl(m) {
 			return
 		}
-		c, problems := parseControl(m)
+		c, problems := parseControl(m, defaultServices().actions)
 		if len(problems) > 0 {
 			return
 		}

@@ -160,12 +160,21 @@ type field struct {
 	encode    encoder
 }
 
+var otherFactsType = reflect.TypeFor[checks.OtherFacts]()
+
 func structEncoder(t reflect.Type) encoder {
 	var fields []field
+	var other []int // index of checks.AccountFacts.Other, when t has it
 	var walk func(t reflect.Type, index []int)
 	walk = func(t reflect.Type, index []int) {
 		for i := range t.NumField() {
 			f := t.Field(i)
+			if f.Type == otherFactsType {
+				// The facts of services outside AccountFacts' fields
+				// appear under their names, as in the snapshot.
+				other = append(append([]int(nil), index...), i)
+				continue
+			}
 			tag := f.Tag.Get("json")
 			if tag == "-" || (!f.IsExported() && !f.Anonymous) {
 				continue
@@ -202,6 +211,17 @@ func structEncoder(t reflect.Type) encoder {
 				continue
 			}
 			pairs = append(pairs, [2]*ast.Term{f.key, f.encode(fv)})
+		}
+		if other != nil {
+			if ov, ok := fieldByIndex(v, other); ok {
+				for name, facts := range ov.Interface().(checks.OtherFacts) {
+					if facts == nil {
+						continue
+					}
+					fv := reflect.ValueOf(facts)
+					pairs = append(pairs, [2]*ast.Term{ast.StringTerm(name), encoderOf(fv.Type())(fv)})
+				}
+			}
 		}
 		return ast.ObjectTerm(pairs...)
 	}

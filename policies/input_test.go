@@ -58,3 +58,44 @@ func TestInputValueEqualsJSON(t *testing.T) {
 		}
 	}
 }
+
+// regionNote is the facts of a service outside AccountFacts' fields, for
+// TestInputValueCarriesOtherFacts.
+type regionNote struct {
+	Note  *string   `json:"note"`
+	Seen  time.Time `json:"seen"`
+	Count int       `json:"count,omitempty"`
+}
+
+// TestInputValueCarriesOtherFacts holds the facts of a service without a
+// field in AccountFacts at input.<name>, encoded as encoding/json encodes
+// them, beside the fields (which are unchanged).
+func TestInputValueCarriesOtherFacts(t *testing.T) {
+	healthy := healthyAccount("111122223333", "eu-west-1")
+	note := "n"
+	with := healthy
+	with.Other = checks.OtherFacts{"notes": checks.ByRegion[regionNote]{"eu-west-1": {Note: &note, Seen: collectedAt}, "us-east-1": nil}}
+	got, err := inputValue(collectedAt, &with)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(with.Other["notes"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := ast.ValueFromReader(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	obj := got.(ast.Object)
+	if v := obj.Get(ast.StringTerm("notes")); v == nil || v.Value.Compare(want) != 0 {
+		t.Errorf("input.notes = %v, want %v", v, want)
+	}
+	without, err := inputValue(collectedAt, &healthy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := obj.Len(); n != without.(ast.Object).Len()+1 {
+		t.Errorf("input has %d keys with the other facts, %d without: want one more", n, without.(ast.Object).Len())
+	}
+}

@@ -9,7 +9,6 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/types"
 
-	"github.com/baseline-scanner/baseline/checks"
 	"github.com/baseline-scanner/baseline/report"
 )
 
@@ -69,8 +68,9 @@ func controlID(path ast.Ref) string {
 }
 
 // parseControl reads a control module's package METADATA, returning one
-// problem per missing or invalid field, each prefixed file:line:col.
-func parseControl(m *ast.Module) (Control, []string) {
+// problem per missing or invalid field, each prefixed file:line:col;
+// actions are the ones its requires may name.
+func parseControl(m *ast.Module, actions []string) (Control, []string) {
 	pkgLoc := locString(m.Package.Location)
 	id := controlID(m.Package.Path)
 	var ann *ast.Annotations
@@ -161,10 +161,10 @@ func parseControl(m *ast.Module) (Control, []string) {
 		switch {
 		case !actionPattern.MatchString(action):
 			bad("custom.requires entry %q must be an IAM action such as \"securityhub:DescribeHub\"", action)
-		case !slices.Contains(checks.APIActions, action):
+		case !slices.Contains(actions, action):
 			// An action the scan never calls never fails: the error rule
 			// would never void the control.
-			bad("custom.requires entry %q is not an action baseline calls; the closest is %q (`baseline iam-policy` lists them all)", action, closestAction(action))
+			bad("custom.requires entry %q is not an action baseline calls; the closest is %q (`baseline iam-policy` lists them all)", action, closestAction(action, actions))
 		}
 	}
 	for key := range ann.Custom {
@@ -175,11 +175,11 @@ func parseControl(m *ast.Module) (Control, []string) {
 	return c, problems
 }
 
-// closestAction is the action of checks.APIActions nearest to action by
-// edit distance, ignoring case; the first in the list on a tie.
-func closestAction(action string) string {
+// closestAction is the action of actions nearest to action by edit
+// distance, ignoring case; the first in the list on a tie.
+func closestAction(action string, actions []string) string {
 	best, bestDist := "", -1
-	for _, a := range checks.APIActions {
+	for _, a := range actions {
 		if d := editDistance(strings.ToLower(action), strings.ToLower(a)); bestDist < 0 || d < bestDist {
 			best, bestDist = a, d
 		}

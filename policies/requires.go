@@ -9,27 +9,16 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 )
 
-// factActions are the IAM services whose calls produce each top-level input
-// fact: the error rule voids a control's cells only for failures of the
-// actions its requires names, so a control must name one of them for every
-// fact it reads.
-var factActions = map[string][]string{
-	"securityhub": {"securityhub"},
-	"guardduty":   {"guardduty"},
-	"cloudtrail":  {"cloudtrail"},
-	"ssm":         {"ssm", "ec2"}, // managed nodes and patch states; EC2 instances
-}
-
 // checkRequires derives, from the compiled rules a control evaluates (its
 // own and every rule they depend on, library functions included), which
 // input facts it reads, and reports each fact whose service its requires
 // does not name.
-func checkRequires(compiler *ast.Compiler, controls []Control) []string {
+func checkRequires(compiler *ast.Compiler, controls []Control, sources map[string][]string) []string {
 	var problems []string
 	for _, c := range controls {
-		read := readFacts(compiler, c.pkg)
+		read := readFacts(compiler, c.pkg, sources)
 		for _, fact := range read {
-			services := factActions[fact]
+			services := sources[fact]
 			if slices.ContainsFunc(c.Requires, func(action string) bool {
 				return slices.Contains(services, strings.SplitN(action, ":", 2)[0])
 			}) {
@@ -41,9 +30,9 @@ func checkRequires(compiler *ast.Compiler, controls []Control) []string {
 	return problems
 }
 
-// readFacts are the top-level input facts (keys of factActions) referenced
-// by the rules of package pkg and, transitively, by every rule they use.
-func readFacts(compiler *ast.Compiler, pkg ast.Ref) []string {
+// readFacts are the top-level input facts (keys of sources) referenced by
+// the rules of package pkg and, transitively, by every rule they use.
+func readFacts(compiler *ast.Compiler, pkg ast.Ref, sources map[string][]string) []string {
 	var queue []*ast.Rule
 	for _, m := range compiler.Modules {
 		if m.Package.Path.Equal(pkg) {
@@ -62,7 +51,7 @@ func readFacts(compiler *ast.Compiler, pkg ast.Ref) []string {
 		ast.WalkRefs(r, func(ref ast.Ref) bool {
 			if len(ref) > 1 && ref.HasPrefix(ast.InputRootRef) {
 				if key, ok := ref[1].Value.(ast.String); ok {
-					if _, known := factActions[string(key)]; known {
+					if _, known := sources[string(key)]; known {
 						facts[string(key)] = true
 					}
 				}

@@ -14,6 +14,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/util"
 
 	"github.com/baseline-scanner/baseline/checks"
+	"github.com/baseline-scanner/baseline/checks/services"
 )
 
 // inputSchemaJSON is the JSON Schema of the Rego input (one account,
@@ -54,9 +55,32 @@ var schemaSet = sync.OnceValue(func() *ast.SchemaSet {
 //
 // docs, optional, describes types and fields: "Type" or "Type.Field" (the Go
 // names) to text; the test fills it from the comments of checks/snapshot.go.
+//
+// The services of services.All with their own facts type appear as
+// GenerateInputSchemaFor adds them.
 func GenerateInputSchema(docs map[string]string) ([]byte, error) {
+	return GenerateInputSchemaFor(docs, services.All)
+}
+
+// GenerateInputSchemaFor is the input schema of a scan of svcs: the facts
+// of those with their own facts type (checks.Service.NewFacts) are
+// top-level properties named after the services, generated from that type
+// by the same rules (a checks.ByRegion is keyed by region).
+func GenerateInputSchemaFor(docs map[string]string, svcs []checks.Service) ([]byte, error) {
 	g := &schemaGen{docs: docs, defs: map[string]map[string]any{}}
 	root := g.object(reflect.TypeFor[checks.PolicyInput]())
+	for _, s := range svcs {
+		if s.NewFacts == nil {
+			continue
+		}
+		props := root["properties"].(map[string]any)
+		if _, dup := props[s.Name]; dup {
+			return nil, fmt.Errorf("generate input schema: service %s: input.%s is already a field", s.Name, s.Name)
+		}
+		// Not required: an account whose collection did not produce the
+		// service's facts has no key (undefined in Rego, never a PASS).
+		props[s.Name] = g.schema(reflect.TypeOf(s.NewFacts()), false)
+	}
 	doc := map[string]any{
 		"$schema":     "http://json-schema.org/draft-07/schema#",
 		"title":       "baseline policy input",

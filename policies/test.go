@@ -45,7 +45,7 @@ func (e *Engine) Test(ctx context.Context) ([]TestResult, error) {
 	defer store.Abort(ctx, txn)
 
 	runner := tester.NewRunner().
-		SetCompiler(newCompiler()).
+		SetCompiler(newCompiler(e.services.schema)).
 		SetStore(store).
 		SetModules(modules).
 		CapturePrintOutput(true).

@@ -15,15 +15,15 @@ import (
 	"github.com/baseline-scanner/baseline/checks"
 )
 
-// Collection modes (--collection).
+// Collection modes (--collection), as checks names them.
 const (
 	// ModeAuto reads findings through the administrator's aggregator when
 	// the caller has one, directly otherwise.
-	ModeAuto = "auto"
+	ModeAuto = checks.ModeAuto
 	// ModeDirect reads every account's findings with its own credentials.
-	ModeDirect = "direct"
+	ModeDirect = checks.ModeDirect
 	// ModeAdmin requires the aggregator.
-	ModeAdmin = "admin"
+	ModeAdmin = checks.ModeAdmin
 )
 
 // Modes are the accepted --collection values.

@@ -16,8 +16,8 @@ type Rate struct {
 // by "service:Operation" or "service:*" (the service's other operations).
 // Where AWS documents a rate it is used (Security Hub, CloudTrail, EC2,
 // STS, Account); elsewhere the figure is a conservative guess. The scanner
-// keeps its own copy (checks.AWSRateLimits): the simulator models AWS, it
-// does not trust the client.
+// keeps its own copy (each service's descriptor, checks.RateLimitsOf): the
+// simulator models AWS, it does not trust the client.
 func AWSRateLimits() map[string]Rate {
 	return map[string]Rate{
 		"securityhub:GetFindings": {3, 6},

@@ -35,6 +35,9 @@ var restRoutes = []restRoute{
 }
 
 func (p restProtocol) route(c *call) (handler, error) {
+	if h, ok := c.extraRoute(p.service); ok {
+		return h, nil
+	}
 	segs := splitPath(c.r.URL.Path)
 	for _, rt := range restRoutes {
 		if rt.service != p.service || rt.method != c.r.Method {

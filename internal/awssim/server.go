@@ -39,6 +39,9 @@ type Options struct {
 	// did not see coming. Counted in requests, not time, so that a test of
 	// it does not depend on how fast the machine is.
 	SessionCalls int
+	// Operations are served beside the simulated ones, before them: the
+	// API of a service the scanner is learning, registered by its test.
+	Operations []Operation
 }
 
 // Server serves a World over the AWS wire protocols on 127.0.0.1.
@@ -282,7 +285,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		service = guessService(r, body)
 	}
 	c.service, c.region = service, region
-	proto := protocols[service]
+	proto := s.protocolOf(service)
 	if proto == nil {
 		http.Error(w, fmt.Sprintf("awssim: service %q is not simulated", service), http.StatusBadRequest)
 		return

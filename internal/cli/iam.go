@@ -1,26 +1,13 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 
 	"github.com/spf13/cobra"
 
-	"github.com/baseline-scanner/baseline/checks"
+	"github.com/baseline-scanner/baseline/internal/scan"
 )
-
-type iamPolicy struct {
-	Version   string         `json:"Version"`
-	Statement []iamStatement `json:"Statement"`
-}
-
-type iamStatement struct {
-	Sid      string   `json:"Sid"`
-	Effect   string   `json:"Effect"`
-	Action   []string `json:"Action"`
-	Resource string   `json:"Resource"`
-}
 
 func newIAMPolicyCmd(stdout io.Writer) *cobra.Command {
 	return &cobra.Command{
@@ -33,15 +20,7 @@ organizations:ListAccounts and organizations:ListTagsForResource are only
 used by the scanning principal.`,
 		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
-			data, err := json.MarshalIndent(iamPolicy{
-				Version: "2012-10-17",
-				Statement: []iamStatement{{
-					Sid:      "BaselineReadOnlyScan",
-					Effect:   "Allow",
-					Action:   checks.APIActions,
-					Resource: "*",
-				}},
-			}, "", "  ")
+			data, err := scan.IAMPolicy(nil)
 			if err != nil {
 				return err
 			}

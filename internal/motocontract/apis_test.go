@@ -22,6 +22,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/baseline-scanner/baseline/checks"
+	"github.com/baseline-scanner/baseline/checks/services"
 )
 
 // Outcomes of one probe of an operation.
@@ -32,7 +33,7 @@ const (
 )
 
 // motoAnswers is what moto answers, for each action the collectors call
-// (checks.APIActions, plus organizations:DescribeOrganization), to a valid
+// (checks.ActionsOf(services.All), plus organizations:DescribeOrganization), to a valid
 // request in an organization with Security Hub and a GuardDuty detector.
 // A change of moto that implements one of them fails TestMotoContract/apis:
 // then update this table and the verdicts that depend on the action.
@@ -203,9 +204,9 @@ func probeAPIs(ctx context.Context, t *testing.T, w *world) map[string]string {
 		},
 	}
 	// Every action the code calls is probed.
-	for _, action := range checks.APIActions {
+	for _, action := range checks.ActionsOf(services.All) {
 		if call[action] == nil {
-			t.Errorf("checks.APIActions has %s, which no probe calls: add it to probeAPIs and motoAnswers", action)
+			t.Errorf("baseline iam-policy lists %s, which no probe calls: add it to probeAPIs and motoAnswers", action)
 		}
 	}
 	got := map[string]string{}

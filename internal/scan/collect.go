@@ -13,6 +13,7 @@ import (
 
 	"github.com/baseline-scanner/baseline/checks"
 	"github.com/baseline-scanner/baseline/checks/cloudtrail"
+	"github.com/baseline-scanner/baseline/checks/services"
 )
 
 // Options say what a scan collects and how it reaches AWS.
@@ -48,6 +49,8 @@ type Options struct {
 	// Collection is how findings are read: auto, direct or admin
 	// (ModeAuto, ModeDirect, ModeAdmin).
 	Collection string
+	// Services are the services collected, in order (services.All when nil).
+	Services []checks.Service
 	// Tool names the program in the snapshot.
 	Tool checks.Tool
 	// Calls counts the API calls of the scan; Collect makes one when nil.
@@ -97,6 +100,11 @@ func Collect(ctx context.Context, o Options) (*checks.Snapshot, error) {
 	if o.Collection == "" {
 		o.Collection = ModeAuto
 	}
+	if o.Services == nil {
+		o.Services = services.All
+	}
+	checks.RegisterFacts(o.Services...)
+	names := checks.SigningNamesOf(o.Services)
 	regions, org := o.Regions, o.Org
 
 	var cfg aws.Config
@@ -143,10 +151,10 @@ func Collect(ctx context.Context, o Options) (*checks.Snapshot, error) {
 	if calls == nil {
 		calls = checks.NewCallCounter()
 	}
-	cfg.APIOptions = append(cfg.APIOptions, calls.Middleware)
+	cfg.APIOptions = append(cfg.APIOptions, calls.Middleware(names))
 	// Discovery and AssumeRole act as the caller; Collect paces each
 	// target's calls by its own account.
-	limiter := checks.NewRateLimiter(nil)
+	limiter := checks.NewRateLimiter(checks.RateLimitsOf(o.Services), names)
 	discovery := cfg.Copy()
 	discovery.APIOptions = append(discovery.APIOptions, limiter.Middleware("caller"))
 
@@ -178,7 +186,7 @@ func Collect(ctx context.Context, o Options) (*checks.Snapshot, error) {
 	targets = inShard(targets, o.Shard)
 
 	env := adminEnv{cfg: cfg, limiter: limiter, targets: targets, regions: regions, allRegions: o.AllRegions, mode: o.Collection, status: o.Observer.Status}
-	collectors, gaps, err := chooseCollectors(ctx, env)
+	collectors, gaps, err := chooseCollectors(ctx, o.Services, env)
 	if err != nil {
 		return nil, err
 	}
@@ -190,11 +198,11 @@ func Collect(ctx context.Context, o Options) (*checks.Snapshot, error) {
 	if o.Shard.Count > 0 {
 		shardDesc = fmt.Sprintf(" (shard %d/%d)", o.Shard.Index, o.Shard.Count)
 	}
-	names := make([]string, len(collectors))
-	for i, c := range collectors {
-		names[i] = c.Service()
+	labels := make([]string, len(o.Services))
+	for i, s := range o.Services {
+		labels[i] = s.Name
 	}
-	o.Observer.Status(fmt.Sprintf("collecting %d account(s)%s × %s: %s", len(targets), shardDesc, regionsDesc, strings.Join(names, ", ")))
+	o.Observer.Status(fmt.Sprintf("collecting %d account(s)%s × %s: %s", len(targets), shardDesc, regionsDesc, strings.Join(labels, ", ")))
 	start := o.Now()
 	regionScope := checks.RegionScope{All: o.AllRegions, Exclude: o.ExcludeRegions}
 	snap := checks.Collect(ctx, targets, checks.CollectOptions{

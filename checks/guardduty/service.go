@@ -1,0 +1,69 @@
+package guardduty
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	awsguardduty "github.com/aws/aws-sdk-go-v2/service/guardduty"
+
+	"github.com/baseline-scanner/baseline/checks"
+)
+
+// Service describes GuardDuty to the scanner (see checks.Service).
+var Service = checks.Service{
+	Name:          service,
+	SDKServiceIDs: map[string]string{"GuardDuty": service},
+	Actions: []string{
+		"guardduty:GetDetector",
+		"guardduty:GetFindings",
+		"guardduty:GetFindingsStatistics",
+		"guardduty:ListDetectors",
+		"guardduty:ListFindings",
+		"guardduty:ListMembers", // --collection auto|admin: is the caller the GuardDuty administrator?
+	},
+	RateLimits: checks.RateLimits{
+		// GuardDuty publishes no per-operation API rates; 10/s burst 20 is below
+		// what it sustains in practice (conservative).
+		"guardduty:*": {PerSecond: 10, Burst: 20},
+	},
+	New:      func() checks.Collector { return New() },
+	Admin:    chooseAdmin,
+	Coverage: coverage,
+}
+
+// chooseAdmin chooses how GuardDuty findings are read: in auto and admin
+// modes it asks whether the caller is the GuardDuty administrator with
+// members; auto falls back to direct collection when it is not, admin
+// fails.
+func chooseAdmin(ctx context.Context, env checks.AdminEnv) (checks.AdminCollection, error) {
+	admin, err := DiscoverAdministration(ctx, func(region string) AdminAPI {
+		return awsguardduty.NewFromConfig(env.Caller, func(o *awsguardduty.Options) { o.Region = region })
+	}, env.Home, env.Accounts)
+	if err != nil {
+		if env.Mode == checks.ModeAdmin {
+			return checks.AdminCollection{}, fmt.Errorf("--collection admin: %w; run as the GuardDuty delegated administrator, or use --collection direct", err)
+		}
+		if !errors.Is(err, ErrNotAdministrator) {
+			env.Status(fmt.Sprintf("guardduty: %v; collecting each account directly", err))
+		}
+		return checks.AdminCollection{Collector: New()}, nil
+	}
+	env.Status(fmt.Sprintf("guardduty: findings of %d member account(s) in %s from administrator %s's detector", admin.Members(ctx, env.Home), env.Home, admin.Admin))
+	return checks.AdminCollection{Collector: NewAdministered(admin), Gaps: admin.Gaps, CoveredBy: "administrator"}, nil
+}
+
+// coverage: enabled when a detector's status is ENABLED, disabled when
+// there is no detector or none is enabled, error when not observed.
+func coverage(acct *checks.AccountFacts, region string) checks.CoverageState {
+	gd := acct.GuardDuty[region]
+	if gd == nil || gd.Detectors == nil {
+		return checks.CoverageError
+	}
+	for _, d := range gd.Detectors {
+		if d.Status == "ENABLED" {
+			return checks.CoverageEnabled
+		}
+	}
+	return checks.CoverageDisabled
+}

@@ -1,0 +1,67 @@
+package securityhub
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	awssecurityhub "github.com/aws/aws-sdk-go-v2/service/securityhub"
+
+	"github.com/baseline-scanner/baseline/checks"
+)
+
+// Service describes Security Hub to the scanner (see checks.Service).
+var Service = checks.Service{
+	Name:          service,
+	SDKServiceIDs: map[string]string{"SecurityHub": service},
+	Actions: []string{
+		"securityhub:DescribeHub",
+		"securityhub:GetEnabledStandards",
+		"securityhub:GetFindingAggregator", // --collection auto|admin, as delegated administrator
+		"securityhub:GetFindings",
+		"securityhub:ListFindingAggregators", // --collection auto|admin: is the caller an administrator with an aggregator?
+		"securityhub:ListMembers",            // --collection auto|admin, as delegated administrator
+	},
+	RateLimits: checks.RateLimits{
+		// Security Hub API reference, "Throttling limits": GetFindings 3/s burst 6;
+		// every other operation 10/s burst 30.
+		"securityhub:GetFindings": {PerSecond: 3, Burst: 6},
+		"securityhub:*":           {PerSecond: 10, Burst: 30},
+	},
+	New:      func() checks.Collector { return New() },
+	Admin:    chooseAdmin,
+	Coverage: coverage,
+}
+
+// chooseAdmin chooses how Security Hub findings are read: in auto and
+// admin modes it looks for the caller's finding aggregator; auto falls
+// back to direct collection without one, admin fails.
+func chooseAdmin(ctx context.Context, env checks.AdminEnv) (checks.AdminCollection, error) {
+	agg, err := DiscoverAggregation(ctx, func(region string) AdminAPI {
+		return awssecurityhub.NewFromConfig(env.Caller, func(o *awssecurityhub.Options) { o.Region = region })
+	}, env.Home, env.Accounts, env.Regions)
+	if err != nil {
+		if env.Mode == ModeAdmin {
+			return checks.AdminCollection{}, fmt.Errorf("--collection admin: %w; run as the Security Hub delegated administrator, or use --collection direct", err)
+		}
+		if !errors.Is(err, ErrNoAggregator) {
+			env.Status(fmt.Sprintf("securityhub: %v; collecting each account directly", err))
+		}
+		return checks.AdminCollection{Collector: New()}, nil
+	}
+	env.Status(fmt.Sprintf("securityhub: findings of %d member account(s) from administrator %s's aggregator in %s", agg.Members(), agg.Admin, agg.Region))
+	return checks.AdminCollection{Collector: NewAggregated(agg), Gaps: agg.Gaps, CoveredBy: "aggregator"}, nil
+}
+
+// coverage: enabled when DescribeHub succeeded, disabled when the account
+// is not subscribed, error when not observed.
+func coverage(acct *checks.AccountFacts, region string) checks.CoverageState {
+	hub := acct.SecurityHub[region]
+	switch {
+	case hub == nil || hub.Enabled == nil:
+		return checks.CoverageError
+	case *hub.Enabled:
+		return checks.CoverageEnabled
+	}
+	return checks.CoverageDisabled
+}
