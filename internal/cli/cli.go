@@ -71,6 +71,7 @@ above it; 2 usage, configuration or fatal error; 3 the scan was incomplete
 		newDiffCmd(stdout),
 		newMergeCmd(stdout),
 		newReportCmd(stdout),
+		newNotifyCmd(stdout),
 		newPoliciesCmd(stdout),
 		newIAMPolicyCmd(stdout),
 		newVersionCmd(stdout),
