@@ -318,7 +318,7 @@ func TestActionStepsAgainstTheSimulator(t *testing.T) {
 	}
 	scanEnv := func(args string, prev string) map[string]string {
 		return map[string]string{"BASELINE_BIN": bin, "BASELINE_ARGS": args, "FAIL_ON": "high", "FAIL_ON_NEW": "true",
-			"FORMATS": "html,ndjson,junit", "OUT_DIR": "out", "WAIVERS": ".github/baseline/waivers.yaml", "TEAMS": ".github/baseline/teams.yaml", "PREVIOUS_FILE": prev}
+			"FORMATS": "html,ndjson,junit", "OUT_DIR": "out", "PREVIOUS_ARTIFACT": "baseline", "WAIVERS": ".github/baseline/waivers.yaml", "TEAMS": ".github/baseline/teams.yaml", "PREVIOUS_FILE": prev}
 	}
 	out, o, summary, err := runStep(t, dir1, "scan.sh", scanEnv("--demo -q", ""))
 	if err != nil {
@@ -613,5 +613,55 @@ func TestNotifyStepPostsOnce(t *testing.T) {
 	env["BASELINE_WEBHOOK_URL"] = ""
 	if out, _, _, err := runStep(t, dir, "notify.sh", env); err != nil || len(posts) != 2 || !bytes.Contains(out, []byte("no chat message")) {
 		t.Errorf("no URL: %v, %d posts\n%s", err, len(posts), out)
+	}
+}
+
+// TestShardedRunMergesIntoOneVerdict runs the sharded workflow's steps: two
+// shard jobs scan half the demo organization each, then the merge job's
+// scan step (merge-reports) merges them, reports once and records one exit
+// code; a missing shard is exit 2.
+func TestShardedRunMergesIntoOneVerdict(t *testing.T) {
+	bin := baselineBin(t)
+	dir := t.TempDir()
+	for _, k := range []string{"1", "2"} {
+		out, o, _, err := runStep(t, dir, "scan.sh", map[string]string{"BASELINE_BIN": bin, "BASELINE_ARGS": "--demo -q --shard " + k + "/2",
+			"FORMATS": "json", "OUT_DIR": "shard-" + k})
+		if err != nil || o["exit-code"] == "2" || o["exit-code"] == "" {
+			t.Fatalf("shard %s: %v %v\n%s", k, err, o, out)
+		}
+	}
+	env := map[string]string{"BASELINE_BIN": bin, "MERGE_REPORTS": "shard-*/report.json", "FORMATS": "json,markdown,html", "OUT_DIR": "out",
+		"BASELINE_ARGS": "--org --shard 9/9", "WAIVERS": "nope.yaml"} // ignored when merging
+	out, o, summary, err := runStep(t, dir, "scan.sh", env)
+	if err != nil || o["exit-code"] != "1" || o["complete"] != "true" {
+		t.Fatalf("merge: %v %v\n%s", err, o, out)
+	}
+	if !bytes.Contains(out, []byte("baseline merge shard-1/report.json shard-2/report.json -o ")) || !bytes.Contains(out, []byte("baseline report ")) {
+		t.Errorf("merge step commands:\n%s", out)
+	}
+	var merged struct {
+		Scope struct {
+			Accounts []string `json:"accounts"`
+			Shard    any      `json:"shard"`
+		} `json:"scope"`
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "out", "report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &merged); err != nil || len(merged.Scope.Accounts) != 4 || merged.Scope.Shard != nil {
+		t.Errorf("merged report scope: %+v (%v)", merged.Scope, err)
+	}
+	if !strings.Contains(summary, "**baseline: exit 1") || !strings.Contains(summary, "4 accounts") {
+		t.Errorf("merged summary:\n%.500s", summary)
+	}
+	os.RemoveAll(filepath.Join(dir, "shard-2"))
+	out, o, summary, err = runStep(t, dir, "scan.sh", env)
+	if err != nil || o["exit-code"] != "2" || o["complete"] != "false" || !strings.Contains(summary, "exit 2") {
+		t.Errorf("a missing shard: %v %v\n%s", err, o, out)
+	}
+	env["MERGE_REPORTS"] = "nothing-*.json"
+	if out, o, _, err := runStep(t, dir, "scan.sh", env); err != nil || o["exit-code"] != "2" || !bytes.Contains(out, []byte("no file matches")) {
+		t.Errorf("no shard at all: %v %v\n%s", err, o, out)
 	}
 }

@@ -9,6 +9,11 @@
 #   FAIL_ON, FAIL_ON_NEW (true|false), FORMATS, OUT_DIR
 #   WAIVERS, TEAMS    files passed with --waivers / --teams when they exist
 #   PREVIOUS_FILE     the previous report (empty: none)
+#   PREVIOUS_ARTIFACT the baseline artifact's name (empty: no baseline is kept)
+#   MERGE_REPORTS     shard reports (glob patterns, split on whitespace): instead
+#                     of scanning, merge them ('baseline merge') and report on
+#                     the merged document ('baseline report'); the flags of the
+#                     scan (BASELINE_ARGS, regions, waivers, teams) were the shards'
 #
 # Writes exit-code, complete (true for exit 0 or 1: a whole scan, fit to be
 # the next baseline) and report to $GITHUB_OUTPUT, and appends the verdict and
@@ -27,15 +32,45 @@ for f in json markdown; do
   case ",$formats," in *",$f,"*) ;; *) formats="$formats,$f" ;; esac
 done
 
-args=(scan --regions "${BASELINE_REGIONS:-all}" --fail-on "$fail_on" --out-dir "$dir" --format "$formats")
-if [ -n "${BASELINE_ARGS:-}" ]; then
+merge_error=""
+if [ -n "${MERGE_REPORTS:-}" ]; then
+  # Shards of one sharded scan: merge, then report on the whole.
+  read -r -a patterns <<<"${MERGE_REPORTS//$'\n'/ }"
+  shopt -s nullglob
+  files=()
+  for p in "${patterns[@]}"; do
+    # shellcheck disable=SC2206 # the pattern is globbed on purpose
+    files+=($p)
+  done
+  shopt -u nullglob
+  merged="${RUNNER_TEMP:-${TMPDIR:-/tmp}}/baseline-merged-$$.json"
+  echo "baseline merge ${files[*]} -o $merged"
+  set +e
+  if [ "${#files[@]}" -eq 0 ]; then
+    echo "::error::merge-reports: no file matches '${MERGE_REPORTS}'" >&2
+    mcode=2
+  else
+    "$bin" merge "${files[@]}" -o "$merged"
+    mcode=$?
+  fi
+  set -e
+  # merge exits 0, 1 or 3 with the merged verdict, which report recomputes
+  # (with the previous report); anything else is an error.
+  case "$mcode" in 0 | 1 | 3) ;; *) merge_error=$mcode ;; esac
+  args=(report "$merged" --fail-on "$fail_on" --out-dir "$dir" --format "$formats")
+else
+  args=(scan --regions "${BASELINE_REGIONS:-all}" --fail-on "$fail_on" --out-dir "$dir" --format "$formats")
+fi
+if [ -n "${BASELINE_ARGS:-}" ] && [ -z "${MERGE_REPORTS:-}" ]; then
   set -f # no globbing of the flags
   read -r -a extra <<<"${BASELINE_ARGS//$'\n'/ }"
   set +f
   args+=("${extra[@]}")
 fi
-if [ -n "${WAIVERS:-}" ] && [ -f "$WAIVERS" ]; then args+=(--waivers "$WAIVERS"); fi
-if [ -n "${TEAMS:-}" ] && [ -f "$TEAMS" ]; then args+=(--teams "$TEAMS"); fi
+if [ -z "${MERGE_REPORTS:-}" ]; then
+  if [ -n "${WAIVERS:-}" ] && [ -f "$WAIVERS" ]; then args+=(--waivers "$WAIVERS"); fi
+  if [ -n "${TEAMS:-}" ] && [ -f "$TEAMS" ]; then args+=(--teams "$TEAMS"); fi
+fi
 compared=false
 if [ -n "${PREVIOUS_FILE:-}" ]; then
   args+=(--previous "$PREVIOUS_FILE")
@@ -44,11 +79,15 @@ if [ -n "${PREVIOUS_FILE:-}" ]; then
 fi
 
 mkdir -p "$dir"
-echo "baseline ${args[*]}"
-set +e
-"$bin" "${args[@]}"
-code=$?
-set -e
+if [ -n "$merge_error" ]; then
+  code=$merge_error
+else
+  echo "baseline ${args[*]}"
+  set +e
+  "$bin" "${args[@]}"
+  code=$?
+  set -e
+fi
 out "exit-code=$code"
 case "$code" in 0 | 1) out complete=true ;; *) out complete=false ;; esac
 out "report=$dir/report.json"
@@ -65,7 +104,9 @@ case "$code" in
 esac
 {
   echo "**baseline: exit $code — $verdict.**"
-  if [ "$compared" = false ]; then echo; echo "No previous complete scan to compare with: this one sets the baseline."; fi
+  if [ "$compared" = false ] && [ -n "${PREVIOUS_ARTIFACT:-}" ]; then
+    echo; echo "No previous complete scan to compare with: this one sets the baseline."
+  fi
   echo
 } | summary
 if [ -f "$dir/report.md" ]; then
