@@ -34,7 +34,8 @@ func version() string {
 func Execute(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	root := newRoot(stdout, stderr)
 	root.SetArgs(args)
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
+	err = exitZero(cmd, err, stderr)
 	var exit *ExitError
 	if err != nil && !errors.As(err, &exit) {
 		fmt.Fprintf(stderr, "baseline: %s\n", report.TerminalText(redact.Secrets(err.Error())))
@@ -59,6 +60,7 @@ above it; 2 usage, configuration or fatal error; 3 the scan was incomplete
 		SilenceErrors: true,
 		SilenceUsage:  true,
 	}
+	root.PersistentPreRunE = expandShardPaths
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
