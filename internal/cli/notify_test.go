@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -22,10 +23,13 @@ func TestNotifyPostsToTheWebhook(t *testing.T) {
 	if err := Execute(context.Background(), []string{"scan", "--demo", "-q", "--format", "json", "-o", rep}, &out, &errb); ExitCode(err) != ExitFailing {
 		t.Fatalf("demo scan: %v %s", err, errb.String())
 	}
+	var mu sync.Mutex
 	var bodies [][]byte
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
+		mu.Lock()
 		bodies = append(bodies, b)
+		mu.Unlock()
 	}))
 	defer srv.Close()
 	secretURL := srv.URL + "/services/T0/B0/topsecret"
@@ -40,6 +44,8 @@ func TestNotifyPostsToTheWebhook(t *testing.T) {
 	if err != nil {
 		t.Fatalf("notify: %v\n%s", err, errb.String())
 	}
+	mu.Lock()
+	defer mu.Unlock()
 	if len(bodies) != 1 {
 		t.Fatalf("%d POSTs, want 1", len(bodies))
 	}

@@ -242,9 +242,12 @@ type artifactAPI struct {
 	zips      map[int][]byte
 	status    int // when not 0, every request fails with it
 	requests  []string
+	mu        sync.Mutex
 }
 
 func (a *artifactAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
 	a.requests = append(a.requests, r.Method+" "+r.URL.RequestURI()+" auth="+r.Header.Get("Authorization"))
 	if a.status != 0 {
 		http.Error(w, `{"message":"Resource not accessible by integration"}`, a.status)
@@ -313,8 +316,11 @@ func TestActionStepsAgainstTheSimulator(t *testing.T) {
 	if err != nil || o["found"] != "false" || !bytes.Contains(out, []byte("sets the baseline")) {
 		t.Fatalf("previous.sh, no artifact: %v outputs %v\n%s", err, o, out)
 	}
-	if len(api.requests) != 1 || !strings.Contains(api.requests[0], "name=baseline") || !strings.HasSuffix(api.requests[0], "auth=Bearer ghs_testtoken") {
-		t.Errorf("artifact API requests: %q", api.requests)
+	api.mu.Lock()
+	requests := api.requests
+	api.mu.Unlock()
+	if len(requests) != 1 || !strings.Contains(requests[0], "name=baseline") || !strings.HasSuffix(requests[0], "auth=Bearer ghs_testtoken") {
+		t.Errorf("artifact API requests: %q", requests)
 	}
 	scanEnv := func(args string, prev string) map[string]string {
 		return map[string]string{"BASELINE_BIN": bin, "BASELINE_ARGS": args, "FAIL_ON": "high", "FAIL_ON_NEW": "true",
@@ -356,6 +362,7 @@ func TestActionStepsAgainstTheSimulator(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	api.mu.Lock()
 	api.artifacts = []map[string]any{
 		{"id": 10, "name": "baseline", "expired": false, "created_at": "2026-11-16T06:20:00Z", "workflow_run": map[string]any{"id": 100}},
 		{"id": 11, "name": "baseline", "expired": false, "created_at": "2026-11-23T06:20:00Z", "workflow_run": map[string]any{"id": 101}},
@@ -364,6 +371,7 @@ func TestActionStepsAgainstTheSimulator(t *testing.T) {
 	}
 	api.zips[10] = zipOf(t, "report.json", []byte("{}"))
 	api.zips[11] = zipOf(t, "report.json", report1)
+	api.mu.Unlock()
 
 	// Run 2: the same organization against that baseline, --fail-on-new:
 	// nothing new, but the demo's denied calls make the scan incomplete:
@@ -481,9 +489,11 @@ func TestPreviousStepFailsOnAPIErrors(t *testing.T) {
 		t.Errorf("403: %v outputs %v\n%s", err, o, out)
 	}
 	// An artifact without report.json fails too.
+	api.mu.Lock()
 	api.status = 0
 	api.artifacts = []map[string]any{{"id": 5, "name": "baseline", "expired": false, "created_at": "2026-11-23T06:20:00Z"}}
 	api.zips = map[int][]byte{5: zipOf(t, "other.txt", []byte("x"))}
+	api.mu.Unlock()
 	if out, _, _, err := runStep(t, dir, "previous.sh", env); err == nil || !bytes.Contains(out, []byte("has no report.json")) {
 		t.Errorf("no report.json: %v\n%s", err, out)
 	}
@@ -598,8 +608,13 @@ func TestNotifyStepPostsOnce(t *testing.T) {
 	defer srv.Close()
 	env := map[string]string{"BASELINE_BIN": bin, "REPORT": rep, "WEBHOOK_KIND": "slack", "FAIL_ON": "high", "NOTIFY_TEAM": "data",
 		"BASELINE_WEBHOOK_URL": srv.URL + "/services/T1/B1/hooksecret"}
+	posted := func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return append([]string(nil), posts...)
+	}
 	out, _, _, err := runStep(t, dir, "notify.sh", env)
-	if err != nil || len(posts) != 1 || !strings.Contains(posts[0], `"text":"baseline scan — team data: Failures at or above high`) {
+	if posts := posted(); err != nil || len(posts) != 1 || !strings.Contains(posts[0], `"text":"baseline scan — team data: Failures at or above high`) {
 		t.Fatalf("notify: %v, posts %q\n%s", err, posts, out)
 	}
 	env["BASELINE_WEBHOOK_URL"] = srv.URL + "/services/broken/hooksecret"
@@ -611,8 +626,8 @@ func TestNotifyStepPostsOnce(t *testing.T) {
 		t.Errorf("the webhook URL was printed:\n%s", out)
 	}
 	env["BASELINE_WEBHOOK_URL"] = ""
-	if out, _, _, err := runStep(t, dir, "notify.sh", env); err != nil || len(posts) != 2 || !bytes.Contains(out, []byte("no chat message")) {
-		t.Errorf("no URL: %v, %d posts\n%s", err, len(posts), out)
+	if out, _, _, err := runStep(t, dir, "notify.sh", env); err != nil || len(posted()) != 2 || !bytes.Contains(out, []byte("no chat message")) {
+		t.Errorf("no URL: %v, %d posts\n%s", err, len(posted()), out)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/baseline-scanner/baseline/report"
@@ -44,8 +45,11 @@ func sample() *report.Report {
 // it received, decoded.
 func post(t *testing.T, rep *report.Report, opt Options) map[string]any {
 	t.Helper()
+	var mu sync.Mutex
 	var got []byte
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
 		if r.Method != http.MethodPost || r.Header.Get("Content-Type") != "application/json" || r.URL.Path != "/services/T000/B000/XXXX" {
 			http.Error(w, "bad request", http.StatusBadRequest)
 			return
@@ -65,6 +69,8 @@ func post(t *testing.T, rep *report.Report, opt Options) map[string]any {
 	if err := Send(context.Background(), srv.Client(), srv.URL+"/services/T000/B000/XXXX", payload); err != nil {
 		t.Fatal(err)
 	}
+	mu.Lock()
+	defer mu.Unlock()
 	var m map[string]any
 	if err := json.Unmarshal(got, &m); err != nil {
 		t.Fatalf("the server received no JSON: %v\n%s", err, got)
