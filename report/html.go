@@ -215,8 +215,14 @@ func newHTMLView(r *Report) htmlView {
 		for _, c := range d.Regressed {
 			changed[ResultKey{c.ControlID, c.AccountID, c.Region, c.Resource}] = "regressed"
 		}
-		for i, res := range attentionOrder(r.Results) {
+		// v.Rows leaves NOT_APPLICABLE results out: index it the same way.
+		i := 0
+		for _, res := range attentionOrder(r.Results) {
+			if res.Status == StatusNotApplicable {
+				continue
+			}
 			v.Rows[i].Change = changed[res.Key()]
+			i++
 		}
 	}
 	return v

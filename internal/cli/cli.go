@@ -24,7 +24,8 @@ func version() string { return buildinfo.Read().Version }
 func Execute(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	root := newRoot(stdout, stderr)
 	root.SetArgs(args)
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
+	err = exitZero(cmd, err, stderr)
 	var exit *ExitError
 	if err != nil && !errors.As(err, &exit) {
 		report.WriteNotice(stderr, "baseline: "+redact.Secrets(err.Error()))
@@ -51,6 +52,7 @@ above it; 2 usage, configuration or fatal error; 3 the scan was incomplete
 		Version:       version(),
 	}
 	root.SetVersionTemplate(buildinfo.Read().String())
+	root.PersistentPreRunE = expandShardPaths
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
@@ -63,6 +65,7 @@ above it; 2 usage, configuration or fatal error; 3 the scan was incomplete
 		newDiffCmd(stdout),
 		newMergeCmd(stdout),
 		newReportCmd(stdout),
+		newNotifyCmd(stdout),
 		newPoliciesCmd(stdout),
 		newIAMPolicyCmd(stdout),
 		newVersionCmd(stdout),

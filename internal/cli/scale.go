@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"time"
 
@@ -16,12 +17,16 @@ type scaleFlags struct {
 	excludeRegions []string
 	callTimeout    time.Duration
 	shard          string
+	shardCount     int
+	exitZero       bool
 }
 
 func (s *scaleFlags) register(fs *pflag.FlagSet) {
 	fs.StringSliceVar(&s.excludeRegions, "exclude-regions", nil, "comma list of regions to skip in every account (with --regions all or a list)")
 	fs.DurationVar(&s.callTimeout, "call-timeout", checks.DefaultCallTimeout, "time limit of one API call attempt; a timed-out attempt is retried, then recorded as a Timeout error")
-	fs.StringVar(&s.shard, "shard", "", "scan only shard K of N (e.g. 2/4): the accounts whose id hashes (FNV-1a) to K-1 mod N; merge the shards' outputs with 'baseline merge'")
+	fs.StringVar(&s.shard, "shard", "", "scan only shard K of N (e.g. 2/4): the accounts whose id hashes (FNV-1a) to K-1 mod N; merge the shards' outputs with 'baseline merge'. 'auto': K from JOB_COMPLETION_INDEX (Kubernetes Indexed Job) or AWS_BATCH_JOB_ARRAY_INDEX (AWS Batch array job), 0-based, N from --shard-count or BASELINE_SHARD_COUNT")
+	fs.BoolVar(&s.exitZero, "exit-zero", false, "exit 0 instead of 1 (failures) or 3 (incomplete) when the command ran to the end: for shard jobs of schedulers that retry non-zero exits; merge gives the verdict")
+	fs.IntVar(&s.shardCount, "shard-count", 0, "with --shard auto, the number of shards (the Job's completions, the array job's size); default BASELINE_SHARD_COUNT")
 }
 
 // validate checks the scale flags that need no AWS call.
@@ -40,10 +45,17 @@ func (s *scaleFlags) validate() error {
 	return nil
 }
 
-// parseShard reads --shard K/N; 0, 0 without the flag.
+// parseShard reads --shard K/N, or auto (see autoShard); 0, 0 without the
+// flag. A path's {shard} is replaced by K (expandShardPaths).
 func (s *scaleFlags) parseShard() (k, n int, err error) {
+	if s.shardCount != 0 && s.shard != "auto" {
+		return 0, 0, fmt.Errorf("--shard-count: only with --shard auto")
+	}
 	if s.shard == "" {
 		return 0, 0, nil
+	}
+	if s.shard == "auto" {
+		return autoShard(os.LookupEnv, s.shardCount)
 	}
 	if _, err := fmt.Sscanf(s.shard, "%d/%d", &k, &n); err != nil || n < 1 || k < 1 || k > n || fmt.Sprintf("%d/%d", k, n) != s.shard {
 		return 0, 0, fmt.Errorf("--shard: %q is not K/N with 1 ≤ K ≤ N (e.g. 1/4)", s.shard)
