@@ -300,11 +300,17 @@ func TestActionStepsAgainstTheSimulator(t *testing.T) {
 	api := &artifactAPI{zips: map[int][]byte{}}
 	srv := httptest.NewServer(api)
 	defer srv.Close()
+	// run is an artifact's workflow_run: the repository is 7; headRepo 7 is
+	// a run of the repository itself, another a fork's pull request.
+	run := func(id int, branch string, headRepo int) map[string]any {
+		return map[string]any{"id": id, "repository_id": 7, "head_repository_id": headRepo, "head_branch": branch}
+	}
 	gh := func(env map[string]string) map[string]string {
 		env["GITHUB_API_URL"] = srv.URL
 		env["GITHUB_REPOSITORY"] = "acme/security"
 		env["GH_TOKEN"] = "ghs_testtoken"
 		env["PREVIOUS_ARTIFACT"] = "baseline"
+		env["GITHUB_REF_NAME"] = "main"
 		return env
 	}
 
@@ -364,10 +370,14 @@ func TestActionStepsAgainstTheSimulator(t *testing.T) {
 	}
 	api.mu.Lock()
 	api.artifacts = []map[string]any{
-		{"id": 10, "name": "baseline", "expired": false, "created_at": "2026-11-16T06:20:00Z", "workflow_run": map[string]any{"id": 100}},
-		{"id": 11, "name": "baseline", "expired": false, "created_at": "2026-11-23T06:20:00Z", "workflow_run": map[string]any{"id": 101}},
-		{"id": 12, "name": "baseline", "expired": true, "created_at": "2026-11-30T06:20:00Z", "workflow_run": map[string]any{"id": 102}},
-		{"id": 13, "name": "baseline-report", "expired": false, "created_at": "2026-12-01T06:20:00Z", "workflow_run": map[string]any{"id": 103}},
+		{"id": 10, "name": "baseline", "expired": false, "created_at": "2026-11-16T06:20:00Z", "workflow_run": run(100, "main", 7)},
+		{"id": 11, "name": "baseline", "expired": false, "created_at": "2026-11-23T06:20:00Z", "workflow_run": run(101, "main", 7)},
+		{"id": 12, "name": "baseline", "expired": true, "created_at": "2026-11-30T06:20:00Z", "workflow_run": run(102, "main", 7)},
+		{"id": 13, "name": "baseline-report", "expired": false, "created_at": "2026-12-01T06:20:00Z", "workflow_run": run(103, "main", 7)},
+		// Newer, but from a feature branch and from a fork's pull request:
+		// neither may become the scheduled scan's baseline.
+		{"id": 14, "name": "baseline", "expired": false, "created_at": "2026-11-28T06:20:00Z", "workflow_run": run(104, "feature/x", 7)},
+		{"id": 15, "name": "baseline", "expired": false, "created_at": "2026-11-29T06:20:00Z", "workflow_run": run(105, "main", 99)},
 	}
 	api.zips[10] = zipOf(t, "report.json", []byte("{}"))
 	api.zips[11] = zipOf(t, "report.json", report1)
@@ -444,7 +454,7 @@ func TestActionStepsAgainstTheSimulator(t *testing.T) {
 }
 
 func runVerdict(t *testing.T, dir, code, found string, extra map[string]string) ([]byte, error) {
-	env := map[string]string{"EXIT_CODE": code, "PREVIOUS_FOUND": found, "FAIL_ON": "high", "FAIL_ON_NEW": "true"}
+	env := map[string]string{"EXIT_CODE": code, "PREVIOUS_FOUND": found, "FAIL_ON": "high", "FAIL_ON_NEW": "true", "PREVIOUS_ARTIFACT": "baseline"}
 	for k, v := range extra {
 		env[k] = v
 	}
@@ -472,6 +482,11 @@ func TestVerdictTable(t *testing.T) {
 		if got := exitCode(err); got != tc.want {
 			t.Errorf("exit-code %q, previous found %s, fail-on-new %s: verdict exits %d, want %d", tc.code, tc.found, tc.onNew, got, tc.want)
 		}
+	}
+	// Without a baseline artifact every run would be a "first" one: known
+	// failures must fail it, or the action would stay green for ever.
+	if _, err := runVerdict(t, dir, "1", "false", map[string]string{"PREVIOUS_ARTIFACT": ""}); exitCode(err) != 1 {
+		t.Errorf("exit-code 1 with no baseline artifact configured: verdict exits %d, want 1", exitCode(err))
 	}
 }
 

@@ -268,7 +268,11 @@ func Send(ctx context.Context, client *http.Client, webhookURL string, payload [
 		return errors.New("webhook: cannot build the request (URL redacted)")
 	}
 	req.Header.Set("Content-Type", "application/json")
-	resp, err := client.Do(req)
+	// A redirect is not followed: it would re-send the POST to where the
+	// server says, past CheckURL's https rule. It is answered as an error.
+	noRedirect := *client
+	noRedirect.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	resp, err := noRedirect.Do(req)
 	if err != nil {
 		var uerr *url.Error
 		if errors.As(err, &uerr) {
@@ -285,15 +289,23 @@ func Send(ctx context.Context, client *http.Client, webhookURL string, payload [
 	return nil
 }
 
-// hideURL removes the webhook URL from text, and its path and query on
-// their own: a server's error may echo them, and they are the secret part.
+// hideURL removes the webhook URL from text, and each secret part of it on
+// its own (every path segment and every query value, which a server's error
+// may echo one by one): whoever holds them can post to the channel.
 func hideURL(text, webhookURL string) string {
 	text = strings.ReplaceAll(text, webhookURL, "[REDACTED URL]")
-	if u, err := url.Parse(webhookURL); err == nil {
-		for _, part := range []string{u.EscapedPath(), u.Path, u.RawQuery} {
-			if len(part) > 1 {
-				text = strings.ReplaceAll(text, part, "[REDACTED]")
-			}
+	u, err := url.Parse(webhookURL)
+	if err != nil {
+		return text
+	}
+	parts := []string{u.EscapedPath(), u.Path, u.RawQuery}
+	parts = append(parts, strings.Split(u.Path, "/")...)
+	for _, values := range u.Query() {
+		parts = append(parts, values...)
+	}
+	for _, part := range parts {
+		if len(part) >= 4 {
+			text = strings.ReplaceAll(text, part, "[REDACTED]")
 		}
 	}
 	return text

@@ -202,11 +202,26 @@ func TestSendNeverPrintsTheURL(t *testing.T) {
 	closedURL := closed.URL + secretPath
 	closed.Close()
 	defer srv.Close()
+	// A server that echoes the secret parts one by one.
+	echo := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "sig="+r.URL.Query().Get("sig")+" not valid for workflow "+strings.Split(r.URL.Path, "/")[2], http.StatusBadRequest)
+	}))
+	defer echo.Close()
+	// A redirect to plain http must not be followed with the payload.
+	followed := make(chan string, 1)
+	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { followed <- r.Method }))
+	defer target.Close()
+	redirect := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, target.URL+"/stolen", http.StatusTemporaryRedirect)
+	}))
+	defer redirect.Close()
 	for name, tc := range map[string]struct{ url, want string }{
-		"rejected":    {srv.URL + secretPath, "HTTP 403"},
-		"unreachable": {closedURL, "[REDACTED URL]"},
-		"plain http":  {"http://hooks.example.com" + secretPath, "must be https"},
-		"no scheme":   {"hooks.example.com" + secretPath, "not a valid URL"},
+		"rejected":     {srv.URL + secretPath, "HTTP 403"},
+		"echoed parts": {echo.URL + "/workflows/s3cr3tT0k3nWorkflow/triggers?sig=s3cr3tT0k3nSig", "HTTP 400"},
+		"redirected":   {redirect.URL + secretPath, "HTTP 307"},
+		"unreachable":  {closedURL, "[REDACTED URL]"},
+		"plain http":   {"http://hooks.example.com" + secretPath, "must be https"},
+		"no scheme":    {"hooks.example.com" + secretPath, "not a valid URL"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			err := Send(context.Background(), srv.Client(), tc.url, []byte(`{}`))
@@ -215,6 +230,11 @@ func TestSendNeverPrintsTheURL(t *testing.T) {
 			}
 			if strings.Contains(err.Error(), "s3cr3tT0k3n") {
 				t.Errorf("the error prints the webhook URL: %v", err)
+			}
+			select {
+			case m := <-followed:
+				t.Errorf("a redirect was followed with a %s", m)
+			default:
 			}
 		})
 	}

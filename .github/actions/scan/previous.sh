@@ -39,8 +39,14 @@ if ! curl -fsSL --retry 3 "${headers[@]}" -o "$work/list.json" \
   echo "::error::could not list the artifacts named $name (the workflow needs permissions: actions: read)" >&2
   exit 1
 fi
-# The newest unexpired one; jq failing (not the API's JSON) fails the step.
-newest=$(jq -r '[(.artifacts // [])[] | select(.expired | not)] | sort_by(.created_at) | last
+# The newest unexpired one uploaded by a run of this repository (not a fork's
+# pull request) on this branch: a manual run on a feature branch must not
+# become the scheduled scan's baseline. jq failing (not the API's JSON)
+# fails the step.
+branch=${GITHUB_REF_NAME:-}
+newest=$(jq -r --arg branch "$branch" '[(.artifacts // [])[] | select(.expired | not)
+  | select(.workflow_run.head_repository_id == .workflow_run.repository_id)
+  | select($branch == "" or .workflow_run.head_branch == $branch)] | sort_by(.created_at) | last
   | if . == null then "" else "\(.id) \(.workflow_run.id // "")" end' "$work/list.json")
 id="" run=""
 read -r id run <<<"$newest" || true

@@ -4,6 +4,7 @@
 #
 #   EXIT_CODE           the scan's exit code (empty: the scan did not run)
 #   PREVIOUS_FOUND      true when the scan was compared with a previous one
+#   PREVIOUS_ARTIFACT   the baseline artifact's name; empty: no baseline is kept
 #   FAIL_ON, FAIL_ON_NEW (true|false), FAIL_ON_INCOMPLETE (true|false)
 set -euo pipefail
 code=${EXIT_CODE:-}
@@ -11,7 +12,9 @@ fail_on=${FAIL_ON:-high}
 case "$code" in
   0) echo "Nothing failing at or above $fail_on." ;;
   1)
-    if [ "${FAIL_ON_NEW:-true}" = true ] && [ "${PREVIOUS_FOUND:-false}" != true ]; then
+    # Only a first run of a kept baseline passes on known failures: without
+    # a baseline artifact every run would be "first", and never fail.
+    if [ "${FAIL_ON_NEW:-true}" = true ] && [ "${PREVIOUS_FOUND:-false}" != true ] && [ -n "${PREVIOUS_ARTIFACT:-}" ]; then
       echo "::notice::Failures at or above $fail_on exist; with no previous complete scan they are the baseline, not regressions."
     elif [ "${FAIL_ON_NEW:-true}" = true ]; then
       echo "::error::New or regressed failures at or above $fail_on since the previous complete scan (see the job summary)."
