@@ -168,13 +168,20 @@ func ActionsOf(svcs []Service) []string {
 // ones plus every service's. A service naming an entry another already
 // names with a different rate is a programming error.
 func RateLimitsOf(svcs []Service) RateLimits {
-	out := maps.Clone(baseRateLimits)
+	return mergeTables(baseRateLimits, svcs, func(s Service) map[string]Rate { return s.RateLimits }, "rate limit")
+}
+
+// mergeTables is base plus every service's entries of one table; a service
+// giving a key another entry already has a different value is a
+// programming error (one of the two would be silently wrong).
+func mergeTables[V comparable](base map[string]V, svcs []Service, table func(Service) map[string]V, what string) map[string]V {
+	out := maps.Clone(base)
 	for _, s := range svcs {
-		for k, r := range s.RateLimits {
-			if old, ok := out[k]; ok && old != r {
-				panic(fmt.Sprintf("checks: service %s: rate limit %s %v conflicts with %v", s.Name, k, r, old))
+		for k, v := range table(s) {
+			if old, ok := out[k]; ok && old != v {
+				panic(fmt.Sprintf("checks: service %s: %s %s is %v, already %v", s.Name, what, k, v, old))
 			}
-			out[k] = r
+			out[k] = v
 		}
 	}
 	return out
@@ -193,16 +200,7 @@ func (n SigningNames) Of(serviceID string) string {
 
 // SigningNamesOf is the SDK id → IAM prefix table of a scan of svcs.
 func SigningNamesOf(svcs []Service) SigningNames {
-	out := maps.Clone(baseSigningNames)
-	for _, s := range svcs {
-		for id, prefix := range s.SDKServiceIDs {
-			if old, ok := out[id]; ok && old != prefix {
-				panic(fmt.Sprintf("checks: service %s: SDK service id %s maps to %s and %s", s.Name, id, prefix, old))
-			}
-			out[id] = prefix
-		}
-	}
-	return out
+	return mergeTables(baseSigningNames, svcs, func(s Service) map[string]string { return s.SDKServiceIDs }, "SDK service id")
 }
 
 // Facts are one account's facts of a service that is not one of the four
