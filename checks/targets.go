@@ -37,6 +37,9 @@ type TargetOptions struct {
 	// TeamTag, with Org, is the account tag whose value is the account's
 	// team (see Target.Team); empty reads no tags.
 	TeamTag string
+	// DeferTeams leaves the team tags to the caller (ReadTeams), which reads
+	// them concurrently with collection: they are only needed for the report.
+	DeferTeams bool
 	// Progress, when set, hears discovery's pages and team-tag reads.
 	Progress *Progress
 }
@@ -130,7 +133,7 @@ func Discover(ctx context.Context, cfg aws.Config, stsClient STSAPI, orgs Organi
 	for _, a := range accounts {
 		targets = append(targets, newTarget(cfg, stsClient, ident, a.id, a.name, opts))
 	}
-	if opts.Org && opts.TeamTag != "" {
+	if opts.Org && opts.TeamTag != "" && !opts.DeferTeams {
 		opts.Progress.SetPhase(PhaseTeamTags)
 		opts.Progress.addTags(len(targets))
 		readTeams(ctx, orgs, opts.TeamTag, targets, opts.Progress)

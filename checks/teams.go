@@ -2,6 +2,7 @@ package checks
 
 import (
 	"context"
+	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
@@ -40,4 +41,38 @@ func readTeams(ctx context.Context, orgs organizations.ListTagsForResourceAPICli
 		})
 	}
 	_ = g.Wait() // the goroutines record errors instead of returning them
+}
+
+// ReadTeams reads the team tag of every target, as Discover does without
+// DeferTeams, but into copies: it may run while Collect reads the targets.
+// The result holds, by index, each target's Team and the errors of its tag
+// read; JoinTeams puts them into the snapshot.
+func ReadTeams(ctx context.Context, orgs organizations.ListTagsForResourceAPIClient, tag string, targets []Target, progress *Progress) []Target {
+	out := make([]Target, len(targets))
+	for i, t := range targets {
+		out[i] = Target{AccountID: t.AccountID}
+	}
+	progress.addTags(len(out))
+	readTeams(ctx, orgs, tag, out, progress)
+	return out
+}
+
+// JoinTeams sets each snapshot account's team from tags (ReadTeams) and
+// puts the tag reads' errors before its own, where Discover would have put
+// them. A failed read leaves the account without a team ("unassigned"),
+// with the error in the snapshot.
+func JoinTeams(snap *Snapshot, tags []Target) {
+	byID := make(map[string]*Target, len(tags))
+	for i := range tags {
+		byID[tags[i].AccountID] = &tags[i]
+	}
+	for i := range snap.Accounts {
+		a := &snap.Accounts[i]
+		if t, ok := byID[a.AccountID]; ok {
+			a.Team = t.Team
+			if len(t.Errors) > 0 {
+				a.Errors = append(slices.Clone(t.Errors), a.Errors...)
+			}
+		}
+	}
 }

@@ -93,3 +93,49 @@ faults:
 		}
 	}
 }
+
+// TestDeferredTeams: with DeferTeams, Discover reads no tag (the scan reads
+// them beside collection with ReadTeams); ReadTeams gives each account's
+// team without touching the targets collection reads, and JoinTeams puts
+// teams and tag errors into the snapshot.
+func TestDeferredTeams(t *testing.T) {
+	const world = `
+accounts:
+  - {id: "111111111111", name: management, management: true, tags: {team: platform}}
+  - {id: "222222222222", name: prod, tags: {team: payments}}
+regions: [us-east-1]
+`
+	srv, cfg := awssimtest.Start(t, world)
+	orgs := organizations.NewFromConfig(cfg)
+	targets, err := checks.Discover(t.Context(), cfg, sts.NewFromConfig(cfg), orgs, checks.TargetOptions{
+		Org: true, Regions: []string{"us-east-1"}, TeamTag: "team", DeferTeams: true,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := srv.Calls().Count(awssimCall("ListTagsForResource")); n != 0 {
+		t.Errorf("Discover with DeferTeams called ListTagsForResource %d times, want 0", n)
+	}
+	p := &checks.Progress{}
+	tags := checks.ReadTeams(t.Context(), orgs, "team", targets, p)
+	for _, tg := range targets {
+		if tg.Team != "" {
+			t.Errorf("ReadTeams changed target %s (team %q): collection reads the targets meanwhile", tg.AccountID, tg.Team)
+		}
+	}
+	snap := &checks.Snapshot{Accounts: []checks.AccountFacts{
+		{AccountID: "111111111111", Errors: []checks.CollectionError{{Service: "ssm", Operation: "DescribeInstanceInformation"}}},
+		{AccountID: "222222222222"},
+	}}
+	tags[0].Errors = []checks.CollectionError{{AccountID: "111111111111", Service: "organizations", Operation: "ListTagsForResource"}}
+	checks.JoinTeams(snap, tags)
+	if got := []string{snap.Accounts[0].Team, snap.Accounts[1].Team}; got[0] != "platform" || got[1] != "payments" {
+		t.Errorf("teams = %v, want [platform payments]", got)
+	}
+	if errs := snap.Accounts[0].Errors; len(errs) != 2 || errs[0].Action() != "organizations:ListTagsForResource" {
+		t.Errorf("errors = %v, want the tag error first, then the account's own", errs)
+	}
+	if st := p.State(); st.TagsDone != 2 || st.TagsTotal != 2 {
+		t.Errorf("progress team tags %d/%d, want 2/2", st.TagsDone, st.TagsTotal)
+	}
+}

@@ -146,7 +146,9 @@ func (d *progressDisplay) draw(at time.Time) {
 // During discovery and team-tag reads it says so, from the first second:
 //
 //	baseline: discovering accounts: 340 listed, 18 API calls, 4s elapsed
-//	baseline: reading team tags: 120/340 accounts, 139 API calls, 31s elapsed
+//
+// Team tags are read beside collection (scan.Collect); until they are all
+// read, the collection line counts them too.
 //
 // The ETA is the remaining collection work at the rate measured since
 // collection began (discovery's time would make it too long).
@@ -166,6 +168,9 @@ func statusLine(s checks.ProgressState, at time.Time, start time.Time) string {
 	}
 	fmt.Fprintf(&b, "baseline: accounts %d/%d, regions %d/%d, %d roles assumed, %d API calls, %d retries, %d errors, %s elapsed",
 		s.AccountsDone, s.AccountsTotal, s.RegionsDone, s.RegionsTotal, s.RolesAssumed, s.Calls, s.Retries, s.Errors, roundDuration(elapsed))
+	if s.TagsTotal > 0 && s.TagsDone < s.TagsTotal {
+		fmt.Fprintf(&b, ", team tags %d/%d", s.TagsDone, s.TagsTotal)
+	}
 	collecting := elapsed
 	if !s.PhaseStart.IsZero() && !at.Before(s.PhaseStart) {
 		collecting = at.Sub(s.PhaseStart)

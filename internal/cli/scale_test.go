@@ -87,6 +87,9 @@ func TestStatusLinesWhenStderrIsNotATerminal(t *testing.T) {
 		{"collecting, ETA from the collection's own rate", checks.ProgressState{Phase: checks.PhaseCollecting, PhaseStart: start.Add(8 * time.Second),
 			AccountsDone: 50, AccountsTotal: 200, RegionsDone: 200, RegionsTotal: 800, RolesAssumed: 60, Calls: 5321, Retries: 12, Errors: 1}, 20 * time.Second,
 			"baseline: accounts 50/200, regions 200/800, 60 roles assumed, 5321 API calls, 12 retries, 1 errors, 20s elapsed, ETA 36s"},
+		{"collecting while team tags are read", checks.ProgressState{Phase: checks.PhaseCollecting, PhaseStart: start.Add(2 * time.Second),
+			AccountsDone: 10, AccountsTotal: 340, RegionsDone: 40, RegionsTotal: 1360, TagsDone: 120, TagsTotal: 340, Calls: 900}, 12 * time.Second,
+			"baseline: accounts 10/340, regions 40/1360, 0 roles assumed, 900 API calls, 0 retries, 0 errors, 12s elapsed, team tags 120/340, ETA 5m30s"},
 	} {
 		if line := statusLine(tc.s, start.Add(tc.at), start); line != tc.want {
 			t.Errorf("%s: statusLine = %q, want %q", tc.name, line, tc.want)

@@ -175,7 +175,12 @@ func Collect(ctx context.Context, o Options) (*checks.Snapshot, error) {
 		TeamTag:         o.TeamTag,
 		Progress:        live,
 	}
-	targets, err := checks.Discover(ctx, cfg, stsClient, organizations.NewFromConfig(discovery), targetOpts)
+	orgs := organizations.NewFromConfig(discovery)
+	// Team tags are read beside collection, not before it: at
+	// Organizations' pace they took a minute at 100 accounts, and only the
+	// report needs them.
+	targetOpts.DeferTeams = true
+	targets, err := checks.Discover(ctx, cfg, stsClient, orgs, targetOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -203,6 +208,16 @@ func Collect(ctx context.Context, o Options) (*checks.Snapshot, error) {
 		labels[i] = s.Name
 	}
 	o.Observer.Status(fmt.Sprintf("collecting %d account(s)%s × %s: %s", len(targets), shardDesc, regionsDesc, strings.Join(labels, ", ")))
+	var tags []checks.Target
+	tagsRead := make(chan struct{})
+	if org && o.TeamTag != "" {
+		go func() {
+			defer close(tagsRead)
+			tags = checks.ReadTeams(ctx, orgs, o.TeamTag, targets, live)
+		}()
+	} else {
+		close(tagsRead)
+	}
 	start := o.Now()
 	regionScope := checks.RegionScope{All: o.AllRegions, Exclude: o.ExcludeRegions}
 	snap := checks.Collect(ctx, targets, checks.CollectOptions{
@@ -214,8 +229,10 @@ func Collect(ctx context.Context, o Options) (*checks.Snapshot, error) {
 		Progress:    live,
 		GCPercent:   checks.DefaultGCPercent,
 	})
+	<-tagsRead
 	stop()
 	stop = func() {}
+	checks.JoinTeams(snap, tags)
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("collect: interrupted: %w", err)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/baseline-scanner/baseline/checks"
 	"github.com/baseline-scanner/baseline/internal/awssim"
+	"github.com/baseline-scanner/baseline/internal/awssim/awssimtest"
 )
 
 // recorder is an Observer that keeps what it was told.
@@ -79,5 +80,59 @@ func TestCollectShowsProgressFromTheFirstCall(t *testing.T) {
 	}
 	if rec.collectedCalls != st.Calls {
 		t.Errorf("Collected reported %d calls, the progress %d", rec.collectedCalls, st.Calls)
+	}
+}
+
+// TestTeamTagsBesideCollection: team tags are read while the accounts are
+// collected, and still reach the snapshot; a denied read leaves the account
+// without a team, with the error recorded, and the scan complete otherwise.
+func TestTeamTagsBesideCollection(t *testing.T) {
+	const world = `
+accounts:
+  - {id: "111111111111", name: management, management: true, tags: {team: platform}}
+  - {id: "222222222222", name: prod, tags: {team: payments}}
+  - {id: "333333333333", name: dev}
+regions: [us-east-1]
+`
+	for _, tc := range []struct {
+		name   string
+		faults string
+		want   map[string]string
+	}{
+		{"tags read", "", map[string]string{"111111111111": "platform", "222222222222": "payments", "333333333333": ""}},
+		{"tags denied", "faults:\n  - {service: organizations, operation: ListTagsForResource, code: AccessDeniedException}\n",
+			map[string]string{"111111111111": "", "222222222222": "", "333333333333": ""}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, cfg := awssimtest.Start(t, world+tc.faults)
+			rec := &recorder{}
+			snap, err := Collect(t.Context(), Options{Org: true, AWS: &cfg, Regions: []string{"us-east-1"}, TeamTag: "team", Collection: ModeDirect, Observer: rec})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(snap.Accounts) != 3 {
+				t.Fatalf("%d accounts collected, want 3", len(snap.Accounts))
+			}
+			for _, a := range snap.Accounts {
+				if a.Team != tc.want[a.AccountID] {
+					t.Errorf("%s: team %q, want %q", a.AccountID, a.Team, tc.want[a.AccountID])
+				}
+				denied := 0
+				for _, e := range a.Errors {
+					if e.Action() == "organizations:ListTagsForResource" {
+						denied++
+					}
+				}
+				if wantDenied := len(tc.faults) > 0; (denied == 1) != wantDenied || denied > 1 {
+					t.Errorf("%s: %d ListTagsForResource error(s), want %v", a.AccountID, denied, wantDenied)
+				}
+				if a.SecurityHub == nil {
+					t.Errorf("%s: not collected", a.AccountID)
+				}
+			}
+			if st := rec.progress.State(); st.TagsDone != 3 || st.TagsTotal != 3 {
+				t.Errorf("team tags %d/%d, want 3/3", st.TagsDone, st.TagsTotal)
+			}
+		})
 	}
 }
