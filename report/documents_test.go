@@ -3,7 +3,6 @@ package report
 import (
 	"bytes"
 	"errors"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -85,19 +84,7 @@ func TestGoldenDocuments(t *testing.T) {
 					t.Fatal(err)
 				}
 				path := filepath.Join("testdata", format, c.name+".golden")
-				if *update {
-					if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-						t.Fatal(err)
-					}
-					return
-				}
-				want, err := os.ReadFile(path)
-				if err != nil {
-					t.Fatalf("read golden file (run go test ./report -update): %v", err)
-				}
-				if !bytes.Equal(buf.Bytes(), want) {
-					t.Errorf("%s differs from its golden file (run go test ./report -update and review the diff)\ngot:\n%s\nwant:\n%s", path, buf.Bytes(), want)
-				}
+				assertGolden(t, path, buf.Bytes())
 				if format == "table" || format == "markdown" {
 					assertTerminalSafe(t, path, buf.String(), format == "markdown")
 				}

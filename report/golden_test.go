@@ -29,23 +29,7 @@ func TestGolden(t *testing.T) {
 				if err := w.Write(&buf, build()); err != nil {
 					t.Fatalf("Write: %v", err)
 				}
-				path := filepath.Join("testdata", format, name+".golden")
-				if *update {
-					if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-						t.Fatal(err)
-					}
-					if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-						t.Fatal(err)
-					}
-					return
-				}
-				want, err := os.ReadFile(path)
-				if err != nil {
-					t.Fatalf("read golden file (run go test ./report -update): %v", err)
-				}
-				if !bytes.Equal(buf.Bytes(), want) {
-					t.Errorf("%s differs from its golden file (run go test ./report -update and review the diff)\ngot:\n%s\nwant:\n%s", path, buf.Bytes(), want)
-				}
+				assertGolden(t, filepath.Join("testdata", format, name+".golden"), buf.Bytes())
 			})
 		}
 	}
@@ -73,4 +57,26 @@ func gapsReport() *Report {
 		{AccountID: "222222222222", Region: "us-east-1", Service: "securityhub", Reason: "region not linked"},
 	}
 	return r
+}
+
+// assertGolden compares got with the golden file at path, or writes it with
+// -update.
+func assertGolden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("read golden file (run go test ./report -update): %v", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from its golden file (run go test ./report -update and review the diff)\ngot:\n%s\nwant:\n%s", path, got, want)
+	}
 }

@@ -2,7 +2,6 @@ package report
 
 import (
 	"bytes"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -157,20 +156,7 @@ func TestGoldenWithDiff(t *testing.T) {
 			if err := w.Write(&buf, demoLikeReport()); err != nil {
 				t.Fatal(err)
 			}
-			path := filepath.Join("testdata", format, "diff.golden")
-			if *update {
-				if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("read golden file (run go test ./report -update): %v", err)
-			}
-			if !bytes.Equal(buf.Bytes(), want) {
-				t.Errorf("%s differs from its golden file (run go test ./report -update and review the diff)\ngot:\n%s", path, buf.Bytes())
-			}
+			assertGolden(t, filepath.Join("testdata", format, "diff.golden"), buf.Bytes())
 		})
 	}
 }
