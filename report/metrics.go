@@ -81,9 +81,15 @@ func metricFamilies(r *Report) []metricFamily {
 	fams = append(fams,
 		metricFamily{name: "baseline_accounts", help: "Accounts in the scan's scope.", samples: []metricSample{{value: float64(len(r.Scope.Accounts))}}},
 		metricFamily{name: "baseline_regions", help: "Regions in the scan's scope.", samples: []metricSample{{value: float64(len(r.Scope.Regions))}}},
-		metricFamily{name: "baseline_score", help: "100 x (pass + waived) / (total - not_applicable), as in the report's summary.score.",
-			samples: []metricSample{{value: r.Summary.Score}}},
 	)
+	// A scan that judged nothing (an empty shard, no accounts) has no score
+	// sample: the report's 100 would graph as a perfect baseline.
+	var score []metricSample
+	if r.Summary.Total-r.Summary.NotApplicable > 0 {
+		score = []metricSample{{value: r.Summary.Score}}
+	}
+	fams = append(fams, metricFamily{name: "baseline_score", help: "100 x (pass + waived) / (total - not_applicable), as in the report's summary.score; no sample when nothing was judged.",
+		samples: score})
 
 	// Results by team, service, status and severity.
 	type cell struct{ team, service string }
