@@ -55,6 +55,7 @@ func (c Collector) Collect(ctx context.Context, t checks.Target) checks.AccountF
 			}
 		}
 		facts, errs := collectRegion(ctx, client, t.AccountID, region, findings)
+		errs = append(errs, collectV2(ctx, client, facts, t.AccountID, region, c.exposures(client, t.AccountID, region))...)
 		part.SecurityHub[region] = facts
 		part.Errors = append(part.Errors, errs...)
 	}
