@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/baseline-scanner/baseline/checks"
+	"github.com/baseline-scanner/baseline/internal/memlimit"
 	"github.com/baseline-scanner/baseline/internal/scan"
 	"github.com/baseline-scanner/baseline/internal/teams"
 )
@@ -29,6 +31,7 @@ type targetFlags struct {
 	quiet           bool
 	teamTag         string
 	collection      string
+	accountsFrom    string
 	scale           scaleFlags
 	regionsGiven    func() bool // whether --regions was on the command line
 }
@@ -48,6 +51,7 @@ func (f *targetFlags) register(cmd *cobra.Command) {
 	fs.BoolVarP(&f.quiet, "quiet", "q", false, "print no progress to stderr")
 	f.scale.register(fs)
 	fs.StringVar(&f.collection, "collection", scan.ModeAuto, "how Security Hub and GuardDuty findings are read: auto (through the caller's Security Hub finding aggregator and GuardDuty detector when it is their delegated administrator, else direct), direct (each account and region), or admin (require both)")
+	fs.StringVar(&f.accountsFrom, "accounts-from", "", "scan the accounts of this file written by 'baseline accounts' (ids, names, tags) instead of listing the organization: no Organizations call; --accounts, --exclude-accounts and --shard apply to it")
 	fs.StringVar(&f.teamTag, "team-tag", teams.DefaultTag, `with --org, the AWS Organizations account tag whose value is the account's team (organizations:ListTagsForResource); "" reads no tags`)
 }
 
@@ -76,6 +80,9 @@ func (f *targetFlags) validate() error {
 	}
 	if f.roleName == "" {
 		return fmt.Errorf("--role-name: must not be empty")
+	}
+	if f.accountsFrom != "" && f.org {
+		return errors.New("--accounts-from and --org: give one of them (the file is the organization's account list)")
 	}
 	if !slices.Contains(scan.Modes, f.collection) {
 		return fmt.Errorf("--collection: %q is not one of %s", f.collection, strings.Join(scan.Modes, ", "))
@@ -118,5 +125,18 @@ func (f *targetFlags) collect(ctx context.Context, stderr io.Writer) (*checks.Sn
 	if err := f.validate(); err != nil {
 		return nil, err
 	}
-	return scan.Collect(ctx, f.options(stderr))
+	// The process, not the library, sets the memory limit and GC target.
+	mem, err := memlimit.Decide(f.scale.memoryLimit, os.LookupEnv, os.ReadFile)
+	if err != nil {
+		return nil, err
+	}
+	defer memlimit.Apply(mem, os.LookupEnv)()
+	o := f.options(stderr)
+	if f.accountsFrom != "" {
+		if o.AccountList, err = scan.ReadAccountList(ctx, f.accountsFrom); err != nil {
+			return nil, err
+		}
+	}
+	o.Notes = append(o.Notes, "memory: "+mem.String())
+	return scan.Collect(ctx, o)
 }
