@@ -199,3 +199,21 @@ func (c Collector) exposures(client securityhub.GetFindingsV2APIClient, accountI
 		return directExposures(ctx, client, accountID, region)
 	}
 }
+
+// startV2 observes the new Security Hub in (account, region) beside the
+// CSPM calls, which it does not depend on; done waits for it, copies its
+// facts into facts and returns its errors.
+func (c Collector) startV2(ctx context.Context, client V2API, accountID, region string) func(facts *checks.SecurityHubRegion) []checks.CollectionError {
+	v2 := &checks.SecurityHubRegion{}
+	var errs []checks.CollectionError
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		errs = collectV2(ctx, client, v2, accountID, region, c.exposures(client, accountID, region))
+	}()
+	return func(facts *checks.SecurityHubRegion) []checks.CollectionError {
+		<-finished
+		facts.V2Enabled, facts.HubV2ARN, facts.ExposureFindings = v2.V2Enabled, v2.HubV2ARN, v2.ExposureFindings
+		return errs
+	}
+}
