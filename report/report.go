@@ -81,6 +81,9 @@ type Report struct {
 	// precision); for a merge, the longest shard's. Absent when no scan
 	// produced it (evaluate of a saved snapshot). Additive in 2.0.
 	ScanSeconds float64 `json:"scan_seconds,omitempty"`
+	// History is what the --history reports say: how many were read and
+	// each team's trend. Absent without --history. Additive in 3.0.
+	History *History `json:"history,omitempty"`
 }
 
 // Tool names the program that wrote the report.
@@ -174,6 +177,10 @@ type Result struct {
 	References  []string `json:"references"`
 	Waiver      *Waiver  `json:"waiver,omitempty"`
 	Team        string   `json:"team,omitempty"`
+	// FailingSince is when the result began failing without a break, from
+	// the --history reports (FAIL and WAIVED results only; absent without
+	// --history). Additive in 3.0.
+	FailingSince *time.Time `json:"failing_since,omitempty"`
 }
 
 // Waiver is the waiver that turned a FAIL into WAIVED.

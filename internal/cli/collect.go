@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/baseline-scanner/baseline/checks"
+	"github.com/baseline-scanner/baseline/internal/memlimit"
 	"github.com/baseline-scanner/baseline/internal/scan"
 	"github.com/baseline-scanner/baseline/internal/teams"
 )
@@ -118,5 +120,15 @@ func (f *targetFlags) collect(ctx context.Context, stderr io.Writer) (*checks.Sn
 	if err := f.validate(); err != nil {
 		return nil, err
 	}
-	return scan.Collect(ctx, f.options(stderr))
+	// The process, not the library, sets the memory limit and GC target.
+	mem, err := memlimit.Decide(f.scale.memoryLimit, os.LookupEnv, os.ReadFile)
+	if err != nil {
+		return nil, err
+	}
+	defer memlimit.Apply(mem, os.LookupEnv)()
+	o := f.options(stderr)
+	if o.Observer != nil {
+		o.Observer.Status("memory: " + mem.String())
+	}
+	return scan.Collect(ctx, o)
 }

@@ -161,6 +161,7 @@ func evaluateAndWrite(cmd *cobra.Command, engine *policies.Engine, cfg policies.
 	if err != nil {
 		return err
 	}
+	out.review.noteHistory(cmd.ErrOrStderr())
 	rep, err := scan.BuildReport(snap, ev, reportTool(), time.Now(), out.review.review())
 	if err != nil {
 		return err

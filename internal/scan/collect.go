@@ -227,7 +227,6 @@ func Collect(ctx context.Context, o Options) (*checks.Snapshot, error) {
 		RateLimiter: limiter,
 		Regions:     regionScope,
 		Progress:    live,
-		GCPercent:   checks.DefaultGCPercent,
 	})
 	<-tagsRead
 	stop()
