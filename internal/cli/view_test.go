@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spf13/cobra"
+
 	"github.com/baseline-scanner/baseline/report"
 )
 
@@ -57,7 +59,9 @@ func TestScanTableColourFollowsTerminal(t *testing.T) {
 		want    bool
 	}{{"terminal", "", false, true}, {"NO_COLOR", "1", false, false}, {"file", "", true, false}} {
 		t.Run(tc.name, func(t *testing.T) {
-			out := outputFlags{formats: []string{"table"}, failOn: "high"}
+			var out outputFlags
+			cmd := &cobra.Command{}
+			out.register(cmd) // the flags' defaults
 			out.terminal = &terminal{
 				getenv:     func(k string) string { return map[string]string{"NO_COLOR": tc.noColor}[k] },
 				isTerminal: func(w io.Writer) bool { return w != nil },
