@@ -178,7 +178,7 @@ func teamPoint(rep *Report, team string) (TrendPoint, bool) {
 func (d *Diff) Reclassify(seen map[string]Observation) {
 	var stillNew []DiffResult
 	for _, r := range d.New {
-		o, ok := seen[r.ID]
+		o, ok := seen[r.Key()]
 		switch {
 		case !ok:
 			stillNew = append(stillNew, r)

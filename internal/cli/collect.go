@@ -8,6 +8,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -32,6 +33,7 @@ type targetFlags struct {
 	teamTag         string
 	collection      string
 	accountsFrom    string
+	ssmSyncMaxAge   time.Duration
 	scale           scaleFlags
 	regionsGiven    func() bool // whether --regions was on the command line
 }
@@ -52,6 +54,7 @@ func (f *targetFlags) register(cmd *cobra.Command) {
 	f.scale.register(fs)
 	fs.StringVar(&f.collection, "collection", scan.ModeAuto, "how Security Hub and GuardDuty findings are read: auto (through the caller's Security Hub finding aggregator and GuardDuty detector when it is their delegated administrator, else direct), direct (each account and region), or admin (require both)")
 	fs.StringVar(&f.accountsFrom, "accounts-from", "", "scan the accounts of this file written by 'baseline accounts' (ids, names, tags) instead of listing the organization: no Organizations call; --accounts, --exclude-accounts and --shard apply to it")
+	fs.DurationVar(&f.ssmSyncMaxAge, "ssm-sync-max-age", scan.DefaultSSMSyncMaxAge, "with --collection auto|admin, how old the Systems Manager delegated administrator's AWS-QuickSetup-ManagedNode sync may be for its node inventory to be read; an older one is not used (every account and region is read directly and shown as a coverage gap)")
 	fs.StringVar(&f.teamTag, "team-tag", teams.DefaultTag, `with --org, the AWS Organizations account tag whose value is the account's team (organizations:ListTagsForResource); "" reads no tags`)
 }
 
@@ -84,6 +87,9 @@ func (f *targetFlags) validate() error {
 	if f.accountsFrom != "" && f.org {
 		return errors.New("--accounts-from and --org: give one of them (the file is the organization's account list)")
 	}
+	if f.ssmSyncMaxAge <= 0 {
+		return fmt.Errorf("--ssm-sync-max-age: must be positive, got %s", f.ssmSyncMaxAge)
+	}
 	if !slices.Contains(scan.Modes, f.collection) {
 		return fmt.Errorf("--collection: %q is not one of %s", f.collection, strings.Join(scan.Modes, ", "))
 	}
@@ -109,6 +115,7 @@ func (f *targetFlags) options(stderr io.Writer) scan.Options {
 		CallTimeout:     f.scale.callTimeout,
 		TeamTag:         f.teamTag,
 		Collection:      f.collection,
+		SSMSyncMaxAge:   f.ssmSyncMaxAge,
 		Tool:            checks.Tool{Name: "baseline", Version: version()},
 	}
 	if shardN > 0 {

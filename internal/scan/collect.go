@@ -53,6 +53,10 @@ type Options struct {
 	// Collection is how findings are read: auto, direct or admin
 	// (ModeAuto, ModeDirect, ModeAdmin).
 	Collection string
+	// SSMSyncMaxAge is how old the Systems Manager delegated
+	// administrator's AWS-QuickSetup-ManagedNode sync may be for its node
+	// inventory to be read (ssm.DefaultSyncMaxAge when 0).
+	SSMSyncMaxAge time.Duration
 	// Services are the services collected, in order (services.All when nil).
 	Services []checks.Service
 	// Tool names the program in the snapshot.
@@ -191,7 +195,7 @@ func Collect(ctx context.Context, o Options) (*checks.Snapshot, error) {
 	}
 	targets = inShard(targets, o.Shard)
 
-	env := adminEnv{cfg: cfg, limiter: limiter, targets: targets, regions: regions, allRegions: o.AllRegions, mode: o.Collection, status: o.Observer.Status}
+	env := adminEnv{cfg: cfg, limiter: limiter, targets: targets, regions: regions, allRegions: o.AllRegions, mode: o.Collection, status: o.Observer.Status, now: o.Now, syncMaxAge: o.SSMSyncMaxAge}
 	collectors, gaps, err := chooseCollectors(ctx, o.Services, env)
 	if err != nil {
 		return nil, err
