@@ -36,9 +36,9 @@ func TestConsoleURL(t *testing.T) {
 		"arn:aws:cloudtrail:us-east-1:111111111111:trail/acme-org-trail":                         "https://us-east-1.console.aws.amazon.com/cloudtrail/home?region=us-east-1#/trails/arn:aws:cloudtrail:us-east-1:111111111111:trail/acme-org-trail",
 		"arn:aws-cn:ec2:cn-north-1:444444444444:instance/i-0b05c7d3f0a2e4968":                    "",
 		"arn:aws:ec2:evil.example.com/x:444444444444:instance/i-1":                               "",
-		"arn:aws:s3:::bucket":                                                                    "",
-		"arn:aws:securityhub:us-east-1:111111111111:hub/default":                                 "",
-		"detector/12abc":                                                                         "",
+		"arn:aws:s3:::bucket": "",
+		"arn:aws:securityhub:us-east-1:111111111111:hub/default": "",
+		"detector/12abc": "",
 	} {
 		if got := consoleURL(in); got != want {
 			t.Errorf("consoleURL(%q) =\n%s\nwant\n%s", in, got, want)
