@@ -18,7 +18,7 @@ import (
 // first (FAIL by severity, then ERROR, WAIVED, PASS); the rest are counted
 // in the team and control tables and listed in the JSON. At 1,000 accounts a
 // scan has some 60,000 FAIL results: listing them all made a 240 MB page.
-const htmlMaxRows = 3000
+const htmlMaxRows = 2000
 
 // htmlMaxPassRows: PASS results are listed one by one only when there are at
 // most this many; otherwise they are counted per control.
