@@ -77,8 +77,8 @@ func failingStatus(s Status) bool { return s == StatusFail || s == StatusWaived 
 // continue it, starting at the report's time, or at the failing_since the
 // report itself carries when that is earlier (a report written with its own
 // --history knows more than the folder may still hold).
-func LastObserved(reports []*Report) map[ResultKey]Observation {
-	seen := map[ResultKey]Observation{}
+func LastObserved(reports []*Report) map[string]Observation {
+	seen := map[string]Observation{}
 	for _, rep := range reports {
 		at := rep.GeneratedAt.UTC()
 		for i := range rep.Results {
@@ -175,10 +175,10 @@ func teamPoint(rep *Report, team string) (TrendPoint, bool) {
 // (absent or ERROR there) but an earlier one saw failing is not new; it is
 // still failing (or regressed, when its last observation passed). Its
 // previous_status is then that last observation's status.
-func (d *Diff) Reclassify(seen map[ResultKey]Observation) {
+func (d *Diff) Reclassify(seen map[string]Observation) {
 	var stillNew []DiffResult
 	for _, r := range d.New {
-		o, ok := seen[ResultKey{r.ControlID, r.AccountID, r.Region, r.Resource}]
+		o, ok := seen[r.Key()]
 		switch {
 		case !ok:
 			stillNew = append(stillNew, r)

@@ -35,7 +35,7 @@ func TestLastObservedStreaks(t *testing.T) {
 		}
 		return r
 	}
-	k := ResultKey{"c", "111111111111", "us-east-1", ""}
+	k := ResultID("c", "111111111111", "us-east-1", "", "")
 	for _, tc := range []struct {
 		name      string
 		reps      []*Report

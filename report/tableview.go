@@ -141,13 +141,13 @@ type tableRow struct {
 // tableGroups lays out the listed results: by team (by name, "unassigned"
 // last), then account, then in tableOrder; cells wrapped to the width.
 func (t TableWriter) tableGroups(r *Report) []tableGroup {
-	changed := map[ResultKey]string{}
+	changed := map[string]string{}
 	if d := r.Diff; d != nil {
 		for _, c := range d.New {
-			changed[ResultKey{c.ControlID, c.AccountID, c.Region, c.Resource}] = "new"
+			changed[c.Key()] = "new"
 		}
 		for _, c := range d.Regressed {
-			changed[ResultKey{c.ControlID, c.AccountID, c.Region, c.Resource}] = "regressed"
+			changed[c.Key()] = "regressed"
 		}
 	}
 	type groupKey struct{ team, account string }

@@ -209,7 +209,7 @@ func (w *World) validate() *issue {
 	}
 	if da := w.DelegatedAdmin; da != nil {
 		dp := root.key("delegated_admin")
-		for key, id := range map[string]AccountID{"securityhub": da.SecurityHub, "guardduty": da.GuardDuty} {
+		for key, id := range map[string]AccountID{"securityhub": da.SecurityHub, "guardduty": da.GuardDuty, "ssm": da.SSM} {
 			if id != "" && !ids[id] {
 				v.fail(dp.key(key), "account %q is not in the world", string(id))
 			}
@@ -227,6 +227,7 @@ func (w *World) validate() *issue {
 				v.fail(dp.key("guardduty_not_associated"), "members not associated need a guardduty administrator")
 			}
 		}
+		v.ssmSync(dp, da)
 		if fa := da.FindingAggregator; fa != nil {
 			fp := dp.key("finding_aggregator")
 			if da.SecurityHub == "" {
@@ -253,6 +254,7 @@ func (v *validator) region(p path, a *Account, st *RegionState, trailNames map[s
 	if sh := st.SecurityHub; sh != nil {
 		sp := p.key("securityhub")
 		v.time(sp.key("subscribed_at"), sh.SubscribedAt)
+		v.securityHubV2(sp.key("v2"), sh.V2)
 		for i, s := range sh.Standards {
 			v.required(sp.key("standards").idx(i).key("arn"), s.ARN)
 			v.enum(sp.key("standards").idx(i).key("status"), s.Status, standardStatuses)

@@ -42,6 +42,11 @@ type DelegatedAdmin struct {
 	// that are not associated with it (relationship status Removed): the
 	// administrator does not see their findings.
 	GuardDutyNotAssociated []AccountID `yaml:"guardduty_not_associated" json:"guardduty_not_associated,omitempty"`
+	// SSM is the Systems Manager delegated administrator (the unified
+	// console's); SSMSync its AWS-QuickSetup-ManagedNode resource data sync,
+	// nil when there is none (see ssmnodes.go).
+	SSM     AccountID `yaml:"ssm" json:"ssm,omitempty"`
+	SSMSync *SSMSync  `yaml:"ssm_sync" json:"ssm_sync,omitempty"`
 }
 
 // FindingAggregator is a Security Hub finding aggregator: findings of the
@@ -93,6 +98,9 @@ type SecurityHubState struct {
 	SubscribedAt Time                 `yaml:"subscribed_at" json:"subscribed_at,omitempty"`
 	Standards    []Standard           `yaml:"standards" json:"standards,omitempty"`
 	Findings     []SecurityHubFinding `yaml:"findings" json:"findings,omitempty"`
+	// V2 is the new AWS Security Hub in the region (securityhubv2.go),
+	// independent of Enabled (Security Hub CSPM).
+	V2 *SecurityHubV2State `yaml:"v2" json:"v2,omitempty"`
 }
 
 // Standard is one standards subscription.

@@ -120,6 +120,7 @@ func TestScanDemoJSON(t *testing.T) {
 		"222222222222 ap-northeast-1 securityhub GetEnabledStandards AccessDeniedException",
 		"333333333333 eu-west-1 ssm DescribeInstanceInformation AccessDeniedException",
 		"333333333333 us-east-1 securityhub DescribeHub AccessDeniedException",
+		"333333333333 us-east-1 securityhub DescribeSecurityHubV2 AccessDeniedException",
 		"444444444444 eu-west-1 cloudtrail DescribeTrails AccessDeniedException",
 	}
 	if !slices.Equal(gotErrs, wantErrs) {
@@ -308,6 +309,17 @@ func TestRealCredentialChain(t *testing.T) {
 		t.Fatalf("admin scan failed; stderr:\n%s", stderr)
 	}
 	called = append(called, adminCalls.Actions()...)
+	// Systems Manager's node inventory, read through the delegated
+	// administrator's sync (TestCollectionSSMInventory).
+	ssmWorld, err := awssim.ParseWorld(t.Context(), "ssm-world", []byte(ssmInventoryWorld))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ssmCalls, stderr, code := scanThroughEnv(t, ssmWorld, "scan", "--org", "--regions", "us-east-1,eu-west-1", "-q", "-o", filepath.Join(t.TempDir(), "ssm.txt"))
+	if code == ExitUsage {
+		t.Fatalf("ssm inventory scan failed; stderr:\n%s", stderr)
+	}
+	called = append(called, ssmCalls.Actions()...)
 	// ec2:DescribeRegions is the fallback of account:ListRegions
 	// (TestRegionsAllFallsBackToDescribeRegions).
 	called = append(called, "ec2:DescribeRegions")

@@ -16,7 +16,7 @@ func newReportCmd(stdout io.Writer) *cobra.Command {
 		Use:   "report report.json",
 		Short: "Render a saved JSON report in any format and exit with its verdict",
 		Long: `report reads a JSON report written by 'scan --format json', 'evaluate' or
-'merge' (schema 1.0 or 2.0) and writes it in the formats asked for, then exits
+'merge' (schema 1.0, 2.0 or 3.0) and writes it in the formats asked for, then exits
 with the code a scan would have: 0, 1 for failures at or above --fail-on, 3
 for an incomplete scan. With --previous it attaches the diff against an
 earlier report, and --fail-on-new counts only new and regressed failures.

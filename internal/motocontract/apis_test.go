@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/aws-sdk-go-v2/service/securityhub"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
+	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 
@@ -54,6 +55,7 @@ var motoAnswers = map[string]string{
 	"organizations:ListAccounts":         implemented,
 	"organizations:ListTagsForResource":  implemented,
 	"securityhub:DescribeHub":            implemented,
+	"securityhub:DescribeSecurityHubV2":  notFound,
 	"securityhub:GetEnabledStandards":    notFound,
 	"securityhub:GetFindingAggregator":   notFound,
 	"securityhub:GetFindings":            implemented,
@@ -61,6 +63,9 @@ var motoAnswers = map[string]string{
 	"securityhub:ListMembers":            implemented,
 	"ssm:DescribeInstanceInformation":    serverError,
 	"ssm:DescribeInstancePatchStates":    serverError,
+	"ssm:ListNodes":                      serverError,
+	"ssm:ListNodesSummary":               serverError,
+	"ssm:ListResourceDataSync":           serverError,
 	"sts:AssumeRole":                     implemented,
 	"sts:GetCallerIdentity":              implemented,
 }
@@ -166,6 +171,10 @@ func probeAPIs(ctx context.Context, t *testing.T, w *world) map[string]string {
 			_, err := sh.DescribeHub(ctx, &securityhub.DescribeHubInput{})
 			return err
 		},
+		"securityhub:DescribeSecurityHubV2": func() error {
+			_, err := sh.DescribeSecurityHubV2(ctx, &securityhub.DescribeSecurityHubV2Input{})
+			return err
+		},
 		"securityhub:GetEnabledStandards": func() error {
 			_, err := sh.GetEnabledStandards(ctx, &securityhub.GetEnabledStandardsInput{})
 			return err
@@ -192,6 +201,19 @@ func probeAPIs(ctx context.Context, t *testing.T, w *world) map[string]string {
 		},
 		"ssm:DescribeInstancePatchStates": func() error {
 			_, err := ssm.NewFromConfig(cfg).DescribeInstancePatchStates(ctx, &ssm.DescribeInstancePatchStatesInput{InstanceIds: w.devInstances})
+			return err
+		},
+		"ssm:ListNodes": func() error {
+			_, err := ssm.NewFromConfig(cfg).ListNodes(ctx, &ssm.ListNodesInput{SyncName: aws.String("AWS-QuickSetup-ManagedNode")})
+			return err
+		},
+		"ssm:ListNodesSummary": func() error {
+			_, err := ssm.NewFromConfig(cfg).ListNodesSummary(ctx, &ssm.ListNodesSummaryInput{SyncName: aws.String("AWS-QuickSetup-ManagedNode"),
+				Aggregators: []ssmtypes.NodeAggregator{{AggregatorType: ssmtypes.NodeAggregatorTypeCount, TypeName: ssmtypes.NodeTypeNameInstance, AttributeName: ssmtypes.NodeAttributeNameRegion}}})
+			return err
+		},
+		"ssm:ListResourceDataSync": func() error {
+			_, err := ssm.NewFromConfig(cfg).ListResourceDataSync(ctx, &ssm.ListResourceDataSyncInput{})
 			return err
 		},
 		"sts:AssumeRole": func() error {

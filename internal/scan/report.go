@@ -104,7 +104,7 @@ func BuildReport(snap *checks.Snapshot, ev policies.Evaluation, tool report.Tool
 // whole history.
 func Compared(rep *report.Report, rv Review) error {
 	prev, prevName := rv.Previous, rv.PreviousName
-	var seen map[report.ResultKey]report.Observation
+	var seen map[string]report.Observation
 	if rv.HistoryGiven {
 		earlier, _ := report.Earlier(rep, rv.History)
 		report.ApplyHistory(rep, earlier, rv.HistoryDepth)
