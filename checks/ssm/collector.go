@@ -74,25 +74,7 @@ func CollectRegion(ctx context.Context, ec2API EC2API, ssmAPI SSMAPI, accountID,
 	ec2Done := make(chan struct{})
 	go func() {
 		defer close(ec2Done)
-		instances := []checks.EC2Instance{}
-		ip := ec2.NewDescribeInstancesPaginator(ec2API, &ec2.DescribeInstancesInput{
-			Filters:    []ec2types.Filter{{Name: aws.String("instance-state-name"), Values: []string{"running", "stopped"}}},
-			MaxResults: aws.Int32(1000),
-		})
-		for ip.HasMorePages() {
-			page, err := ip.NextPage(ctx)
-			if err != nil {
-				ec2Errs = append(ec2Errs, checks.NewError(accountID, region, "ec2", "DescribeInstances", err))
-				instances = nil
-				break
-			}
-			for _, r := range page.Reservations {
-				for _, in := range r.Instances {
-					instances = append(instances, compactInstance(in))
-				}
-			}
-		}
-		facts.Instances = instances
+		facts.Instances, ec2Errs = describeInstances(ctx, ec2API, accountID, region)
 	}()
 	defer func() {
 		<-ec2Done
@@ -163,6 +145,28 @@ func CollectRegion(ctx context.Context, ec2API EC2API, ssmAPI SSMAPI, accountID,
 	}
 	facts.PatchStates = states
 	return facts, errs
+}
+
+// describeInstances reads the region's running and stopped EC2 instances;
+// nil and the error when a page fails.
+func describeInstances(ctx context.Context, ec2API EC2API, accountID, region string) ([]checks.EC2Instance, []checks.CollectionError) {
+	instances := []checks.EC2Instance{}
+	ip := ec2.NewDescribeInstancesPaginator(ec2API, &ec2.DescribeInstancesInput{
+		Filters:    []ec2types.Filter{{Name: aws.String("instance-state-name"), Values: []string{"running", "stopped"}}},
+		MaxResults: aws.Int32(1000),
+	})
+	for ip.HasMorePages() {
+		page, err := ip.NextPage(ctx)
+		if err != nil {
+			return nil, []checks.CollectionError{checks.NewError(accountID, region, "ec2", "DescribeInstances", err)}
+		}
+		for _, r := range page.Reservations {
+			for _, in := range r.Instances {
+				instances = append(instances, compactInstance(in))
+			}
+		}
+	}
+	return instances, nil
 }
 
 // patchStates reads the patch states of up to patchStateBatch instances.

@@ -29,12 +29,12 @@ const SyncName = "AWS-QuickSetup-ManagedNode"
 const DefaultSyncMaxAge = 24 * time.Hour
 
 // maxNodesPerCell decides whether listing the inventory is worth its calls
-// (--collection auto): it saves the two reads (DescribeInstances and
-// DescribeInstanceInformation) of every (account, region) without nodes,
-// and costs one ListNodes call per 50 nodes. It is listed when the
-// organization averages at most 5 nodes per cell in scope: then the
-// listing costs at most a tenth of a call per cell, and pays off as soon
-// as one cell in twenty is empty. A denser organization is read directly.
+// (--collection auto): it saves the DescribeInstanceInformation read of
+// every (account, region) without nodes (DescribeInstances stays: EC2, not
+// the sync, is the source of the instances), and costs one ListNodes call
+// per 50 nodes. It is listed when the organization averages at most 5
+// nodes per cell in scope: then the listing costs at most a tenth of a
+// call per cell, and pays off as soon as one cell in ten is empty. A denser organization is read directly.
 const maxNodesPerCell = 5
 
 // nodesPerPage is ListNodes' largest page (MaxResults 1–50).
@@ -178,7 +178,9 @@ func unusable(it ssmtypes.ResourceDataSyncItem, now time.Time, maxAge time.Durat
 	switch {
 	case src == nil:
 		return "the sync has no source"
-	case slices.Contains(syncFailedStates, aws.ToString(src.State)):
+	case aws.ToString(src.State) != "":
+		// Every State AWS documents is a failure (syncFailedStates), and it
+		// names no healthy one: a value it adds is not taken as healthy.
 		return "the sync's state is " + aws.ToString(src.State)
 	case aws.ToString(src.SourceType) != "AwsOrganizations" || src.AwsOrganizationsSource == nil:
 		return fmt.Sprintf("the sync's source is %q, not the organization", aws.ToString(src.SourceType))
@@ -249,7 +251,7 @@ func (inv *Inventory) Describe(home string, now time.Time) string {
 	case !inv.listed:
 		return fmt.Sprintf("ssm: %s in %s (last synced %s) holds %d nodes, more than %d per account and region: listing them would cost more calls than the regions without nodes save; collecting each account directly", SyncName, home, synced, inv.Nodes, maxNodesPerCell)
 	}
-	return fmt.Sprintf("ssm: node inventory %s in %s (last synced %s): %d nodes in %d ListNodes calls; regions without nodes are not read, regions with nodes are read directly (ListNodes has no ping status or instance state)", SyncName, home, synced, inv.Nodes, inv.Pages)
+	return fmt.Sprintf("ssm: node inventory %s in %s (last synced %s): %d nodes in %d ListNodes calls; regions without nodes are read with ec2:DescribeInstances only (EC2 stays the source of instances), regions with nodes are read directly (ListNodes has no ping status or instance state)", SyncName, home, synced, inv.Nodes, inv.Pages)
 }
 
 // skip reports whether (account, region) is a covered cell without nodes,
@@ -278,6 +280,14 @@ func (inv *Inventory) skip(account, region string) bool {
 	inv.gaps[checks.CoverageGap{AccountID: account, Region: region, Service: "ssm", Reason: reason}] = true
 	inv.mu.Unlock()
 	return false
+}
+
+// unskip takes back a skip whose cell EC2 showed running instances in:
+// it is read directly after all.
+func (inv *Inventory) unskip() {
+	inv.mu.Lock()
+	inv.skipped--
+	inv.mu.Unlock()
 }
 
 // Skipped is how many cells were not read because the inventory shows
@@ -320,11 +330,20 @@ func (inventoried) Regional() bool { return true }
 func (c inventoried) Collect(ctx context.Context, t checks.Target) checks.AccountFacts {
 	part := checks.AccountFacts{SSM: map[string]*checks.SSMRegion{}}
 	for _, region := range t.Regions {
-		if c.inv.skip(t.AccountID, region) {
-			part.SSM[region] = &checks.SSMRegion{Instances: []checks.EC2Instance{}, ManagedNodes: []checks.ManagedNode{}, PatchStates: []checks.PatchState{}}
-			continue
-		}
 		ec2Client, ssmClient := clients(t, region)
+		if c.inv.skip(t.AccountID, region) {
+			// The sync lists no node here, but AWS does not document that
+			// ListNodes shows every unmanaged EC2 instance, nor one launched
+			// since the last sync: EC2 stays the source of the instances.
+			// Only with no running instance are the managed nodes (and so
+			// the patch states) taken as the empty set the sync shows.
+			instances, errs := describeInstances(ctx, ec2Client, t.AccountID, region)
+			if errs == nil && !slices.ContainsFunc(instances, func(i checks.EC2Instance) bool { return i.State == "running" }) {
+				part.SSM[region] = &checks.SSMRegion{Instances: instances, ManagedNodes: []checks.ManagedNode{}, PatchStates: []checks.PatchState{}}
+				continue
+			}
+			c.inv.unskip()
+		}
 		facts, errs := CollectRegion(ctx, ec2Client, ssmClient, t.AccountID, region)
 		part.SSM[region] = facts
 		part.Errors = append(part.Errors, errs...)

@@ -34,6 +34,12 @@ type SSMSync struct {
 	// Quick Setup deployment failed, or they joined after the last sync):
 	// ListNodes lists none of their nodes.
 	NotSynced []AccountID `yaml:"not_synced" json:"not_synced,omitempty"`
+	// NotSyncedCells are (account, region) cells whose nodes the sync does
+	// not hold though the account's other regions are synced: a Quick
+	// Setup deployment that failed in one region, or an instance launched
+	// since the last sync (AWS documents neither a sync schedule nor that
+	// ListNodes shows every unmanaged instance). Written "account/region".
+	NotSyncedCells []string `yaml:"not_synced_cells" json:"not_synced_cells,omitempty"`
 }
 
 var ssmSyncStatuses = []string{"Successful", "Failed", "InProgress"}
@@ -331,7 +337,7 @@ func (c *call) selectNodes(syncName string, filters []nodeFilter) ([]ssmNode, ti
 				continue
 			}
 			for _, r := range regions {
-				if c.srv.enabled[r] {
+				if c.srv.enabled[r] && !slices.Contains(sy.NotSyncedCells, string(a.ID)+"/"+r) {
 					nodes = append(nodes, c.srv.ssmNodesOf(string(a.ID), r, c.srv.accounts[string(a.ID)].Regions[r])...)
 				}
 			}
@@ -358,6 +364,10 @@ func (c *call) selectNodes(syncName string, filters []nodeFilter) ([]ssmNode, ti
 		switch f.Type {
 		case "", "Equal":
 			match = func(v string) bool { return slices.Contains(f.Values, v) }
+			if f.Key == "ManagedStatus" && slices.Contains(f.Values, "All") {
+				// ManagedStatus's enum has All beside Managed and Unmanaged.
+				match = func(string) bool { return true }
+			}
 		case "NotEqual":
 			match = func(v string) bool { return !slices.Contains(f.Values, v) }
 		case "BeginWith":
