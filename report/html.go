@@ -109,6 +109,14 @@ type htmlRow struct {
 	Team                                      string
 	Waiver                                    string
 	Change                                    string // "new" or "regressed" since the previous scan
+	Finding                                   *htmlFinding
+}
+
+// htmlFinding is what a finding-level result shows of its finding: the
+// title, the Security Hub control id linked to its documentation (L-1), the
+// finding linked to its console page (L-2, L-3) and the SLA.
+type htmlFinding struct {
+	Title, Product, Control, ControlURL, URL, SLA string
 }
 
 type htmlWaiver struct {
@@ -271,6 +279,15 @@ func newHTMLRow(res Result) htmlRow {
 		Message:      linkify(htmlText(res.Message)),
 		Remediation:  htmlText(res.Remediation),
 		Team:         htmlText(teamName(res.Team)),
+	}
+	if f := res.Finding; f != nil {
+		row.Finding = &htmlFinding{
+			Title: htmlText(f.Title), Product: htmlText(f.Product), Control: htmlText(f.ControlID),
+			ControlURL: securityHubControlDocURL(htmlText(f.ControlID)), URL: findingConsoleURL(res),
+		}
+		if f.SLADue != "" {
+			row.Finding.SLA = htmlText(fmt.Sprintf("first observed %s · SLA %d days, due %s · %s overdue", prefix(f.FirstObservedAt, 10), f.SLADays, f.SLADue, plural(f.DaysOverdue, "day", "days")))
+		}
 	}
 	for _, ref := range res.References {
 		ref = htmlText(ref)
@@ -686,7 +703,7 @@ const htmlPage = `<!DOCTYPE html>
 <script>{{.JS}}</script>
 </body>
 </html>
-{{define "row"}}<tr data-team="{{.Team}}" data-severity="{{.Severity}}" data-status="{{.Status}}" data-service="{{.Service}}"><td><span class="st st-{{.Status}}">{{.Status}}</span>{{with .Change}} <span class="chg chg-{{.}}">{{.}}</span>{{end}}</td><td><span class="sev sev-{{.Severity}}">{{.Severity}}</span></td><td><span class="ctl">{{.Control}}</span><br><span class="sub">{{.Title}}</span></td><td>{{.Account}}</td><td class="nw">{{.Region}}</td><td class="res" title="{{.ResourceFull}}">{{if .ResourceURL}}<a href="{{.ResourceURL}}" rel="noreferrer" target="_blank">{{.Resource}}</a>{{else}}{{.Resource}}{{end}}</td><td class="msg">{{range .Message}}{{if .URL}}<a href="{{.URL}}" rel="noreferrer" target="_blank">{{.Text}}</a>{{else}}{{.Text}}{{end}}{{end}}{{with .Waiver}}<br><span class="sub">{{.}}</span>{{end}}{{if or .Remediation .References}}<details><summary>How to fix</summary>{{.Remediation}}{{with .References}}<br><span class="sub">{{range $i, $r := .}}{{if $i}} · {{end}}{{if $r.URL}}<a href="{{$r.URL}}" rel="noreferrer" target="_blank">{{$r.Text}}</a>{{else}}{{$r.Text}}{{end}}{{end}}</span>{{end}}</details>{{end}}</td><td>{{.Team}}</td></tr>{{end}}`
+{{define "row"}}<tr data-team="{{.Team}}" data-severity="{{.Severity}}" data-status="{{.Status}}" data-service="{{.Service}}"><td><span class="st st-{{.Status}}">{{.Status}}</span>{{with .Change}} <span class="chg chg-{{.}}">{{.}}</span>{{end}}</td><td><span class="sev sev-{{.Severity}}">{{.Severity}}</span></td><td><span class="ctl">{{.Control}}</span><br><span class="sub">{{.Title}}</span></td><td>{{.Account}}</td><td class="nw">{{.Region}}</td><td class="res" title="{{.ResourceFull}}">{{if .ResourceURL}}<a href="{{.ResourceURL}}" rel="noreferrer" target="_blank">{{.Resource}}</a>{{else}}{{.Resource}}{{end}}</td><td class="msg">{{with .Finding}}<strong>{{if .URL}}<a href="{{.URL}}" rel="noreferrer" target="_blank">{{.Title}}</a>{{else}}{{.Title}}{{end}}</strong>{{if .ControlURL}} · <a href="{{.ControlURL}}" rel="noreferrer" target="_blank">{{.Control}}</a>{{else if .Control}} · {{.Control}}{{end}}{{with .Product}} · {{.}}{{end}}{{with .SLA}}<br><span class="sub">{{.}}</span>{{end}}<br>{{end}}{{range .Message}}{{if .URL}}<a href="{{.URL}}" rel="noreferrer" target="_blank">{{.Text}}</a>{{else}}{{.Text}}{{end}}{{end}}{{with .Waiver}}<br><span class="sub">{{.}}</span>{{end}}{{if or .Remediation .References}}<details><summary>How to fix</summary>{{.Remediation}}{{with .References}}<br><span class="sub">{{range $i, $r := .}}{{if $i}} · {{end}}{{if $r.URL}}<a href="{{$r.URL}}" rel="noreferrer" target="_blank">{{$r.Text}}</a>{{else}}{{$r.Text}}{{end}}{{end}}</span>{{end}}</details>{{end}}</td><td>{{.Team}}</td></tr>{{end}}`
 
 const htmlCSS = `
 :root{--fg:#1d2330;--muted:#5b6476;--line:#d9dee7;--bg:#f6f7f9;--card:#fff;

@@ -110,3 +110,21 @@ func linkify(text string) []textLink {
 	}
 	return out
 }
+
+// findingConsoleURL is the console page of a finding-level result's finding:
+// a Security Hub finding by its ARN id (L-2), a GuardDuty finding by its id
+// in the result's region (L-3); "" otherwise.
+func findingConsoleURL(res Result) string {
+	f := res.Finding
+	if f == nil {
+		return ""
+	}
+	id := clean(f.ID)
+	if u := consoleURL(id); u != "" {
+		return u
+	}
+	if res.Service == "guardduty" && id != "" && validRegion.MatchString(res.Region) && !strings.ContainsAny(id, ":/") {
+		return "https://" + res.Region + ".console.aws.amazon.com/guardduty/home?region=" + res.Region + "#/findings?macros=current&fId=" + url.QueryEscape(id)
+	}
+	return ""
+}

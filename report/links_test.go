@@ -1,6 +1,9 @@
 package report
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // TestSecurityHubControlDocURL: a Security Hub control id links to its entry
 // in the user guide's per-service controls page (L-1).
@@ -59,5 +62,32 @@ func TestLinkify(t *testing.T) {
 	}
 	if joined != text || links != 2 {
 		t.Errorf("linkify(%q) = %+v: %d links, text %q", text, got, links, joined)
+	}
+}
+
+// TestHTMLFindingLinks: a finding-level result links its title to the
+// finding's console page and its Security Hub control id to the user guide.
+func TestHTMLFindingLinks(t *testing.T) {
+	r := &Report{Results: []Result{
+		{ControlID: "securityhub.critical_findings", Service: "securityhub", Severity: SeverityCritical, Status: StatusFail, AccountID: "222222222222", Region: "us-east-1",
+			Resource: "arn:aws:s3:::bucket", Message: "past its SLA",
+			Finding: &Finding{ID: "arn:aws:securityhub:us-east-1:222222222222:security-control/S3.2/finding/8beb", Title: "S3 general purpose buckets should block public read access <b>", ControlID: "S3.2", Product: "Security Hub", SLADays: 7, SLADue: "2026-11-28", DaysOverdue: 4, FirstObservedAt: "2026-11-21T10:00:00Z"}},
+		{ControlID: "guardduty.high_findings", Service: "guardduty", Severity: SeverityHigh, Status: StatusFail, AccountID: "222222222222", Region: "eu-west-1",
+			Resource: "arn:aws:ec2:eu-west-1:222222222222:instance/i-0d52e8a91c7f3b640", Message: "past its SLA",
+			Finding: &Finding{ID: "d78d8846b318b8f44bd695c14fb2fc5c", Title: "CryptoCurrency:EC2/BitcoinTool.B!DNS", ControlID: "CryptoCurrency:EC2/BitcoinTool.B!DNS", Product: "GuardDuty"}},
+	}}
+	r.Finalize()
+	out := renderHTML(t, r)
+	for _, want := range []string{
+		`href="https://docs.aws.amazon.com/securityhub/latest/userguide/s3-controls.html#s3-2"`,
+		`href="https://us-east-1.console.aws.amazon.com/securityhub/home?region=us-east-1#/findings?search=Id%3D%255Coperator`,
+		`href="https://eu-west-1.console.aws.amazon.com/guardduty/home?region=eu-west-1#/findings?macros=current&amp;fId=d78d8846b318b8f44bd695c14fb2fc5c"`,
+		`href="https://eu-west-1.console.aws.amazon.com/ec2/home?region=eu-west-1#InstanceDetails:instanceId=i-0d52e8a91c7f3b640"`,
+		"public read access &lt;b&gt;",
+		"SLA 7 days, due 2026-11-28 · 4 days overdue",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the page has no %s", want)
+		}
 	}
 }
