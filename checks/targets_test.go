@@ -262,11 +262,11 @@ func TestAssumeRoleOncePerAccount(t *testing.T) {
 		{awssim.Call{Service: "sts", Operation: "GetCallerIdentity"}, 1},
 		{awssim.Call{Service: "organizations", Operation: "ListAccounts"}, 1},
 		// Every member was then called as itself: 2 regions × (DescribeHub,
-		// ListDetectors, DescribeTrails, DescribeInstances,
-		// DescribeInstanceInformation) in an empty world.
-		{awssim.Call{Account: "222222222222"}, 10},
-		{awssim.Call{Account: "333333333333"}, 10},
-		{awssim.Call{Account: "555555555555"}, 10},
+		// ListDetectors, ListMalwareProtectionPlans, DescribeTrails,
+		// DescribeInstances, DescribeInstanceInformation) in an empty world.
+		{awssim.Call{Account: "222222222222"}, 12},
+		{awssim.Call{Account: "333333333333"}, 12},
+		{awssim.Call{Account: "555555555555"}, 12},
 	} {
 		if got := calls.Count(c.call); got != c.want {
 			t.Errorf("calls %+v = %d, want %d", c.call, got, c.want)
