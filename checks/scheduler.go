@@ -3,7 +3,6 @@ package checks
 import (
 	"cmp"
 	"context"
-	"runtime/debug"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -33,18 +32,7 @@ type CollectOptions struct {
 	Regions RegionScope
 	// Progress, when set, is updated as accounts and regions complete.
 	Progress *Progress
-	// GCPercent, when positive, is the GC target while collecting
-	// (DefaultGCPercent from the CLI); the previous one is restored after.
-	GCPercent int
 }
-
-// DefaultGCPercent is the GC target the CLI collects with: a scan of 1,000
-// accounts holds well under 200 MB, so 4× headroom stays far below 1 GiB.
-const DefaultGCPercent = 400
-
-// collectMemoryLimit is the soft memory limit while collecting with a
-// GCPercent, unless the user set a lower GOMEMLIMIT.
-const collectMemoryLimit = 512 << 20
 
 // Collect observes every target with every collector and returns the
 // snapshot. It never fails as a whole: a failed call, a denied AssumeRole or
@@ -78,19 +66,6 @@ func Collect(ctx context.Context, targets []Target, opts CollectOptions) *Snapsh
 	}
 	opts.Progress.SetPhase(PhaseCollecting)
 	opts.Progress.addAccounts(len(targets))
-
-	// Collection allocates fast (every call builds an SDK middleware stack
-	// and decodes a response) while holding little, and hundreds of deep
-	// goroutine stacks make each GC cycle costly: trade some heap for CPU
-	// while it runs.
-	// A soft memory limit keeps that headroom bounded on large scans.
-	if opts.GCPercent > 0 {
-		defer debug.SetGCPercent(debug.SetGCPercent(opts.GCPercent))
-		if prev := debug.SetMemoryLimit(-1); prev > collectMemoryLimit {
-			debug.SetMemoryLimit(collectMemoryLimit)
-			defer debug.SetMemoryLimit(prev)
-		}
-	}
 
 	parts := make([][]AccountFacts, len(targets))
 	p := newPool(limit)

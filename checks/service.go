@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 )
@@ -87,6 +88,12 @@ type AdminEnv struct {
 	Mode string
 	// Status reports a line about the choice.
 	Status func(string)
+	// Now is the scan's clock (time.Now when nil).
+	Now func() time.Time
+	// SyncMaxAge is how old an organization-wide inventory may be for a
+	// service to read it instead of each account (ssm's resource data
+	// sync, --ssm-sync-max-age); 0 means the service's default.
+	SyncMaxAge time.Duration
 }
 
 // AdminCollection is what a service's administrator-mode choice returned.

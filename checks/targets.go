@@ -10,7 +10,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
-	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
 
@@ -42,6 +41,10 @@ type TargetOptions struct {
 	DeferTeams bool
 	// Progress, when set, hears discovery's pages and team-tag reads.
 	Progress *Progress
+	// Listed, when set (--accounts-from), are the organization's accounts
+	// with their tags, listed earlier: discovery and team tags make no
+	// Organizations call. Org is then implied.
+	Listed []ListedAccount
 }
 
 // STSAPI is the part of STS that target discovery and AssumeRole use.
@@ -81,7 +84,17 @@ func Discover(ctx context.Context, cfg aws.Config, stsClient STSAPI, orgs Organi
 
 	type account struct{ id, name string }
 	var accounts []account
+	listed := map[string]ListedAccount{}
 	switch {
+	case opts.Listed != nil:
+		for _, a := range opts.Listed {
+			accounts = append(accounts, account{a.ID, a.Name})
+			listed[a.ID] = a
+		}
+		opts.Progress.addListed(len(accounts))
+		if err := keepRequested(&accounts, opts.Accounts, func(a account) string { return a.id }, "of the account list"); err != nil {
+			return nil, err
+		}
 	case opts.Org:
 		opts.Progress.SetPhase(PhaseDiscovery)
 		p := organizations.NewListAccountsPaginator(orgs, &organizations.ListAccountsInput{MaxResults: aws.Int32(20)})
@@ -91,29 +104,14 @@ func Discover(ctx context.Context, cfg aws.Config, stsClient STSAPI, orgs Organi
 				return nil, fmt.Errorf("list organization accounts (organizations:ListAccounts) from account %s: %w; run from the management account or a delegated administrator, or name accounts with --accounts", caller, err)
 			}
 			for _, a := range page.Accounts {
-				if a.State == orgtypes.AccountStateActive || (a.State == "" && a.Status == orgtypes.AccountStatusActive) {
+				if activeAccount(a) {
 					accounts = append(accounts, account{aws.ToString(a.Id), aws.ToString(a.Name)})
 					opts.Progress.addListed(1)
 				}
 			}
 		}
-		if len(opts.Accounts) > 0 {
-			// A requested account that is not scanned must not look scanned
-			// and clean: a typo or a suspended account is an error.
-			var missing []string
-			for _, id := range opts.Accounts {
-				if !slices.ContainsFunc(accounts, func(a account) bool { return a.id == id }) && !slices.Contains(missing, id) {
-					missing = append(missing, id)
-				}
-			}
-			switch len(missing) {
-			case 0:
-			case 1:
-				return nil, fmt.Errorf("--accounts: %s is not an ACTIVE account of the organization", missing[0])
-			default:
-				return nil, fmt.Errorf("--accounts: %s are not ACTIVE accounts of the organization", strings.Join(missing, ", "))
-			}
-			accounts = slices.DeleteFunc(accounts, func(a account) bool { return !slices.Contains(opts.Accounts, a.id) })
+		if err := keepRequested(&accounts, opts.Accounts, func(a account) string { return a.id }, "of the organization"); err != nil {
+			return nil, err
 		}
 	case len(opts.Accounts) > 0:
 		for _, id := range opts.Accounts {
@@ -131,14 +129,43 @@ func Discover(ctx context.Context, cfg aws.Config, stsClient STSAPI, orgs Organi
 
 	targets := make([]Target, 0, len(accounts))
 	for _, a := range accounts {
-		targets = append(targets, newTarget(cfg, stsClient, ident, a.id, a.name, opts))
+		t := newTarget(cfg, stsClient, ident, a.id, a.name, opts)
+		if l, ok := listed[a.id]; ok {
+			teamFromList(&t, l, opts.TeamTag)
+		}
+		targets = append(targets, t)
 	}
-	if opts.Org && opts.TeamTag != "" && !opts.DeferTeams {
+	if opts.Org && opts.Listed == nil && opts.TeamTag != "" && !opts.DeferTeams {
 		opts.Progress.SetPhase(PhaseTeamTags)
 		opts.Progress.addTags(len(targets))
 		readTeams(ctx, orgs, opts.TeamTag, targets, opts.Progress)
 	}
 	return targets, nil
+}
+
+// keepRequested keeps the requested accounts (all when none is requested).
+// A requested account that is not there must not look scanned and clean: a
+// typo or a suspended account is an error naming it (where says where the
+// accounts came from).
+func keepRequested[A any](accounts *[]A, requested []string, id func(A) string, where string) error {
+	if len(requested) == 0 {
+		return nil
+	}
+	var missing []string
+	for _, r := range requested {
+		if !slices.ContainsFunc(*accounts, func(a A) bool { return id(a) == r }) && !slices.Contains(missing, r) {
+			missing = append(missing, r)
+		}
+	}
+	switch len(missing) {
+	case 0:
+	case 1:
+		return fmt.Errorf("--accounts: %s is not an ACTIVE account %s", missing[0], where)
+	default:
+		return fmt.Errorf("--accounts: %s are not ACTIVE accounts %s", strings.Join(missing, ", "), where)
+	}
+	*accounts = slices.DeleteFunc(*accounts, func(a A) bool { return !slices.Contains(requested, id(a)) })
+	return nil
 }
 
 // AccountTargets are targets for accounts outside the scan's selection that

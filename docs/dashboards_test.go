@@ -57,6 +57,10 @@ func ndjsonColumns(t *testing.T) map[string]string {
 			switch {
 			case p.Format == "date-time":
 				typ = "date-time"
+			case typ == "object": // the waiver
+				typ = "object:" + name
+			case strings.HasSuffix(p.Ref, "#/$defs/finding"):
+				typ = "object:finding"
 			case typ == "": // const, enum or $ref of a string
 				typ = "string"
 			}
@@ -88,7 +92,8 @@ func TestDashboardTablesMatchTheNDJSONSchema(t *testing.T) {
 		t.Errorf("Athena columns\n%v\nwant the NDJSON fields\n%v", names, want)
 	}
 	athenaType := map[string]string{"string": "string", "date-time": "string", "array": "array<string>",
-		"object": "struct<control:string,reason:string,owner:string,expires:string>"}
+		"object:waiver":  "struct<id:string,control:string,reason:string,owner:string,expires:string>",
+		"object:finding": "struct<id:string,title:string,product:string,control_id:string,severity:string,first_observed_at:string,sla_due:string>"}
 	for name, typ := range got {
 		if athenaType[cols[name]] != typ {
 			t.Errorf("Athena column %s is %s, want %s for a %s field", name, typ, athenaType[cols[name]], cols[name])
@@ -110,7 +115,9 @@ func TestDashboardTablesMatchTheNDJSONSchema(t *testing.T) {
 		t.Fatalf("BigQuery schema: %v", err)
 	}
 	var names []string
-	bqType := map[string]string{"string": "STRING", "date-time": "TIMESTAMP", "array": "STRING", "object": "RECORD"}
+	bqType := map[string]string{"string": "STRING", "date-time": "TIMESTAMP", "array": "STRING", "object:waiver": "RECORD", "object:finding": "RECORD"}
+	bqRecord := map[string]string{"waiver": "id,control,reason,owner,expires",
+		"finding": "id,title,product,control_id,severity,first_observed_at,sla_days,sla_due,days_overdue"}
 	for _, f := range bq {
 		names = append(names, f.Name)
 		if bqType[cols[f.Name]] != f.Type {
@@ -127,7 +134,7 @@ func TestDashboardTablesMatchTheNDJSONSchema(t *testing.T) {
 			for _, s := range f.Fields {
 				sub = append(sub, s.Name)
 			}
-			if strings.Join(sub, ",") != "control,reason,owner,expires" {
+			if strings.Join(sub, ",") != bqRecord[f.Name] {
 				t.Errorf("BigQuery record %s has fields %v", f.Name, sub)
 			}
 		}

@@ -8,7 +8,8 @@ import (
 )
 
 // Diff is what changed between a previous report and the current one. A
-// result is identified by (control_id, account_id, region, resource), a
+// result is identified by its id (ResultID: control_id, account_id, region,
+// resource and finding id), a
 // coverage entry by (account_id, region, service). Every result that was
 // failing before, and every one failing now, lands in exactly one list:
 //
@@ -69,6 +70,8 @@ type TeamDiffSummary struct {
 // DiffResult is one result that changed (or stayed failing): its key, what
 // it is about, and its status before and now.
 type DiffResult struct {
+	// ID is the result's stable id (ResultID). New in 3.0.
+	ID          string   `json:"id"`
 	ControlID   string   `json:"control_id"`
 	Title       string   `json:"title"`
 	Severity    Severity `json:"severity"`
@@ -84,6 +87,19 @@ type DiffResult struct {
 	// Message is the current result's message, or the previous one's when
 	// the result is no longer reported.
 	Message string `json:"message"`
+	// Finding is the finding the result is about, as now (or before, when
+	// it is no longer reported); absent for other results. New in 3.0.
+	Finding *Finding `json:"finding,omitempty"`
+}
+
+// Key is the diff result's identity, as Result.Key: its id computed from
+// its fields.
+func (d *DiffResult) Key() string {
+	var finding string
+	if d.Finding != nil {
+		finding = d.Finding.ID
+	}
+	return ResultID(d.ControlID, d.AccountID, d.Region, d.Resource, finding)
 }
 
 // CoverageChange is one service whose coverage changed.
@@ -98,11 +114,9 @@ type CoverageChange struct {
 	State         CoverageState `json:"state,omitempty"`
 }
 
-// ResultKey identifies a result across reports.
-type ResultKey struct{ ControlID, AccountID, Region, Resource string }
-
-// Key is the result's identity across reports.
-func (r *Result) Key() ResultKey { return ResultKey{r.ControlID, r.AccountID, r.Region, r.Resource} }
+// Key is the result's identity across reports: its stable id (ResultID),
+// computed from its fields whatever the id it was read with.
+func (r *Result) Key() string { return r.StableID() }
 
 // SchemaMismatchError is returned by Compare for reports of different
 // schema versions, whose results cannot be compared field by field.
@@ -133,11 +147,11 @@ func Compare(prev, cur *Report) (*Diff, error) {
 		ByTeam:         []TeamDiffSummary{},
 	}
 
-	before := make(map[ResultKey]*Result, len(prev.Results))
+	before := make(map[string]*Result, len(prev.Results))
 	for i := range prev.Results {
 		before[prev.Results[i].Key()] = &prev.Results[i]
 	}
-	seen := make(map[ResultKey]bool, len(cur.Results))
+	seen := make(map[string]bool, len(cur.Results))
 	teamOf := map[string]string{} // account → team, for coverage
 	for i := range cur.Results {
 		now := &cur.Results[i]
@@ -249,6 +263,7 @@ func Compare(prev, cur *Report) (*Diff, error) {
 // is gone) and previous one (was, nil when it is new); r supplies the rest.
 func diffResult(r, was, now *Result) DiffResult {
 	dr := DiffResult{
+		ID: r.StableID(), Finding: r.Finding,
 		ControlID: r.ControlID, Title: r.Title, Severity: r.Severity,
 		AccountID: r.AccountID, AccountName: r.AccountName, Region: r.Region, Resource: r.Resource,
 		Team: r.Team, Message: r.Message,
@@ -271,6 +286,7 @@ func compareDiffResults(a, b DiffResult) int {
 		cmp.Compare(a.Region, b.Region),
 		cmp.Compare(a.ControlID, b.ControlID),
 		cmp.Compare(a.Resource, b.Resource),
+		cmp.Compare(a.ID, b.ID),
 	)
 }
 

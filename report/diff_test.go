@@ -224,7 +224,7 @@ func TestParseReport(t *testing.T) {
 	tests := []struct{ name, data, want string }{
 		{"not json", "{\n  \"schema_version\": \"1.0\",\n  oops\n}", `r.json:3:3: invalid JSON`},
 		{"a snapshot", `{"schema_version": "1", "accounts": []}`, `r.json: not a baseline report: no schema_version and results`},
-		{"other version", `{"schema_version": "3.0", "results": []}`, `r.json: report schema_version "3.0" is not supported (this baseline reads 1.0, 2.0)`},
+		{"other version", `{"schema_version": "4.0", "results": []}`, `r.json: report schema_version "4.0" is not supported (this baseline reads 1.0, 2.0, 3.0)`},
 		{"wrong type", "{\"schema_version\": \"1.0\",\n \"results\": {}}", `r.json:2:`},
 		{"array", `[]`, `r.json:1:`},
 	}
@@ -235,5 +235,27 @@ func TestParseReport(t *testing.T) {
 				t.Errorf("error = %v, want prefix %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// TestDiffKeysOnFindingID: two findings on one resource are two results; a
+// finding that replaces another on the same resource is new (and counted by
+// --fail-on-new), the one it replaced fixed.
+func TestDiffKeysOnFindingID(t *testing.T) {
+	res := func(finding string) Result {
+		return Result{ControlID: "securityhub.critical_findings", Severity: SeverityCritical, Status: StatusFail,
+			AccountID: "111111111111", Region: "eu-west-1", Resource: "arn:aws:s3:::b", Finding: &Finding{ID: finding}}
+	}
+	prev := &Report{SchemaVersion: SchemaVersion, Scope: Scope{Accounts: []string{"111111111111"}, Regions: []string{"eu-west-1"}}, Results: []Result{res("old")}}
+	cur := &Report{SchemaVersion: SchemaVersion, Scope: prev.Scope, Results: []Result{res("new")}}
+	d, err := Compare(prev, cur)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.New) != 1 || d.New[0].Finding.ID != "new" || d.New[0].ID != cur.Results[0].StableID() || len(d.Fixed) != 1 || d.Fixed[0].Finding.ID != "old" {
+		t.Fatalf("new %+v, fixed %+v: want the new finding new and the old one fixed", d.New, d.Fixed)
+	}
+	if got := d.NewFailures(SeverityHigh); len(got) != 1 {
+		t.Errorf("NewFailures = %d, want 1", len(got))
 	}
 }

@@ -208,12 +208,12 @@ func newHTMLView(r *Report) htmlView {
 			})
 		}
 		// Mark the findings that are new since the previous scan.
-		changed := map[ResultKey]string{}
+		changed := map[string]string{}
 		for _, c := range d.New {
-			changed[ResultKey{c.ControlID, c.AccountID, c.Region, c.Resource}] = "new"
+			changed[c.Key()] = "new"
 		}
 		for _, c := range d.Regressed {
-			changed[ResultKey{c.ControlID, c.AccountID, c.Region, c.Resource}] = "regressed"
+			changed[c.Key()] = "regressed"
 		}
 		// v.Rows leaves NOT_APPLICABLE results out: index it the same way.
 		i := 0

@@ -235,6 +235,10 @@ func markdownDocument(r *Report) mdDocument {
 		d = append(d, mdBlock{head: head + "\n" + sep + "\n", rows: rows, kind: rowTeam, tail: "\n"})
 	}
 
+	if trend := markdownTrend(r.History); trend != "" {
+		d = append(d, mdBlock{head: trend})
+	}
+
 	for _, t := range teams {
 		d = append(d, t.markdownBlocks(r.GeneratedAt, r.Diff != nil, changesByTeam[t.name])...)
 	}

@@ -55,11 +55,18 @@ func ParseReport(name string, data []byte) (*Report, error) {
 // vacuous PASS results, e.g. "no trails in this region", are not rewritten:
 // they show as NOT_APPLICABLE now, which the diff does not count as a change
 // of a failure.)
+//
+// 2.0 → 3.0: 3.0 adds the result id (ResultID) and finding-level results;
+// the ids of an older report are computed from its fields, so that its
+// results compare with the same results now. (Its findings controls have one
+// result per region, which a 3.0 report replaces by one per finding: the
+// diff shows those as fixed and new once.)
 func (r *Report) Upgrade() {
 	if r.SchemaVersion == SchemaVersion {
 		return
 	}
 	r.SchemaVersion = SchemaVersion
+	AssignIDs(r.Results)
 	r.Summary = Summarize(r.Results)
 }
 

@@ -5,11 +5,11 @@ import "time"
 // SchemaVersion is the version of the JSON report contract. Renaming or
 // removing a field, or changing its meaning, bumps it; report.schema.json
 // documents it and tests validate real reports against it.
-const SchemaVersion = "2.0"
+const SchemaVersion = "3.0"
 
 // ReadableSchemaVersions are the report versions ParseReport reads, oldest
 // first; an older one is upgraded to SchemaVersion when read (see Upgrade).
-var ReadableSchemaVersions = []string{"1.0", SchemaVersion}
+var ReadableSchemaVersions = []string{"1.0", "2.0", SchemaVersion}
 
 // Global is the region of account-scoped results.
 const Global = "global"
@@ -81,6 +81,9 @@ type Report struct {
 	// precision); for a merge, the longest shard's. Absent when no scan
 	// produced it (evaluate of a saved snapshot). Additive in 2.0.
 	ScanSeconds float64 `json:"scan_seconds,omitempty"`
+	// History is what the --history reports say: how many were read and
+	// each team's trend. Absent without --history. Additive in 3.0.
+	History *History `json:"history,omitempty"`
 }
 
 // Tool names the program that wrote the report.
@@ -159,6 +162,9 @@ type StatusCounts struct {
 
 // Result is one control's verdict on one account, region and resource.
 type Result struct {
+	// ID is the result's stable id (see ResultID): the same for one check
+	// on one thing in every scan. New in 3.0.
+	ID          string   `json:"id"`
 	ControlID   string   `json:"control_id"`
 	Title       string   `json:"title"`
 	Service     string   `json:"service"`
@@ -174,10 +180,20 @@ type Result struct {
 	References  []string `json:"references"`
 	Waiver      *Waiver  `json:"waiver,omitempty"`
 	Team        string   `json:"team,omitempty"`
+	// FailingSince is when the result began failing without a break, from
+	// the --history reports (FAIL and WAIVED results only; absent without
+	// --history). Additive in 3.0.
+	FailingSince *time.Time `json:"failing_since,omitempty"`
+	// Finding is the security finding the result is about; absent for
+	// results that are not about one finding. New in 3.0.
+	Finding *Finding `json:"finding,omitempty"`
 }
 
 // Waiver is the waiver that turned a FAIL into WAIVED.
 type Waiver struct {
+	// ID is the result id the waiver names; absent when it has none. New
+	// in 3.0.
+	ID      string `json:"id,omitempty"`
 	Control string `json:"control"`
 	Reason  string `json:"reason"`
 	Owner   string `json:"owner"`

@@ -66,10 +66,19 @@ func compareCanonical(a, b Result) int {
 		cmp.Compare(a.Region, b.Region),
 		cmp.Compare(a.ControlID, b.ControlID),
 		cmp.Compare(a.Resource, b.Resource),
+		cmp.Compare(findingID(a), findingID(b)),
 	)
 }
 
-// Finalize makes r ready to write: results in canonical order, the summary
+func findingID(r Result) string {
+	if r.Finding == nil {
+		return ""
+	}
+	return r.Finding.ID
+}
+
+// Finalize makes r ready to write: every result's id set, results in
+// canonical order, the summary
 // recomputed from them, the schema version set when empty, and nil lists
 // replaced by empty ones so the JSON has [] rather than null.
 func (r *Report) Finalize() {
@@ -84,6 +93,7 @@ func (r *Report) Finalize() {
 	}
 	r.Coverage = nonNil(r.Coverage)
 	r.Errors = nonNil(r.Errors)
+	AssignIDs(r.Results)
 	Sort(r.Results)
 	r.Summary = Summarize(r.Results)
 }

@@ -1,10 +1,8 @@
 package report
 
 import (
-	"cmp"
 	"fmt"
 	"io"
-	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -14,23 +12,20 @@ import (
 	"github.com/olekukonko/tablewriter/tw"
 )
 
-// Default column limits of the table, in terminal cells. They keep a row
-// within a wide terminal without asking the terminal its width, so the output
-// is the same in a shell, a CI log and a golden file.
-const (
-	DefaultMessageWidth  = 64
-	DefaultResourceWidth = 40
-)
+// DefaultTableWidth is the width the table wraps to when the terminal's is
+// unknown (a pipe, a file, a CI log) and COLUMNS is not set.
+const DefaultTableWidth = 120
 
-var tableHeader = []string{"STATUS", "SEVERITY", "CONTROL", "RESOURCE", "MESSAGE"}
-
-// TableWriter writes a human-readable report: one table per account and
-// region, failures first, then a summary line and the collection errors.
-// Every table has the same column widths so they read as one. The zero value
-// uses the default column limits.
+// TableWriter writes a human-readable report: a summary (score, counts,
+// failures by team and severity), then the failing and erroring results
+// grouped by team and account, then the collection errors. PASS, WAIVED and
+// NOT_APPLICABLE results are only counted unless All is set. Cells wrap to
+// Width; nothing is cut. The zero value writes plain text DefaultTableWidth
+// wide, the same in a shell, a CI log and a golden file.
 type TableWriter struct {
-	MessageWidth  int // widest message shown; longer ones end in "..."
-	ResourceWidth int // widest resource shown; longer ones lose their middle
+	All   bool // list PASS, WAIVED and NOT_APPLICABLE results too
+	Color bool // ANSI colour (the CLI sets it on a terminal without NO_COLOR)
+	Width int  // terminal width in cells; 0 for DefaultTableWidth
 }
 
 // Extension implements Writer.
@@ -57,65 +52,21 @@ func (t TableWriter) Write(w io.Writer, doc Document) error {
 
 // writeReport renders r. It does not modify r; the order is the table's own.
 func (t TableWriter) writeReport(w io.Writer, r *Report) error {
-	msgWidth := cmp.Or(t.MessageWidth, DefaultMessageWidth)
-	resWidth := cmp.Or(t.ResourceWidth, DefaultResourceWidth)
-
-	// NOT_APPLICABLE results judged nothing: the summary line counts them,
-	// the JSON lists them, the table leaves them out.
-	results := tableOrder(slices.DeleteFunc(slices.Clone(r.Results), func(res Result) bool { return res.Status == StatusNotApplicable }))
-	rows := make([][]string, len(results))
-	widths := make([]int, len(tableHeader))
-	for i, h := range tableHeader {
-		widths[i] = width(h)
-	}
-	for i, res := range results {
-		rows[i] = []string{
-			cell(string(res.Status), 0),
-			cell(string(res.Severity), 0),
-			cell(res.ControlID, 0),
-			cellMiddle(shortResource(res), resWidth),
-			cell(res.Message, msgWidth),
-		}
-		for c, v := range rows[i] {
-			widths[c] = max(widths[c], width(v))
-		}
-	}
-	// Padding the header cells to the widest value of the whole report gives
-	// every group's table the same columns.
-	header := make([]string, len(tableHeader))
-	for i, h := range tableHeader {
-		header[i] = h + strings.Repeat(" ", widths[i]-width(h))
-	}
-
-	for start := 0; start < len(results); {
-		end := start + 1
-		for end < len(results) && sameGroup(results[start], results[end]) {
-			end++
-		}
-		if _, err := fmt.Fprintf(w, "%s\n", groupTitle(results[start])); err != nil {
-			return fmt.Errorf("write table report: %w", err)
-		}
-		table, err := boxTable(header, rows[start:end], false)
+	var b strings.Builder
+	t.writeSummary(&b, r)
+	for _, g := range t.tableGroups(r) {
+		fmt.Fprintf(&b, "\n%s\n", t.paint(ansiBold, g.title))
+		table, err := boxTable(tableHeader, g.rows, false)
 		if err != nil {
 			return fmt.Errorf("write table report: %w", err)
 		}
-		if _, err := io.WriteString(w, table); err != nil {
-			return fmt.Errorf("write table report: %w", err)
-		}
-		if _, err := io.WriteString(w, "\n"); err != nil {
-			return fmt.Errorf("write table report: %w", err)
-		}
-		start = end
+		b.WriteString(table)
 	}
-
-	var b strings.Builder
-	b.WriteString(summaryLine(r.Summary))
-	b.WriteByte('\n')
 	if len(r.Errors) > 0 {
 		fmt.Fprintf(&b, "\nCollection errors (%d):\n", len(r.Errors))
 		for _, e := range sortedErrors(r.Errors) {
 			fmt.Fprintf(&b, "  %s  %s  %s:%s  %s\n",
-				cell(e.AccountID, 0), cell(e.Region, 0), cell(e.Service, 0), cell(e.Operation, 0), cell(e.Code, 0))
+				cell(e.AccountID, 0), cell(e.Region, 0), cell(e.Service, 0), cell(e.Operation, 0), t.paint(ansiMagenta, cell(e.Code, 0)))
 		}
 	}
 	if len(r.CoverageGaps) > 0 {

@@ -25,6 +25,9 @@ const ExpiringWithinDays = 14
 // WaiverStatus is one waiver of the waivers file as the report lists it,
 // whether or not it matched anything.
 type WaiverStatus struct {
+	// ID limits the waiver to the result with that id; absent when the
+	// waiver matches by its other fields only. New in 3.0.
+	ID      string `json:"id,omitempty"`
 	Control string `json:"control"`
 	// Accounts, Regions and Resource narrow the waiver; empty means any.
 	Accounts []string `json:"accounts,omitempty"`

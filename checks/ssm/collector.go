@@ -42,13 +42,18 @@ func (Collector) Regional() bool { return true }
 func (Collector) Collect(ctx context.Context, t checks.Target) checks.AccountFacts {
 	part := checks.AccountFacts{SSM: map[string]*checks.SSMRegion{}}
 	for _, region := range t.Regions {
-		ec2Client := ec2.NewFromConfig(t.Config, func(o *ec2.Options) { o.Region = region })
-		ssmClient := ssm.NewFromConfig(t.Config, func(o *ssm.Options) { o.Region = region })
+		ec2Client, ssmClient := clients(t, region)
 		facts, errs := CollectRegion(ctx, ec2Client, ssmClient, t.AccountID, region)
 		part.SSM[region] = facts
 		part.Errors = append(part.Errors, errs...)
 	}
 	return part
+}
+
+// clients are the account's EC2 and SSM clients in region.
+func clients(t checks.Target, region string) (*ec2.Client, *ssm.Client) {
+	return ec2.NewFromConfig(t.Config, func(o *ec2.Options) { o.Region = region }),
+		ssm.NewFromConfig(t.Config, func(o *ssm.Options) { o.Region = region })
 }
 
 // CollectRegion observes EC2 instances, managed nodes and patch states in one

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/aws-sdk-go-v2/service/securityhub"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
+	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
 )
 
 // pager calls one page of a listing: its item count and next token.
@@ -111,6 +112,37 @@ var pagers = map[string]pager{
 		}
 		return len(out.InstancePatchStates), out.NextToken, nil
 	},
+	"ssm:ListResourceDataSync": func(ctx context.Context, cfg aws.Config, limit *int32, token *string) (int, *string, error) {
+		out, err := ssm.NewFromConfig(cfg).ListResourceDataSync(ctx, &ssm.ListResourceDataSyncInput{MaxResults: limit, NextToken: token})
+		if err != nil {
+			return 0, nil, err
+		}
+		return len(out.ResourceDataSyncItems), out.NextToken, nil
+	},
+	"ssm:ListNodes": func(ctx context.Context, cfg aws.Config, limit *int32, token *string) (int, *string, error) {
+		sm := ssm.NewFromConfig(cfg)
+		syncs, err := sm.ListResourceDataSync(ctx, &ssm.ListResourceDataSyncInput{})
+		if err != nil {
+			return 0, nil, err
+		}
+		var sync *string // the caller's own nodes, or the organization's through the sync
+		if len(syncs.ResourceDataSyncItems) > 0 {
+			sync = syncs.ResourceDataSyncItems[0].SyncName
+		}
+		out, err := sm.ListNodes(ctx, &ssm.ListNodesInput{SyncName: sync, MaxResults: limit, NextToken: token})
+		if err != nil {
+			return 0, nil, err
+		}
+		return len(out.Nodes), out.NextToken, nil
+	},
+	"ssm:ListNodesSummary": func(ctx context.Context, cfg aws.Config, limit *int32, token *string) (int, *string, error) {
+		out, err := ssm.NewFromConfig(cfg).ListNodesSummary(ctx, &ssm.ListNodesSummaryInput{MaxResults: limit, NextToken: token,
+			Aggregators: []ssmtypes.NodeAggregator{{AggregatorType: ssmtypes.NodeAggregatorTypeCount, TypeName: ssmtypes.NodeTypeNameInstance, AttributeName: ssmtypes.NodeAttributeNameAgentVersion}}})
+		if err != nil {
+			return 0, nil, err
+		}
+		return len(out.Summary), out.NextToken, nil
+	},
 	"organizations:ListAccounts": func(ctx context.Context, cfg aws.Config, limit *int32, token *string) (int, *string, error) {
 		out, err := organizations.NewFromConfig(cfg).ListAccounts(ctx, &organizations.ListAccountsInput{MaxResults: limit, NextToken: token})
 		if err != nil {
@@ -157,7 +189,7 @@ func TestConformancePageLimits(t *testing.T) {
 	conf := newConformance(t)
 	w := Generate(GenerateOptions{Accounts: 4, Seed: 7, LargeAccountShare: 0.5})
 	admin := w.Accounts[0].ID
-	w.DelegatedAdmin = &DelegatedAdmin{SecurityHub: admin, GuardDuty: admin, FindingAggregator: &FindingAggregator{Region: w.Regions[0]}}
+	w.DelegatedAdmin = &DelegatedAdmin{SecurityHub: admin, GuardDuty: admin, FindingAggregator: &FindingAggregator{Region: w.Regions[0]}, SSM: admin, SSMSync: &SSMSync{}}
 	s := startWorld(t, w)
 	ctx := t.Context()
 	rec := &recorder{}

@@ -39,6 +39,8 @@ func conformanceWorld(t *testing.T) *World {
 		GuardDuty:              "222222222222",
 		FindingAggregator:      &FindingAggregator{Region: "us-east-1"},
 		GuardDutyNotAssociated: []AccountID{"444444444444"},
+		SSM:                    "222222222222",
+		SSMSync:                &SSMSync{Region: "us-east-1"},
 	}
 	return w
 }
@@ -333,6 +335,62 @@ func driveSSM(ctx context.Context, cfg aws.Config) {
 	for _, n := range []int32{9, 101} {
 		_, _ = sm.DescribeInstancePatchStates(ctx, &ssm.DescribeInstancePatchStatesInput{InstanceIds: []string{"i-0000000000000dead"}, MaxResults: aws.Int32(n)})
 	}
+	driveSSMNodes(ctx, sm)
+}
+
+// driveSSMNodes drives the organization node inventory: the resource data
+// sync and ListNodes, with and without the sync, paged, filtered and wrong.
+func driveSSMNodes(ctx context.Context, sm *ssm.Client) {
+	for _, n := range limits(1, 50) {
+		in := &ssm.ListResourceDataSyncInput{MaxResults: n}
+		for pages := 0; pages < maxPages(n); pages++ {
+			out, err := sm.ListResourceDataSync(ctx, in)
+			if err != nil || out.NextToken == nil {
+				break
+			}
+			in.NextToken = out.NextToken
+		}
+	}
+	_, _ = sm.ListResourceDataSync(ctx, &ssm.ListResourceDataSyncInput{SyncType: aws.String("SyncToDestination")})
+	_, _ = sm.ListResourceDataSync(ctx, &ssm.ListResourceDataSyncInput{MaxResults: aws.Int32(51)})
+	_, _ = sm.ListResourceDataSync(ctx, &ssm.ListResourceDataSyncInput{NextToken: aws.String("not-a-token")})
+	for _, sync := range []*string{nil, aws.String(SSMSyncName)} {
+		for _, n := range limits(1, 50) {
+			in := &ssm.ListNodesInput{SyncName: sync, MaxResults: n}
+			for pages := 0; pages < maxPages(n); pages++ {
+				out, err := sm.ListNodes(ctx, in)
+				if err != nil || out.NextToken == nil {
+					break
+				}
+				in.NextToken = out.NextToken
+			}
+		}
+		_, _ = sm.ListNodes(ctx, &ssm.ListNodesInput{SyncName: sync, Filters: []ssmtypes.NodeFilter{
+			{Key: ssmtypes.NodeFilterKeyRegion, Values: []string{"us-east-1", "eu-west-1"}},
+			{Key: ssmtypes.NodeFilterKeyManagedStatus, Values: []string{"Unmanaged"}, Type: ssmtypes.NodeFilterOperatorTypeEqual},
+			{Key: ssmtypes.NodeFilterKeyAccountId, Values: []string{"11"}, Type: ssmtypes.NodeFilterOperatorTypeBeginWith},
+			{Key: ssmtypes.NodeFilterKeyInstanceId, Values: []string{"i-0000000000000dead"}, Type: ssmtypes.NodeFilterOperatorTypeNotEqual},
+		}})
+		_, _ = sm.ListNodes(ctx, &ssm.ListNodesInput{SyncName: sync, Filters: []ssmtypes.NodeFilter{{Key: ssmtypes.NodeFilterKeyAgentType, Values: []string{"amazon-ssm-agent"}}}})
+	}
+	byRegion := []ssmtypes.NodeAggregator{{AggregatorType: ssmtypes.NodeAggregatorTypeCount, TypeName: ssmtypes.NodeTypeNameInstance, AttributeName: ssmtypes.NodeAttributeNameRegion,
+		Aggregators: []ssmtypes.NodeAggregator{{AggregatorType: ssmtypes.NodeAggregatorTypeCount, TypeName: ssmtypes.NodeTypeNameInstance, AttributeName: ssmtypes.NodeAttributeNamePlatformType}}}}
+	for _, sync := range []*string{nil, aws.String(SSMSyncName), aws.String("another-sync")} {
+		for _, n := range limits(1, 50) {
+			in := &ssm.ListNodesSummaryInput{SyncName: sync, Aggregators: byRegion, MaxResults: n}
+			for pages := 0; pages < maxPages(n); pages++ {
+				out, err := sm.ListNodesSummary(ctx, in)
+				if err != nil || out.NextToken == nil {
+					break
+				}
+				in.NextToken = out.NextToken
+			}
+		}
+	}
+	_, _ = sm.ListNodesSummary(ctx, &ssm.ListNodesSummaryInput{Aggregators: []ssmtypes.NodeAggregator{{AggregatorType: "Sum", TypeName: ssmtypes.NodeTypeNameInstance, AttributeName: ssmtypes.NodeAttributeNameRegion}}})
+	_, _ = sm.ListNodes(ctx, &ssm.ListNodesInput{SyncName: aws.String("another-sync")})
+	_, _ = sm.ListNodes(ctx, &ssm.ListNodesInput{MaxResults: aws.Int32(51)})
+	_, _ = sm.ListNodes(ctx, &ssm.ListNodesInput{NextToken: aws.String("not-a-token")})
 }
 
 func driveEC2(ctx context.Context, cfg aws.Config) {

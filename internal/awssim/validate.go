@@ -209,7 +209,7 @@ func (w *World) validate() *issue {
 	}
 	if da := w.DelegatedAdmin; da != nil {
 		dp := root.key("delegated_admin")
-		for key, id := range map[string]AccountID{"securityhub": da.SecurityHub, "guardduty": da.GuardDuty} {
+		for key, id := range map[string]AccountID{"securityhub": da.SecurityHub, "guardduty": da.GuardDuty, "ssm": da.SSM} {
 			if id != "" && !ids[id] {
 				v.fail(dp.key(key), "account %q is not in the world", string(id))
 			}
@@ -234,6 +234,7 @@ func (w *World) validate() *issue {
 			}
 			v.validateGuardDutyOrganization(dp.key("guardduty_organization").key(r), &o)
 		}
+		v.ssmSync(dp, da)
 		if fa := da.FindingAggregator; fa != nil {
 			fp := dp.key("finding_aggregator")
 			if da.SecurityHub == "" {

@@ -46,6 +46,11 @@ type DelegatedAdmin struct {
 	// configuration (auto-enable) by region; a region not listed has every
 	// setting NONE.
 	GuardDutyOrganization map[string]GuardDutyOrganizationConfig `yaml:"guardduty_organization" json:"guardduty_organization,omitempty"`
+	// SSM is the Systems Manager delegated administrator (the unified
+	// console's); SSMSync its AWS-QuickSetup-ManagedNode resource data sync,
+	// nil when there is none (see ssmnodes.go).
+	SSM     AccountID `yaml:"ssm" json:"ssm,omitempty"`
+	SSMSync *SSMSync  `yaml:"ssm_sync" json:"ssm_sync,omitempty"`
 }
 
 // FindingAggregator is a Security Hub finding aggregator: findings of the

@@ -35,6 +35,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"github.com/baseline-scanner/baseline/checks"
+	"github.com/baseline-scanner/baseline/internal/memlimit"
 	"github.com/baseline-scanner/baseline/internal/scan"
 )
 
@@ -164,6 +165,12 @@ func run(f flags) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
+	// The scanner's process settings, as the CLI sets them.
+	mem, err := memlimit.Decide("auto", os.LookupEnv, os.ReadFile)
+	if err != nil {
+		return err
+	}
+	defer memlimit.Apply(mem, os.LookupEnv)()
 	cpuBefore := cpuSeconds()
 	start := time.Now()
 	// The scan goes through the pipeline the CLI calls (internal/scan).

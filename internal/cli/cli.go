@@ -61,6 +61,7 @@ above it; 2 usage, configuration or fatal error; 3 the scan was incomplete
 	root.AddCommand(
 		newScanCmd(stdout, stderr),
 		newCollectCmd(stdout, stderr),
+		newAccountsCmd(stdout, stderr),
 		newEvaluateCmd(stdout, stderr),
 		newDiffCmd(stdout),
 		newMergeCmd(stdout),

@@ -313,6 +313,17 @@ func TestRealCredentialChain(t *testing.T) {
 		t.Fatalf("admin scan failed; stderr:\n%s", stderr)
 	}
 	called = append(called, adminCalls.Actions()...)
+	// Systems Manager's node inventory, read through the delegated
+	// administrator's sync (TestCollectionSSMInventory).
+	ssmWorld, err := awssim.ParseWorld(t.Context(), "ssm-world", []byte(ssmInventoryWorld))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ssmCalls, stderr, code := scanThroughEnv(t, ssmWorld, "scan", "--org", "--regions", "us-east-1,eu-west-1", "-q", "-o", filepath.Join(t.TempDir(), "ssm.txt"))
+	if code == ExitUsage {
+		t.Fatalf("ssm inventory scan failed; stderr:\n%s", stderr)
+	}
+	called = append(called, ssmCalls.Actions()...)
 	// ec2:DescribeRegions is the fallback of account:ListRegions
 	// (TestRegionsAllFallsBackToDescribeRegions).
 	called = append(called, "ec2:DescribeRegions")

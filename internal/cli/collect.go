@@ -5,12 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/baseline-scanner/baseline/checks"
+	"github.com/baseline-scanner/baseline/internal/memlimit"
 	"github.com/baseline-scanner/baseline/internal/scan"
 	"github.com/baseline-scanner/baseline/internal/teams"
 )
@@ -29,6 +32,8 @@ type targetFlags struct {
 	quiet           bool
 	teamTag         string
 	collection      string
+	accountsFrom    string
+	ssmSyncMaxAge   time.Duration
 	scale           scaleFlags
 	regionsGiven    func() bool // whether --regions was on the command line
 }
@@ -48,6 +53,8 @@ func (f *targetFlags) register(cmd *cobra.Command) {
 	fs.BoolVarP(&f.quiet, "quiet", "q", false, "print no progress to stderr")
 	f.scale.register(fs)
 	fs.StringVar(&f.collection, "collection", scan.ModeAuto, "how Security Hub and GuardDuty findings are read: auto (through the caller's Security Hub finding aggregator and GuardDuty detector when it is their delegated administrator, else direct), direct (each account and region), or admin (require both)")
+	fs.StringVar(&f.accountsFrom, "accounts-from", "", "scan the accounts of this file written by 'baseline accounts' (ids, names, tags) instead of listing the organization: no Organizations call; --accounts, --exclude-accounts and --shard apply to it")
+	fs.DurationVar(&f.ssmSyncMaxAge, "ssm-sync-max-age", scan.DefaultSSMSyncMaxAge, "with --collection auto|admin, how old the Systems Manager delegated administrator's AWS-QuickSetup-ManagedNode sync may be for its node inventory to be read; an older one is not used (every account and region is read directly and shown as a coverage gap)")
 	fs.StringVar(&f.teamTag, "team-tag", teams.DefaultTag, `with --org, the AWS Organizations account tag whose value is the account's team (organizations:ListTagsForResource); "" reads no tags`)
 }
 
@@ -77,6 +84,12 @@ func (f *targetFlags) validate() error {
 	if f.roleName == "" {
 		return fmt.Errorf("--role-name: must not be empty")
 	}
+	if f.accountsFrom != "" && f.org {
+		return errors.New("--accounts-from and --org: give one of them (the file is the organization's account list)")
+	}
+	if f.ssmSyncMaxAge <= 0 {
+		return fmt.Errorf("--ssm-sync-max-age: must be positive, got %s", f.ssmSyncMaxAge)
+	}
 	if !slices.Contains(scan.Modes, f.collection) {
 		return fmt.Errorf("--collection: %q is not one of %s", f.collection, strings.Join(scan.Modes, ", "))
 	}
@@ -102,6 +115,7 @@ func (f *targetFlags) options(stderr io.Writer) scan.Options {
 		CallTimeout:     f.scale.callTimeout,
 		TeamTag:         f.teamTag,
 		Collection:      f.collection,
+		SSMSyncMaxAge:   f.ssmSyncMaxAge,
 		Tool:            checks.Tool{Name: "baseline", Version: version()},
 	}
 	if shardN > 0 {
@@ -118,5 +132,18 @@ func (f *targetFlags) collect(ctx context.Context, stderr io.Writer) (*checks.Sn
 	if err := f.validate(); err != nil {
 		return nil, err
 	}
-	return scan.Collect(ctx, f.options(stderr))
+	// The process, not the library, sets the memory limit and GC target.
+	mem, err := memlimit.Decide(f.scale.memoryLimit, os.LookupEnv, os.ReadFile)
+	if err != nil {
+		return nil, err
+	}
+	defer memlimit.Apply(mem, os.LookupEnv)()
+	o := f.options(stderr)
+	if f.accountsFrom != "" {
+		if o.AccountList, err = scan.ReadAccountList(ctx, f.accountsFrom); err != nil {
+			return nil, err
+		}
+	}
+	o.Notes = append(o.Notes, "memory: "+mem.String())
+	return scan.Collect(ctx, o)
 }

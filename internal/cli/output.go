@@ -5,8 +5,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -89,6 +91,8 @@ type outputFlags struct {
 	writers  []report.Writer
 	severity report.Severity
 	review   reviewFlags // --waivers, --teams, --previous, --fail-on-new (review.go)
+	view     viewFlags   // --status, --severity, --service, --control, --team, --all (view.go)
+	terminal *terminal   // nil: the real one (view.go)
 	started  time.Time   // when scan began discovery; zero for evaluate (scantime.go)
 }
 
@@ -105,6 +109,7 @@ func (f *outputFlags) registerFormats(cmd *cobra.Command) {
 	fs.StringVarP(&f.output, "output", "o", "", "write the report to this file (one format; default: stdout)")
 	fs.StringVar(&f.outDir, "out-dir", "", "write one file per format into this directory (report.<format extension>)")
 	fs.StringVar(&f.failOn, "fail-on", "high", "lowest severity whose failures exit 1: critical, high, medium or low")
+	f.view.register(cmd)
 }
 
 func (f *outputFlags) validate(ctx context.Context) error {
@@ -133,6 +138,9 @@ func (f *outputFlags) validate(ctx context.Context) error {
 	if len(f.writers) == 0 {
 		return fmt.Errorf("--format: no format given")
 	}
+	if err := f.view.parse(); err != nil {
+		return err
+	}
 	if f.output != "" && f.outDir != "" {
 		return fmt.Errorf("-o/--output and --out-dir: give one of them")
 	}
@@ -153,6 +161,7 @@ func evaluateAndWrite(cmd *cobra.Command, engine *policies.Engine, cfg policies.
 	if err != nil {
 		return err
 	}
+	out.review.noteHistory(cmd.ErrOrStderr())
 	rep, err := scan.BuildReport(snap, ev, reportTool(), time.Now(), out.review.review())
 	if err != nil {
 		return err
@@ -165,10 +174,29 @@ func evaluateAndWrite(cmd *cobra.Command, engine *policies.Engine, cfg policies.
 }
 
 func (f *outputFlags) write(rep *report.Report, stdout io.Writer) error {
-	if f.outDir != "" {
-		return writeAll(f.outDir, f.writers, rep)
+	if err := f.view.filter.Check(rep, slices.Collect(maps.Values(f.review.teams))); err != nil {
+		return err
 	}
-	for _, w := range f.writers {
+	rep = f.view.filter.Apply(rep)
+	term := realTerminal
+	if f.terminal != nil {
+		term = *f.terminal
+	}
+	writers := make([]report.Writer, len(f.writers))
+	for i, w := range f.writers {
+		writers[i] = w
+		if _, ok := w.(report.TableWriter); ok {
+			var dst io.Writer // a file: no colour, the default width
+			if f.outDir == "" && (f.output == "" || f.output == "-") {
+				dst = stdout
+			}
+			writers[i] = term.tableFor(dst, f.view.all || len(f.view.filter.Statuses) > 0)
+		}
+	}
+	if f.outDir != "" {
+		return writeAll(f.outDir, writers, rep)
+	}
+	for _, w := range writers {
 		render := func(dst io.Writer) error { return w.Write(dst, rep) }
 		if f.output != "" && f.output != "-" {
 			if err := writeFileAtomic(f.output, render); err != nil {

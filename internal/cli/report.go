@@ -16,7 +16,7 @@ func newReportCmd(stdout io.Writer) *cobra.Command {
 		Use:   "report report.json",
 		Short: "Render a saved JSON report in any format and exit with its verdict",
 		Long: `report reads a JSON report written by 'scan --format json', 'evaluate' or
-'merge' (schema 1.0 or 2.0) and writes it in the formats asked for, then exits
+'merge' (schema 1.0, 2.0 or 3.0) and writes it in the formats asked for, then exits
 with the code a scan would have: 0, 1 for failures at or above --fail-on, 3
 for an incomplete scan. With --previous it attaches the diff against an
 earlier report, and --fail-on-new counts only new and regressed failures.
@@ -40,10 +40,9 @@ saved report keeps them.`,
 			if err != nil {
 				return err
 			}
-			if prev := output.review.previous; prev != nil {
-				if err := scan.AttachDiff(rep, prev, output.review.previousFile); err != nil {
-					return err
-				}
+			output.review.noteHistory(cmd.ErrOrStderr())
+			if err := scan.Compared(rep, output.review.review()); err != nil {
+				return err
 			}
 			if err := output.write(rep, stdout); err != nil {
 				return err
@@ -54,6 +53,7 @@ saved report keeps them.`,
 	output.registerFormats(cmd)
 	fs := cmd.Flags()
 	fs.StringVar(&output.review.previousFile, "previous", "", "previous JSON report: attach what is new, regressed and fixed since it")
-	fs.BoolVar(&output.review.failOnNew, "fail-on-new", false, "with --previous: exit 1 only for new or regressed failures at or above --fail-on")
+	fs.BoolVar(&output.review.failOnNew, "fail-on-new", false, "with --previous or --history: exit 1 only for new or regressed failures at or above --fail-on")
+	output.review.registerHistory(cmd)
 	return cmd
 }

@@ -20,10 +20,15 @@ type reviewFlags struct {
 	teamsFile    string
 	previousFile string
 	failOnNew    bool
+	historyDir   string
+	historyDepth int
 
 	waivers  []waivers.Waiver
 	teams    teams.Mapping
 	previous *report.Report
+	history  []*report.Report
+	// skippedHistory are the --history files that are not baseline reports.
+	skippedHistory []string
 }
 
 func (f *reviewFlags) register(cmd *cobra.Command) {
@@ -31,13 +36,14 @@ func (f *reviewFlags) register(cmd *cobra.Command) {
 	fs.StringVar(&f.waiversFile, "waivers", "", "YAML file of waivers: accepted failures (control glob, accounts, regions, resource glob, reason, owner, expires) reported as WAIVED")
 	fs.StringVar(&f.teamsFile, "teams", "", `YAML file mapping account ids to teams ({"111111111111": platform}); overrides the account tags`)
 	fs.StringVar(&f.previousFile, "previous", "", "previous JSON report: attach what is new, regressed and fixed since it to the report")
-	fs.BoolVar(&f.failOnNew, "fail-on-new", false, "with --previous: exit 1 only for new or regressed failures at or above --fail-on, not for known ones")
+	fs.BoolVar(&f.failOnNew, "fail-on-new", false, "with --previous or --history: exit 1 only for new or regressed failures at or above --fail-on, not for known ones")
+	f.registerHistory(cmd)
 }
 
 // load reads the files named by the flags.
 func (f *reviewFlags) load(ctx context.Context) error {
-	if f.failOnNew && f.previousFile == "" {
-		return fmt.Errorf("--fail-on-new: needs --previous FILE, the report to compare with")
+	if f.failOnNew && f.previousFile == "" && f.historyDir == "" {
+		return fmt.Errorf("--fail-on-new: needs --previous FILE or --history DIR, the reports to compare with")
 	}
 	var err error
 	f.waivers, f.teams, f.previous = nil, nil, nil
@@ -56,7 +62,7 @@ func (f *reviewFlags) load(ctx context.Context) error {
 			return fmt.Errorf("--previous: %w", err)
 		}
 	}
-	return nil
+	return f.loadHistory()
 }
 
 // review is what the files add to the report.
@@ -67,5 +73,8 @@ func (f *reviewFlags) review() scan.Review {
 		WaiversGiven: f.waiversFile != "",
 		Previous:     f.previous,
 		PreviousName: f.previousFile,
+		History:      f.history,
+		HistoryGiven: f.historyDir != "",
+		HistoryDepth: f.historyDepth,
 	}
 }

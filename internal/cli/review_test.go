@@ -353,7 +353,7 @@ func TestReviewBadInput(t *testing.T) {
 // adds a failure in both scans needs no edit here.
 func stillFailing(t *testing.T, previous, current string) int {
 	t.Helper()
-	failing := map[report.ResultKey]bool{}
+	failing := map[string]bool{}
 	for _, r := range readReport(t, previous).Results {
 		if r.Status == report.StatusFail {
 			failing[r.Key()] = true

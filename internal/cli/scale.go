@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/baseline-scanner/baseline/checks"
+	"github.com/baseline-scanner/baseline/internal/memlimit"
 )
 
 // scaleFlags are the organization-scale options of scan and collect:
@@ -19,6 +20,7 @@ type scaleFlags struct {
 	shard          string
 	shardCount     int
 	exitZero       bool
+	memoryLimit    string
 }
 
 func (s *scaleFlags) register(fs *pflag.FlagSet) {
@@ -26,6 +28,7 @@ func (s *scaleFlags) register(fs *pflag.FlagSet) {
 	fs.DurationVar(&s.callTimeout, "call-timeout", checks.DefaultCallTimeout, "time limit of one API call attempt; a timed-out attempt is retried, then recorded as a Timeout error")
 	fs.StringVar(&s.shard, "shard", "", "scan only shard K of N (e.g. 2/4): the accounts whose id hashes (FNV-1a) to K-1 mod N; merge the shards' outputs with 'baseline merge'. 'auto': K from JOB_COMPLETION_INDEX (Kubernetes Indexed Job) or AWS_BATCH_JOB_ARRAY_INDEX (AWS Batch array job), 0-based, N from --shard-count or BASELINE_SHARD_COUNT")
 	fs.BoolVar(&s.exitZero, "exit-zero", false, "exit 0 instead of 1 (failures) or 3 (incomplete) when the command ran to the end: for shard jobs of schedulers that retry non-zero exits; merge gives the verdict")
+	fs.StringVar(&s.memoryLimit, "memory-limit", "auto", "soft memory limit of the process: a size (1536MiB, 2GiB), \"off\", or \"auto\": 75% of the container's cgroup limit, else of the machine's memory (GOMEMLIMIT, when set, wins over auto)")
 	fs.IntVar(&s.shardCount, "shard-count", 0, "with --shard auto, the number of shards (the Job's completions, the array job's size); default BASELINE_SHARD_COUNT")
 }
 
@@ -40,6 +43,9 @@ func (s *scaleFlags) validate() error {
 		return fmt.Errorf("--call-timeout: must be positive, got %s", s.callTimeout)
 	}
 	if _, _, err := s.parseShard(); err != nil {
+		return err
+	}
+	if _, err := memlimit.Decide(s.memoryLimit, os.LookupEnv, os.ReadFile); err != nil {
 		return err
 	}
 	return nil

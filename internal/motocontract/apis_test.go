@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/aws-sdk-go-v2/service/securityhub"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
+	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 
@@ -65,6 +66,9 @@ var motoAnswers = map[string]string{
 	"securityhub:ListMembers":                     implemented,
 	"ssm:DescribeInstanceInformation":             serverError,
 	"ssm:DescribeInstancePatchStates":             serverError,
+	"ssm:ListNodes":                               serverError,
+	"ssm:ListNodesSummary":                        serverError,
+	"ssm:ListResourceDataSync":                    serverError,
 	"sts:AssumeRole":                              implemented,
 	"sts:GetCallerIdentity":                       implemented,
 }
@@ -212,6 +216,19 @@ func probeAPIs(ctx context.Context, t *testing.T, w *world) map[string]string {
 		},
 		"ssm:DescribeInstancePatchStates": func() error {
 			_, err := ssm.NewFromConfig(cfg).DescribeInstancePatchStates(ctx, &ssm.DescribeInstancePatchStatesInput{InstanceIds: w.devInstances})
+			return err
+		},
+		"ssm:ListNodes": func() error {
+			_, err := ssm.NewFromConfig(cfg).ListNodes(ctx, &ssm.ListNodesInput{SyncName: aws.String("AWS-QuickSetup-ManagedNode")})
+			return err
+		},
+		"ssm:ListNodesSummary": func() error {
+			_, err := ssm.NewFromConfig(cfg).ListNodesSummary(ctx, &ssm.ListNodesSummaryInput{SyncName: aws.String("AWS-QuickSetup-ManagedNode"),
+				Aggregators: []ssmtypes.NodeAggregator{{AggregatorType: ssmtypes.NodeAggregatorTypeCount, TypeName: ssmtypes.NodeTypeNameInstance, AttributeName: ssmtypes.NodeAttributeNameRegion}}})
+			return err
+		},
+		"ssm:ListResourceDataSync": func() error {
+			_, err := ssm.NewFromConfig(cfg).ListResourceDataSync(ctx, &ssm.ListResourceDataSyncInput{})
 			return err
 		},
 		"sts:AssumeRole": func() error {

@@ -2,10 +2,12 @@ package scan
 
 import (
 	"context"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/baseline-scanner/baseline/checks"
+	"github.com/baseline-scanner/baseline/checks/ssm"
 )
 
 // Collection modes (Options.Collection).
@@ -14,6 +16,9 @@ const (
 	ModeDirect = checks.ModeDirect
 	ModeAdmin  = checks.ModeAdmin
 )
+
+// DefaultSSMSyncMaxAge is Options.SSMSyncMaxAge's default.
+const DefaultSSMSyncMaxAge = ssm.DefaultSyncMaxAge
 
 // Modes are the valid collection modes.
 var Modes = []string{ModeAuto, ModeDirect, ModeAdmin}
@@ -27,6 +32,8 @@ type adminEnv struct {
 	allRegions bool
 	mode       string
 	status     func(string)
+	now        func() time.Time
+	syncMaxAge time.Duration
 }
 
 // accounts are the targets' account ids.
@@ -82,6 +89,9 @@ func chooseCollectors(ctx context.Context, svcs []checks.Service, env adminEnv) 
 			Regions:  scope,
 			Mode:     env.mode,
 			Status:   env.status,
+
+			Now:        env.now,
+			SyncMaxAge: env.syncMaxAge,
 		})
 		if err != nil {
 			return nil, nil, err

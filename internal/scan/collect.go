@@ -46,9 +46,17 @@ type Options struct {
 	Shard checks.ShardScope
 	// TeamTag is the Organizations account tag naming the account's team.
 	TeamTag string
+	// AccountList, when set (--accounts-from), is the organization's
+	// accounts and tags listed earlier by ListAccounts: the scan makes no
+	// Organizations call. Org is implied.
+	AccountList *checks.AccountList
 	// Collection is how findings are read: auto, direct or admin
 	// (ModeAuto, ModeDirect, ModeAdmin).
 	Collection string
+	// SSMSyncMaxAge is how old the Systems Manager delegated
+	// administrator's AWS-QuickSetup-ManagedNode sync may be for its node
+	// inventory to be read (ssm.DefaultSyncMaxAge when 0).
+	SSMSyncMaxAge time.Duration
 	// Services are the services collected, in order (services.All when nil).
 	Services []checks.Service
 	// Tool names the program in the snapshot.
@@ -60,6 +68,9 @@ type Options struct {
 	// Now is the clock of the progress display and the elapsed time
 	// (time.Now when nil).
 	Now func() time.Time
+	// Notes are status lines the observer hears once the scan has its AWS
+	// configuration (the caller's settings, e.g. the memory limit chosen).
+	Notes []string
 }
 
 // Observer hears what a scan is doing. Status lines carry AWS-supplied
@@ -107,37 +118,24 @@ func Collect(ctx context.Context, o Options) (*checks.Snapshot, error) {
 	names := checks.SigningNamesOf(o.Services)
 	regions, org := o.Regions, o.Org
 
-	var cfg aws.Config
-	switch {
-	case o.AWS != nil:
-		cfg = o.AWS.Copy()
-	case o.Demo || o.World != "":
-		demo, err := startDemo(ctx, o.World)
-		if err != nil {
-			return nil, err
-		}
-		defer demo.close()
-		cfg = demo.cfg
-		if regions == nil && !o.AllRegions {
-			regions = demo.regions
-		}
+	cfg, demoRegions, closeDemo, err := connect(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	defer closeDemo()
+	for _, n := range o.Notes {
+		o.Observer.Status(n)
+	}
+	if demoRegions != nil {
 		org = true
-	default:
-		var opts []func(*config.LoadOptions) error
-		if len(regions) > 0 {
-			opts = append(opts, config.WithDefaultRegion(regions[0]))
-		}
-		var err error
-		cfg, err = config.LoadDefaultConfig(ctx, opts...)
-		if err != nil {
-			return nil, fmt.Errorf("load AWS configuration: %w", err)
+		if regions == nil && !o.AllRegions {
+			regions = demoRegions
 		}
 	}
 	if regions == nil && !o.AllRegions {
 		if cfg.Region == "" {
 			return nil, fmt.Errorf("no region to scan: pass --regions (e.g. --regions us-east-1,eu-west-1) or set AWS_REGION or a profile region")
 		}
-		var err error
 		if regions, err = checks.ParseRegions("AWS_REGION", cfg.Region); err != nil {
 			return nil, err
 		}
@@ -175,6 +173,13 @@ func Collect(ctx context.Context, o Options) (*checks.Snapshot, error) {
 		TeamTag:         o.TeamTag,
 		Progress:        live,
 	}
+	if o.AccountList != nil {
+		targetOpts.Listed = o.AccountList.Accounts
+		if targetOpts.Listed == nil {
+			targetOpts.Listed = []checks.ListedAccount{}
+		}
+		org, targetOpts.Org = true, true
+	}
 	orgs := organizations.NewFromConfig(discovery)
 	// Team tags are read beside collection, not before it: at
 	// Organizations' pace they took a minute at 100 accounts, and only the
@@ -190,7 +195,7 @@ func Collect(ctx context.Context, o Options) (*checks.Snapshot, error) {
 	}
 	targets = inShard(targets, o.Shard)
 
-	env := adminEnv{cfg: cfg, limiter: limiter, targets: targets, regions: regions, allRegions: o.AllRegions, mode: o.Collection, status: o.Observer.Status}
+	env := adminEnv{cfg: cfg, limiter: limiter, targets: targets, regions: regions, allRegions: o.AllRegions, mode: o.Collection, status: o.Observer.Status, now: o.Now, syncMaxAge: o.SSMSyncMaxAge}
 	collectors, gaps, err := chooseCollectors(ctx, o.Services, env)
 	if err != nil {
 		return nil, err
@@ -210,7 +215,7 @@ func Collect(ctx context.Context, o Options) (*checks.Snapshot, error) {
 	o.Observer.Status(fmt.Sprintf("collecting %d account(s)%s × %s: %s", len(targets), shardDesc, regionsDesc, strings.Join(labels, ", ")))
 	var tags []checks.Target
 	tagsRead := make(chan struct{})
-	if org && o.TeamTag != "" {
+	if org && o.TeamTag != "" && o.AccountList == nil {
 		go func() {
 			defer close(tagsRead)
 			tags = checks.ReadTeams(ctx, orgs, o.TeamTag, targets, live)
@@ -227,7 +232,6 @@ func Collect(ctx context.Context, o Options) (*checks.Snapshot, error) {
 		RateLimiter: limiter,
 		Regions:     regionScope,
 		Progress:    live,
-		GCPercent:   checks.DefaultGCPercent,
 	})
 	<-tagsRead
 	stop()
@@ -304,4 +308,30 @@ func joinTrailOwners(ctx context.Context, cfg aws.Config, stsClient checks.STSAP
 	}
 	cloudtrail.JoinOwnerFacts(snap, owners, func(id string) bool { return selected[id] })
 	return nil
+}
+
+// connect is the SDK configuration of a scan: o.AWS, the simulated
+// organization of o.Demo/o.World (its regions returned, and a func that
+// stops it), or the SDK's default chain.
+func connect(ctx context.Context, o Options) (cfg aws.Config, demoRegions []string, stop func(), err error) {
+	stop = func() {}
+	switch {
+	case o.AWS != nil:
+		return o.AWS.Copy(), nil, stop, nil
+	case o.Demo || o.World != "":
+		demo, err := startDemo(ctx, o.World)
+		if err != nil {
+			return aws.Config{}, nil, stop, err
+		}
+		return demo.cfg, demo.regions, demo.close, nil
+	}
+	var opts []func(*config.LoadOptions) error
+	if len(o.Regions) > 0 {
+		opts = append(opts, config.WithDefaultRegion(o.Regions[0]))
+	}
+	cfg, err = config.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return aws.Config{}, nil, stop, fmt.Errorf("load AWS configuration: %w", err)
+	}
+	return cfg, nil, stop, nil
 }

@@ -45,6 +45,15 @@ type Review struct {
 	// names it in errors.
 	Previous     *report.Report
 	PreviousName string
+	// History, when HistoryGiven, are earlier reports (any order; shard
+	// reports and ones not older than this report are left out): they give
+	// each failing result its failing_since and each team its trend over the
+	// last HistoryDepth of them. Without Previous, the newest of them is the
+	// report the diff compares with; either way, a result the compared
+	// report did not observe is "new" only if no earlier report saw it fail.
+	History      []*report.Report
+	HistoryGiven bool
+	HistoryDepth int
 }
 
 // BuildReport assembles the report from the snapshot and its evaluation at
@@ -83,12 +92,37 @@ func BuildReport(snap *checks.Snapshot, ev policies.Evaluation, tool report.Tool
 		}
 	}
 	rep.Finalize()
-	if rv.Previous != nil {
-		if err := AttachDiff(rep, rv.Previous, rv.PreviousName); err != nil {
-			return nil, err
-		}
+	if err := Compared(rep, rv); err != nil {
+		return nil, err
 	}
 	return rep, nil
+}
+
+// Compared adds to rep what the earlier reports of rv say: failing_since
+// and the team trend from rv.History (when HistoryGiven), and the diff
+// against rv.Previous, or else the newest earlier report, corrected by the
+// whole history.
+func Compared(rep *report.Report, rv Review) error {
+	prev, prevName := rv.Previous, rv.PreviousName
+	var seen map[string]report.Observation
+	if rv.HistoryGiven {
+		earlier, _ := report.Earlier(rep, rv.History)
+		report.ApplyHistory(rep, earlier, rv.HistoryDepth)
+		seen = report.LastObserved(earlier)
+		if prev == nil && len(earlier) > 0 {
+			prev, prevName = earlier[len(earlier)-1], "--history (newest report)"
+		}
+	}
+	if prev == nil {
+		return nil
+	}
+	if err := AttachDiff(rep, prev, prevName); err != nil {
+		return err
+	}
+	if seen != nil {
+		rep.Diff.Reclassify(seen)
+	}
+	return nil
 }
 
 // AttachDiff sets rep.Diff to what changed since previous (named name in

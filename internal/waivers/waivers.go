@@ -20,9 +20,11 @@ import (
 const DateLayout = "2006-01-02"
 
 // Waiver accepts the failures of the controls matching Control, in Accounts,
-// Regions and resources matching Resource (each empty means any), until the
-// end of the day Expires (UTC).
+// Regions and resources matching Resource (each empty means any), and, when
+// ID is set, only the result with that id (report.ResultID), until the end
+// of the day Expires (UTC).
 type Waiver struct {
+	ID       string
 	Control  string
 	Accounts []string
 	Regions  []string
@@ -39,6 +41,7 @@ type Waiver struct {
 // entry is one waiver as written in the file; pointers tell a missing field
 // from an empty one.
 type entry struct {
+	ID       *string  `yaml:"id"`
 	Control  *string  `yaml:"control"`
 	Accounts []string `yaml:"accounts"`
 	Regions  []string `yaml:"regions"`
@@ -58,6 +61,8 @@ func Load(ctx context.Context, path string) ([]Waiver, error) {
 }
 
 var accountID = regexp.MustCompile(`^[0-9]{12}$`)
+
+var resultID = regexp.MustCompile(`^[0-9a-f]{16}$`)
 
 // Parse decodes a waivers document, a YAML list of waivers; name is used in
 // errors, which are one line: "name:line:column: field: problem".
@@ -98,6 +103,12 @@ func Parse(ctx context.Context, name string, data []byte) ([]Waiver, error) {
 			Reason:   *e.Reason,
 			Owner:    *e.Owner,
 			Line:     line(doc.Locate(i)),
+		}
+		if e.ID != nil {
+			if !resultID.MatchString(*e.ID) {
+				return nil, fail("id", "%q is not a result id (16 lowercase hex digits, results[].id of a report)", *e.ID)
+			}
+			w.ID = *e.ID
 		}
 		if w.control, err = compileGlob(w.Control); err != nil {
 			return nil, fail("control", "%q is not a valid glob: %v", w.Control, err)
@@ -143,7 +154,8 @@ func (w *Waiver) Matches(r *report.Result) bool {
 			return false
 		}
 	}
-	return w.control.MatchString(r.ControlID) &&
+	return (w.ID == "" || w.ID == r.StableID()) &&
+		w.control.MatchString(r.ControlID) &&
 		(len(w.Accounts) == 0 || slices.Contains(w.Accounts, r.AccountID)) &&
 		(len(w.Regions) == 0 || slices.Contains(w.Regions, r.Region)) &&
 		(w.resource == nil || w.resource.MatchString(r.Resource))
@@ -166,6 +178,7 @@ func Apply(results []report.Result, ws []Waiver, now time.Time) []report.WaiverS
 	for i := range ws {
 		w := &ws[i]
 		states[i] = report.WaiverStatus{
+			ID:       w.ID,
 			Control:  w.Control,
 			Accounts: slices.Clone(w.Accounts),
 			Regions:  slices.Clone(w.Regions),
@@ -186,7 +199,7 @@ func Apply(results []report.Result, ws []Waiver, now time.Time) []report.WaiverS
 				continue
 			}
 			r.Status = report.StatusWaived
-			r.Waiver = &report.Waiver{Control: ws[i].Control, Reason: ws[i].Reason, Owner: ws[i].Owner, Expires: states[i].Expires}
+			r.Waiver = &report.Waiver{ID: ws[i].ID, Control: ws[i].Control, Reason: ws[i].Reason, Owner: ws[i].Owner, Expires: states[i].Expires}
 			states[i].Matched++
 			break
 		}

@@ -223,3 +223,33 @@ func TestDaysLeftFarFuture(t *testing.T) {
 		t.Errorf("DaysLeft = %d, want 2912374", got)
 	}
 }
+
+// TestWaiverByID: a waiver naming a result id waives that result only, even
+// where its control glob matches others; a malformed id is a one-line error
+// at its position.
+func TestWaiverByID(t *testing.T) {
+	now := time.Date(2026, 3, 10, 0, 0, 0, 0, time.UTC)
+	results := []report.Result{
+		{ControlID: "securityhub.critical_findings", AccountID: "111111111111", Region: "eu-west-1", Resource: "arn:aws:s3:::b", Status: report.StatusFail, Finding: &report.Finding{ID: "f-1"}},
+		{ControlID: "securityhub.critical_findings", AccountID: "111111111111", Region: "eu-west-1", Resource: "arn:aws:s3:::b", Status: report.StatusFail, Finding: &report.Finding{ID: "f-2"}},
+	}
+	id := results[0].StableID()
+	src := "- id: " + id + "\n  control: securityhub.*\n  reason: r\n  owner: o\n  expires: 2026-12-31\n"
+	ws, err := Parse(t.Context(), "waivers.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	states := Apply(results, ws, now)
+	if results[0].Status != report.StatusWaived || results[1].Status != report.StatusFail {
+		t.Errorf("statuses %s, %s; want WAIVED for the named id only", results[0].Status, results[1].Status)
+	}
+	if results[0].Waiver == nil || results[0].Waiver.ID != id || states[0].ID != id || states[0].Matched != 1 {
+		t.Errorf("waiver %+v, state %+v: want id %s and 1 match", results[0].Waiver, states[0], id)
+	}
+
+	_, err = Parse(t.Context(), "waivers.yaml", []byte("- id: ABC\n  control: a\n  reason: r\n  owner: o\n  expires: 2026-01-01\n"))
+	want := `waivers.yaml:1:7: id: "ABC" is not a result id`
+	if err == nil || !strings.HasPrefix(err.Error(), want) || strings.Contains(err.Error(), "\n") {
+		t.Errorf("error = %v, want one line starting %q", err, want)
+	}
+}
