@@ -127,6 +127,7 @@ func TestFaultsAreRecordedAndContained(t *testing.T) {
 				"eu-west-1 guardduty:ListDetectors UnrecognizedClientException",
 				"eu-west-1 guardduty:ListMalwareProtectionPlans UnrecognizedClientException",
 				"eu-west-1 securityhub:DescribeHub UnrecognizedClientException",
+				"eu-west-1 securityhub:DescribeSecurityHubV2 UnrecognizedClientException",
 				"eu-west-1 ssm:DescribeInstanceInformation UnrecognizedClientException",
 			},
 		},

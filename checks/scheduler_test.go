@@ -51,7 +51,12 @@ var sampleFaults = map[string][]checks.CollectionError{
 		{
 			AccountID: "333333333333", Region: "us-east-1", Service: "securityhub", Operation: "DescribeHub",
 			Code:    "AccessDeniedException",
-			Message: "User: arn:aws:sts::333333333333:assumed-role/OrganizationAccountAccessRole/baseline-scan is not authorized to perform: securityhub:DescribeHub with an explicit deny in a service control policy",
+			Message: "User: arn:aws:sts::333333333333:assumed-role/OrganizationAccountAccessRole/baseline-scan is not authorized to perform: securityhub:* with an explicit deny in a service control policy",
+		},
+		{
+			AccountID: "333333333333", Region: "us-east-1", Service: "securityhub", Operation: "DescribeSecurityHubV2",
+			Code:    "AccessDeniedException",
+			Message: "User: arn:aws:sts::333333333333:assumed-role/OrganizationAccountAccessRole/baseline-scan is not authorized to perform: securityhub:* with an explicit deny in a service control policy",
 		},
 	},
 	"444444444444": {{
@@ -135,9 +140,10 @@ func TestCollectSampleWorld(t *testing.T) {
 	prodTokyo := byID["222222222222"].SecurityHub["ap-northeast-1"]
 	awssimtest.Equal(t, "222222222222 securityhub ap-northeast-1", prodTokyo, &checks.SecurityHubRegion{
 		Enabled: aws.Bool(true), HubARN: "arn:aws:securityhub:ap-northeast-1:222222222222:hub/default", Findings: []checks.SecurityHubFinding{},
+		V2Enabled: aws.Bool(false),
 	})
 	awssimtest.Equal(t, "333333333333 securityhub us-east-1", byID["333333333333"].SecurityHub["us-east-1"], &checks.SecurityHubRegion{})
-	awssimtest.Equal(t, "333333333333 securityhub ap-northeast-1", byID["333333333333"].SecurityHub["ap-northeast-1"], &checks.SecurityHubRegion{Enabled: aws.Bool(false)})
+	awssimtest.Equal(t, "333333333333 securityhub ap-northeast-1", byID["333333333333"].SecurityHub["ap-northeast-1"], &checks.SecurityHubRegion{Enabled: aws.Bool(false), V2Enabled: aws.Bool(false)})
 	awssimtest.Equal(t, "333333333333 ssm eu-west-1", byID["333333333333"].SSM["eu-west-1"], &checks.SSMRegion{
 		Instances: []checks.EC2Instance{{InstanceID: "i-06b0d2e8a5c7f9413", State: "running", Name: "staging-eu-web-1", Platform: "Linux/UNIX"}},
 	})
@@ -301,7 +307,8 @@ func TestCollectCancelled(t *testing.T) {
 			}
 			var want []checks.CollectionError
 			for _, r := range sampleRegions {
-				want = append(want, checks.CollectionError{AccountID: a.AccountID, Region: r, Service: "securityhub", Operation: "DescribeHub", Code: "Canceled"})
+				want = append(want, checks.CollectionError{AccountID: a.AccountID, Region: r, Service: "securityhub", Operation: "DescribeHub", Code: "Canceled"},
+					checks.CollectionError{AccountID: a.AccountID, Region: r, Service: "securityhub", Operation: "DescribeSecurityHubV2", Code: "Canceled"})
 				awssimtest.Equal(t, "securityhub "+r+" of "+a.AccountID, a.SecurityHub[r], &checks.SecurityHubRegion{})
 			}
 			awssimtest.Equal(t, "securityhub errors of "+a.AccountID, hub, want)

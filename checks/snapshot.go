@@ -129,6 +129,15 @@ type SecurityHubRegion struct {
 	// Findings are the ACTIVE, NEW|NOTIFIED, not-PASSED, CRITICAL|HIGH findings
 	// (filtered server-side to save traffic; policies re-check every field).
 	Findings []SecurityHubFinding `json:"findings"`
+
+	// The new AWS Security Hub (securityhub_v2.go): V2Enabled is true when
+	// DescribeSecurityHubV2 answered, false when it answered that the account
+	// is not subscribed, null when not observed.
+	V2Enabled *bool  `json:"v2_enabled"`
+	HubV2ARN  string `json:"hub_v2_arn,omitempty"`
+	// ExposureFindings are its exposure findings of severity High and above;
+	// null when not observed (or the new Security Hub is not enabled).
+	ExposureFindings []ExposureFinding `json:"exposure_findings"`
 }
 
 // EnabledStandard is one standards subscription.

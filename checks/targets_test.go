@@ -262,11 +262,12 @@ func TestAssumeRoleOncePerAccount(t *testing.T) {
 		{awssim.Call{Service: "sts", Operation: "GetCallerIdentity"}, 1},
 		{awssim.Call{Service: "organizations", Operation: "ListAccounts"}, 1},
 		// Every member was then called as itself: 2 regions × (DescribeHub,
-		// ListDetectors, ListMalwareProtectionPlans, DescribeTrails,
-		// DescribeInstances, DescribeInstanceInformation) in an empty world.
-		{awssim.Call{Account: "222222222222"}, 12},
-		{awssim.Call{Account: "333333333333"}, 12},
-		{awssim.Call{Account: "555555555555"}, 12},
+		// DescribeSecurityHubV2, ListDetectors, ListMalwareProtectionPlans,
+		// DescribeTrails, DescribeInstances, DescribeInstanceInformation) in
+		// an empty world.
+		{awssim.Call{Account: "222222222222"}, 14},
+		{awssim.Call{Account: "333333333333"}, 14},
+		{awssim.Call{Account: "555555555555"}, 14},
 	} {
 		if got := calls.Count(c.call); got != c.want {
 			t.Errorf("calls %+v = %d, want %d", c.call, got, c.want)
@@ -295,7 +296,7 @@ func TestExternalID(t *testing.T) {
 			snap := checks.Collect(t.Context(), targets, checks.CollectOptions{Collectors: []checks.Collector{securityhub.New()}, Now: awssimtest.Clock})
 			want := checks.AccountFacts{AccountID: "555555555555", Regions: []string{"us-east-1"}, Errors: tc.wantErrors}
 			if tc.wantErrors == nil {
-				want.SecurityHub = map[string]*checks.SecurityHubRegion{"us-east-1": {Enabled: aws.Bool(false)}}
+				want.SecurityHub = map[string]*checks.SecurityHubRegion{"us-east-1": {Enabled: aws.Bool(false), V2Enabled: aws.Bool(false)}}
 			}
 			awssimtest.Equal(t, "account facts", snap.Accounts, []checks.AccountFacts{want})
 			if n := srv.Calls().Count(awssim.Call{Service: "sts", Operation: "AssumeRole"}); n != 1 {

@@ -58,6 +58,10 @@ type SecurityHubConfig struct {
 	RequiredStandards []string `yaml:"required_standards" json:"required_standards" check:"names"`
 	CriticalSLADays   int      `yaml:"critical_sla_days" json:"critical_sla_days" check:"positive"`
 	HighSLADays       int      `yaml:"high_sla_days" json:"high_sla_days" check:"positive"`
+	// ExposureCriticalSLADays and ExposureHighSLADays are the SLAs of the
+	// new Security Hub's exposure findings (securityhub.exposure_findings).
+	ExposureCriticalSLADays int `yaml:"exposure_critical_sla_days" json:"exposure_critical_sla_days" check:"positive"`
+	ExposureHighSLADays     int `yaml:"exposure_high_sla_days" json:"exposure_high_sla_days" check:"positive"`
 }
 
 // GuardDutyConfig holds the GuardDuty thresholds.

@@ -16,6 +16,9 @@ func TestDefault(t *testing.T) {
 			RequiredStandards: []string{"aws-foundational-security-best-practices", "cis-aws-foundations-benchmark"},
 			CriticalSLADays:   7,
 			HighSLADays:       30,
+			// securityhub.exposure_findings
+			ExposureCriticalSLADays: 7,
+			ExposureHighSLADays:     30,
 		},
 		GuardDuty: GuardDutyConfig{
 			RequiredFeatures:               []string{"S3_DATA_EVENTS", "EKS_AUDIT_LOGS", "EBS_MALWARE_PROTECTION", "RDS_LOGIN_EVENTS", "LAMBDA_NETWORK_LOGS", "RUNTIME_MONITORING"},

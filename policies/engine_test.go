@@ -42,6 +42,10 @@ func healthyAccount(id string, regions ...string) checks.AccountFacts {
 				{StandardsARN: "arn:aws:securityhub:" + r + "::standards/cis-aws-foundations-benchmark/v/3.0.0", Status: "READY"},
 			},
 			Findings: []checks.SecurityHubFinding{},
+			// The new Security Hub, with no exposure finding.
+			V2Enabled:        ptr(true),
+			HubV2ARN:         "arn:aws:securityhub:" + r + ":" + id + ":hubv2/0f1e2d3c-4b5a-4968-a7b6-c5d4e3f2a1b0",
+			ExposureFindings: []checks.ExposureFinding{},
 		}
 		features := []checks.DetectorFeature{}
 		for _, f := range DefaultConfig().GuardDuty.RequiredFeatures {
@@ -236,8 +240,10 @@ func TestErrorRule(t *testing.T) {
 		assertVerdicts(t, verdicts(ev.Results, "securityhub."), []verdict{
 			{"securityhub.critical_findings", eu, "", "PASS", "no CRITICAL finding open longer than the 7-day SLA (0 open within it)"},
 			{"securityhub.critical_findings", us, "", "PASS", "no CRITICAL finding open longer than the 7-day SLA (0 open within it)"},
-			{"securityhub.enabled", eu, "", "PASS", "Security Hub is enabled (arn:aws:securityhub:eu-west-1:111122223333:hub/default)"},
-			{"securityhub.enabled", us, "", "PASS", "Security Hub is enabled (arn:aws:securityhub:us-east-1:111122223333:hub/default)"},
+			{"securityhub.enabled", eu, "", "PASS", "Security Hub CSPM and Security Hub are enabled (arn:aws:securityhub:eu-west-1:111122223333:hub/default, arn:aws:securityhub:eu-west-1:111122223333:hubv2/0f1e2d3c-4b5a-4968-a7b6-c5d4e3f2a1b0)"},
+			{"securityhub.enabled", us, "", "PASS", "Security Hub CSPM and Security Hub are enabled (arn:aws:securityhub:us-east-1:111122223333:hub/default, arn:aws:securityhub:us-east-1:111122223333:hubv2/0f1e2d3c-4b5a-4968-a7b6-c5d4e3f2a1b0)"},
+			{"securityhub.exposure_findings", eu, "", "PASS", "no critical or high exposure finding open longer than the SLA (critical 7 days, high 30 days; 0 open within it)"},
+			{"securityhub.exposure_findings", us, "", "PASS", "no critical or high exposure finding open longer than the SLA (critical 7 days, high 30 days; 0 open within it)"},
 			{"securityhub.high_findings", eu, "", "PASS", "no HIGH finding open longer than the 30-day SLA (0 open within it)"},
 			{"securityhub.high_findings", us, "", "PASS", "no HIGH finding open longer than the 30-day SLA (0 open within it)"},
 			{"securityhub.standards", eu, "", "ERROR", msg(e, "")},

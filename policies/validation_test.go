@@ -142,7 +142,7 @@ func TestInputIsTypeChecked(t *testing.T) {
 		{
 			name: "a misspelled field below a region",
 			body: `input.securityhub[r].enabeld == true`,
-			want: `DIR1/x.rego:16:2: undefined ref: input.securityhub[r].enabeld (input.securityhub[r] has no key "enabeld"; it has: enabled, findings, hub_arn, standards)`,
+			want: `DIR1/x.rego:16:2: undefined ref: input.securityhub[r].enabeld (input.securityhub[r] has no key "enabeld"; it has: enabled, exposure_findings, findings, hub_arn, hub_v2_arn, standards, v2_enabled)`,
 		},
 		{
 			name: "a misspelled field of a list element",

@@ -54,7 +54,9 @@ func (c Collector) Collect(ctx context.Context, t checks.Target) checks.AccountF
 				return c.agg.findings(ctx, t.AccountID, region)
 			}
 		}
+		v2Done := c.startV2(ctx, client, t.AccountID, region)
 		facts, errs := collectRegion(ctx, client, t.AccountID, region, findings)
+		errs = append(errs, v2Done(facts)...)
 		part.SecurityHub[region] = facts
 		part.Errors = append(part.Errors, errs...)
 	}

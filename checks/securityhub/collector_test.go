@@ -113,7 +113,7 @@ func TestCollect(t *testing.T) {
 			name:  "pass: hub enabled with FSBP and CIS ready and no findings",
 			world: world(healthyHub),
 			want: checks.AccountFacts{SecurityHub: map[string]*checks.SecurityHubRegion{
-				"us-east-1": {Enabled: aws.Bool(true), HubARN: hubARN("us-east-1"), Standards: []checks.EnabledStandard{fsbp, cis}, Findings: []checks.SecurityHubFinding{}},
+				"us-east-1": {Enabled: aws.Bool(true), HubARN: hubARN("us-east-1"), Standards: []checks.EnabledStandard{fsbp, cis}, Findings: []checks.SecurityHubFinding{}, V2Enabled: aws.Bool(false)},
 			}},
 			calls: calls{1, 1, 1},
 		},
@@ -121,7 +121,7 @@ func TestCollect(t *testing.T) {
 			name:  "fail: hub not enabled is a fact, not an error",
 			world: world("          enabled: false\n"),
 			want: checks.AccountFacts{SecurityHub: map[string]*checks.SecurityHubRegion{
-				"us-east-1": {Enabled: aws.Bool(false)},
+				"us-east-1": {Enabled: aws.Bool(false), V2Enabled: aws.Bool(false)},
 			}},
 			calls: calls{1, 0, 0},
 		},
@@ -130,8 +130,8 @@ func TestCollect(t *testing.T) {
 			world:   world(healthyHub),
 			regions: []string{"us-east-1", "eu-west-1"},
 			want: checks.AccountFacts{SecurityHub: map[string]*checks.SecurityHubRegion{
-				"us-east-1": {Enabled: aws.Bool(true), HubARN: hubARN("us-east-1"), Standards: []checks.EnabledStandard{fsbp, cis}, Findings: []checks.SecurityHubFinding{}},
-				"eu-west-1": {Enabled: aws.Bool(false)},
+				"us-east-1": {Enabled: aws.Bool(true), HubARN: hubARN("us-east-1"), Standards: []checks.EnabledStandard{fsbp, cis}, Findings: []checks.SecurityHubFinding{}, V2Enabled: aws.Bool(false)},
+				"eu-west-1": {Enabled: aws.Bool(false), V2Enabled: aws.Bool(false)},
 			}},
 			calls: calls{1, 1, 1},
 		},
@@ -186,7 +186,7 @@ func TestCollect(t *testing.T) {
 `),
 			want: checks.AccountFacts{SecurityHub: map[string]*checks.SecurityHubRegion{
 				"us-east-1": {
-					Enabled: aws.Bool(true), HubARN: hubARN("us-east-1"),
+					Enabled: aws.Bool(true), HubARN: hubARN("us-east-1"), V2Enabled: aws.Bool(false),
 					Standards: []checks.EnabledStandard{fsbp, standard("us-east-1", "cis-aws-foundations-benchmark/v/1.4.0", "INCOMPLETE")},
 					Findings: []checks.SecurityHubFinding{
 						rootKey,
@@ -241,7 +241,7 @@ func TestCollect(t *testing.T) {
 			faults: []awssim.Fault{denied("GetEnabledStandards")},
 			want: checks.AccountFacts{
 				SecurityHub: map[string]*checks.SecurityHubRegion{
-					"us-east-1": {Enabled: aws.Bool(true), HubARN: hubARN("us-east-1"), Findings: []checks.SecurityHubFinding{rootKey}},
+					"us-east-1": {Enabled: aws.Bool(true), HubARN: hubARN("us-east-1"), Findings: []checks.SecurityHubFinding{rootKey}, V2Enabled: aws.Bool(false)},
 				},
 				Errors: []checks.CollectionError{collectionError("us-east-1", "GetEnabledStandards", "AccessDeniedException", "explicit deny of securityhub:GetEnabledStandards")},
 			},
@@ -256,7 +256,7 @@ func TestCollect(t *testing.T) {
 			}},
 			want: checks.AccountFacts{
 				SecurityHub: map[string]*checks.SecurityHubRegion{
-					"us-east-1": {Enabled: aws.Bool(true), HubARN: hubARN("us-east-1"), Standards: []checks.EnabledStandard{fsbp, cis}},
+					"us-east-1": {Enabled: aws.Bool(true), HubARN: hubARN("us-east-1"), Standards: []checks.EnabledStandard{fsbp, cis}, V2Enabled: aws.Bool(false)},
 				},
 				Errors: []checks.CollectionError{collectionError("us-east-1", "GetFindings", "InternalException", "Internal service failure.")},
 			},
@@ -267,7 +267,7 @@ func TestCollect(t *testing.T) {
 			world:  world(healthyHub),
 			faults: []awssim.Fault{denied("DescribeHub")},
 			want: checks.AccountFacts{
-				SecurityHub: map[string]*checks.SecurityHubRegion{"us-east-1": {}},
+				SecurityHub: map[string]*checks.SecurityHubRegion{"us-east-1": {V2Enabled: aws.Bool(false)}},
 				Errors:      []checks.CollectionError{collectionError("us-east-1", "DescribeHub", "AccessDeniedException", "explicit deny of securityhub:DescribeHub")},
 			},
 			calls: calls{1, 0, 0},
@@ -282,10 +282,13 @@ func TestCollect(t *testing.T) {
 			}},
 			want: checks.AccountFacts{
 				SecurityHub: map[string]*checks.SecurityHubRegion{
-					"us-east-1": {Enabled: aws.Bool(true), HubARN: hubARN("us-east-1"), Standards: []checks.EnabledStandard{fsbp, cis}, Findings: []checks.SecurityHubFinding{}},
+					"us-east-1": {Enabled: aws.Bool(true), HubARN: hubARN("us-east-1"), Standards: []checks.EnabledStandard{fsbp, cis}, Findings: []checks.SecurityHubFinding{}, V2Enabled: aws.Bool(false)},
 					"eu-west-1": {},
 				},
-				Errors: []checks.CollectionError{collectionError("eu-west-1", "DescribeHub", "AccessDeniedException", "explicit deny in eu-west-1")},
+				Errors: []checks.CollectionError{
+					collectionError("eu-west-1", "DescribeHub", "AccessDeniedException", "explicit deny in eu-west-1"),
+					collectionError("eu-west-1", "DescribeSecurityHubV2", "AccessDeniedException", "explicit deny in eu-west-1"),
+				},
 			},
 			calls: calls{1, 1, 1},
 		},
@@ -345,10 +348,10 @@ func TestCollectPaginatesFindings(t *testing.T) {
 	srv, cfg := awssimtest.Start(t, world(yaml.String()))
 	got := securityhub.New().Collect(t.Context(), checks.Target{AccountID: account, Regions: []string{"us-east-1"}, Config: cfg})
 	awssimtest.Equal(t, "facts", got, checks.AccountFacts{SecurityHub: map[string]*checks.SecurityHubRegion{
-		"us-east-1": {Enabled: aws.Bool(true), HubARN: hubARN("us-east-1"), Standards: []checks.EnabledStandard{fsbp, cis}, Findings: want},
+		"us-east-1": {Enabled: aws.Bool(true), HubARN: hubARN("us-east-1"), Standards: []checks.EnabledStandard{fsbp, cis}, Findings: want, V2Enabled: aws.Bool(false)},
 	}})
 	assertCalls(t, srv, calls{1, 1, 3})
-	if got := srv.Calls().Total; got != 5 {
-		t.Errorf("total calls = %d, want 5 (DescribeHub, GetEnabledStandards, 3 × GetFindings)", got)
+	if got := srv.Calls().Total; got != 6 {
+		t.Errorf("total calls = %d, want 6 (DescribeHub, GetEnabledStandards, 3 × GetFindings, DescribeSecurityHubV2)", got)
 	}
 }

@@ -16,6 +16,7 @@ var Service = checks.Service{
 	SDKServiceIDs: map[string]string{"SecurityHub": service},
 	Actions: []string{
 		"securityhub:DescribeHub",
+		"securityhub:DescribeSecurityHubV2", // the new Security Hub; GetFindingsV2 is authorized by securityhub:GetFindings
 		"securityhub:GetEnabledStandards",
 		"securityhub:GetFindingAggregator", // --collection auto|admin, as delegated administrator
 		"securityhub:GetFindings",

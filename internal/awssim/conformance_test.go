@@ -200,6 +200,7 @@ func driveSecurityHub(ctx context.Context, cfg aws.Config, s *Server) {
 		}
 	}
 	_, _ = sh.ListMembers(ctx, &securityhub.ListMembersInput{MaxResults: aws.Int32(51)})
+	driveSecurityHubV2(ctx, sh, s)
 }
 
 func driveGuardDuty(ctx context.Context, cfg aws.Config) {

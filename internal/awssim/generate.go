@@ -205,6 +205,7 @@ func (g *generator) region(a *Account, region string, home, large bool) *RegionS
 			f.ID = "arn:aws:securityhub:" + region + ":" + id + ":security-control/" + c.control + "/finding/" + g.hex(32)
 			sh.Findings[k] = f
 		}
+		sh.V2 = genSecurityHubV2(id, region)
 		st.SecurityHub = sh
 	}
 

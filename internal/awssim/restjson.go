@@ -25,6 +25,8 @@ var restRoutes = []restRoute{
 	{"securityhub", http.MethodGet, "/findingAggregator/list", "ListFindingAggregators", listFindingAggregators},
 	{"securityhub", http.MethodGet, "/findingAggregator/get/{FindingAggregatorArn+}", "GetFindingAggregator", getFindingAggregator},
 	{"securityhub", http.MethodGet, "/members", "ListMembers", listSecurityHubMembers},
+	{"securityhub", http.MethodGet, "/hubv2", "DescribeSecurityHubV2", describeSecurityHubV2},
+	{"securityhub", http.MethodPost, "/findingsv2", "GetFindingsV2", getFindingsV2},
 	{"guardduty", http.MethodGet, "/detector", "ListDetectors", listDetectors},
 	{"guardduty", http.MethodGet, "/detector/{detectorId}", "GetDetector", getDetector},
 	{"guardduty", http.MethodPost, "/detector/{detectorId}/findings/statistics", "GetFindingsStatistics", getFindingsStatistics},

@@ -181,6 +181,9 @@ func (c CallCounts) Actions() []string {
 	var out []string
 	for k := range c.ByCall {
 		a := k.Service + ":" + k.Operation
+		if iam, ok := iamActionOf[a]; ok {
+			a = iam
+		}
 		if !slices.Contains(out, a) {
 			out = append(out, a)
 		}

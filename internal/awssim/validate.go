@@ -261,6 +261,7 @@ func (v *validator) region(p path, a *Account, st *RegionState, trailNames map[s
 	if sh := st.SecurityHub; sh != nil {
 		sp := p.key("securityhub")
 		v.time(sp.key("subscribed_at"), sh.SubscribedAt)
+		v.securityHubV2(sp.key("v2"), sh.V2)
 		for i, s := range sh.Standards {
 			v.required(sp.key("standards").idx(i).key("arn"), s.ARN)
 			v.enum(sp.key("standards").idx(i).key("status"), s.Status, standardStatuses)

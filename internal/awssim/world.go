@@ -102,6 +102,9 @@ type SecurityHubState struct {
 	SubscribedAt Time                 `yaml:"subscribed_at" json:"subscribed_at,omitempty"`
 	Standards    []Standard           `yaml:"standards" json:"standards,omitempty"`
 	Findings     []SecurityHubFinding `yaml:"findings" json:"findings,omitempty"`
+	// V2 is the new AWS Security Hub in the region (securityhubv2.go),
+	// independent of Enabled (Security Hub CSPM).
+	V2 *SecurityHubV2State `yaml:"v2" json:"v2,omitempty"`
 }
 
 // Standard is one standards subscription.

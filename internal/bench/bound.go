@@ -23,7 +23,8 @@ import (
 //	               CloudTrail chain )
 //	discovery   = L (GetCallerIdentity) + ceil(accounts/20) sequential
 //	              ListAccounts pages (paced by the Organizations bucket)
-//	Security Hub = L (DescribeHub) + max(standards pages, findings pages),
+//	Security Hub = max(L (DescribeHub) + max(standards pages, findings pages),
+//	              L (DescribeSecurityHubV2) + GetFindingsV2 pages when enabled),
 //	              findings pages = ceil(matching findings/100), paced 3/s burst 6
 //	GuardDuty   = L (ListDetectors) + max(L GetDetector, L statistics,
 //	              ListFindings pages of 50, each followed by a GetFindings batch)
@@ -148,7 +149,32 @@ func ComputeBound(w *awssim.World, regions []string, latency time.Duration, limi
 	return b
 }
 
+// securityHub is the longer of Security Hub CSPM's chain and the new
+// Security Hub's, which run side by side.
 func securityHub(st *awssim.RegionState, L time.Duration, rate func(string) awssim.Rate) (time.Duration, int) {
+	cspm, n := securityHubCSPM(st, L, rate)
+	v2, m := securityHubV2(st, L, rate)
+	return max(cspm, v2), n + m
+}
+
+// securityHubV2 is L (DescribeSecurityHubV2) + the GetFindingsV2 pages of
+// its findings of severity High and above, when enabled.
+func securityHubV2(st *awssim.RegionState, L time.Duration, rate func(string) awssim.Rate) (time.Duration, int) {
+	sh := st.SecurityHub
+	if sh == nil || sh.V2 == nil || !sh.V2.Enabled {
+		return L, 1 // ResourceNotFoundException
+	}
+	matched := 0
+	for _, f := range sh.V2.Findings {
+		if f.Severity == "High" || f.Severity == "Critical" || f.Severity == "Fatal" {
+			matched++
+		}
+	}
+	pages := max(1, ceilDiv(matched, 100))
+	return L + chainEnd(sequential(pages, L, rate("securityhub:GetFindingsV2")), L), 1 + pages
+}
+
+func securityHubCSPM(st *awssim.RegionState, L time.Duration, rate func(string) awssim.Rate) (time.Duration, int) {
 	sh := st.SecurityHub
 	if sh == nil || !sh.Enabled {
 		return L, 1 // DescribeHub answers InvalidAccessException

@@ -125,6 +125,7 @@ func TestScanDemoJSON(t *testing.T) {
 		"333333333333 eu-west-1 guardduty ListMalwareProtectionPlans AccessDeniedException",
 		"333333333333 eu-west-1 ssm DescribeInstanceInformation AccessDeniedException",
 		"333333333333 us-east-1 securityhub DescribeHub AccessDeniedException",
+		"333333333333 us-east-1 securityhub DescribeSecurityHubV2 AccessDeniedException",
 		"444444444444 eu-west-1 cloudtrail DescribeTrails AccessDeniedException",
 	}
 	if !slices.Equal(gotErrs, wantErrs) {

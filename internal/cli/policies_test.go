@@ -176,7 +176,7 @@ func TestPolicyDirErrors(t *testing.T) {
 		{
 			name:  "misspelled input field",
 			files: map[string]string{"a.rego": control("acme.a", "results contains {\"status\": \"PASS\", \"region\": r, \"resource\": \"\", \"message\": \"ok\"} if {\n\tsome r in input.regions\n\tinput.securityhub[r].enabeld\n}")},
-			want:  `DIR/a.rego:16:2: undefined ref: input.securityhub\[r\].enabeld \(input.securityhub\[r\] has no key "enabeld"; it has: enabled, findings, hub_arn, standards\)`,
+			want:  `DIR/a.rego:16:2: undefined ref: input.securityhub\[r\].enabeld \(input.securityhub\[r\] has no key "enabeld"; it has: enabled, exposure_findings, findings, hub_arn, hub_v2_arn, standards, v2_enabled\)`,
 		},
 	}
 	for _, tt := range tests {

@@ -342,7 +342,7 @@ func TestActionStepsAgainstTheSimulator(t *testing.T) {
 	if !bytes.Contains(out, []byte("baseline scan --regions all --fail-on high --out-dir out --format html,ndjson,junit,json,markdown --demo -q")) {
 		t.Errorf("scan command line:\n%s", out)
 	}
-	for _, want := range []string{"**baseline: exit 1 — failures at or above high.**", "this one sets the baseline", "# Baseline report", "45 FAIL"} {
+	for _, want := range []string{"**baseline: exit 1 — failures at or above high.**", "this one sets the baseline", "# Baseline report", "46 FAIL"} {
 		if !strings.Contains(summary, want) {
 			t.Errorf("run 1 step summary lacks %q:\n%.600s", want, summary)
 		}
@@ -387,14 +387,25 @@ func TestActionStepsAgainstTheSimulator(t *testing.T) {
 	// nothing new, but the demo's denied calls make the scan incomplete:
 	// exit 3, so this run does not replace the baseline.
 	dir2 := t.TempDir()
-	out, o, _, err = runStep(t, dir2, "previous.sh", gh(map[string]string{"PREVIOUS_DIR": filepath.Join(dir2, "prev")}))
+	out, o, _, err = runStep(t, dir2, "previous.sh", gh(map[string]string{"PREVIOUS_DIR": filepath.Join(dir2, "prev"), "HISTORY": "5"}))
 	if err != nil || o["found"] != "true" || o["run-id"] != "101" || o["file"] != filepath.Join(dir2, "prev", "report.json") {
 		t.Fatalf("previous.sh: %v outputs %v\n%s", err, o, out)
 	}
 	if got, _ := os.ReadFile(o["file"]); !bytes.Equal(got, report1) {
 		t.Error("previous.sh did not unpack the newest unexpired baseline")
 	}
-	out, o, summary, err = runStep(t, dir2, "scan.sh", scanEnv("--demo -q", filepath.Join(dir2, "prev", "report.json")))
+	// history: the eligible artifacts (10 and 11; not the expired, the
+	// feature branch's or the fork's), each in its own folder.
+	historyDir := o["history-dir"]
+	if historyDir != filepath.Join(dir2, "prev", "history") {
+		t.Fatalf("previous.sh with HISTORY=5: history-dir %q\n%s", historyDir, out)
+	}
+	if entries, _ := os.ReadDir(historyDir); len(entries) != 2 || entries[0].Name() != "10" || entries[1].Name() != "11" {
+		t.Errorf("history folders %v, want 10 and 11", entries)
+	}
+	env2 := scanEnv("--demo -q", filepath.Join(dir2, "prev", "report.json"))
+	env2["HISTORY_DIR"] = historyDir
+	out, o, summary, err = runStep(t, dir2, "scan.sh", env2)
 	if err != nil || o["exit-code"] != "3" || o["complete"] != "false" {
 		t.Fatalf("run 2: %v outputs %v\n%s", err, o, out)
 	}
@@ -406,6 +417,36 @@ func TestActionStepsAgainstTheSimulator(t *testing.T) {
 	}
 	if !strings.Contains(summary, "Changes since the previous scan") {
 		t.Errorf("run 2 summary has no changes section:\n%.2000s", summary)
+	}
+	if !strings.Contains(string(out), "--history "+historyDir) || !strings.Contains(string(out), filepath.Join(historyDir, "10", "report.json")+": not a baseline report, left out") {
+		t.Errorf("run 2 does not pass the history (or does not name the artifact that is no report):\n%s", out)
+	}
+	var rep2 struct {
+		History struct{ Reports int } `json:"history"`
+		Results []struct {
+			Status       string `json:"status"`
+			FailingSince string `json:"failing_since"`
+		} `json:"results"`
+	}
+	data2, _ := os.ReadFile(filepath.Join(dir2, "out", "report.json"))
+	if err := json.Unmarshal(data2, &rep2); err != nil || rep2.History.Reports != 1 {
+		t.Errorf("run 2 report: history of %d report(s) (%v), want run 1's", rep2.History.Reports, err)
+	}
+	var r1 struct {
+		GeneratedAt string `json:"generated_at"`
+	}
+	json.Unmarshal(report1, &r1)
+	since := 0
+	for _, r := range rep2.Results {
+		if r.Status == "FAIL" && r.FailingSince == r1.GeneratedAt {
+			since++
+		}
+	}
+	if since == 0 {
+		t.Errorf("no failure of run 2 fails since run 1 (%s)", r1.GeneratedAt)
+	}
+	if strings.Contains(string(out), "--history") && !strings.Contains(summary, "## Trend") {
+		t.Errorf("run 2 summary has no trend:\n%.3000s", summary)
 	}
 
 	// Run 3: an incomplete scan (a denied call, nothing failing): exit 3,

@@ -59,6 +59,7 @@ var motoAnswers = map[string]string{
 	"organizations:ListAccounts":                  implemented,
 	"organizations:ListTagsForResource":           implemented,
 	"securityhub:DescribeHub":                     implemented,
+	"securityhub:DescribeSecurityHubV2":           notFound,
 	"securityhub:GetEnabledStandards":             notFound,
 	"securityhub:GetFindingAggregator":            notFound,
 	"securityhub:GetFindings":                     implemented,
@@ -188,6 +189,10 @@ func probeAPIs(ctx context.Context, t *testing.T, w *world) map[string]string {
 		},
 		"securityhub:DescribeHub": func() error {
 			_, err := sh.DescribeHub(ctx, &securityhub.DescribeHubInput{})
+			return err
+		},
+		"securityhub:DescribeSecurityHubV2": func() error {
+			_, err := sh.DescribeSecurityHubV2(ctx, &securityhub.DescribeSecurityHubV2Input{})
 			return err
 		},
 		"securityhub:GetEnabledStandards": func() error {

@@ -287,11 +287,13 @@ func expectedVerdicts(w *world) map[cell]verdict {
 				set("securityhub.critical_findings", a, r, "", v(pass, "no overdue critical finding"))
 				set("securityhub.high_findings", a, r, "", v(pass, "no overdue high finding"))
 			} else {
-				set("securityhub.enabled", a, r, "", v(fail, "DescribeHub: InvalidAccessException, not subscribed"))
+				set("securityhub.enabled", a, r, "", v(erred, "CSPM not subscribed, and moto has no DescribeSecurityHubV2: the new Security Hub may be on"))
 				set("securityhub.standards", a, r, "", v(fail, "Security Hub is not enabled"))
 				set("securityhub.critical_findings", a, r, "", v(erred, "findings not observable without a hub"))
 				set("securityhub.high_findings", a, r, "", v(erred, "findings not observable without a hub"))
 			}
+			// The new Security Hub: moto has no DescribeSecurityHubV2.
+			set("securityhub.exposure_findings", a, r, "", v(erred, "moto has no DescribeSecurityHubV2"))
 			// SSM: moto answers 500 to DescribeInstanceInformation, so every
 			// SSM control is ERROR in every cell, instances or not.
 			for _, c := range []string{"ssm.instances_managed", "ssm.agent_online", "ssm.patch_compliant", "ssm.patch_scan_recent"} {
@@ -431,6 +433,7 @@ func checkErrors(t *testing.T, w *world, rep *report.Report) {
 	}
 	for _, a := range []account{w.mgmt, w.dev, w.prod} {
 		for _, r := range regions {
+			want[errorCell{a.id, r, "securityhub", "DescribeSecurityHubV2"}] = true
 			want[errorCell{a.id, r, "ssm", "DescribeInstanceInformation"}] = true
 			// moto has no GuardDuty ListMembers: whether the caller is the
 			// GuardDuty administrator is unknown, so is the organization

@@ -91,3 +91,27 @@ test_required_cis_version_pins_it if {
 	}} with input as account({"enabled": true, "standards": [{"standards_arn": cis_old, "subscription_arn": "s", "status": "READY"}]})
 		with data.baseline.config.securityhub.required_standards as ["cis-aws-foundations-benchmark/v/5.0.0"]
 }
+
+# FSBP and CIS v5.0.0 are recognised by their standards ARNs in each
+# partition, by default and when v5.0.0 is pinned (SH-47).
+test_cis_v5_and_fsbp_in_every_partition if {
+	every p in [
+		["aws", "us-east-1"],
+		["aws-cn", "cn-north-1"],
+		["aws-us-gov", "us-gov-west-1"],
+	] {
+		subs := [
+			{"standards_arn": sprintf("arn:%s:securityhub:%s::standards/aws-foundational-security-best-practices/v/1.0.0", p), "subscription_arn": "s1", "status": "READY"},
+			{"standards_arn": sprintf("arn:%s:securityhub:%s::standards/cis-aws-foundations-benchmark/v/5.0.0", p), "subscription_arn": "s2", "status": "READY"},
+		]
+		standards.results == {{
+			"status": "PASS", "region": "eu-west-1", "resource": "",
+			"message": "required standards are READY: aws-foundational-security-best-practices, cis-aws-foundations-benchmark",
+		}} with input as account({"enabled": true, "standards": subs})
+		standards.results == {{
+			"status": "PASS", "region": "eu-west-1", "resource": "",
+			"message": "required standards are READY: aws-foundational-security-best-practices, cis-aws-foundations-benchmark/v/5.0.0",
+		}} with input as account({"enabled": true, "standards": subs})
+			with data.baseline.config.securityhub.required_standards as ["aws-foundational-security-best-practices", "cis-aws-foundations-benchmark/v/5.0.0"]
+	}
+}

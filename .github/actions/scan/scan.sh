@@ -9,6 +9,7 @@
 #   FAIL_ON, FAIL_ON_NEW (true|false), FORMATS, OUT_DIR
 #   WAIVERS, TEAMS    files passed with --waivers / --teams when they exist
 #   PREVIOUS_FILE     the previous report (empty: none)
+#   HISTORY_DIR       earlier complete reports for --history (empty: none)
 #   PREVIOUS_ARTIFACT the baseline artifact's name (empty: no baseline is kept)
 #   MERGE_REPORTS     shard reports (glob patterns, split on whitespace): instead
 #                     of scanning, merge them ('baseline merge') and report on
@@ -71,6 +72,7 @@ if [ -z "${MERGE_REPORTS:-}" ]; then
   if [ -n "${WAIVERS:-}" ] && [ -f "$WAIVERS" ]; then args+=(--waivers "$WAIVERS"); fi
   if [ -n "${TEAMS:-}" ] && [ -f "$TEAMS" ]; then args+=(--teams "$TEAMS"); fi
 fi
+if [ -n "${HISTORY_DIR:-}" ]; then args+=(--history "$HISTORY_DIR"); fi
 compared=false
 if [ -n "${PREVIOUS_FILE:-}" ]; then
   args+=(--previous "$PREVIOUS_FILE")

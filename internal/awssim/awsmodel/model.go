@@ -74,7 +74,10 @@ type Shape struct {
 	TimestampFormat string          `json:"timestampFormat"`
 	Flattened       bool            `json:"flattened"`
 	Exception       bool            `json:"exception"`
-	Error           *struct {
+	// Document marks a document shape (smithy's document type, e.g.
+	// securityhub's OcsfFinding): any JSON value, not checked member by member.
+	Document bool `json:"document"`
+	Error    *struct {
 		Code           string `json:"code"`
 		HTTPStatusCode int    `json:"httpStatusCode"`
 		SenderFault    bool   `json:"senderFault"`

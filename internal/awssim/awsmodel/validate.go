@@ -83,6 +83,9 @@ func (v *validator) jsonValue(path string, ref *Ref, val any, top bool) {
 		v.fail(path, "null (AWS omits a member without a value)")
 		return
 	}
+	if s.Document {
+		return // a document holds any JSON value
+	}
 	switch s.Type {
 	case "structure":
 		obj, ok := val.(map[string]any)

@@ -33,6 +33,8 @@ func TestValidatorCatchesDepartures(t *testing.T) {
 		{"timestamp in the wrong format", "ssm", "DescribeInstancePatchStates", `{"InstancePatchStates":[{"InstanceId":"i","PatchGroup":"g","BaselineId":"pb","OperationStartTime":"2026-01-01T00:00:00Z","OperationEndTime":2,"Operation":"Scan"}]}`, "want epoch seconds"},
 		{"null member", "organizations", "ListAccounts", `{"Accounts":null}`, "null"},
 		{"boolean as string", "cloudtrail", "GetTrailStatus", `{"IsLogging":"true"}`, "want a boolean"},
+		{"document members are free", "securityhub", "GetFindingsV2", `{"Findings":[{"metadata":{"uid":"u"},"severity_id":5}]}`, ""},
+		{"document list still a list", "securityhub", "GetFindingsV2", `{"Findings":{"severity":"High"}}`, "want an array"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
