@@ -53,6 +53,11 @@ accounts:
 				fmt.Fprintf(&b, "            - {id: %s-%s-%d, title: open finding, control: S3.%d, severity: CRITICAL, first_observed: %dd}\n", id, r, k, k+1, 10+k*40)
 			}
 			fmt.Fprintf(&b, "            - {id: %s-%s-medium, title: medium, control: EC2.7, severity: MEDIUM}\n", id, r)
+			if (i+j)%3 == 0 {
+				// The new Security Hub, read per account in both modes.
+				fmt.Fprintf(&b, "          v2:\n            enabled: true\n            findings:\n")
+				fmt.Fprintf(&b, "              - {id: %s-%s-x, title: exposure, severity: Critical, first_seen: %dd}\n", id, r, 3+i*5)
+			}
 		}
 	}
 	return b.String()
@@ -167,7 +172,7 @@ func testAggregation(t *testing.T, linking string, linked []string) {
 		t.Errorf("admin: %d GetFindings calls, want %d", got, wantAdmin)
 	}
 	t.Logf("GetFindings calls: direct %d, admin %d (of which %d for coverage gaps)", directCalls.Count(getFindings), adminCalls.Count(getFindings), wantAdmin-2)
-	for _, op := range []string{"DescribeHub", "GetEnabledStandards"} {
+	for _, op := range []string{"DescribeHub", "GetEnabledStandards", "DescribeSecurityHubV2", "GetFindingsV2"} {
 		c := awssim.Call{Service: "securityhub", Operation: op}
 		if d, a := directCalls.Count(c), adminCalls.Count(c); d != a {
 			t.Errorf("%s: %d calls direct, %d admin; it is not aggregated and stays per account", op, d, a)

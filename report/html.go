@@ -78,6 +78,14 @@ type htmlView struct {
 	Errors         []Error
 	CoverageGaps   []CoverageGap
 	Changes        *htmlChanges
+
+	Teams           []htmlTeam         // the team table; its rows feed the cards under the team filter
+	WaiverAttention []htmlWaiverStatus // waivers expiring, expired or unused
+	ControlCounts   []htmlControlCount // results not listed row by row, per control and team
+	Omitted         string             // what the rows table leaves out, e.g. "52,000 FAIL, 180,000 PASS"
+	HeatSummary     []heatSummaryRow   // the coverage per region and service, above htmlMaxGridAccounts
+	HeatAccounts    int                // accounts in the coverage
+	HasTrend        bool               // --history gave the teams a trend
 }
 
 type severityCounts struct {
@@ -94,8 +102,10 @@ type htmlFilter struct {
 type htmlRow struct {
 	Status, Severity, Control, Title, Service string
 	Account, AccountID, Region                string
-	Resource, ResourceFull                    string
-	Message, Remediation, References          string
+	Resource, ResourceFull, ResourceURL       string
+	Message                                   []textLink // ARNs with a console page are links
+	Remediation                               string
+	References                                []textLink // URLs and Security Hub control ids are links
 	Team                                      string
 	Waiver                                    string
 	Change                                    string // "new" or "regressed" since the previous scan
@@ -151,17 +161,39 @@ func newHTMLView(r *Report) htmlView {
 	}
 
 	teams, services := map[string]bool{}, map[string]bool{}
+	var listed, omitted []Result
+	listPass := r.Summary.Pass <= htmlMaxPassRows
 	for _, res := range attentionOrder(r.Results) {
-		if res.Status == StatusNotApplicable {
+		switch {
+		case res.Status == StatusNotApplicable:
 			continue // counted in the summary, listed in the JSON
+		case len(listed) >= htmlMaxRows || (res.Status == StatusPass && !listPass):
+			omitted = append(omitted, res)
+		default:
+			listed = append(listed, res)
 		}
-		row := newHTMLRow(res)
-		v.Rows = append(v.Rows, row)
-		teams[row.Team] = true
-		services[row.Service] = true
+		teams[htmlText(teamName(res.Team))] = true
+		services[htmlText(res.Service)] = true
 		if res.Status == StatusWaived {
 			v.Waivers = append(v.Waivers, newHTMLWaiver(res, r.GeneratedAt))
 		}
+	}
+	for _, res := range listed {
+		v.Rows = append(v.Rows, newHTMLRow(res))
+	}
+	if len(omitted) > 0 {
+		v.ControlCounts = newHTMLControlCounts(omitted)
+		v.Omitted = statusCountsText(Summarize(omitted))
+	}
+	v.Teams = newHTMLTeams(r)
+	v.WaiverAttention = newHTMLWaiverAttention(r)
+	v.HeatAccounts = len(v.Heatmap.Rows)
+	if len(v.Heatmap.Rows) > htmlMaxGridAccounts {
+		v.HeatSummary = summarizeHeatmap(v.Heatmap)
+		v.Heatmap.Rows = nil
+	}
+	for _, t := range v.Teams {
+		v.HasTrend = v.HasTrend || t.Trend != ""
 	}
 	slices.SortStableFunc(v.Waivers, func(a, b htmlWaiver) int { return cmp.Compare(a.Expires, b.Expires) })
 	v.Counts = statusCountsText(r.Summary)
@@ -215,14 +247,9 @@ func newHTMLView(r *Report) htmlView {
 		for _, c := range d.Regressed {
 			changed[c.Key()] = "regressed"
 		}
-		// v.Rows leaves NOT_APPLICABLE results out: index it the same way.
-		i := 0
-		for _, res := range attentionOrder(r.Results) {
-			if res.Status == StatusNotApplicable {
-				continue
-			}
+		// v.Rows are the listed results, in the same order.
+		for i, res := range listed {
 			v.Rows[i].Change = changed[res.Key()]
-			i++
 		}
 	}
 	return v
@@ -240,10 +267,14 @@ func newHTMLRow(res Result) htmlRow {
 		Region:       htmlText(res.Region),
 		Resource:     htmlText(shortResource(res)),
 		ResourceFull: htmlText(res.Resource),
-		Message:      htmlText(res.Message),
+		ResourceURL:  consoleURL(htmlText(res.Resource)),
+		Message:      linkify(htmlText(res.Message)),
 		Remediation:  htmlText(res.Remediation),
-		References:   htmlText(strings.Join(res.References, " · ")),
 		Team:         htmlText(teamName(res.Team)),
+	}
+	for _, ref := range res.References {
+		ref = htmlText(ref)
+		row.References = append(row.References, textLink{Text: ref, URL: referenceURL(ref)})
 	}
 	if res.Status == StatusWaived {
 		row.Waiver = htmlText(waiverNote(res.Waiver))
@@ -349,6 +380,7 @@ type heatService struct{ Name, Abbrev string }
 
 type heatRow struct {
 	Account string
+	Teams   string // the teams owning the account's results, for the team filter
 	Cells   []heatCell
 }
 
@@ -403,9 +435,10 @@ func newHeatmap(r *Report) heatmapView {
 	for _, s := range serviceList {
 		h.Services = append(h.Services, heatService{Name: htmlText(s), Abbrev: cmp.Or(serviceAbbrevs[s], strings.ToUpper(prefix(htmlText(s), 3)))})
 	}
+	owners := accountTeams(r.Results)
 	for _, a := range sortedKeys(accounts) {
 		label := htmlAccount(Result{AccountID: a, AccountName: names[a]})
-		row := heatRow{Account: label}
+		row := heatRow{Account: label, Teams: owners[a]}
 		for _, g := range sortedKeys(regions) {
 			for _, s := range serviceList {
 				state := cmp.Or(states[[3]string{a, g, s}], "unknown")
@@ -447,6 +480,7 @@ const htmlPage = `<!DOCTYPE html>
 </header>
 <main>
 <section class="overview" aria-label="Summary">
+<p id="team-note" class="sub" aria-live="polite"></p>
 <div class="cards">
 <div class="card score"><span class="num" data-count="score">{{.Score}}</span><span class="lbl">score</span></div>
 <div class="card st-FAIL"><span class="num" data-count="fail">{{.Summary.Fail}}</span><span class="lbl">FAIL</span></div>
@@ -477,6 +511,20 @@ const htmlPage = `<!DOCTYPE html>
 </tbody>
 </table>
 </section>
+{{- if .Teams}}
+<section id="teams">
+<h2>Teams</h2>
+<p class="sub">Choosing a team in the results filter sets the cards above and the coverage to that team.</p>
+<table class="findings" id="team-table">
+<thead><tr><th>Team</th><th>FAIL</th><th>critical</th><th>high</th><th>ERROR</th><th>WAIVED</th><th>Waivers expiring ≤ 14 days</th><th>PASS</th><th>Score</th>{{if $.HasTrend}}<th>Trend</th>{{end}}</tr></thead>
+<tbody>
+{{- range .Teams}}
+<tr data-team="{{.Name}}" data-fail="{{.Fail}}" data-error="{{.Error}}" data-waived="{{.Waived}}" data-pass="{{.Pass}}" data-total="{{.Total}}" data-score="{{.Score}}" data-critical="{{.Crit}}" data-high="{{.High}}" data-medium="{{.Med}}" data-low="{{.Low}}"><th>{{.Name}}</th><td>{{.Fail}}</td><td>{{.Crit}}</td><td>{{.High}}</td><td>{{.Error}}</td><td>{{.Waived}}</td><td>{{.Expiring}}</td><td>{{.Pass}}</td><td>{{.Score}}</td>{{if $.HasTrend}}<td title="{{.TrendText}}">{{.Trend}}</td>{{end}}</tr>
+{{- end}}
+</tbody>
+</table>
+</section>
+{{- end}}
 {{- with .Changes}}
 <section id="changes">
 <h2>Changes since the previous scan</h2>
@@ -515,6 +563,19 @@ const htmlPage = `<!DOCTYPE html>
 <span class="cov cov-unknown">·</span> not observed
 {{- range .Heatmap.Services}} · <abbr title="{{.Name}}">{{.Abbrev}}</abbr> {{.Name}}{{end}}
 </p>
+{{- if .HeatSummary}}
+<p>{{.HeatAccounts}} accounts: too many for a row each, so each cell counts the accounts by state (the worst state colours it). The JSON report lists every account's coverage.</p>
+<div class="scroll">
+<table id="heatmap-summary" data-cells="{{.Heatmap.Total}}">
+<thead><tr><th scope="col">Region</th>{{range .Heatmap.Services}}<th scope="col" class="svc"><abbr title="{{.Name}}">{{.Abbrev}}</abbr></th>{{end}}</tr></thead>
+<tbody>
+{{- range .HeatSummary}}
+<tr><th scope="row">{{.Region}}</th>{{range .Cells}}<td class="cov cov-{{.State}} sum" title="{{.Label}}" aria-label="{{.Label}}">✓{{.Enabled}}{{if .Disabled}} ✗{{.Disabled}}{{end}}{{if .Error}} !{{.Error}}{{end}}{{if .Unknown}} ·{{.Unknown}}{{end}}</td>{{end}}</tr>
+{{- end}}
+</tbody>
+</table>
+</div>
+{{- else}}
 <div class="scroll">
 <table id="heatmap" data-cells="{{.Heatmap.Total}}">
 <thead>
@@ -523,11 +584,12 @@ const htmlPage = `<!DOCTYPE html>
 </thead>
 <tbody>
 {{- range .Heatmap.Rows}}
-<tr><th scope="row">{{.Account}}</th>{{range .Cells}}<td class="cov cov-{{.State}}" data-region="{{.Region}}" data-service="{{.Service}}" data-state="{{.State}}" title="{{.Label}}" aria-label="{{.Label}}">{{.Symbol}}</td>{{end}}</tr>
+<tr data-teams="{{.Teams}}"><th scope="row">{{.Account}}</th>{{range .Cells}}<td class="cov cov-{{.State}}" data-region="{{.Region}}" data-service="{{.Service}}" data-state="{{.State}}" title="{{.Label}}" aria-label="{{.Label}}">{{.Symbol}}</td>{{end}}</tr>
 {{- end}}
 </tbody>
 </table>
 </div>
+{{- end}}
 </section>
 <section id="results">
 <h2>Results</h2>
@@ -537,7 +599,10 @@ const htmlPage = `<!DOCTYPE html>
 {{- end}}
 <button type="reset">Show all</button>
 </form>
-<p class="shown">Showing <strong id="shown-count">{{len .Rows}}</strong> of {{len .Rows}} results: <span id="shown-by-status">{{.Counts}}</span></p>
+<p class="shown">Showing <strong id="shown-count">{{len .Rows}}</strong> of {{len .Rows}} listed results: <span id="shown-by-status">{{.Counts}}</span></p>
+{{- with .Omitted}}
+<p class="note">Not listed one by one, to keep the page small: {{.}}. They are counted by control below and listed in the JSON report; <code>--team</code>, <code>--severity</code> or <code>--status</code> narrow the page.</p>
+{{- end}}
 <div class="scroll">
 <table id="findings" class="findings">
 <thead><tr><th>Status</th><th>Severity</th><th>Control</th><th>Account</th><th>Region</th><th>Resource</th><th>Message</th><th>Team</th></tr></thead>
@@ -548,7 +613,34 @@ const htmlPage = `<!DOCTYPE html>
 </tbody>
 </table>
 </div>
+{{- if .ControlCounts}}
+<h3>Not listed, by control and team</h3>
+<div class="scroll">
+<table class="findings" id="control-counts">
+<thead><tr><th>Control</th><th>Severity</th><th>Team</th><th>FAIL</th><th>ERROR</th><th>WAIVED</th><th>PASS</th></tr></thead>
+<tbody>
+{{- range .ControlCounts}}
+<tr data-team="{{.Team}}"><td><span class="ctl">{{.Control}}</span></td><td><span class="sev sev-{{.Severity}}">{{.Severity}}</span></td><td>{{.Team}}</td><td>{{.Fail}}</td><td>{{.Error}}</td><td>{{.Waived}}</td><td>{{.Pass}}</td></tr>
+{{- end}}
+</tbody>
+</table>
+</div>
+{{- end}}
 </section>
+{{- if .WaiverAttention}}
+<section id="waivers-attention">
+<h2>Waivers needing attention</h2>
+<p>Expiring within 14 days, expired (their failures are FAIL again) or unused (nothing matched: remove or fix them).</p>
+<table class="findings">
+<thead><tr><th>State</th><th>Control</th><th>Scope</th><th>Owner</th><th>Expires</th><th></th><th>Reason</th></tr></thead>
+<tbody>
+{{- range .WaiverAttention}}
+<tr class="waiver-{{.State}}"><td><strong>{{.State}}</strong></td><td><span class="ctl">{{.Control}}</span></td><td class="res">{{.Scope}}</td><td>{{.Owner}}</td><td class="nw">{{.Expires}}</td><td>{{.When}}</td><td>{{.Reason}}</td></tr>
+{{- end}}
+</tbody>
+</table>
+</section>
+{{- end}}
 {{- if .Waivers}}
 <section id="waivers">
 <h2>Waivers</h2>
@@ -594,7 +686,7 @@ const htmlPage = `<!DOCTYPE html>
 <script>{{.JS}}</script>
 </body>
 </html>
-{{define "row"}}<tr data-team="{{.Team}}" data-severity="{{.Severity}}" data-status="{{.Status}}" data-service="{{.Service}}"><td><span class="st st-{{.Status}}">{{.Status}}</span>{{with .Change}} <span class="chg chg-{{.}}">{{.}}</span>{{end}}</td><td><span class="sev sev-{{.Severity}}">{{.Severity}}</span></td><td><span class="ctl">{{.Control}}</span><br><span class="sub">{{.Title}}</span></td><td>{{.Account}}</td><td class="nw">{{.Region}}</td><td class="res" title="{{.ResourceFull}}">{{.Resource}}</td><td class="msg">{{.Message}}{{with .Waiver}}<br><span class="sub">{{.}}</span>{{end}}{{if or .Remediation .References}}<details><summary>How to fix</summary>{{.Remediation}}{{with .References}}<br><span class="sub">{{.}}</span>{{end}}</details>{{end}}</td><td>{{.Team}}</td></tr>{{end}}`
+{{define "row"}}<tr data-team="{{.Team}}" data-severity="{{.Severity}}" data-status="{{.Status}}" data-service="{{.Service}}"><td><span class="st st-{{.Status}}">{{.Status}}</span>{{with .Change}} <span class="chg chg-{{.}}">{{.}}</span>{{end}}</td><td><span class="sev sev-{{.Severity}}">{{.Severity}}</span></td><td><span class="ctl">{{.Control}}</span><br><span class="sub">{{.Title}}</span></td><td>{{.Account}}</td><td class="nw">{{.Region}}</td><td class="res" title="{{.ResourceFull}}">{{if .ResourceURL}}<a href="{{.ResourceURL}}" rel="noreferrer" target="_blank">{{.Resource}}</a>{{else}}{{.Resource}}{{end}}</td><td class="msg">{{range .Message}}{{if .URL}}<a href="{{.URL}}" rel="noreferrer" target="_blank">{{.Text}}</a>{{else}}{{.Text}}{{end}}{{end}}{{with .Waiver}}<br><span class="sub">{{.}}</span>{{end}}{{if or .Remediation .References}}<details><summary>How to fix</summary>{{.Remediation}}{{with .References}}<br><span class="sub">{{range $i, $r := .}}{{if $i}} · {{end}}{{if $r.URL}}<a href="{{$r.URL}}" rel="noreferrer" target="_blank">{{$r.Text}}</a>{{else}}{{$r.Text}}{{end}}{{end}}</span>{{end}}</details>{{end}}</td><td>{{.Team}}</td></tr>{{end}}`
 
 const htmlCSS = `
 :root{--fg:#1d2330;--muted:#5b6476;--line:#d9dee7;--bg:#f6f7f9;--card:#fff;
@@ -650,7 +742,7 @@ select,button{font:inherit;padding:2px 4px}
 .shown{margin:4px 0 8px}
 .findings{width:100%}
 .findings td.res{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12px;word-break:break-all;max-width:260px}
-.findings td.msg{max-width:520px;overflow-wrap:anywhere}
+.findings td.msg{min-width:300px;max-width:560px;overflow-wrap:anywhere}
 .ctl{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12px}
 details summary{cursor:pointer;color:var(--muted);font-size:12px}
 tr[hidden]{display:none}
@@ -659,6 +751,37 @@ tr[hidden]{display:none}
 tr.expiring td{background:#fff6e0}
 .warn{color:#8a4b00}
 td.nw{white-space:nowrap}
+a{color:#1a56a8}
+.note{background:#fff6e0;border:1px solid #f0d9a0;border-radius:4px;padding:6px 10px}
+td.sum{white-space:nowrap;font-weight:600;font-size:12px;padding:2px 6px}
+#team-note:empty{display:none}
+#team-note{flex-basis:100%;margin:0;font-weight:600}
+.spark{vertical-align:middle;color:var(--fail)}
+@media (max-width:640px){
+header{padding:14px 12px 4px}
+main{padding:0 8px 24px}
+section{padding:12px 10px}
+.cards{grid-template-columns:repeat(3,minmax(0,1fr))}
+.chart svg{max-width:100%;height:auto}
+.findings,.findings tbody,.findings tr,.findings td,.findings th{display:block;width:auto;max-width:none}
+.findings thead{display:none}
+.findings tr{border-bottom:2px solid var(--line);padding:6px 0}
+.findings td,.findings tbody th{border:0;padding:1px 4px}
+.findings td.res{max-width:none}
+#findings td:nth-child(4)::before{content:"Account: ";color:var(--muted)}
+#findings td:nth-child(5)::before{content:"Region: ";color:var(--muted)}
+#findings td:nth-child(8)::before{content:"Team: ";color:var(--muted)}
+#team-table td:nth-child(2)::before{content:"FAIL "}#team-table td:nth-child(3)::before{content:"critical "}
+#team-table td:nth-child(4)::before{content:"high "}#team-table td:nth-child(5)::before{content:"ERROR "}
+#team-table td:nth-child(6)::before{content:"WAIVED "}#team-table td:nth-child(7)::before{content:"expiring waivers "}
+#team-table td:nth-child(8)::before{content:"PASS "}#team-table td:nth-child(9)::before{content:"score "}
+#team-table td{display:inline-block;margin-right:8px}
+.scroll{max-width:100%}
+td.cov{min-width:19px;padding:2px 0;font-size:11px;border-width:1px}
+#heatmap th.svc{font-size:9px;padding:2px 0}
+#heatmap tbody th{white-space:normal;font-size:11px;padding:2px 4px;min-width:90px}
+#heatmap th.region{font-size:11px;padding:2px}
+}
 `
 
 const htmlJS = `
@@ -678,8 +801,35 @@ const htmlJS = `
     return want;
   }
 
+  // The cards, the severity chart's labels and the coverage rows follow the
+  // team filter: the team table's row holds the team's counts.
+  var cardKeys = ["fail", "error", "waived", "pass", "total", "score", "critical", "high", "medium", "low"];
+  var whole = {};
+  cardKeys.forEach(function (k) {
+    var el = document.querySelector('[data-count="' + k + '"]');
+    whole[k] = el ? el.textContent : "";
+  });
+  var teamRows = Array.prototype.slice.call(document.querySelectorAll("#team-table tbody tr"));
+  var gridRows = Array.prototype.slice.call(document.querySelectorAll("#heatmap tbody tr"));
+  var teamNote = document.getElementById("team-note");
+
+  function showTeam(team) {
+    var src = null;
+    teamRows.forEach(function (tr) { if (tr.getAttribute("data-team") === team) { src = tr; } });
+    cardKeys.forEach(function (k) {
+      document.querySelectorAll('[data-count="' + k + '"]').forEach(function (el) {
+        el.textContent = src ? src.getAttribute("data-" + k) : whole[k];
+      });
+    });
+    gridRows.forEach(function (tr) {
+      tr.hidden = team !== "" && (" " + tr.getAttribute("data-teams") + " ").indexOf(" " + team + " ") < 0;
+    });
+    if (teamNote) { teamNote.textContent = team ? "Team " + team + " only (the results filter)." : ""; }
+  }
+
   function apply() {
     var want = selected(), n = 0, counts = {};
+    showTeam(want.team);
     statuses.forEach(function (s) { counts[s] = 0; });
     rows.forEach(function (tr) {
       var match = keys.every(function (k) {

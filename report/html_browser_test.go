@@ -79,6 +79,9 @@ func TestHTMLInBrowser(t *testing.T) {
 		t.Run(tt.fragment, func(t *testing.T) {
 			dom := dumpDOM(t, chromium, dir, "file://"+page+tt.fragment)
 			checkRows(t, dom, r, tt.want)
+			if team := tt.want["team"]; team != "" {
+				checkTeamCards(t, dom, r, team)
+			}
 		})
 	}
 }
@@ -196,4 +199,35 @@ func textOf(t *testing.T, s, marker string) string {
 		rest = rest[:j]
 	}
 	return rest
+}
+
+// checkTeamCards: under a team filter the headline cards count that team's
+// results, and the coverage grid shows only the team's accounts.
+func checkTeamCards(t *testing.T, dom string, r *Report, team string) {
+	t.Helper()
+	var mine []Result
+	accounts := map[string]bool{}
+	for _, res := range r.Results {
+		if teamName(res.Team) == team {
+			mine = append(mine, res)
+			accounts[res.AccountID] = true
+		}
+	}
+	s := Summarize(mine)
+	for name, want := range map[string]int{"fail": s.Fail, "error": s.Error, "pass": s.Pass, "total": s.Total} {
+		if got := textOf(t, dom, `data-count="`+name+`">`); got != strconv.Itoa(want) {
+			t.Errorf("team %s: %s card shows %q, want %d", team, name, got, want)
+		}
+	}
+	grid := section(t, dom, `<table id="heatmap"`, `</table>`)
+	rows := regexp.MustCompile(`<tr data-teams="[^"]*"[^>]*>\s*<th scope="row">[^<]*\((\d{12})\)`).FindAllStringSubmatch(grid, -1)
+	if len(rows) != len(demoAccounts) {
+		t.Errorf("team %s: %d coverage rows found, want %d", team, len(rows), len(demoAccounts))
+	}
+	for _, row := range rows {
+		hidden := strings.Contains(row[0], " hidden")
+		if hidden == accounts[row[1]] {
+			t.Errorf("team %s: coverage row of %s hidden=%v", team, row[1], hidden)
+		}
+	}
 }

@@ -60,6 +60,16 @@ func TestHTMLEscaping(t *testing.T) {
 // from a URL, and the CSP forbids it anyway.
 func TestHTMLNoExternalLoads(t *testing.T) {
 	out := renderHTML(t, demoLikeReport())
+	// Links to the AWS documentation and console are navigation the reader
+	// chooses, not loads: every one opens without a referrer.
+	anchors := regexp.MustCompile(`<a href="https://[^"]*" rel="noreferrer" target="_blank">`)
+	if len(anchors.FindAllString(out, -1)) == 0 {
+		t.Error("the page has no links to the documentation or the console")
+	}
+	out = anchors.ReplaceAllString(out, "<a>")
+	if strings.Contains(out, "<a ") {
+		t.Error("a link without rel=noreferrer")
+	}
 	load := regexp.MustCompile(`(?i)\b(src|href|xlink:href|action|srcset|poster|data)\s*=\s*["']?\s*(https?:|//)`)
 	if m := load.FindString(out); m != "" {
 		t.Errorf("page loads from a URL: %s", m)

@@ -92,7 +92,7 @@ func main() {
 	flag.BoolVar(&f.regionsAll, "regions-all", false, "resolve regions per account (account:ListRegions), like --regions all")
 	flag.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile of the scan to this file")
 	flag.StringVar(&f.collection, "collection", scan.ModeDirect, "how findings are read, as baseline's --collection: direct, auto or admin (auto and admin need -delegated-admin to use the administrator)")
-	flag.BoolVar(&f.delegatedAdmin, "delegated-admin", false, "make the management account the Security Hub and GuardDuty delegated administrator of every account, with a finding aggregator in the first region")
+	flag.BoolVar(&f.delegatedAdmin, "delegated-admin", false, "make the management account the Security Hub, GuardDuty and Systems Manager delegated administrator of every account, with a finding aggregator and an AWS-QuickSetup-ManagedNode sync in the first region")
 	flag.StringVar(&f.teamTag, "team-tag", "team", `account tag read for each account's team (organizations:ListTagsForResource, as baseline's --team-tag default); "" reads none`)
 	serve := flag.Bool("serve", false, "internal: serve the world on stdout/stdin for the parent bench")
 	flag.Parse()

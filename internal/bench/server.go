@@ -68,10 +68,11 @@ func runServer(f flags, in io.Reader, out io.Writer) error {
 	return lines.Err()
 }
 
-// withDelegatedAdmin makes the management account the Security Hub and
-// GuardDuty delegated administrator of every other account, with a finding
-// aggregator in home linking every region, so that --collection auto reads
-// findings through the administrator.
+// withDelegatedAdmin makes the management account the Security Hub,
+// GuardDuty and Systems Manager delegated administrator of every other
+// account, with a finding aggregator in home linking every region and a
+// fresh AWS-QuickSetup-ManagedNode sync there, so that --collection auto
+// reads through the administrator.
 func withDelegatedAdmin(w *awssim.World, home string) {
 	for _, a := range w.Accounts {
 		if a.Management {
@@ -79,6 +80,8 @@ func withDelegatedAdmin(w *awssim.World, home string) {
 				SecurityHub:       a.ID,
 				GuardDuty:         a.ID,
 				FindingAggregator: &awssim.FindingAggregator{Region: home},
+				SSM:               a.ID,
+				SSMSync:           &awssim.SSMSync{Region: home},
 			}
 			return
 		}
