@@ -125,6 +125,7 @@ func TestFaultsAreRecordedAndContained(t *testing.T) {
 				"eu-west-1 cloudtrail:DescribeTrails UnrecognizedClientException",
 				"eu-west-1 ec2:DescribeInstances UnrecognizedClientException",
 				"eu-west-1 guardduty:ListDetectors UnrecognizedClientException",
+				"eu-west-1 guardduty:ListMalwareProtectionPlans UnrecognizedClientException",
 				"eu-west-1 securityhub:DescribeHub UnrecognizedClientException",
 				"eu-west-1 securityhub:DescribeSecurityHubV2 UnrecognizedClientException",
 				"eu-west-1 ssm:DescribeInstanceInformation UnrecognizedClientException",
@@ -140,7 +141,7 @@ func TestFaultsAreRecordedAndContained(t *testing.T) {
 			name:   "500s until the retries run out",
 			client: checks.ClientOptions{MaxAttempts: 3},
 			faults: []awssim.Fault{{Account: dev, Region: "us-east-1", Service: "guardduty", Code: "InternalServerErrorException"}},
-			want:   []string{"us-east-1 guardduty:ListDetectors InternalServerErrorException"},
+			want:   []string{"us-east-1 guardduty:ListDetectors InternalServerErrorException", "us-east-1 guardduty:ListMalwareProtectionPlans InternalServerErrorException"},
 		},
 		{
 			name:   "throttling beyond the rate limits is retried, never an error",

@@ -43,7 +43,11 @@ func gdAdminWorld() string {
 			if (i+j)%5 == 4 {
 				status = "DISABLED"
 			}
-			fmt.Fprintf(&b, "      %s:\n        guardduty:\n          detectors:\n            - status: %s\n              features: {S3_DATA_EVENTS: %s}\n              findings:\n", r, status, status)
+			coverage := "HEALTHY"
+			if (i+j)%3 == 0 {
+				coverage = "UNHEALTHY"
+			}
+			fmt.Fprintf(&b, "      %s:\n        guardduty:\n          detectors:\n            - status: %s\n              features: {S3_DATA_EVENTS: %s}\n              coverage: [{type: EC2, name: i-0%s%d, status: %s, issue: no agent}]\n              findings:\n", r, status, status, id, j, coverage)
 			for k := 0; k < (i+j)%4; k++ {
 				fmt.Fprintf(&b, "                - {id: %s%s%d, type: \"Recon:EC2/PortProbeUnprotectedPort\", title: probe, severity: %s, archived: %t, updated: \"2026-01-0%dT00:00:00Z\", resource: {type: Instance, id: i-0123456789abcdef%d}}\n",
 					id[8:], strings.ReplaceAll(r, "-", ""), k, []string{"8.5", "2.5", "9.5"}[k], k == 1, k+1, k)
@@ -87,6 +91,16 @@ func TestGuardDutyAdministratorGivesTheSameFactsAndVerdicts(t *testing.T) {
 	direct, directCalls := collectGuardDuty(t, false)
 	admin, adminCalls := collectGuardDuty(t, true)
 	high := 0
+	// The organization configuration is read from the administrator only
+	// (GD-43): observed on it in every region, absent from the direct scan.
+	for _, a := range admin.Accounts {
+		for region, r := range a.GuardDuty {
+			if got := r.Organization != nil; got != (a.AccountID == gdAdmin) {
+				t.Errorf("%s %s: organization configuration observed = %t", a.AccountID, region, got)
+			}
+			r.Organization = nil
+		}
+	}
 	for i := range direct.Accounts {
 		awssimtest.Equal(t, "guardduty facts of "+direct.Accounts[i].AccountID, admin.Accounts[i].GuardDuty, direct.Accounts[i].GuardDuty)
 		awssimtest.Equal(t, "errors of "+direct.Accounts[i].AccountID, admin.Accounts[i].Errors, direct.Accounts[i].Errors)
@@ -106,6 +120,11 @@ func TestGuardDutyAdministratorGivesTheSameFactsAndVerdicts(t *testing.T) {
 		return ev
 	}
 	dv, av := evaluate(direct), evaluate(admin)
+	for _, r := range av.Results {
+		if r.ControlID == "guardduty.org_auto_enable" && r.Status != "NOT_APPLICABLE" {
+			t.Errorf("org_auto_enable without the organization configuration: %+v", r)
+		}
+	}
 	if len(dv.Results) == 0 || high == 0 {
 		t.Fatalf("%d results, %d high findings: the world exercises nothing", len(dv.Results), high)
 	}
@@ -128,14 +147,14 @@ func TestGuardDutyAdministratorGivesTheSameFactsAndVerdicts(t *testing.T) {
 
 	total := func(c awssim.CallCounts) int {
 		n := 0
-		for _, op := range []string{"ListDetectors", "GetDetector", "GetFindingsStatistics", "ListFindings", "GetFindings", "ListMembers"} {
+		for _, op := range []string{"ListDetectors", "GetDetector", "GetFindingsStatistics", "ListFindings", "GetFindings", "ListMembers", "ListCoverage", "ListMalwareProtectionPlans", "DescribeOrganizationConfiguration"} {
 			n += c.Count(awssim.Call{Service: "guardduty", Operation: op})
 		}
 		return n
 	}
 	d, a := total(directCalls), total(adminCalls)
 	t.Logf("GuardDuty calls: direct %d, admin %d", d, a)
-	for _, op := range []string{"ListDetectors", "GetDetector", "GetFindingsStatistics", "ListFindings", "GetFindings", "ListMembers"} {
+	for _, op := range []string{"ListDetectors", "GetDetector", "GetFindingsStatistics", "ListFindings", "GetFindings", "ListMembers", "ListCoverage", "ListMalwareProtectionPlans", "DescribeOrganizationConfiguration"} {
 		c := awssim.Call{Service: "guardduty", Operation: op}
 		t.Logf("  %s: direct %d, admin %d", op, directCalls.Count(c), adminCalls.Count(c))
 	}

@@ -39,6 +39,11 @@ var sampleFaults = map[string][]checks.CollectionError{
 	}},
 	"333333333333": {
 		{
+			AccountID: "333333333333", Region: "eu-west-1", Service: "guardduty", Operation: "ListMalwareProtectionPlans",
+			Code:    "AccessDeniedException",
+			Message: "User: arn:aws:sts::333333333333:assumed-role/OrganizationAccountAccessRole/baseline-scan is not authorized to perform: guardduty:ListMalwareProtectionPlans with an explicit deny in a service control policy",
+		},
+		{
 			AccountID: "333333333333", Region: "eu-west-1", Service: "ssm", Operation: "DescribeInstanceInformation",
 			Code:    "AccessDeniedException",
 			Message: "User: arn:aws:sts::333333333333:assumed-role/OrganizationAccountAccessRole/baseline-scan is not authorized to perform: ssm:* with an explicit deny in a service control policy",
@@ -131,7 +136,7 @@ func TestCollectSampleWorld(t *testing.T) {
 	for _, a := range snap.Accounts {
 		byID[a.AccountID] = a
 	}
-	awssimtest.Equal(t, "111111111111 guardduty ap-northeast-1", byID["111111111111"].GuardDuty["ap-northeast-1"], &checks.GuardDutyRegion{})
+	awssimtest.Equal(t, "111111111111 guardduty ap-northeast-1", byID["111111111111"].GuardDuty["ap-northeast-1"], &checks.GuardDutyRegion{MalwareProtectionPlans: []checks.MalwareProtectionPlan{}}) // the SCP denies ListDetectors only
 	prodTokyo := byID["222222222222"].SecurityHub["ap-northeast-1"]
 	awssimtest.Equal(t, "222222222222 securityhub ap-northeast-1", prodTokyo, &checks.SecurityHubRegion{
 		Enabled: aws.Bool(true), HubARN: "arn:aws:securityhub:ap-northeast-1:222222222222:hub/default", Findings: []checks.SecurityHubFinding{},

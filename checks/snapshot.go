@@ -172,6 +172,10 @@ type GuardDutyRegion struct {
 	FindingCounts map[string]int `json:"finding_counts"`
 	// HighFindings are unarchived findings with severity >= 7.0; null when not observed.
 	HighFindings []GuardDutyFinding `json:"high_findings"`
+	// Coverage, MalwareProtectionPlans and Organization: see guarddutyfacts.go.
+	Coverage               []GuardDutyCoverage     `json:"coverage"`
+	MalwareProtectionPlans []MalwareProtectionPlan `json:"malware_protection_plans"`
+	Organization           *GuardDutyOrganization  `json:"organization"`
 }
 
 // Detector is one GuardDuty detector with its protection plans.
@@ -209,6 +213,8 @@ type GuardDutyFinding struct {
 	ResourceType string    `json:"resource_type"`
 	ResourceID   string    `json:"resource_id"`
 	UpdatedAt    time.Time `json:"updated_at"`
+	// Sequence is an attack sequence's signals (see guarddutyfacts.go).
+	Sequence *GuardDutySequence `json:"sequence"`
 }
 
 // CloudTrailFacts holds the account's trails, each once however many regions

@@ -262,11 +262,12 @@ func TestAssumeRoleOncePerAccount(t *testing.T) {
 		{awssim.Call{Service: "sts", Operation: "GetCallerIdentity"}, 1},
 		{awssim.Call{Service: "organizations", Operation: "ListAccounts"}, 1},
 		// Every member was then called as itself: 2 regions × (DescribeHub,
-		// DescribeSecurityHubV2, ListDetectors, DescribeTrails,
-		// DescribeInstances, DescribeInstanceInformation) in an empty world.
-		{awssim.Call{Account: "222222222222"}, 12},
-		{awssim.Call{Account: "333333333333"}, 12},
-		{awssim.Call{Account: "555555555555"}, 12},
+		// DescribeSecurityHubV2, ListDetectors, ListMalwareProtectionPlans,
+		// DescribeTrails, DescribeInstances, DescribeInstanceInformation) in
+		// an empty world.
+		{awssim.Call{Account: "222222222222"}, 14},
+		{awssim.Call{Account: "333333333333"}, 14},
+		{awssim.Call{Account: "555555555555"}, 14},
 	} {
 		if got := calls.Count(c.call); got != c.want {
 			t.Errorf("calls %+v = %d, want %d", c.call, got, c.want)

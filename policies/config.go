@@ -76,6 +76,15 @@ type GuardDutyConfig struct {
 	// fail the control rather than be noted.
 	UnofferedFeaturesFail bool    `yaml:"unoffered_features_fail" json:"unoffered_features_fail"`
 	MinSeverity           float64 `yaml:"min_severity" json:"min_severity"`
+	// OrgAutoEnable are the accepted auto-enable settings of the
+	// organization configuration (GuardDuty itself and each required
+	// feature): ALL covers existing and new members, NEW new ones only.
+	OrgAutoEnable []string `yaml:"org_auto_enable" json:"org_auto_enable" check:"oneof=ALL NEW"`
+	// S3MalwareProtectionBuckets are the S3 bucket names that must have an
+	// ACTIVE Malware Protection for S3 plan covering the whole bucket;
+	// empty (the default) leaves guardduty.s3_malware_protection
+	// NOT_APPLICABLE.
+	S3MalwareProtectionBuckets []string `yaml:"s3_malware_protection_buckets" json:"s3_malware_protection_buckets" check:"names"`
 }
 
 // CloudTrailConfig holds the CloudTrail freshness windows.

@@ -24,6 +24,8 @@ func TestDefault(t *testing.T) {
 			RequiredFeatures:               []string{"S3_DATA_EVENTS", "EKS_AUDIT_LOGS", "EBS_MALWARE_PROTECTION", "RDS_LOGIN_EVENTS", "LAMBDA_NETWORK_LOGS", "RUNTIME_MONITORING"},
 			RequiredRuntimeAgentManagement: []string{"EKS_ADDON_MANAGEMENT", "ECS_FARGATE_AGENT_MANAGEMENT", "EC2_AGENT_MANAGEMENT"},
 			MinSeverity:                    7.0,
+			OrgAutoEnable:                  []string{"ALL"},
+			S3MalwareProtectionBuckets:     []string{},
 		},
 		CloudTrail: CloudTrailConfig{DeliveryMaxAgeHours: 24, CloudWatchMaxAgeHours: 24},
 		SSM:        SSMConfig{PatchScanMaxAgeDays: 7, AvailableSecurityUpdatesNonCompliant: true},
@@ -126,6 +128,13 @@ func TestParseConfigErrors(t *testing.T) {
 	}
 }
 
+// shortListOverrides are test values of the list thresholds whose default
+// has fewer than two entries.
+var shortListOverrides = map[string]string{
+	"org_auto_enable":               "[NEW]",
+	"s3_malware_protection_buckets": "[acme-uploads]",
+}
+
 // TestEveryThresholdOverrides sets each threshold of Config in a config file
 // and holds that the file's value is the one used: a threshold the file
 // could not override would silently ignore the user.
@@ -149,7 +158,11 @@ func TestEveryThresholdOverrides(t *testing.T) {
 			case reflect.Bool:
 				value = strconv.FormatBool(!old.Bool())
 			case reflect.Slice:
-				value = "[" + old.Index(old.Len()-1).String() + "]"
+				if v, ok := shortListOverrides[key]; ok {
+					value = v // a default of fewer than two entries
+				} else {
+					value = "[" + old.Index(old.Len()-1).String() + "]"
+				}
 			default:
 				t.Fatalf("%s.%s: no test value for %v", yamlKey(section), key, old.Type())
 			}

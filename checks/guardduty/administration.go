@@ -26,6 +26,8 @@ type AdminAPI interface {
 	guardduty.ListMembersAPIClient
 	GetFindingsStatistics(ctx context.Context, in *guardduty.GetFindingsStatisticsInput, optFns ...func(*guardduty.Options)) (*guardduty.GetFindingsStatisticsOutput, error)
 	findingsAPI
+	coverageAPI
+	organizationAPI
 }
 
 // ErrNotAdministrator is the answer of DiscoverAdministration for a caller
@@ -56,6 +58,10 @@ type adminRegion struct {
 	detector string              // the administrator's
 	members  map[string]gdMember // by account id, the administrator included
 	chunks   map[string]*adminChunk
+
+	orgOnce sync.Once
+	org     *checks.GuardDutyOrganization
+	orgErr  error
 }
 
 type gdMember struct{ detector, status string }
@@ -70,6 +76,8 @@ type adminChunk struct {
 	highErr  error
 	counts   map[string]map[string]int
 	countErr error
+	coverage map[string][]checks.GuardDutyCoverage
+	covErr   error
 }
 
 // DiscoverAdministration finds whether the caller administers GuardDuty:
@@ -249,7 +257,35 @@ func (a *Administration) collectMember(ctx context.Context, api API, accountID, 
 	} else {
 		facts.HighFindings = append([]checks.GuardDutyFinding{}, ch.high[accountID]...)
 	}
+	if ch.covErr != nil {
+		fail("ListCoverage", ch.covErr)
+	} else {
+		facts.Coverage = append([]checks.GuardDutyCoverage{}, ch.coverage[accountID]...)
+	}
+	// Malware Protection for S3 plans are the account's own: the
+	// administrator does not list its members' (GD-44).
+	plans, op, err := malwarePlans(ctx, api)
+	if err != nil {
+		fail(op, err)
+	}
+	facts.MalwareProtectionPlans = plans
 	return facts, errs
+}
+
+// organization is the organization configuration in region, read once from
+// the administrator's detector (GD-43).
+func (a *Administration) organization(ctx context.Context, region string) (*checks.GuardDutyOrganization, error) {
+	ar := a.region(ctx, region)
+	if ar.err != nil {
+		return nil, ar.err
+	}
+	ar.orgOnce.Do(func() {
+		ar.org, ar.orgErr = organizationOf(ctx, ar.api, ar.detector)
+		if ar.orgErr != nil {
+			ar.orgErr = fmt.Errorf("from administrator %s's detector in %s: %w", a.Admin, region, ar.orgErr)
+		}
+	})
+	return ar.org, ar.orgErr
 }
 
 // read reads a chunk's high findings (ListFindings, GetFindings) and its
@@ -259,7 +295,16 @@ func (a *Administration) read(ctx context.Context, region string, ar *adminRegio
 	wrap := func(err error) error {
 		return fmt.Errorf("from administrator %s's detector in %s: %w", a.Admin, region, err)
 	}
-	done := make(chan struct{})
+	done, covDone := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(covDone)
+		coverage, err := coverageOf(ctx, ar.api, ar.detector, ch.accounts)
+		if err != nil {
+			ch.covErr = wrap(err)
+			return
+		}
+		ch.coverage = coverage
+	}()
 	go func() {
 		defer close(done)
 		counts, err := countByBand(ctx, ar.api, ar.detector, ch.accounts)
@@ -279,4 +324,5 @@ func (a *Administration) read(ctx context.Context, region string, ar *adminRegio
 		}
 	}
 	<-done
+	<-covDone
 }

@@ -2,6 +2,7 @@ package guardduty
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 
@@ -28,6 +29,8 @@ type API interface {
 	GetFindingsStatistics(ctx context.Context, in *guardduty.GetFindingsStatisticsInput, optFns ...func(*guardduty.Options)) (*guardduty.GetFindingsStatisticsOutput, error)
 	guardduty.ListFindingsAPIClient
 	GetFindings(ctx context.Context, in *guardduty.GetFindingsInput, optFns ...func(*guardduty.Options)) (*guardduty.GetFindingsOutput, error)
+	coverageAPI
+	malwareAPI
 }
 
 // Collector is the GuardDuty collector.
@@ -35,6 +38,16 @@ type Collector struct {
 	// admin, when set, supplies the findings of the member accounts it
 	// covers from the administrator's detector.
 	admin *Administration
+	// adminUnknown, when set, is the failed call that left open whether
+	// the caller is the GuardDuty administrator: recorded in every cell,
+	// it makes guardduty.org_auto_enable ERROR rather than NOT_APPLICABLE.
+	adminUnknown *adminUnknown
+}
+
+// adminUnknown is the failed call of an administrator discovery.
+type adminUnknown struct {
+	op  string
+	err error
 }
 
 // New returns the GuardDuty collector that reads every account directly.
@@ -65,6 +78,18 @@ func (c Collector) Collect(ctx context.Context, t checks.Target) checks.AccountF
 		} else {
 			facts, errs = CollectRegion(ctx, client, t.AccountID, region)
 		}
+		if c.adminUnknown != nil {
+			errs = append(errs, checks.NewError(t.AccountID, region, service, c.adminUnknown.op, fmt.Errorf("the GuardDuty administrator could not be determined, so its organization configuration was not read: %w", c.adminUnknown.err)))
+		}
+		if c.admin != nil && t.AccountID == c.admin.Admin {
+			// The organization configuration is judged once, on the
+			// administrator account (GD-43).
+			org, err := c.admin.organization(ctx, region)
+			if err != nil {
+				errs = append(errs, checks.NewError(t.AccountID, region, service, "DescribeOrganizationConfiguration", err))
+			}
+			facts.Organization = org
+		}
 		part.GuardDuty[region] = facts
 		part.Errors = append(part.Errors, errs...)
 	}
@@ -78,12 +103,30 @@ func unarchived() map[string]types.Condition {
 
 // CollectRegion observes GuardDuty in one account and region. No detector is
 // a fact (an empty detector list), not an error.
-func CollectRegion(ctx context.Context, api API, accountID, region string) (*checks.GuardDutyRegion, []checks.CollectionError) {
-	facts := &checks.GuardDutyRegion{}
-	var errs []checks.CollectionError
+func CollectRegion(ctx context.Context, api API, accountID, region string) (facts *checks.GuardDutyRegion, errs []checks.CollectionError) {
+	facts = &checks.GuardDutyRegion{}
 	fail := func(op string, err error) {
 		errs = append(errs, checks.NewError(accountID, region, service, op, err))
 	}
+	// Malware Protection for S3 plans need no detector: read them beside
+	// everything else.
+	plansDone := make(chan struct{})
+	var (
+		plans    []checks.MalwareProtectionPlan
+		plansOp  string
+		plansErr error
+	)
+	go func() {
+		defer close(plansDone)
+		plans, plansOp, plansErr = malwarePlans(ctx, api)
+	}()
+	defer func() {
+		<-plansDone
+		if plansErr != nil {
+			fail(plansOp, plansErr)
+		}
+		facts.MalwareProtectionPlans = plans
+	}()
 
 	var ids []string
 	p := guardduty.NewListDetectorsPaginator(api, &guardduty.ListDetectorsInput{MaxResults: aws.Int32(50)})
@@ -99,22 +142,29 @@ func CollectRegion(ctx context.Context, api API, accountID, region string) (*che
 	detectors := []checks.Detector{}
 	counts := map[string]int{}
 	high := []checks.GuardDutyFinding{}
+	coverage := []checks.GuardDutyCoverage{}
 	for _, id := range ids {
 		// The detector, its statistics and its high findings are independent
 		// reads: side by side, the critical path is the findings chain.
 		var (
 			d                *guardduty.GetDetectorOutput
 			detErr, countErr error
+			covered          map[string][]checks.GuardDutyCoverage
+			coverageErr      error
 			found            []accountFinding
 			findingsOp       string
 			findingsErr      error
 			wg               sync.WaitGroup
 			detectorCounts   = map[string]int{}
 		)
-		wg.Add(2)
+		wg.Add(3)
 		go func() {
 			defer wg.Done()
 			d, detErr = api.GetDetector(ctx, &guardduty.GetDetectorInput{DetectorId: aws.String(id)})
+		}()
+		go func() {
+			defer wg.Done()
+			covered, coverageErr = coverageOf(ctx, api, id, []string{accountID})
 		}()
 		go func() {
 			defer wg.Done()
@@ -139,6 +189,14 @@ func CollectRegion(ctx context.Context, api API, accountID, region string) (*che
 				}
 			}
 		}
+		if coverage != nil {
+			if coverageErr != nil {
+				fail("ListCoverage", coverageErr)
+				coverage = nil
+			} else {
+				coverage = append(coverage, covered[accountID]...)
+			}
+		}
 		if high != nil {
 			if findingsErr != nil {
 				fail(findingsOp, findingsErr)
@@ -150,7 +208,7 @@ func CollectRegion(ctx context.Context, api API, accountID, region string) (*che
 			}
 		}
 	}
-	facts.Detectors, facts.FindingCounts, facts.HighFindings = detectors, counts, high
+	facts.Detectors, facts.FindingCounts, facts.HighFindings, facts.Coverage = detectors, counts, high, coverage
 	return facts, errs
 }
 
@@ -340,6 +398,7 @@ func compactFinding(detectorID string, f types.Finding) checks.GuardDutyFinding 
 	if f.Service != nil {
 		out.Archived = aws.ToBool(f.Service.Archived)
 	}
+	out.Sequence = sequence(f)
 	if r := f.Resource; r != nil {
 		out.ResourceType = aws.ToString(r.ResourceType)
 		switch {

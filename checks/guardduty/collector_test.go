@@ -176,7 +176,17 @@ func collectionError(op, code, message string) checks.CollectionError {
 	return checks.CollectionError{AccountID: account, Region: "us-east-1", Service: "guardduty", Operation: op, Code: code, Message: message}
 }
 
+// facts is the account's facts with r in us-east-1. Coverage and
+// MalwareProtectionPlans left nil are observed and empty (the
+// test worlds have none); use unobservedCoverage for a region whose
+// coverage was not observed.
 func facts(r checks.GuardDutyRegion, errs ...checks.CollectionError) checks.AccountFacts {
+	if r.Coverage == nil {
+		r.Coverage = []checks.GuardDutyCoverage{}
+	}
+	if r.MalwareProtectionPlans == nil {
+		r.MalwareProtectionPlans = []checks.MalwareProtectionPlan{}
+	}
 	return checks.AccountFacts{GuardDuty: map[string]*checks.GuardDutyRegion{"us-east-1": &r}, Errors: errs}
 }
 
@@ -265,7 +275,7 @@ func TestCollect(t *testing.T) {
 			name:   "error: ListDetectors denied leaves every fact unobserved",
 			world:  world(allPlans + findingsYAML),
 			faults: []awssim.Fault{fault("ListDetectors", "AccessDeniedException", "explicit deny of guardduty:ListDetectors")},
-			want:   facts(checks.GuardDutyRegion{}, collectionError("ListDetectors", "AccessDeniedException", "explicit deny of guardduty:ListDetectors")),
+			want:   unobservedCoverage(facts(checks.GuardDutyRegion{}, collectionError("ListDetectors", "AccessDeniedException", "explicit deny of guardduty:ListDetectors"))),
 			calls:  calls{1, 0, 0, 0, 0},
 		},
 		{
@@ -335,8 +345,8 @@ func TestCollectRegions(t *testing.T) {
 	_, cfg := awssimtest.Start(t, world(allPlans))
 	got := guardduty.New().Collect(t.Context(), checks.Target{AccountID: account, Regions: []string{"us-east-1", "eu-west-1"}, Config: cfg})
 	awssimtest.Equal(t, "facts", got, checks.AccountFacts{GuardDuty: map[string]*checks.GuardDutyRegion{
-		"us-east-1": {Detectors: []checks.Detector{{ID: detectorID, Status: "ENABLED", Features: everyPlan}}, FindingCounts: map[string]int{}, HighFindings: []checks.GuardDutyFinding{}},
-		"eu-west-1": {Detectors: []checks.Detector{}, FindingCounts: map[string]int{}, HighFindings: []checks.GuardDutyFinding{}},
+		"us-east-1": {Detectors: []checks.Detector{{ID: detectorID, Status: "ENABLED", Features: everyPlan}}, FindingCounts: map[string]int{}, HighFindings: []checks.GuardDutyFinding{}, Coverage: []checks.GuardDutyCoverage{}, MalwareProtectionPlans: []checks.MalwareProtectionPlan{}},
+		"eu-west-1": {Detectors: []checks.Detector{}, FindingCounts: map[string]int{}, HighFindings: []checks.GuardDutyFinding{}, Coverage: []checks.GuardDutyCoverage{}, MalwareProtectionPlans: []checks.MalwareProtectionPlan{}},
 	}})
 }
 
@@ -407,4 +417,10 @@ func TestCountsWithoutDeprecatedStatisticTypes(t *testing.T) {
 			t.Errorf("request uses FindingStatisticTypes %v, GroupBy %q; want GroupBy ACCOUNT only", in.FindingStatisticTypes, in.GroupBy)
 		}
 	}
+}
+
+// unobservedCoverage marks us-east-1's coverage as not observed.
+func unobservedCoverage(f checks.AccountFacts) checks.AccountFacts {
+	f.GuardDuty["us-east-1"].Coverage = nil
+	return f
 }

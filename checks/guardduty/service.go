@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	awsguardduty "github.com/aws/aws-sdk-go-v2/service/guardduty"
+	"github.com/aws/smithy-go"
 
 	"github.com/baseline-scanner/baseline/checks"
 )
@@ -15,11 +16,15 @@ var Service = checks.Service{
 	Name:          service,
 	SDKServiceIDs: map[string]string{"GuardDuty": service},
 	Actions: []string{
+		"guardduty:DescribeOrganizationConfiguration", // --collection auto|admin, from the administrator: guardduty.org_auto_enable
 		"guardduty:GetDetector",
 		"guardduty:GetFindings",
 		"guardduty:GetFindingsStatistics",
+		"guardduty:GetMalwareProtectionPlan",
+		"guardduty:ListCoverage",
 		"guardduty:ListDetectors",
 		"guardduty:ListFindings",
+		"guardduty:ListMalwareProtectionPlans",
 		"guardduty:ListMembers", // --collection auto|admin: is the caller the GuardDuty administrator?
 	},
 	RateLimits: checks.RateLimits{
@@ -46,6 +51,13 @@ func chooseAdmin(ctx context.Context, env checks.AdminEnv) (checks.AdminCollecti
 		}
 		if !errors.Is(err, ErrNotAdministrator) {
 			env.Status(fmt.Sprintf("guardduty: %v; collecting each account directly", err))
+		}
+		// A call that failed leaves open whether the caller administers
+		// GuardDuty: the organization configuration is then unknown, not
+		// absent (GD-43).
+		var oe *smithy.OperationError
+		if errors.As(err, &oe) {
+			return checks.AdminCollection{Collector: Collector{adminUnknown: &adminUnknown{op: oe.Operation(), err: err}}}, nil
 		}
 		return checks.AdminCollection{Collector: New()}, nil
 	}

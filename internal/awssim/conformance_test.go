@@ -223,6 +223,7 @@ func driveGuardDuty(ctx context.Context, cfg aws.Config) {
 		}
 	}
 	_, _ = gd.ListDetectors(ctx, &guardduty.ListDetectorsInput{MaxResults: aws.Int32(51)})
+	driveGuardDutyCoverage(ctx, gd, ids)
 	_, _ = gd.GetDetector(ctx, &guardduty.GetDetectorInput{DetectorId: aws.String("0123456789abcdef0123456789abcdef")})
 	for _, id := range ids {
 		_, _ = gd.GetDetector(ctx, &guardduty.GetDetectorInput{DetectorId: aws.String(id)})

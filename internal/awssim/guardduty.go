@@ -388,6 +388,18 @@ func (c *call) gdFinding(h gdHit) map[string]any {
 	if description == "" {
 		description = f.Title
 	}
+	service := map[string]any{
+		"archived":       f.Archived,
+		"count":          f.Count,
+		"detectorId":     d.ID,
+		"eventFirstSeen": isoTime(created),
+		"eventLastSeen":  isoTime(updated),
+		"serviceName":    "guardduty",
+		"resourceRole":   "TARGET",
+	}
+	if f.Sequence != nil {
+		service["detection"] = map[string]any{"sequence": c.gdSequence(h)}
+	}
 	return map[string]any{
 		"accountId":     h.account,
 		"arn":           fmt.Sprintf("arn:aws:guardduty:%s:%s:detector/%s/finding/%s", c.region, h.account, d.ID, f.ID),
@@ -402,15 +414,7 @@ func (c *call) gdFinding(h gdHit) map[string]any {
 		"title":         f.Title,
 		"type":          f.Type,
 		"resource":      resource,
-		"service": map[string]any{
-			"archived":       f.Archived,
-			"count":          f.Count,
-			"detectorId":     d.ID,
-			"eventFirstSeen": isoTime(created),
-			"eventLastSeen":  isoTime(updated),
-			"serviceName":    "guardduty",
-			"resourceRole":   "TARGET",
-		},
+		"service":       service,
 	}
 }
 

@@ -107,6 +107,7 @@ func normalizeRegion(a *Account, region string, st *RegionState) {
 		}
 	}
 	if gd := st.GuardDuty; gd != nil {
+		normalizeGuardDutyExtras(gd, string(id), region)
 		for i := range gd.Detectors {
 			d := &gd.Detectors[i]
 			if d.ID == "" {

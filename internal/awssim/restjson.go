@@ -33,6 +33,10 @@ var restRoutes = []restRoute{
 	{"guardduty", http.MethodPost, "/detector/{detectorId}/findings", "ListFindings", listGuardDutyFindings},
 	{"guardduty", http.MethodPost, "/detector/{detectorId}/findings/get", "GetFindings", getGuardDutyFindings},
 	{"guardduty", http.MethodGet, "/detector/{detectorId}/member", "ListMembers", listGuardDutyMembers},
+	{"guardduty", http.MethodPost, "/detector/{detectorId}/coverage", "ListCoverage", listCoverage},
+	{"guardduty", http.MethodGet, "/detector/{detectorId}/admin", "DescribeOrganizationConfiguration", describeOrganizationConfiguration},
+	{"guardduty", http.MethodGet, "/malware-protection-plan", "ListMalwareProtectionPlans", listMalwareProtectionPlans},
+	{"guardduty", http.MethodGet, "/malware-protection-plan/{malwareProtectionPlanId}", "GetMalwareProtectionPlan", getMalwareProtectionPlan},
 	{"account", http.MethodPost, "/listRegions", "ListRegions", listRegions},
 }
 

@@ -227,6 +227,13 @@ func (w *World) validate() *issue {
 				v.fail(dp.key("guardduty_not_associated"), "members not associated need a guardduty administrator")
 			}
 		}
+		for _, r := range slices.Sorted(maps.Keys(da.GuardDutyOrganization)) {
+			o := da.GuardDutyOrganization[r]
+			if !slices.Contains(knownRegions, r) {
+				v.fail(dp.key("guardduty_organization").key(r), "unknown region %q", r)
+			}
+			v.validateGuardDutyOrganization(dp.key("guardduty_organization").key(r), &o)
+		}
 		v.ssmSync(dp, da)
 		if fa := da.FindingAggregator; fa != nil {
 			fp := dp.key("finding_aggregator")
@@ -280,6 +287,7 @@ func (v *validator) region(p path, a *Account, st *RegionState, trailNames map[s
 	}
 	if gd := st.GuardDuty; gd != nil {
 		gp := p.key("guardduty")
+		v.validateGuardDutyExtras(gp, gd)
 		if len(gd.Detectors) > 1 {
 			v.fail(gp.key("detectors").idx(1), "GuardDuty has at most one detector per account and region")
 		}

@@ -42,6 +42,10 @@ type DelegatedAdmin struct {
 	// that are not associated with it (relationship status Removed): the
 	// administrator does not see their findings.
 	GuardDutyNotAssociated []AccountID `yaml:"guardduty_not_associated" json:"guardduty_not_associated,omitempty"`
+	// GuardDutyOrganization is the GuardDuty administrator's organization
+	// configuration (auto-enable) by region; a region not listed has every
+	// setting NONE.
+	GuardDutyOrganization map[string]GuardDutyOrganizationConfig `yaml:"guardduty_organization" json:"guardduty_organization,omitempty"`
 	// SSM is the Systems Manager delegated administrator (the unified
 	// console's); SSMSync its AWS-QuickSetup-ManagedNode resource data sync,
 	// nil when there is none (see ssmnodes.go).
@@ -138,6 +142,9 @@ type Resource struct {
 // GuardDutyState is GuardDuty in one region; no detector means GuardDuty is off.
 type GuardDutyState struct {
 	Detectors []Detector `yaml:"detectors" json:"detectors,omitempty"`
+	// MalwareProtectionPlans are the account's Malware Protection for S3
+	// plans in the region; they need no detector.
+	MalwareProtectionPlans []MalwareProtectionPlan `yaml:"malware_protection_plans" json:"malware_protection_plans,omitempty"`
 }
 
 // Detector is one GuardDuty detector with its findings.
@@ -156,6 +163,8 @@ type Detector struct {
 	// EC2_AGENT_MANAGEMENT), which otherwise follow the feature's status.
 	AdditionalConfiguration map[string]map[string]string `yaml:"additional_configuration" json:"additional_configuration,omitempty"`
 	Findings                []GuardDutyFinding           `yaml:"findings" json:"findings,omitempty"`
+	// Coverage is Runtime Monitoring's coverage of the account's resources.
+	Coverage []GuardDutyCoverageResource `yaml:"coverage" json:"coverage,omitempty"`
 }
 
 // GuardDutyFinding is one GuardDuty finding.
@@ -171,6 +180,8 @@ type GuardDutyFinding struct {
 	Updated     Time    `yaml:"updated" json:"updated,omitempty"`
 	// Resource.Type is Instance, AccessKey, S3Bucket, EKSCluster, Lambda or RDSDBInstance.
 	Resource Resource `yaml:"resource" json:"resource"`
+	// Sequence makes the finding an attack sequence (type AttackSequence:*).
+	Sequence *GuardDutySequence `yaml:"sequence" json:"sequence,omitempty"`
 }
 
 // CloudTrailState holds the trails whose home region is this region.

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -108,6 +109,10 @@ func sampleFailingReport() *report.Report {
 // TestFiltersApplyToEveryFormat: `report --team/--status/--severity/
 // --service/--control` shows the same slice in every format, and an unknown
 // value is a one-line error, exit 2.
+// resultRow is one result's row in the HTML report (team summary rows
+// have data-team but no data-status).
+var resultRow = regexp.MustCompile(`<tr data-team="[^"]*" data-severity="[^"]*" data-status=`)
+
 func TestFiltersApplyToEveryFormat(t *testing.T) {
 	dir := t.TempDir()
 	saved := filepath.Join(dir, "report.json")

@@ -39,35 +39,39 @@ const (
 // A change of moto that implements one of them fails TestMotoContract/apis:
 // then update this table and the verdicts that depend on the action.
 var motoAnswers = map[string]string{
-	"account:ListRegions":                notFound,
-	"cloudtrail:DescribeTrails":          implemented,
-	"cloudtrail:GetEventSelectors":       implemented,
-	"cloudtrail:GetTrailStatus":          implemented,
-	"ec2:DescribeInstances":              implemented,
-	"ec2:DescribeRegions":                implemented,
-	"guardduty:GetDetector":              implemented,
-	"guardduty:GetFindings":              notFound,
-	"guardduty:GetFindingsStatistics":    notFound,
-	"guardduty:ListDetectors":            implemented,
-	"guardduty:ListFindings":             notFound,
-	"guardduty:ListMembers":              notFound,
-	"organizations:DescribeOrganization": implemented,
-	"organizations:ListAccounts":         implemented,
-	"organizations:ListTagsForResource":  implemented,
-	"securityhub:DescribeHub":            implemented,
-	"securityhub:DescribeSecurityHubV2":  notFound,
-	"securityhub:GetEnabledStandards":    notFound,
-	"securityhub:GetFindingAggregator":   notFound,
-	"securityhub:GetFindings":            implemented,
-	"securityhub:ListFindingAggregators": notFound,
-	"securityhub:ListMembers":            implemented,
-	"ssm:DescribeInstanceInformation":    serverError,
-	"ssm:DescribeInstancePatchStates":    serverError,
-	"ssm:ListNodes":                      serverError,
-	"ssm:ListNodesSummary":               serverError,
-	"ssm:ListResourceDataSync":           serverError,
-	"sts:AssumeRole":                     implemented,
-	"sts:GetCallerIdentity":              implemented,
+	"account:ListRegions":                         notFound,
+	"cloudtrail:DescribeTrails":                   implemented,
+	"cloudtrail:GetEventSelectors":                implemented,
+	"cloudtrail:GetTrailStatus":                   implemented,
+	"ec2:DescribeInstances":                       implemented,
+	"ec2:DescribeRegions":                         implemented,
+	"guardduty:DescribeOrganizationConfiguration": notFound,
+	"guardduty:GetDetector":                       implemented,
+	"guardduty:GetFindings":                       notFound,
+	"guardduty:GetFindingsStatistics":             notFound,
+	"guardduty:GetMalwareProtectionPlan":          notFound,
+	"guardduty:ListCoverage":                      notFound,
+	"guardduty:ListDetectors":                     implemented,
+	"guardduty:ListFindings":                      notFound,
+	"guardduty:ListMalwareProtectionPlans":        notFound,
+	"guardduty:ListMembers":                       notFound,
+	"organizations:DescribeOrganization":          implemented,
+	"organizations:ListAccounts":                  implemented,
+	"organizations:ListTagsForResource":           implemented,
+	"securityhub:DescribeHub":                     implemented,
+	"securityhub:DescribeSecurityHubV2":           notFound,
+	"securityhub:GetEnabledStandards":             notFound,
+	"securityhub:GetFindingAggregator":            notFound,
+	"securityhub:GetFindings":                     implemented,
+	"securityhub:ListFindingAggregators":          notFound,
+	"securityhub:ListMembers":                     implemented,
+	"ssm:DescribeInstanceInformation":             serverError,
+	"ssm:DescribeInstancePatchStates":             serverError,
+	"ssm:ListNodes":                               serverError,
+	"ssm:ListNodesSummary":                        serverError,
+	"ssm:ListResourceDataSync":                    serverError,
+	"sts:AssumeRole":                              implemented,
+	"sts:GetCallerIdentity":                       implemented,
 }
 
 // outcome classifies the answer to one call: implemented when moto answered
@@ -149,6 +153,22 @@ func probeAPIs(ctx context.Context, t *testing.T, w *world) map[string]string {
 		},
 		"guardduty:ListFindings": func() error {
 			_, err := gd.ListFindings(ctx, &guardduty.ListFindingsInput{DetectorId: detector})
+			return err
+		},
+		"guardduty:DescribeOrganizationConfiguration": func() error {
+			_, err := gd.DescribeOrganizationConfiguration(ctx, &guardduty.DescribeOrganizationConfigurationInput{DetectorId: detector})
+			return err
+		},
+		"guardduty:GetMalwareProtectionPlan": func() error {
+			_, err := gd.GetMalwareProtectionPlan(ctx, &guardduty.GetMalwareProtectionPlanInput{MalwareProtectionPlanId: aws.String("00000000000000000000")})
+			return err
+		},
+		"guardduty:ListCoverage": func() error {
+			_, err := gd.ListCoverage(ctx, &guardduty.ListCoverageInput{DetectorId: detector})
+			return err
+		},
+		"guardduty:ListMalwareProtectionPlans": func() error {
+			_, err := gd.ListMalwareProtectionPlans(ctx, &guardduty.ListMalwareProtectionPlansInput{})
 			return err
 		},
 		"guardduty:ListMembers": func() error {

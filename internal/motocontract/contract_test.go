@@ -302,6 +302,12 @@ func expectedVerdicts(w *world) map[cell]verdict {
 			// GuardDuty findings: moto has no ListFindings; no detector or a
 			// disabled one leaves nothing observable either.
 			set("guardduty.high_findings", a, r, "", v(erred, "moto has no ListFindings"))
+			// moto has no ListCoverage (no detector: not observable either),
+			// no ListMembers (the GuardDuty administrator, hence the
+			// organization configuration, is unknown) and no
+			// ListMalwareProtectionPlans.
+			set("guardduty.runtime_coverage", a, r, "", v(erred, "moto has no ListCoverage"))
+			set("guardduty.org_auto_enable", a, r, "", v(erred, "moto has no ListMembers"))
 			// Trail-scoped controls in a region where the account homes no
 			// trail: nothing to judge.
 			for _, c := range []string{"cloudtrail.kms_encryption", "cloudtrail.log_file_validation", "cloudtrail.cloudwatch_logs", "cloudtrail.delivery_healthy"} {
@@ -318,6 +324,10 @@ func expectedVerdicts(w *world) map[cell]verdict {
 	// days old: Security Hub reopens a RESOLVED control finding only when
 	// its compliance changes from PASSED, so it is still open.
 	set("securityhub.critical_findings", w.prod, "us-east-1", "", v(fail, "RESOLVED but compliance FAILED, 20 days (issue 8 item 3)"))
+
+	for _, a := range []account{w.mgmt, w.dev, w.prod} {
+		set("guardduty.s3_malware_protection", a, "global", "", v(erred, "moto has no ListMalwareProtectionPlans"))
+	}
 
 	// GuardDuty detectors.
 	set("guardduty.enabled", w.mgmt, "us-east-1", "", v(pass, "detector ENABLED"))
@@ -417,6 +427,7 @@ func checkErrors(t *testing.T, w *world, rep *report.Report) {
 		region string
 	}{{w.mgmt, "us-east-1"}, {w.dev, "us-east-1"}, {w.dev, "eu-west-1"}} {
 		want[errorCell{c.a.id, c.region, "guardduty", "ListFindings"}] = true
+		want[errorCell{c.a.id, c.region, "guardduty", "ListCoverage"}] = true
 		// Issue 8 item 13 may drop the call: tolerated either way.
 		want[errorCell{c.a.id, c.region, "guardduty", "GetFindingsStatistics"}] = false
 	}
@@ -424,6 +435,11 @@ func checkErrors(t *testing.T, w *world, rep *report.Report) {
 		for _, r := range regions {
 			want[errorCell{a.id, r, "securityhub", "DescribeSecurityHubV2"}] = true
 			want[errorCell{a.id, r, "ssm", "DescribeInstanceInformation"}] = true
+			// moto has no GuardDuty ListMembers: whether the caller is the
+			// GuardDuty administrator is unknown, so is the organization
+			// configuration (GD-43).
+			want[errorCell{a.id, r, "guardduty", "ListMembers"}] = true
+			want[errorCell{a.id, r, "guardduty", "ListMalwareProtectionPlans"}] = true
 		}
 	}
 	got := map[errorCell]bool{}

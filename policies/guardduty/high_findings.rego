@@ -35,13 +35,14 @@ verdict(region) := lib.error(region, "", "findings not observable: GuardDuty det
 	count(open(region)) == 0
 } else := lib.fail(region, "", msg) if {
 	found := open(region)
-	described := [sprintf("%s %s (severity %v) on %s", [f[1], f[2], 0 - f[0], f[3]]) | some f in found]
+	described := [sprintf("%s %s (severity %v) on %s%s", [f[1], f[2], 0 - f[0], f[3], f[4]]) | some f in found]
 	msg := sprintf("%d unarchived finding(s) with severity >= %v: %s", [count(found), min_severity, lib.enumerate(described)])
 }
 
 # open are the unarchived findings at or above the threshold, most severe
-# first, as [-severity, id, type, resource] so that sort orders them.
-open(region) := sort([[0 - f.severity, f.id, f.type, resource(f)] |
+# first, as [-severity, id, type, resource, attack sequence note] so that
+# sort orders them.
+open(region) := sort([[0 - f.severity, f.id, f.type, resource(f), lib.guardduty_sequence_note(f)] |
 	some f in input.guardduty[region].high_findings
 	not f.archived
 	f.severity >= min_severity

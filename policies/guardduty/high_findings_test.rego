@@ -83,3 +83,14 @@ test_detectors_not_observed_errors if {
 		"message": "findings not observable: GuardDuty detectors not observed",
 	}} with input as region(null, null)
 }
+
+test_attack_sequence_shows_signals if {
+	high_findings.results == {{
+		"status": "FAIL", "region": "eu-west-1", "resource": "",
+		"message": "1 unarchived finding(s) with severity >= 7: seq AttackSequence:S3/CompromisedData (severity 9.5) on S3Bucket share [critical attack sequence: S3 data compromise; signals: CLOUD_TRAIL PutBucketPolicy x3]",
+	}} with input as region(enabled_detector, [{
+		"id": "seq", "detector_id": "d1", "title": "t", "type": "AttackSequence:S3/CompromisedData", "severity": 9.5,
+		"archived": false, "resource_type": "S3Bucket", "resource_id": "share", "updated_at": "2025-06-30T11:00:00Z",
+		"sequence": {"description": "S3 data compromise", "signals": [{"type": "CLOUD_TRAIL", "name": "PutBucketPolicy", "count": 3, "severity": 0}]},
+	}])
+}
