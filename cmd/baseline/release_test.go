@@ -329,7 +329,7 @@ func TestReleaseBuildRunsOutsideTheRepository(t *testing.T) {
 	}
 
 	table, code := runBin("scan", "--demo", "-q")
-	if code != 1 || !strings.Contains(table, "208 results: 88 PASS, 42 FAIL, 26 ERROR") {
+	if code != 1 || !strings.Contains(table, "209 results: 88 PASS, 43 FAIL, 26 ERROR") {
 		t.Errorf("scan --demo: exit %d, want 1 and the demo's report; got:\n%s", code, table)
 	}
 	if _, code := runBin("scan", "--demo", "-q", "--format", "json", "-o", "report.json"); code != 1 {

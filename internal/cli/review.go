@@ -20,6 +20,7 @@ type reviewFlags struct {
 	teamsFile    string
 	previousFile string
 	failOnNew    bool
+	errorOwner   string
 
 	waivers  []waivers.Waiver
 	teams    teams.Mapping
@@ -31,6 +32,7 @@ func (f *reviewFlags) register(cmd *cobra.Command) {
 	fs.StringVar(&f.waiversFile, "waivers", "", "YAML file of waivers: accepted failures (control glob, accounts, regions, resource glob, reason, owner, expires) reported as WAIVED")
 	fs.StringVar(&f.teamsFile, "teams", "", `YAML file mapping account ids to teams ({"111111111111": platform}); overrides the account tags`)
 	fs.StringVar(&f.previousFile, "previous", "", "previous JSON report: attach what is new, regressed and fixed since it to the report")
+	fs.StringVar(&f.errorOwner, "error-owner", scan.DefaultErrorOwner, "team that owns results in ERROR because a call failed (denied, throttled, unreachable): listed under it, not under the account's team")
 	fs.BoolVar(&f.failOnNew, "fail-on-new", false, "with --previous: exit 1 only for new or regressed failures at or above --fail-on, not for known ones")
 }
 
@@ -67,5 +69,6 @@ func (f *reviewFlags) review() scan.Review {
 		WaiversGiven: f.waiversFile != "",
 		Previous:     f.previous,
 		PreviousName: f.previousFile,
+		ErrorOwner:   f.errorOwner,
 	}
 }
