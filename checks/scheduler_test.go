@@ -145,7 +145,7 @@ func TestCollectSampleWorld(t *testing.T) {
 	awssimtest.Equal(t, "333333333333 securityhub us-east-1", byID["333333333333"].SecurityHub["us-east-1"], &checks.SecurityHubRegion{})
 	awssimtest.Equal(t, "333333333333 securityhub ap-northeast-1", byID["333333333333"].SecurityHub["ap-northeast-1"], &checks.SecurityHubRegion{Enabled: aws.Bool(false), V2Enabled: aws.Bool(false)})
 	awssimtest.Equal(t, "333333333333 ssm eu-west-1", byID["333333333333"].SSM["eu-west-1"], &checks.SSMRegion{
-		Instances: []checks.EC2Instance{{InstanceID: "i-06b0d2e8a5c7f9413", State: "running", Name: "staging-eu-web-1", Platform: "Linux/UNIX"}},
+		Instances: []checks.EC2Instance{{InstanceID: "i-06b0d2e8a5c7f9413", State: "running", Name: "staging-eu-web-1", Platform: "Linux/UNIX", Tags: map[string]string{"Name": "staging-eu-web-1", "env": "staging", "team": "storefront"}}},
 	})
 	var sandboxTrails []string
 	for _, tr := range byID["444444444444"].CloudTrail.Trails {

@@ -161,6 +161,12 @@ type SecurityHubFinding struct {
 	ControlID        string    `json:"control_id,omitempty"`
 	FirstObservedAt  time.Time `json:"first_observed_at"`
 	UpdatedAt        time.Time `json:"updated_at"`
+	// ProductName is the ASFF ProductName (e.g. "Security Hub", "GuardDuty",
+	// "Inspector"); empty when the finding has none.
+	ProductName string `json:"product_name,omitempty"`
+	// ResourceTags are the tags of the first resource (Resources[0].Tags),
+	// which Security Hub carries for some resources only; absent when none.
+	ResourceTags map[string]string `json:"resource_tags,omitempty"`
 }
 
 // GuardDutyRegion holds GuardDuty facts for one region.
@@ -215,6 +221,12 @@ type GuardDutyFinding struct {
 	UpdatedAt    time.Time `json:"updated_at"`
 	// Sequence is an attack sequence's signals (see guarddutyfacts.go).
 	Sequence *GuardDutySequence `json:"sequence"`
+	// CreatedAt is when GuardDuty created the finding (the first time it
+	// was observed); the zero time when absent or unparseable.
+	CreatedAt time.Time `json:"created_at"`
+	// ResourceTags are the affected instance's tags
+	// (Resource.InstanceDetails.Tags); absent when none.
+	ResourceTags map[string]string `json:"resource_tags,omitempty"`
 }
 
 // CloudTrailFacts holds the account's trails, each once however many regions
@@ -287,6 +299,9 @@ type EC2Instance struct {
 	State      string `json:"state"` // running|stopped
 	Name       string `json:"name"`  // the Name tag, if any
 	Platform   string `json:"platform"`
+	// Tags are the instance's tags as DescribeInstances returns them;
+	// absent when it has none. Reports take a resource's team from them.
+	Tags map[string]string `json:"tags,omitempty"`
 }
 
 // ManagedNode is one node from DescribeInstanceInformation.

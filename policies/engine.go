@@ -38,7 +38,10 @@ type Engine struct {
 // account, control, region and resource; coverage by account, region and
 // service; errors by account, region, service and operation.
 type Evaluation struct {
-	Results  []report.Result
+	Results []report.Result
+	// Upcoming are the findings within their SLA (status UPCOMING in a
+	// control's results): listed, not verdicts.
+	Upcoming []report.Result
 	Coverage []report.Coverage
 	Errors   []report.Error
 }
@@ -348,7 +351,9 @@ func (e *Engine) Evaluate(ctx context.Context, snap *checks.Snapshot, cfg Config
 	for _, rs := range perAccount {
 		out.Results = append(out.Results, rs...)
 	}
+	out.Results, out.Upcoming = splitUpcoming(out.Results)
 	sortResults(out.Results)
+	sortResults(out.Upcoming)
 	out.Coverage = coverage(snap, e.services.list)
 	out.Errors = flattenErrors(snap)
 	return out, nil
@@ -405,8 +410,13 @@ type rawResult struct {
 	Region   string
 	Resource string
 	Message  string
+	Finding  *report.Finding
 	invalid  string // why the element does not have the result shape
 }
+
+// statusUpcoming marks a finding within its SLA in a control's results: it
+// is listed in the report's upcoming findings, never a verdict.
+const statusUpcoming = "UPCOMING"
 
 // account evaluates one account's input and applies the error rule.
 // With oneByOne, every control is evaluated on its own under its own memory
@@ -531,10 +541,21 @@ func decodeResult(item any) rawResult {
 		return s
 	}
 	r.Status, r.Region, r.Resource, r.Message = field("status"), field("region"), field("resource"), field("message")
+	if f, ok := obj["finding"]; ok {
+		finding, err := decodeFinding(f)
+		if err != nil {
+			problems = append(problems, "finding: "+err.Error())
+		}
+		r.Finding = finding
+	}
 	switch report.Status(r.Status) {
 	case report.StatusPass, report.StatusFail, report.StatusError, report.StatusNotApplicable:
+	case statusUpcoming:
+		if r.Finding == nil {
+			problems = append(problems, "status UPCOMING without a finding")
+		}
 	default:
-		problems = append(problems, fmt.Sprintf("status %q is not PASS, FAIL, ERROR or NOT_APPLICABLE", r.Status))
+		problems = append(problems, fmt.Sprintf("status %q is not PASS, FAIL, ERROR, NOT_APPLICABLE or UPCOMING", r.Status))
 	}
 	if len(problems) > 0 {
 		r.invalid = strings.Join(problems, ", ")
@@ -557,11 +578,13 @@ func decodeResult(item any) rawResult {
 // "global", ERROR, rather than vanishing from the report.
 func applyErrors(c *Control, acct *checks.AccountFacts, raw []rawResult, evalErr error) []report.Result {
 	if len(acct.Regions) == 0 {
-		msg := failedCalls(c, acct, checks.Global)
-		if msg == "" {
-			msg = "no region in scope for this account"
+		res := newResult(c, acct, checks.Global, "", report.StatusError, failedCalls(c, acct, checks.Global))
+		if res.Message == "" {
+			res.Message = "no region in scope for this account"
+		} else {
+			res.Cause = report.CauseCollectionError
 		}
-		return []report.Result{newResult(c, acct, checks.Global, "", report.StatusError, msg)}
+		return []report.Result{res}
 	}
 	cells := acct.Regions
 	if c.Scope == ScopeAccount {
@@ -577,7 +600,9 @@ func applyErrors(c *Control, acct *checks.AccountFacts, raw []rawResult, evalErr
 	var out []report.Result
 	for _, cell := range cells {
 		if failed := failedCalls(c, acct, cell); failed != "" {
-			out = append(out, newResult(c, acct, cell, "", report.StatusError, failed))
+			res := newResult(c, acct, cell, "", report.StatusError, failed)
+			res.Cause = report.CauseCollectionError
+			out = append(out, res)
 			continue
 		}
 		if evalErr != nil {
@@ -598,7 +623,9 @@ func applyErrors(c *Control, acct *checks.AccountFacts, raw []rawResult, evalErr
 				out = append(out, newResult(c, acct, cell, r.Resource, report.StatusError, "control returned an invalid result: "+r.invalid))
 				continue
 			}
-			out = append(out, newResult(c, acct, cell, r.Resource, report.Status(r.Status), r.Message))
+			res := newResult(c, acct, cell, r.Resource, report.Status(r.Status), r.Message)
+			res.Finding = r.Finding
+			out = append(out, res)
 		}
 	}
 	return out

@@ -443,7 +443,7 @@ value := "b" if count(input.regions) > 1
 		{"custom.always_pass", "us-east-1", "", "ERROR", "ssm:DescribeInstanceInformation failed: ThrottlingException: Rate exceeded"},
 		{"custom.conflict", "global", "", "ERROR", `policy evaluation failed: DIR/conflict.rego:16: eval_conflict_error: rule data.baseline.controls.custom.conflict.value produced conflicting values: "a" at DIR/conflict.rego:15 "b" at DIR/conflict.rego:16`},
 		{"custom.sloppy", "eu-west-1", "", "PASS", "fine"},
-		{"custom.sloppy", "eu-west-1", "x", "ERROR", `control returned an invalid result: status "OK" is not PASS, FAIL, ERROR or NOT_APPLICABLE`},
+		{"custom.sloppy", "eu-west-1", "x", "ERROR", `control returned an invalid result: status "OK" is not PASS, FAIL, ERROR, NOT_APPLICABLE or UPCOMING`},
 		{"custom.sloppy", "us-east-1", "", "ERROR", "control produced no result for this region"},
 	})
 	// The built-in controls still evaluated normally.
@@ -660,7 +660,7 @@ func TestEvaluateWithConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	assertVerdicts(t, verdicts(ev.Results, "securityhub.critical_findings"), []verdict{
-		{"securityhub.critical_findings", "eu-west-1", "", "FAIL", "1 CRITICAL finding(s) open longer than the 2-day SLA (oldest 3 days): f-3d"},
+		{"securityhub.critical_findings", "eu-west-1", "f-3d", "FAIL", "CRITICAL finding open 3 days (SLA 2 days): "},
 	})
 
 	cfg.SSM.PatchScanMaxAgeDays = 0

@@ -148,7 +148,7 @@ func TestInputIsTypeChecked(t *testing.T) {
 			name: "a misspelled field of a list element",
 			body: `some f in input.securityhub[r].findings
 	f.severty_label == "CRITICAL"`,
-			want: `DIR1/x.rego:17:2: undefined ref: f.severty_label (f has no key "severty_label"; it has: compliance_status, control_id, first_observed_at, generator_id, id, record_state, resource_id, resource_type, severity_label, title, updated_at, workflow_status)`,
+			want: `DIR1/x.rego:17:2: undefined ref: f.severty_label (f has no key "severty_label"; it has: compliance_status, control_id, first_observed_at, generator_id, id, product_name, record_state, resource_id, resource_tags, resource_type, severity_label, title, …)`,
 		},
 		{
 			name: "a misspelled top-level field",

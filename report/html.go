@@ -286,7 +286,11 @@ func newHTMLRow(res Result) htmlRow {
 			ControlURL: securityHubControlDocURL(htmlText(f.ControlID)), URL: findingConsoleURL(res),
 		}
 		if f.SLADue != "" {
-			row.Finding.SLA = htmlText(fmt.Sprintf("first observed %s · SLA %d days, due %s · %s overdue", prefix(f.FirstObservedAt, 10), f.SLADays, f.SLADue, plural(f.DaysOverdue, "day", "days")))
+			sla := fmt.Sprintf("first observed %s · SLA %d days, due %s", prefix(f.FirstObservedAt, 10), f.SLADays, f.SLADue)
+			if f.DaysOverdue != nil {
+				sla += " · " + plural(*f.DaysOverdue, "day", "days") + " overdue"
+			}
+			row.Finding.SLA = htmlText(sla)
 		}
 	}
 	for _, ref := range res.References {

@@ -41,7 +41,8 @@ func TestResultIDIsStableAndDistinct(t *testing.T) {
 		Status: StatusFail, Message: "m", Team: "a", Finding: &Finding{ID: "f1", Title: "t"}}
 	later := base
 	later.Status, later.Message, later.Team = StatusPass, "other", "b"
-	later.Finding = &Finding{ID: "f1", Title: "retitled", DaysOverdue: 9}
+	days := 9
+	later.Finding = &Finding{ID: "f1", Title: "retitled", DaysOverdue: &days}
 	if base.StableID() != later.StableID() {
 		t.Errorf("id changed with status, message, team or finding details: %s vs %s", base.StableID(), later.StableID())
 	}

@@ -176,7 +176,7 @@ func markdownDocument(r *Report) mdDocument {
 	for _, c := range changes {
 		changesByTeam[teamName(c.Team)] = append(changesByTeam[teamName(c.Team)], c)
 	}
-	teams := groupByTeam(r.Results)
+	teams := groupByTeam(withoutErrorOwned(r.Results))
 	for _, name := range sortedKeys(mapKeys(changesByTeam)) {
 		if !slices.ContainsFunc(teams, func(t teamResults) bool { return t.name == name }) {
 			teams = append(teams, teamResults{name: name})
@@ -263,6 +263,18 @@ func markdownDocument(r *Report) mdDocument {
 			head: "## Waivers needing attention\n\nExpiring within 14 days, expired (their failures are FAIL again) or unused (nothing matched: remove or fix them).\n\n" +
 				"| State | Control | Scope | Owner | Expires | | Reason |\n|:--|:--|:--|:--|:--|:--|:--|\n",
 			rows: rows, kind: rowWaiver, tail: "\n",
+		})
+	}
+
+	if owned := ErrorOwned(r.Results); len(owned) > 0 {
+		rows := make([]string, len(owned))
+		for i, res := range owned {
+			rows[i] = mdResultRow(res)
+		}
+		d = append(d, mdBlock{
+			head: fmt.Sprintf("## Not observed: for %s to fix (%d)\n\nERROR because a call failed (denied, throttled, unreachable): owned by the error owner (--error-owner), not by the accounts' teams.\n\n",
+				mdText(owned[0].Team, 0), len(owned)) + mdResultHeader,
+			rows: rows, kind: rowResult, tail: "\n",
 		})
 	}
 

@@ -84,6 +84,10 @@ type Report struct {
 	// History is what the --history reports say: how many were read and
 	// each team's trend. Absent without --history. Additive in 3.0.
 	History *History `json:"history,omitempty"`
+	// Upcoming are the open findings still within their SLA (what falls due
+	// next), by due date; absent when none. Not results: never failing,
+	// never counted. New in 3.0.
+	Upcoming []Upcoming `json:"upcoming,omitempty"`
 }
 
 // Tool names the program that wrote the report.
@@ -187,7 +191,16 @@ type Result struct {
 	// Finding is the security finding the result is about; absent for
 	// results that are not about one finding. New in 3.0.
 	Finding *Finding `json:"finding,omitempty"`
+	// Cause is "collection_error" when the result is ERROR because a call
+	// it needs failed (denied, throttled, unreachable): such a result is
+	// owned by the error owner (--error-owner), not the account's team.
+	// Absent otherwise. New in 3.0.
+	Cause string `json:"cause,omitempty"`
 }
+
+// CauseCollectionError is the cause of an ERROR result whose facts could not
+// be collected.
+const CauseCollectionError = "collection_error"
 
 // Waiver is the waiver that turned a FAIL into WAIVED.
 type Waiver struct {

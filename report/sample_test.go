@@ -31,11 +31,16 @@ func sampleReport() *Report {
 				ControlID: "securityhub.critical_findings", Title: "No overdue critical findings", Service: "securityhub",
 				Severity: SeverityCritical, Status: StatusFail,
 				AccountID: "111111111111", AccountName: "prod", Region: "eu-west-1",
-				Resource:    "arn:aws:securityhub:eu-west-1:111111111111:hub/default",
-				Message:     "2 CRITICAL findings older than 7 days, oldest 41 days: " + strings.TrimSuffix(strings.Repeat("arn:aws:ec2:eu-west-1:111111111111:instance/i-0123456789abcdef0, ", 4), ", "),
+				Resource:    "arn:aws:ec2:eu-west-1:111111111111:instance/i-0123456789abcdef0",
+				Message:     "CRITICAL finding open 41 days (SLA 7 days): " + strings.TrimSuffix(strings.Repeat("EC2 instances should not have a public IPv4 address, ", 3), ", "),
 				Remediation: "Resolve or suppress the findings.",
 				References:  []string{},
-				Team:        "platform",
+				Team:        "storefront",
+				Finding: &Finding{
+					ID: "arn:aws:securityhub:eu-west-1:111111111111:security-control/EC2.9/finding/0f1e2d3c", Title: "EC2 instances should not have a public IPv4 address",
+					Product: "Security Hub", ControlID: "EC2.9", Severity: "CRITICAL", FirstObservedAt: "2025-02-01T09:00:00Z",
+					SLADays: 7, SLADue: "2025-02-08", DaysOverdue: ptrInt(34),
+				},
 			},
 			{
 				ControlID: "cloudtrail.multi_region_logging", Title: "A multi-region trail is logging", Service: "cloudtrail",
@@ -85,6 +90,8 @@ func sampleReport() *Report {
 				Message:     "not observed: guardduty:ListDetectors failed with AccessDeniedException",
 				Remediation: "Enable GuardDuty with a detector in every region.",
 				References:  []string{"GuardDuty.1"},
+				Team:        "platform",
+				Cause:       CauseCollectionError,
 			},
 			{
 				ControlID: "guardduty.protection_plans", Title: "GuardDuty protection plans are enabled", Service: "guardduty",
@@ -124,6 +131,15 @@ func sampleReport() *Report {
 			Code: "AccessDeniedException", Message: "User: arn:aws:sts::222222222222:assumed-role/audit/baseline is not authorized to perform: guardduty:ListDetectors",
 		}},
 	}
+	r.Upcoming = []Upcoming{{
+		ID:        ResultID("securityhub.high_findings", "111111111111", "eu-west-1", "arn:aws:s3:::acme-share", "arn:aws:securityhub:eu-west-1:111111111111:security-control/S3.8/finding/9a8b"),
+		ControlID: "securityhub.high_findings", Severity: SeverityHigh, AccountID: "111111111111", AccountName: "prod", Region: "eu-west-1",
+		Resource: "arn:aws:s3:::acme-share", Team: "platform",
+		Finding: Finding{ID: "arn:aws:securityhub:eu-west-1:111111111111:security-control/S3.8/finding/9a8b", Title: "S3 general purpose buckets should block public access",
+			Product: "Security Hub", ControlID: "S3.8", Severity: "HIGH", FirstObservedAt: "2025-03-01T00:00:00Z", SLADays: 30, SLADue: "2025-03-31", DaysOverdue: ptrInt(-17)},
+	}}
 	r.Finalize()
 	return r
 }
+
+func ptrInt(n int) *int { return &n }

@@ -395,6 +395,9 @@ func compactFinding(detectorID string, f types.Finding) checks.GuardDutyFinding 
 	if t, err := time.Parse(time.RFC3339Nano, aws.ToString(f.UpdatedAt)); err == nil {
 		out.UpdatedAt = t.UTC()
 	}
+	if t, err := time.Parse(time.RFC3339Nano, aws.ToString(f.CreatedAt)); err == nil {
+		out.CreatedAt = t.UTC()
+	}
 	if f.Service != nil {
 		out.Archived = aws.ToBool(f.Service.Archived)
 	}
@@ -404,6 +407,12 @@ func compactFinding(detectorID string, f types.Finding) checks.GuardDutyFinding 
 		switch {
 		case r.InstanceDetails != nil:
 			out.ResourceID = aws.ToString(r.InstanceDetails.InstanceId)
+			for _, tag := range r.InstanceDetails.Tags {
+				if out.ResourceTags == nil {
+					out.ResourceTags = map[string]string{}
+				}
+				out.ResourceTags[aws.ToString(tag.Key)] = aws.ToString(tag.Value)
+			}
 		case r.AccessKeyDetails != nil:
 			out.ResourceID = aws.ToString(r.AccessKeyDetails.AccessKeyId)
 		case len(r.S3BucketDetails) > 0:

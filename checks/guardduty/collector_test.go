@@ -157,12 +157,12 @@ const findingsYAML = `              findings:
 
 // highFindings are findingsYAML's unarchived findings of severity 7 and up, in order.
 var highFindings = []checks.GuardDutyFinding{
-	{ID: "crypto", DetectorID: detectorID, Title: "EC2 instance is querying a Bitcoin domain.", Type: "CryptoCurrency:EC2/BitcoinTool.B!DNS", Severity: 8, ResourceType: "Instance", ResourceID: "i-0d52e8a91c7f3b640", UpdatedAt: ago(20 * time.Minute)},
-	{ID: "root-key", DetectorID: detectorID, Title: "API was invoked from a known malicious IP address.", Type: "UnauthorizedAccess:IAMUser/MaliciousIPCaller", Severity: 9.5, ResourceType: "AccessKey", ResourceID: "AKIAQZ7EXAMPLE", UpdatedAt: ago(day)},
-	{ID: "public-bucket", DetectorID: detectorID, Title: "S3 bucket grants anonymous access.", Type: "Policy:S3/BucketAnonymousAccessGranted", Severity: 7, ResourceType: "S3Bucket", ResourceID: "acme-share", UpdatedAt: ago(day)},
-	{ID: "eks", DetectorID: detectorID, Title: "Command executed inside a kube-system pod.", Type: "Execution:Kubernetes/ExecInKubeSystemPod", Severity: 7.5, ResourceType: "EKSCluster", ResourceID: "prod-eks", UpdatedAt: ago(5 * time.Hour)},
-	{ID: "lambda", DetectorID: detectorID, Title: "Lambda function is querying a C&C server.", Type: "Backdoor:Lambda/C&CActivity.B", Severity: 8.5, ResourceType: "Lambda", ResourceID: "invoice-webhook", UpdatedAt: ago(6 * time.Hour)},
-	{ID: "rds", DetectorID: detectorID, Title: "Successful brute force against an RDS instance.", Type: "CredentialAccess:RDS/AnomalousBehavior.SuccessfulBruteForce", Severity: 7.2, ResourceType: "RDSDBInstance", ResourceID: "orders-db", UpdatedAt: ago(7 * time.Hour)},
+	{ID: "crypto", DetectorID: detectorID, Title: "EC2 instance is querying a Bitcoin domain.", Type: "CryptoCurrency:EC2/BitcoinTool.B!DNS", Severity: 8, ResourceType: "Instance", ResourceID: "i-0d52e8a91c7f3b640", UpdatedAt: ago(20 * time.Minute), CreatedAt: ago(2 * day)},
+	{ID: "root-key", DetectorID: detectorID, Title: "API was invoked from a known malicious IP address.", Type: "UnauthorizedAccess:IAMUser/MaliciousIPCaller", Severity: 9.5, ResourceType: "AccessKey", ResourceID: "AKIAQZ7EXAMPLE", UpdatedAt: ago(day), CreatedAt: ago(day)},
+	{ID: "public-bucket", DetectorID: detectorID, Title: "S3 bucket grants anonymous access.", Type: "Policy:S3/BucketAnonymousAccessGranted", Severity: 7, ResourceType: "S3Bucket", ResourceID: "acme-share", UpdatedAt: ago(day), CreatedAt: ago(3 * day)},
+	{ID: "eks", DetectorID: detectorID, Title: "Command executed inside a kube-system pod.", Type: "Execution:Kubernetes/ExecInKubeSystemPod", Severity: 7.5, ResourceType: "EKSCluster", ResourceID: "prod-eks", UpdatedAt: ago(5 * time.Hour), CreatedAt: ago(5 * time.Hour)},
+	{ID: "lambda", DetectorID: detectorID, Title: "Lambda function is querying a C&C server.", Type: "Backdoor:Lambda/C&CActivity.B", Severity: 8.5, ResourceType: "Lambda", ResourceID: "invoice-webhook", UpdatedAt: ago(6 * time.Hour), CreatedAt: ago(6 * time.Hour)},
+	{ID: "rds", DetectorID: detectorID, Title: "Successful brute force against an RDS instance.", Type: "CredentialAccess:RDS/AnomalousBehavior.SuccessfulBruteForce", Severity: 7.2, ResourceType: "RDSDBInstance", ResourceID: "orders-db", UpdatedAt: ago(7 * time.Hour), CreatedAt: ago(7 * time.Hour)},
 }
 
 // findingCounts are findingsYAML's unarchived findings by severity band.
@@ -364,7 +364,7 @@ func TestCollectPaginatesHighFindings(t *testing.T) {
 		fmt.Fprintf(&yaml, "                - {id: %s, type: Recon:EC2/Portscan, title: Port scan %d, severity: 8.0, resource: {type: Instance, id: %s}, created: %dm}\n", id, i, instance, i+1)
 		want = append(want, checks.GuardDutyFinding{
 			ID: id, DetectorID: detectorID, Title: fmt.Sprintf("Port scan %d", i), Type: "Recon:EC2/Portscan", Severity: 8,
-			ResourceType: "Instance", ResourceID: instance, UpdatedAt: ago(time.Duration(i+1) * time.Minute),
+			ResourceType: "Instance", ResourceID: instance, UpdatedAt: ago(time.Duration(i+1) * time.Minute), CreatedAt: ago(time.Duration(i+1) * time.Minute),
 		})
 	}
 	// Neither takes a GetFindings slot.

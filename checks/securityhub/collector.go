@@ -2,6 +2,7 @@ package securityhub
 
 import (
 	"context"
+	"maps"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -180,6 +181,7 @@ func compactFinding(f types.AwsSecurityFinding) checks.SecurityHubFinding {
 		GeneratorID:     aws.ToString(f.GeneratorId),
 		FirstObservedAt: parseTime(f.FirstObservedAt, f.CreatedAt),
 		UpdatedAt:       parseTime(f.UpdatedAt),
+		ProductName:     aws.ToString(f.ProductName),
 	}
 	if f.Severity != nil {
 		out.SeverityLabel = string(f.Severity.Label)
@@ -194,6 +196,9 @@ func compactFinding(f types.AwsSecurityFinding) checks.SecurityHubFinding {
 	if len(f.Resources) > 0 {
 		out.ResourceType = aws.ToString(f.Resources[0].Type)
 		out.ResourceID = aws.ToString(f.Resources[0].Id)
+		if len(f.Resources[0].Tags) > 0 {
+			out.ResourceTags = maps.Clone(f.Resources[0].Tags)
+		}
 	}
 	return out
 }

@@ -82,7 +82,7 @@ var rootKey = checks.SecurityHubFinding{
 	GeneratorID:      "security-control/IAM.4",
 	ControlID:        "IAM.4",
 	FirstObservedAt:  ago(400 * day),
-	UpdatedAt:        ago(2 * time.Hour),
+	UpdatedAt:        ago(2 * time.Hour), ProductName: "Security Hub",
 }
 
 func denied(op string) awssim.Fault {
@@ -202,7 +202,7 @@ func TestCollect(t *testing.T) {
 							GeneratorID:      "security-control/S3.2",
 							ControlID:        "S3.2",
 							FirstObservedAt:  ago(40 * day),
-							UpdatedAt:        ago(40 * day),
+							UpdatedAt:        ago(40 * day), ProductName: "Security Hub",
 						},
 						{
 							ID:              "arn:aws:securityhub:us-east-1:111111111111:finding/inspector-cve",
@@ -214,21 +214,21 @@ func TestCollect(t *testing.T) {
 							ResourceID:      "arn:aws:ec2:us-east-1:111111111111:instance/i-0123456789abcdef0",
 							GeneratorID:     "arn:aws:inspector2:us-east-1::product/aws/inspector",
 							FirstObservedAt: ago(3 * day),
-							UpdatedAt:       ago(1 * day),
+							UpdatedAt:       ago(1 * day), ProductName: "Security Hub",
 						},
 						// Read because RESOLVED is; the policy drops it (PASSED).
 						{
 							ID: "passed", Title: "Passed control", SeverityLabel: "CRITICAL", RecordState: "ACTIVE",
 							WorkflowStatus: "RESOLVED", ComplianceStatus: "PASSED", ResourceType: "AwsAccount",
 							ResourceID: "AWS::::Account:111111111111", GeneratorID: "security-control/IAM.6", ControlID: "IAM.6",
-							FirstObservedAt: ago(0), UpdatedAt: ago(0),
+							FirstObservedAt: ago(0), UpdatedAt: ago(0), ProductName: "Security Hub",
 						},
 						// RESOLVED by hand but still FAILED: open for the policy.
 						{
 							ID: "resolved", Title: "Resolved finding", SeverityLabel: "HIGH", RecordState: "ACTIVE",
 							WorkflowStatus: "RESOLVED", ComplianceStatus: "FAILED", ResourceType: "AwsAccount",
 							ResourceID: "AWS::::Account:111111111111", GeneratorID: "security-control/EC2.18", ControlID: "EC2.18",
-							FirstObservedAt: ago(0), UpdatedAt: ago(0),
+							FirstObservedAt: ago(0), UpdatedAt: ago(0), ProductName: "Security Hub",
 						},
 					},
 				},
@@ -339,7 +339,7 @@ func TestCollectPaginatesFindings(t *testing.T) {
 		want = append(want, checks.SecurityHubFinding{
 			ID: id, Title: "Block public access", SeverityLabel: "HIGH", RecordState: "ACTIVE", WorkflowStatus: "NEW",
 			ComplianceStatus: "FAILED", ResourceType: "AwsS3Bucket", ResourceID: bucket, GeneratorID: "security-control/S3.8",
-			ControlID: "S3.8", FirstObservedAt: ago(time.Duration(i+1) * time.Hour), UpdatedAt: ago(time.Duration(i+1) * time.Hour),
+			ControlID: "S3.8", FirstObservedAt: ago(time.Duration(i+1) * time.Hour), UpdatedAt: ago(time.Duration(i+1) * time.Hour), ProductName: "Security Hub",
 		})
 	}
 	// Closed findings between the open ones must not take page slots on the client.

@@ -207,6 +207,10 @@ func compactInstance(in ec2types.Instance) checks.EC2Instance {
 		if aws.ToString(tag.Key) == "Name" {
 			out.Name = aws.ToString(tag.Value)
 		}
+		if out.Tags == nil {
+			out.Tags = map[string]string{}
+		}
+		out.Tags[aws.ToString(tag.Key)] = aws.ToString(tag.Value)
 	}
 	return out
 }

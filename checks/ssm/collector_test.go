@@ -54,8 +54,8 @@ func ago(d time.Duration) *time.Time {
 
 var (
 	healthyInstances = []checks.EC2Instance{
-		{InstanceID: "i-0a1b2c3d4e5f60718", State: "running", Name: "web-1", Platform: "Linux/UNIX"},
-		{InstanceID: "i-0b1c2d3e4f5a60729", State: "running", Name: "jumpbox", Platform: "Windows"},
+		{InstanceID: "i-0a1b2c3d4e5f60718", State: "running", Name: "web-1", Platform: "Linux/UNIX", Tags: map[string]string{"Name": "web-1"}},
+		{InstanceID: "i-0b1c2d3e4f5a60729", State: "running", Name: "jumpbox", Platform: "Windows", Tags: map[string]string{"Name": "jumpbox"}},
 	}
 	healthyNodes = []checks.ManagedNode{
 		{InstanceID: "i-0a1b2c3d4e5f60718", PingStatus: "Online", LastPingAt: ago(2 * time.Minute), AgentVersion: defaultAgent, PlatformType: "Linux", ResourceType: "EC2Instance"},
@@ -129,9 +129,9 @@ func TestCollect(t *testing.T) {
 `),
 			want: facts(checks.SSMRegion{
 				Instances: []checks.EC2Instance{
-					{InstanceID: "i-0a1b2c3d4e5f60718", State: "running", Name: "api-1", Platform: "Linux/UNIX"},
-					{InstanceID: "i-0c1d2e3f4a5b60730", State: "running", Name: "unmanaged", Platform: "Linux/UNIX"},
-					{InstanceID: "i-0d1e2f3a4b5c60741", State: "stopped", Name: "batch", Platform: "Linux/UNIX"},
+					{InstanceID: "i-0a1b2c3d4e5f60718", State: "running", Name: "api-1", Platform: "Linux/UNIX", Tags: map[string]string{"Name": "api-1"}},
+					{InstanceID: "i-0c1d2e3f4a5b60730", State: "running", Name: "unmanaged", Platform: "Linux/UNIX", Tags: map[string]string{"Name": "unmanaged"}},
+					{InstanceID: "i-0d1e2f3a4b5c60741", State: "stopped", Name: "batch", Platform: "Linux/UNIX", Tags: map[string]string{"Name": "batch"}},
 				},
 				ManagedNodes: []checks.ManagedNode{
 					{InstanceID: "i-0a1b2c3d4e5f60718", PingStatus: "Online", LastPingAt: ago(time.Minute), AgentVersion: defaultAgent, PlatformType: "Linux", ResourceType: "EC2Instance"},
@@ -229,7 +229,7 @@ func TestCollectPaginates(t *testing.T) {
 		id := fmt.Sprintf("i-%017x", 0xa0000+i)
 		fmt.Fprintf(&instances, "            - {id: %s, name: node-%03d}\n", id, i)
 		fmt.Fprintf(&nodes, "            - {id: %s, last_ping: %dm, patch: {patch_group: fleet, missing: %d, operation_start: %dh}}\n", id, i+1, i%3, i+1)
-		want.Instances = append(want.Instances, checks.EC2Instance{InstanceID: id, State: "running", Name: fmt.Sprintf("node-%03d", i), Platform: "Linux/UNIX"})
+		want.Instances = append(want.Instances, checks.EC2Instance{InstanceID: id, State: "running", Name: fmt.Sprintf("node-%03d", i), Platform: "Linux/UNIX", Tags: map[string]string{"Name": fmt.Sprintf("node-%03d", i)}})
 		want.ManagedNodes = append(want.ManagedNodes, checks.ManagedNode{
 			InstanceID: id, PingStatus: "Online", LastPingAt: ago(time.Duration(i+1) * time.Minute),
 			AgentVersion: defaultAgent, PlatformType: "Linux", ResourceType: "EC2Instance",

@@ -2,6 +2,7 @@ package awssim
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -373,6 +374,13 @@ func (c *call) gdFinding(h gdHit) map[string]any {
 	switch f.Resource.Type {
 	case "Instance":
 		resource["instanceDetails"] = map[string]any{"instanceId": f.Resource.ID, "instanceState": "running"}
+		if len(f.Resource.Tags) > 0 {
+			var tags []map[string]any
+			for _, k := range slices.Sorted(maps.Keys(f.Resource.Tags)) {
+				tags = append(tags, map[string]any{"key": k, "value": f.Resource.Tags[k]})
+			}
+			resource["instanceDetails"].(map[string]any)["tags"] = tags
+		}
 	case "AccessKey":
 		resource["accessKeyDetails"] = map[string]any{"accessKeyId": f.Resource.ID, "userType": "IAMUser"}
 	case "S3Bucket":

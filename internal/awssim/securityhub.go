@@ -263,6 +263,9 @@ func (c *call) asff(src findingSource, f *SecurityHubFinding) map[string]any {
 	if f.Description == "" {
 		out["Description"] = f.Title
 	}
+	if len(f.Resource.Tags) > 0 {
+		out["Resources"].([]map[string]any)[0]["Tags"] = maps.Clone(f.Resource.Tags)
+	}
 	if f.Compliance != "" {
 		comp := map[string]any{"Status": f.Compliance}
 		if f.Control != "" {

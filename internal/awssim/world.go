@@ -137,6 +137,9 @@ type SecurityHubFinding struct {
 type Resource struct {
 	Type string `yaml:"type" json:"type"`
 	ID   string `yaml:"id" json:"id"`
+	// Tags are the resource's tags, which Security Hub carries in a
+	// finding's Resources[].Tags for some resource types; none by default.
+	Tags map[string]string `yaml:"tags" json:"tags,omitempty"`
 }
 
 // GuardDutyState is GuardDuty in one region; no detector means GuardDuty is off.

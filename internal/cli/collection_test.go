@@ -38,7 +38,7 @@ accounts:
           detectors:
             - status: ENABLED
               features: {S3_DATA_EVENTS: ENABLED}
-              findings: [{id: g1, type: "Recon:EC2/PortProbeUnprotectedPort", title: probe, severity: 8, updated: "2026-01-02T00:00:00Z", resource: {type: Instance, id: i-0123456789abcdef0}}, {id: g2, type: "Policy:S3/BucketBlockPublicAccessDisabled", title: low, severity: 2, updated: "2026-01-02T00:00:00Z", resource: {type: S3Bucket, id: logs}}]
+              findings: [{id: g1, type: "Recon:EC2/PortProbeUnprotectedPort", title: probe, severity: 8, created: "2026-01-01T00:00:00Z", updated: "2026-01-02T00:00:00Z", resource: {type: Instance, id: i-0123456789abcdef0}}, {id: g2, type: "Policy:S3/BucketBlockPublicAccessDisabled", title: low, severity: 2, updated: "2026-01-02T00:00:00Z", resource: {type: S3Bucket, id: logs}}]
       eu-west-1:
         securityhub:
           enabled: true
@@ -53,7 +53,7 @@ accounts:
         guardduty:
           detectors:
             - status: ENABLED
-              findings: [{id: g3, type: "UnauthorizedAccess:EC2/SSHBruteForce", title: brute, severity: 9, updated: "2026-01-02T00:00:00Z", resource: {type: Instance, id: i-0fedcba9876543210}}]
+              findings: [{id: g3, type: "UnauthorizedAccess:EC2/SSHBruteForce", title: brute, severity: 9, created: "2026-01-01T00:00:00Z", updated: "2026-01-02T00:00:00Z", resource: {type: Instance, id: i-0fedcba9876543210}}]
 `
 
 func TestCollectionAutoReportsGapsAndCollectsThemDirectly(t *testing.T) {

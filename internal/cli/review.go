@@ -22,6 +22,7 @@ type reviewFlags struct {
 	failOnNew    bool
 	historyDir   string
 	historyDepth int
+	errorOwner   string
 
 	waivers  []waivers.Waiver
 	teams    teams.Mapping
@@ -38,6 +39,7 @@ func (f *reviewFlags) register(cmd *cobra.Command) {
 	fs.StringVar(&f.previousFile, "previous", "", "previous JSON report: attach what is new, regressed and fixed since it to the report")
 	fs.BoolVar(&f.failOnNew, "fail-on-new", false, "with --previous or --history: exit 1 only for new or regressed failures at or above --fail-on, not for known ones")
 	f.registerHistory(cmd)
+	fs.StringVar(&f.errorOwner, "error-owner", scan.DefaultErrorOwner, "team that owns results in ERROR because a call failed (denied, throttled, unreachable): listed under it, not under the account's team")
 }
 
 // load reads the files named by the flags.
@@ -76,5 +78,6 @@ func (f *reviewFlags) review() scan.Review {
 		History:      f.history,
 		HistoryGiven: f.historyDir != "",
 		HistoryDepth: f.historyDepth,
+		ErrorOwner:   f.errorOwner,
 	}
 }

@@ -342,7 +342,7 @@ func TestActionStepsAgainstTheSimulator(t *testing.T) {
 	if !bytes.Contains(out, []byte("baseline scan --regions all --fail-on high --out-dir out --format html,ndjson,junit,json,markdown --demo -q")) {
 		t.Errorf("scan command line:\n%s", out)
 	}
-	for _, want := range []string{"**baseline: exit 1 — failures at or above high.**", "this one sets the baseline", "# Baseline report", "46 FAIL"} {
+	for _, want := range []string{"**baseline: exit 1 — failures at or above high.**", "this one sets the baseline", "# Baseline report", "47 FAIL"} {
 		if !strings.Contains(summary, want) {
 			t.Errorf("run 1 step summary lacks %q:\n%.600s", want, summary)
 		}

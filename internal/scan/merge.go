@@ -161,6 +161,7 @@ func MergeReports(paths []string) (*report.Report, error) {
 			merged.Coverage = append(merged.Coverage, r.Coverage...)
 			merged.Errors = append(merged.Errors, r.Errors...)
 			merged.CoverageGaps = append(merged.CoverageGaps, r.CoverageGaps...)
+			merged.Upcoming = append(merged.Upcoming, r.Upcoming...)
 			merged.ScanSeconds = max(merged.ScanSeconds, r.ScanSeconds) // shards run side by side
 			if r.GeneratedAt.After(merged.GeneratedAt) {
 				merged.GeneratedAt = r.GeneratedAt
@@ -190,6 +191,7 @@ func MergeReports(paths []string) (*report.Report, error) {
 	slices.SortStableFunc(merged.CoverageGaps, func(a, b report.CoverageGap) int {
 		return strings.Compare(a.AccountID+"\x00"+a.Region+"\x00"+a.Service, b.AccountID+"\x00"+b.Region+"\x00"+b.Service)
 	})
+	report.SortUpcoming(merged.Upcoming)
 	merged.Finalize()
 	return merged, nil
 }

@@ -1,6 +1,7 @@
 package scan
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -54,6 +55,13 @@ type Review struct {
 	History      []*report.Report
 	HistoryGiven bool
 	HistoryDepth int
+	// TeamTag is the tag key naming a resource's team on instances and
+	// findings (teams.DefaultTag when empty): a resource's own tag owns its
+	// results over the account's team.
+	TeamTag string
+	// ErrorOwner owns the results whose cause is a collection error
+	// (DefaultErrorOwner when empty).
+	ErrorOwner string
 }
 
 // BuildReport assembles the report from the snapshot and its evaluation at
@@ -81,9 +89,25 @@ func BuildReport(snap *checks.Snapshot, ev policies.Evaluation, tool report.Tool
 	for _, a := range snap.Accounts {
 		tagged[a.AccountID] = a.Team
 	}
+	owners := resourceTeamsOf(snap, rv.TeamTag)
+	errorOwner := cmp.Or(rv.ErrorOwner, DefaultErrorOwner)
+	owner := func(r *report.Result) {
+		switch {
+		case r.Cause == report.CauseCollectionError:
+			r.Team = errorOwner
+		default:
+			r.Team = cmp.Or(owners.teamOf(r.AccountID, r.Resource, r.Finding), rv.Teams.Resolve(r.AccountID, tagged[r.AccountID]))
+		}
+	}
 	for i := range rep.Results {
-		r := &rep.Results[i]
-		r.Team = rv.Teams.Resolve(r.AccountID, tagged[r.AccountID])
+		owner(&rep.Results[i])
+	}
+	upcoming := slices.Clone(ev.Upcoming)
+	for i := range upcoming {
+		owner(&upcoming[i])
+	}
+	if len(upcoming) > 0 {
+		rep.Upcoming = report.UpcomingOf(upcoming)
 	}
 	if rv.WaiversGiven {
 		rep.Waivers = waivers.Apply(rep.Results, rv.Waivers, rep.GeneratedAt)

@@ -21,18 +21,40 @@ finding(id, type, severity, archived) := {
 	"resource_type": "Instance",
 	"resource_id": "i-0abc",
 	"updated_at": "2025-06-29T00:00:00Z",
+	"created_at": "2025-06-20T00:00:00Z",
 }
 
+verdicts(results) := {[r.status, r.resource, object.get(r, ["finding", "id"], "")] | some r in results}
+
+# One FAIL per unarchived finding at or above the threshold, its resource the
+# affected one.
 test_unarchived_high_findings_fail if {
-	high_findings.results == {{
-		"status": "FAIL", "region": "eu-west-1", "resource": "",
-		"message": "2 unarchived finding(s) with severity >= 7: f2 CryptoCurrency:EC2/BitcoinTool.B!DNS (severity 8.5) on Instance i-0abc, f1 UnauthorizedAccess:EC2/SSHBruteForce (severity 7) on Instance i-0abc",
-	}} with input as region(enabled_detector, [
+	verdicts(high_findings.results) == {["FAIL", "i-0abc", "f1"], ["FAIL", "i-0abc", "f2"]} with input as region(enabled_detector, [
 		finding("f1", "UnauthorizedAccess:EC2/SSHBruteForce", 7, false),
 		finding("f2", "CryptoCurrency:EC2/BitcoinTool.B!DNS", 8.5, false),
 		finding("f3", "Recon:EC2/PortProbeUnprotectedPort", 8, true),
 		finding("f4", "Recon:EC2/Portscan", 5, false),
 	])
+}
+
+test_finding_result_carries_the_finding if {
+	high_findings.results == {{
+		"status": "FAIL", "region": "eu-west-1", "resource": "i-0abc",
+		"message": "CryptoCurrency:EC2/BitcoinTool.B!DNS (severity 8.5) on Instance i-0abc: a finding",
+		"finding": {
+			"id": "f2", "title": "a finding", "product": "GuardDuty", "control_id": "CryptoCurrency:EC2/BitcoinTool.B!DNS",
+			"severity": "8.5", "first_observed_at": "2025-06-20T00:00:00Z", "sla_days": 0, "sla_due": "2025-06-20", "days_overdue": 10,
+		},
+	}} with input as region(enabled_detector, [finding("f2", "CryptoCurrency:EC2/BitcoinTool.B!DNS", 8.5, false)])
+}
+
+# A finding whose createdAt is unusable still fails, without age fields.
+test_unusable_created_at_still_fails if {
+	results := high_findings.results with input as region(enabled_detector, [object.union(finding("f1", "Backdoor:EC2/C&CActivity.B", 8, false), {"created_at": "0001-01-01T00:00:00Z"})])
+	some r in results
+	r.status == "FAIL"
+	not r.finding.first_observed_at
+	not r.finding.days_overdue
 }
 
 test_only_archived_or_low_findings_pass if {
@@ -46,10 +68,7 @@ test_only_archived_or_low_findings_pass if {
 }
 
 test_threshold_from_config if {
-	high_findings.results == {{
-		"status": "FAIL", "region": "eu-west-1", "resource": "",
-		"message": "1 unarchived finding(s) with severity >= 8.5: f2 CryptoCurrency:EC2/BitcoinTool.B!DNS (severity 8.5) on Instance i-0abc",
-	}} with input as region(enabled_detector, [
+	verdicts(high_findings.results) == {["FAIL", "i-0abc", "f2"]} with input as region(enabled_detector, [
 		finding("f1", "UnauthorizedAccess:EC2/SSHBruteForce", 7, false),
 		finding("f2", "CryptoCurrency:EC2/BitcoinTool.B!DNS", 8.5, false),
 	])
@@ -85,12 +104,13 @@ test_detectors_not_observed_errors if {
 }
 
 test_attack_sequence_shows_signals if {
-	high_findings.results == {{
-		"status": "FAIL", "region": "eu-west-1", "resource": "",
-		"message": "1 unarchived finding(s) with severity >= 7: seq AttackSequence:S3/CompromisedData (severity 9.5) on S3Bucket share [critical attack sequence: S3 data compromise; signals: CLOUD_TRAIL PutBucketPolicy x3]",
-	}} with input as region(enabled_detector, [{
+	results := high_findings.results with input as region(enabled_detector, [{
 		"id": "seq", "detector_id": "d1", "title": "t", "type": "AttackSequence:S3/CompromisedData", "severity": 9.5,
 		"archived": false, "resource_type": "S3Bucket", "resource_id": "share", "updated_at": "2025-06-30T11:00:00Z",
 		"sequence": {"description": "S3 data compromise", "signals": [{"type": "CLOUD_TRAIL", "name": "PutBucketPolicy", "count": 3, "severity": 0}]},
 	}])
+	some r in results
+	r.status == "FAIL"
+	r.finding.id == "seq"
+	r.message == "AttackSequence:S3/CompromisedData (severity 9.5) on S3Bucket share: t [critical attack sequence: S3 data compromise; signals: CLOUD_TRAIL PutBucketPolicy x3]"
 }

@@ -34,6 +34,22 @@ error(region, resource, message) := result("ERROR", region, resource, message)
 # not a pass: reports leave it out of the score and the pass counts.
 not_applicable(region, resource, message) := result("NOT_APPLICABLE", region, resource, message)
 
+# finding_status is FAIL for a finding first observed at first (ns) longer
+# ago than the SLA, UPCOMING (listed, not a verdict) within it.
+finding_status(first, sla_days) := "FAIL" if {
+	now_ns - first > sla_days * day_ns
+} else := "UPCOMING"
+
+# finding_resource is the resource a finding result is about: the affected
+# resource, else the finding itself.
+finding_resource(resource_id, finding_id) := resource_id if {
+	resource_id != ""
+} else := finding_id
+
+# sla_due is the UTC date (YYYY-MM-DD) on which an SLA of sla_days from
+# first (ns) ends.
+sla_due(first, sla_days) := time.format([first + (sla_days * day_ns), "UTC", "2006-01-02"])
+
 # clock_skew_ns is how far after the collection an AWS timestamp may be and
 # still be taken as "now": AWS's clock and the scanner's differ a little.
 clock_skew_ns := 15 * 60000000000

@@ -22,6 +22,7 @@ package baseline.controls.securityhub.high_findings
 
 import data.baseline.lib
 
-results contains lib.securityhub_findings_result(region, "HIGH", lib.config.securityhub.high_sla_days) if {
+results contains r if {
 	some region in input.regions
+	some r in lib.securityhub_findings_results(region, "HIGH", lib.config.securityhub.high_sla_days)
 }

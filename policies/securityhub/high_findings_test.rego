@@ -24,10 +24,10 @@ finding(id, label, first_observed) := {
 }
 
 test_overdue_high_findings_fail if {
-	high_findings.results == {{
-		"status": "FAIL", "region": "eu-west-1", "resource": "",
-		"message": "1 HIGH finding(s) open longer than the 30-day SLA (oldest 31 days): f-31d",
-	}} with input as account({"enabled": true, "findings": [
+	{[r.status, r.resource, object.get(r, ["finding", "id"], "")] | some r in high_findings.results} == {
+		["FAIL", "sg-0123", "f-31d"],
+		["UPCOMING", "sg-0123", "f-29d"],
+	} with input as account({"enabled": true, "findings": [
 		finding("f-31d", "HIGH", "2025-05-30T12:00:00Z"),
 		finding("f-29d", "HIGH", "2025-06-01T12:00:00Z"),
 		finding("f-critical", "CRITICAL", "2025-01-01T00:00:00Z"),
