@@ -30,6 +30,13 @@ type Diff struct {
 	StillFailing []DiffResult `json:"still_failing"`
 	Waived       []DiffResult `json:"waived"`
 	Unobserved   []DiffResult `json:"unobserved"`
+	// OutOfScope are results failing in either report whose account or
+	// region only one report covers: neither fixed, new nor unobserved.
+	// New in 3.0.
+	OutOfScope []DiffResult `json:"out_of_scope"`
+	// ScopeChange says what the scopes do not share; absent when they are
+	// the same. New in 3.0.
+	ScopeChange *ScopeChange `json:"scope_change,omitempty"`
 	// CoverageLost are services enabled before and now disabled, in error
 	// or no longer reported; CoverageGained the reverse.
 	CoverageLost   []CoverageChange `json:"coverage_lost"`
@@ -52,6 +59,7 @@ type DiffSummary struct {
 	StillFailing   int `json:"still_failing"`
 	Waived         int `json:"waived"`
 	Unobserved     int `json:"unobserved"`
+	OutOfScope     int `json:"out_of_scope"`
 	CoverageLost   int `json:"coverage_lost"`
 	CoverageGained int `json:"coverage_gained"`
 }
@@ -142,11 +150,16 @@ func Compare(prev, cur *Report) (*Diff, error) {
 		StillFailing:   []DiffResult{},
 		Waived:         []DiffResult{},
 		Unobserved:     []DiffResult{},
+		OutOfScope:     []DiffResult{},
 		CoverageLost:   []CoverageChange{},
 		CoverageGained: []CoverageChange{},
 		ByTeam:         []TeamDiffSummary{},
 	}
 
+	shared := newSharedScope(prev, cur)
+	if !shared.change.Empty() {
+		d.ScopeChange = shared.change
+	}
 	before := make(map[string]*Result, len(prev.Results))
 	for i := range prev.Results {
 		before[prev.Results[i].Key()] = &prev.Results[i]
@@ -166,6 +179,8 @@ func Compare(prev, cur *Report) (*Diff, error) {
 		}
 		var list *[]DiffResult
 		switch {
+		case (now.Status == StatusFail || wasStatus == StatusFail) && !shared.covers(now):
+			list = &d.OutOfScope
 		case now.Status == StatusFail && (was == nil || wasStatus == StatusError):
 			list = &d.New
 		case now.Status == StatusFail && (wasStatus == StatusPass || wasStatus == StatusWaived || wasStatus == StatusNotApplicable):
@@ -206,6 +221,10 @@ func Compare(prev, cur *Report) (*Diff, error) {
 		if was.Status != StatusFail || seen[was.Key()] {
 			continue
 		}
+		if !shared.covers(was) {
+			d.OutOfScope = append(d.OutOfScope, diffResult(was, was, nil))
+			continue
+		}
 		if errored[cell{was.ControlID, was.AccountID, was.Region}] || errored[cell{was.ControlID, was.AccountID, Global}] {
 			dr := diffResult(was, was, nil)
 			dr.Status = StatusError
@@ -218,7 +237,7 @@ func Compare(prev, cur *Report) (*Diff, error) {
 		}
 		d.Fixed = append(d.Fixed, diffResult(was, was, nil))
 	}
-	for _, l := range []*[]DiffResult{&d.New, &d.Regressed, &d.Fixed, &d.StillFailing, &d.Waived, &d.Unobserved} {
+	for _, l := range []*[]DiffResult{&d.New, &d.Regressed, &d.Fixed, &d.StillFailing, &d.Waived, &d.Unobserved, &d.OutOfScope} {
 		slices.SortStableFunc(*l, compareDiffResults)
 	}
 
@@ -252,7 +271,7 @@ func Compare(prev, cur *Report) (*Diff, error) {
 
 	d.Summary = DiffSummary{
 		New: len(d.New), Regressed: len(d.Regressed), Fixed: len(d.Fixed), StillFailing: len(d.StillFailing),
-		Waived: len(d.Waived), Unobserved: len(d.Unobserved),
+		Waived: len(d.Waived), Unobserved: len(d.Unobserved), OutOfScope: len(d.OutOfScope),
 		CoverageLost: len(d.CoverageLost), CoverageGained: len(d.CoverageGained),
 	}
 	d.ByTeam = d.countByTeam()

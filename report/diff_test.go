@@ -95,11 +95,17 @@ func TestCompare(t *testing.T) {
 		{"fixed", d.Fixed, []string{"1 c.fixed r FAIL→PASS platform", "2 c.gone r FAIL→ payments"}},
 		{"still_failing", d.StillFailing, []string{"1 c.still r FAIL→FAIL platform"}},
 		{"waived", d.Waived, []string{"2 c.waived r FAIL→WAIVED payments"}},
-		{"unobserved", d.Unobserved, []string{"1 c.account_error i-1 FAIL→ERROR platform", "1 c.cell_error i-1 FAIL→ERROR platform", "2 c.unobserved r FAIL→ERROR payments", "3 c.out_of_scope r FAIL→ data"}},
+		{"unobserved", d.Unobserved, []string{"1 c.account_error i-1 FAIL→ERROR platform", "1 c.cell_error i-1 FAIL→ERROR platform", "2 c.unobserved r FAIL→ERROR payments"}},
+		{"out_of_scope", d.OutOfScope, []string{"3 c.out_of_scope r FAIL→ data"}},
 	} {
 		if got := keys(tt.got); !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("%s =\n%q\nwant\n%q", tt.name, got, tt.want)
 		}
+	}
+	// Account 3 left the scope: its failure is out of scope, and the
+	// diff says once what changed.
+	if d.ScopeChange == nil || d.ScopeChange.Text() != "accounts removed [333333333333]" {
+		t.Errorf("scope change %+v", d.ScopeChange)
 	}
 	if d.Fixed[1].Message != "FAIL" {
 		t.Errorf("a result no longer reported keeps its previous message, got %q", d.Fixed[1].Message)
@@ -126,13 +132,12 @@ func TestCompare(t *testing.T) {
 		t.Errorf("coverage_gained = %q, want %q", got, want)
 	}
 
-	wantSummary := DiffSummary{New: 3, Regressed: 2, Fixed: 2, StillFailing: 1, Waived: 1, Unobserved: 4, CoverageLost: 3, CoverageGained: 2}
+	wantSummary := DiffSummary{New: 3, Regressed: 2, Fixed: 2, StillFailing: 1, Waived: 1, Unobserved: 3, OutOfScope: 1, CoverageLost: 3, CoverageGained: 2}
 	if d.Summary != wantSummary {
 		t.Errorf("summary = %+v, want %+v", d.Summary, wantSummary)
 	}
 	wantTeams := []TeamDiffSummary{
 		{Team: "", New: 1},
-		{Team: "data", Unobserved: 1},
 		{Team: "payments", New: 1, Regressed: 1, Fixed: 1, Waived: 1, Unobserved: 1},
 		{Team: "platform", New: 1, Regressed: 1, Fixed: 1, StillFailing: 1, Unobserved: 2},
 	}
@@ -140,7 +145,7 @@ func TestCompare(t *testing.T) {
 		t.Errorf("by_team = %+v, want %+v", d.ByTeam, wantTeams)
 	}
 	teams := d.Teams()
-	if len(teams) != 4 || teams[2].Team != "payments" || len(teams[2].Regressed) != 1 || teams[2].Regressed[0].ControlID != "c.waiver_expired" {
+	if len(teams) != 3 || teams[1].Team != "payments" || len(teams[1].Regressed) != 1 || teams[1].Regressed[0].ControlID != "c.waiver_expired" {
 		t.Errorf("Teams() = %+v", teams)
 	}
 	if d.Previous.GeneratedAt != prev.GeneratedAt || d.Previous.Tool.Version != "1.0.0" {

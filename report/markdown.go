@@ -192,6 +192,7 @@ func markdownDocument(r *Report) mdDocument {
 			fmt.Fprintf(&b, " · coverage: %d lost, %d gained", s.CoverageLost, s.CoverageGained)
 		}
 		b.WriteString(".\n\n")
+		b.WriteString(scopeChangeLine(r.Diff))
 		var rows []string
 		for _, c := range r.Diff.CoverageLost {
 			rows = append(rows, fmt.Sprintf("| %s | %s | %s | %s → %s | %s |\n",
@@ -437,6 +438,7 @@ func (MarkdownWriter) writeDiff(w io.Writer, d *Diff) error {
 	var b strings.Builder
 	s := d.Summary
 	fmt.Fprintf(&b, "## Changes since the previous scan\n\nCompared with the report of %s.\n\n", d.Previous.GeneratedAt.UTC().Format(time.RFC3339))
+	b.WriteString(scopeChangeLine(d))
 	b.WriteString("| new | regressed | fixed | still failing | waived | unobserved | coverage lost | coverage gained |\n|--:|--:|--:|--:|--:|--:|--:|--:|\n")
 	fmt.Fprintf(&b, "| %d | %d | %d | %d | %d | %d | %d | %d |\n", s.New, s.Regressed, s.Fixed, s.StillFailing, s.Waived, s.Unobserved, s.CoverageLost, s.CoverageGained)
 	for _, t := range diffTeams(d) {
@@ -480,4 +482,14 @@ func (MarkdownWriter) writeCatalogue(w io.Writer, c Catalogue) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// scopeChangeLine says once that the scan scope changed and how many
+// failures that leaves out of the comparison; empty when it did not.
+func scopeChangeLine(d *Diff) string {
+	if d.ScopeChange.Empty() {
+		return ""
+	}
+	return fmt.Sprintf("**The scan scope changed** (%s): %s in accounts or regions only one scan covered %s out of scope, neither new nor fixed.\n\n",
+		mdText(d.ScopeChange.Text(), 0), plural(d.Summary.OutOfScope, "failure", "failures"), map[bool]string{true: "is", false: "are"}[d.Summary.OutOfScope == 1])
 }

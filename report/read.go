@@ -43,8 +43,34 @@ func ParseReport(name string, data []byte) (*Report, error) {
 	if err := dec.Decode(&r); err != nil {
 		return nil, reportJSONError(name, data, err)
 	}
+	if err := r.check(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
 	r.Upgrade()
 	return &r, nil
+}
+
+// validStatuses are the statuses a report may hold.
+var validStatuses = []Status{StatusPass, StatusFail, StatusError, StatusWaived, StatusNotApplicable}
+
+// check rejects a report that decodes but cannot be compared: a result
+// with a status this program does not know, or without the fields that
+// identify it. A diff against it would call its results fixed or new
+// wrongly, so it is an error, not a guess.
+func (r *Report) check() error {
+	for i, res := range r.Results {
+		switch {
+		case !slices.Contains(validStatuses, res.Status):
+			return fmt.Errorf("results[%d] (%s, %s): status %q is not one of PASS, FAIL, ERROR, WAIVED, NOT_APPLICABLE", i, res.ControlID, res.AccountID, res.Status)
+		case res.ControlID == "":
+			return fmt.Errorf("results[%d]: control_id is missing", i)
+		case res.AccountID == "":
+			return fmt.Errorf("results[%d] (%s): account_id is missing", i, res.ControlID)
+		case res.Region == "":
+			return fmt.Errorf("results[%d] (%s, %s): region is missing", i, res.ControlID, res.AccountID)
+		}
+	}
+	return nil
 }
 
 // Upgrade brings a report read from an older schema version to

@@ -89,3 +89,27 @@ func TestReportHistory(t *testing.T) {
 		}
 	})
 }
+
+// TestPreviousWithInvalidResultsIsRejected: a previous report whose results
+// have an unknown status or lack the fields that identify them is exit 2
+// with one line naming the file, never a diff that guesses.
+func TestPreviousWithInvalidResultsIsRejected(t *testing.T) {
+	dir := t.TempDir()
+	previous, current := demoReports(t, dir)
+	data, err := os.ReadFile(previous)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ name, from, to, want string }{
+		{"status", `"status": "FAIL"`, `"status": "BROKEN"`, `status "BROKEN" is not one of PASS, FAIL, ERROR, WAIVED, NOT_APPLICABLE`},
+		{"control", `"control_id": "`, `"control_id": "", "x": "`, `control_id is missing`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			bad := writeFile(t, dir, "bad-"+tc.name+".json", strings.Replace(string(data), tc.from, tc.to, 1))
+			_, stderr, code := run(t, "report", current, "--previous", bad, "--format", "json")
+			if code != ExitUsage || !strings.Contains(stderr, bad) || !strings.Contains(stderr, tc.want) || strings.Count(strings.TrimSpace(stderr), "\n") != 0 {
+				t.Errorf("exit %d, stderr %q; want exit 2, one line naming %s and %q", code, stderr, bad, tc.want)
+			}
+		})
+	}
+}

@@ -166,3 +166,56 @@ regions: [us-east-1]
 		t.Errorf("--fail-on-new: exit %d for a first failure, want 1", v)
 	}
 }
+
+// TestDroppedRegionIsOutOfScope: through the simulator, last week's scan
+// covered us-east-1 and eu-west-1, this week's only us-east-1. The member's
+// eu-west-1 failure is out of scope, not fixed, and the diff says once that
+// the scope changed.
+func TestDroppedRegionIsOutOfScope(t *testing.T) {
+	const world = `
+accounts:
+  - {id: "111111111111", name: management, management: true}
+  - {id: "222222222222", name: prod}
+regions: [us-east-1, eu-west-1]
+`
+	scanRegions := func(regions []string, at time.Time, rv Review) *report.Report {
+		_, cfg := awssimtest.Start(t, world)
+		snap, err := Collect(t.Context(), Options{Org: true, AWS: &cfg, Regions: regions, Collection: ModeDirect, Observer: &recorder{}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		engine, err := policies.Builtin()
+		if err != nil {
+			t.Fatal(err)
+		}
+		ev, err := Evaluate(t.Context(), engine, policies.DefaultConfig(), snap, EvalOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err := BuildReport(snap, ev, report.Tool{Name: "baseline", Version: "test"}, at, rv)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rep
+	}
+	t1 := time.Date(2026, 11, 23, 6, 0, 0, 0, time.UTC)
+	before := scanRegions([]string{"us-east-1", "eu-west-1"}, t1, Review{})
+	now := scanRegions([]string{"us-east-1"}, t1.AddDate(0, 0, 7), Review{Previous: before, PreviousName: "last-week.json"})
+	d := now.Diff
+	for _, r := range d.Fixed {
+		if r.Region == "eu-west-1" {
+			t.Errorf("%s %s in the dropped region is fixed", r.ControlID, r.AccountID)
+		}
+	}
+	for _, r := range d.Unobserved {
+		if r.Region == "eu-west-1" {
+			t.Errorf("%s %s in the dropped region is unobserved", r.ControlID, r.AccountID)
+		}
+	}
+	if !inList(d.OutOfScope, "securityhub.enabled", "222222222222") {
+		t.Errorf("the dropped region's failure is not out of scope: %+v", d.OutOfScope)
+	}
+	if d.ScopeChange == nil || d.ScopeChange.Text() != "regions removed [eu-west-1]" {
+		t.Errorf("scope change %+v, want regions removed [eu-west-1]", d.ScopeChange)
+	}
+}
