@@ -25,7 +25,7 @@ func (s *ScopeChange) Empty() bool {
 // sharedScope is what both reports covered.
 type sharedScope struct {
 	accounts, regions map[string]bool
-	change                      *ScopeChange
+	change            *ScopeChange
 }
 
 // regionsOf are the report's scope regions, or, when the scope names none
