@@ -30,9 +30,10 @@ type Diff struct {
 	StillFailing []DiffResult `json:"still_failing"`
 	Waived       []DiffResult `json:"waived"`
 	Unobserved   []DiffResult `json:"unobserved"`
-	// OutOfScope are results failing in either report whose account or
-	// region only one report covers: neither fixed, new nor unobserved.
-	// New in 3.0.
+	// OutOfScope are results failing before in an account or region the
+	// current scan no longer covers: neither fixed nor unobserved. (A
+	// failure in an account or region the scan newly covers is new: never
+	// seen failing, and --fail-on-new must stop it.) New in 3.0.
 	OutOfScope []DiffResult `json:"out_of_scope"`
 	// ScopeChange says what the scopes do not share; absent when they are
 	// the same. New in 3.0.
@@ -179,8 +180,6 @@ func Compare(prev, cur *Report) (*Diff, error) {
 		}
 		var list *[]DiffResult
 		switch {
-		case (now.Status == StatusFail || wasStatus == StatusFail) && !shared.covers(now):
-			list = &d.OutOfScope
 		case now.Status == StatusFail && (was == nil || wasStatus == StatusError):
 			list = &d.New
 		case now.Status == StatusFail && (wasStatus == StatusPass || wasStatus == StatusWaived || wasStatus == StatusNotApplicable):

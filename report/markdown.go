@@ -490,6 +490,6 @@ func scopeChangeLine(d *Diff) string {
 	if d.ScopeChange.Empty() {
 		return ""
 	}
-	return fmt.Sprintf("**The scan scope changed** (%s): %s in accounts or regions only one scan covered %s out of scope, neither new nor fixed.\n\n",
+	return fmt.Sprintf("**The scan scope changed** (%s): %s in accounts or regions this scan no longer covers %s out of scope, not fixed; failures where it newly looks are new.\n\n",
 		mdText(d.ScopeChange.Text(), 0), plural(d.Summary.OutOfScope, "failure", "failures"), map[bool]string{true: "is", false: "are"}[d.Summary.OutOfScope == 1])
 }

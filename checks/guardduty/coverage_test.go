@@ -139,11 +139,11 @@ func TestCollectAttackSequence(t *testing.T) {
 `))
 	got := guardduty.New().Collect(t.Context(), checks.Target{AccountID: account, Regions: []string{"us-east-1"}, Config: cfg})
 	awssimtest.Equal(t, "high findings", got.GuardDuty["us-east-1"].HighFindings, []checks.GuardDutyFinding{
-		{ID: "seq", DetectorID: detectorID, Title: "Potential data compromise", Type: "AttackSequence:S3/CompromisedData", Severity: 9.5, ResourceType: "S3Bucket", ResourceID: "share", UpdatedAt: ago(time.Hour),
+		{ID: "seq", DetectorID: detectorID, Title: "Potential data compromise", Type: "AttackSequence:S3/CompromisedData", Severity: 9.5, ResourceType: "S3Bucket", ResourceID: "share", UpdatedAt: ago(time.Hour), CreatedAt: ago(time.Hour),
 			Sequence: &checks.GuardDutySequence{Description: "A sequence of actions indicating S3 data compromise.", Signals: []checks.GuardDutySignal{
 				{Type: "FINDING", Name: "Discovery:S3/AnomalousBehavior", Count: 2, Severity: 5},
 				{Type: "CLOUD_TRAIL", Name: "PutBucketPolicy", Count: 1},
 			}}},
-		{ID: "plain", DetectorID: detectorID, Title: "Port scan", Type: "Recon:EC2/Portscan", Severity: 8, ResourceType: "Instance", ResourceID: "i-0123456789abcdef0", UpdatedAt: ago(time.Hour)},
+		{ID: "plain", DetectorID: detectorID, Title: "Port scan", Type: "Recon:EC2/Portscan", Severity: 8, ResourceType: "Instance", ResourceID: "i-0123456789abcdef0", UpdatedAt: ago(time.Hour), CreatedAt: ago(time.Hour)},
 	})
 }

@@ -368,7 +368,9 @@ func getGuardDutyFindings(c *call) (any, error) {
 // gdFinding renders a GuardDuty finding.
 func (c *call) gdFinding(h gdHit) map[string]any {
 	d, f := h.d, h.f
-	created := c.srv.resolveOr(f.Created, c.srv.now)
+	// A finding is never updated before it was created: without a created
+	// time, it was created when it was last updated (or now).
+	created := c.srv.resolveOr(f.Created, c.srv.resolveOr(f.Updated, c.srv.now))
 	updated := c.srv.resolveOr(f.Updated, created)
 	resource := map[string]any{"resourceType": f.Resource.Type}
 	switch f.Resource.Type {
