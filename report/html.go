@@ -81,6 +81,8 @@ type htmlView struct {
 
 	Teams           []htmlTeam         // the team table; its rows feed the cards under the team filter
 	WaiverAttention []htmlWaiverStatus // waivers expiring, expired or unused
+	ErrorOwned      []htmlErrorOwned   // ERROR results caused by a failed call
+	ErrorOwner      string             // who owns them (--error-owner)
 	ControlCounts   []htmlControlCount // results not listed row by row, per control and team
 	Omitted         string             // what the rows table leaves out, e.g. "52,000 FAIL, 180,000 PASS"
 	HeatSummary     []heatSummaryRow   // the coverage per region and service, above htmlMaxGridAccounts
@@ -195,6 +197,7 @@ func newHTMLView(r *Report) htmlView {
 	}
 	v.Teams = newHTMLTeams(r)
 	v.WaiverAttention = newHTMLWaiverAttention(r)
+	v.ErrorOwned, v.ErrorOwner = newHTMLErrorOwned(r)
 	v.HeatAccounts = len(v.Heatmap.Rows)
 	if len(v.Heatmap.Rows) > htmlMaxGridAccounts {
 		v.HeatSummary = summarizeHeatmap(v.Heatmap)
@@ -648,6 +651,20 @@ const htmlPage = `<!DOCTYPE html>
 </div>
 {{- end}}
 </section>
+{{- if .ErrorOwned}}
+<section id="error-owned">
+<h2>Not observed: for {{.ErrorOwner}} to fix ({{len .ErrorOwned}})</h2>
+<p>ERROR because a call failed (denied, throttled, unreachable): owned by the error owner (--error-owner), not by the accounts' teams.</p>
+<table class="findings">
+<thead><tr><th>Account</th><th>Region</th><th>Control</th><th>Message</th></tr></thead>
+<tbody>
+{{- range .ErrorOwned}}
+<tr data-team="{{.Team}}"><td class="nw">{{.Account}}</td><td class="nw">{{.Region}}</td><td><span class="ctl">{{.Control}}</span></td><td>{{.Message}}</td></tr>
+{{- end}}
+</tbody>
+</table>
+</section>
+{{- end}}
 {{- if .WaiverAttention}}
 <section id="waivers-attention">
 <h2>Waivers needing attention</h2>

@@ -95,6 +95,26 @@ func newHTMLWaiverAttention(r *Report) []htmlWaiverStatus {
 	return out
 }
 
+// htmlErrorOwned is one ERROR result whose cause is a failed call: the
+// Markdown's "Not observed: for <owner> to fix" section.
+type htmlErrorOwned struct {
+	Team, Account, Region, Control, Message string
+}
+
+func newHTMLErrorOwned(r *Report) ([]htmlErrorOwned, string) {
+	var out []htmlErrorOwned
+	owner := ""
+	for _, res := range ErrorOwned(r.Results) {
+		owner = cmp.Or(owner, res.Team)
+		account := res.AccountID
+		if res.AccountName != "" {
+			account = res.AccountName + " (" + res.AccountID + ")"
+		}
+		out = append(out, htmlErrorOwned{Team: htmlText(teamName(res.Team)), Account: htmlText(account), Region: htmlText(res.Region), Control: htmlText(res.ControlID), Message: htmlText(res.Message)})
+	}
+	return out, htmlText(teamName(owner))
+}
+
 // htmlControlCount is one control's results not listed row by row.
 type htmlControlCount struct {
 	Control, Severity, Team string

@@ -150,7 +150,13 @@ func (t TableWriter) tableGroups(r *Report) []tableGroup {
 			changed[c.Key()] = "regressed"
 		}
 	}
-	type groupKey struct{ team, account string }
+	// A result whose cause is a collection error is the error owner's to
+	// fix (--error-owner): its rows come after every team's, in groups of
+	// their own, never under a dev team.
+	type groupKey struct {
+		errorOwned    bool
+		team, account string
+	}
 	var keys []groupKey
 	byKey := map[groupKey][]tableRow{}
 	titles := map[groupKey]Result{}
@@ -163,7 +169,7 @@ func (t TableWriter) tableGroups(r *Report) []tableGroup {
 		if !t.listed(res.Status) {
 			continue
 		}
-		k := groupKey{teamName(res.Team), res.AccountID}
+		k := groupKey{res.Cause == CauseCollectionError, teamName(res.Team), res.AccountID}
 		if _, ok := byKey[k]; !ok {
 			keys = append(keys, k)
 			titles[k] = res
@@ -181,7 +187,7 @@ func (t TableWriter) tableGroups(r *Report) []tableGroup {
 		byKey[k] = append(byKey[k], row)
 	}
 	slices.SortStableFunc(keys, func(a, b groupKey) int {
-		return cmp.Or(compareTeams(a.team, b.team), cmp.Compare(a.account, b.account))
+		return cmp.Or(compareBools(a.errorOwned, b.errorOwned), compareTeams(a.team, b.team), cmp.Compare(a.account, b.account))
 	})
 
 	// Column widths, the same for every group so the tables read as one.
@@ -214,7 +220,7 @@ func (t TableWriter) tableGroups(r *Report) []tableGroup {
 		first := titles[k]
 		counts := map[Status]int{}
 		for _, res := range r.Results {
-			if teamName(res.Team) == k.team && res.AccountID == k.account && t.listed(res.Status) {
+			if (res.Cause == CauseCollectionError) == k.errorOwned && teamName(res.Team) == k.team && res.AccountID == k.account && t.listed(res.Status) {
 				counts[res.Status]++
 			}
 		}
@@ -228,7 +234,11 @@ func (t TableWriter) tableGroups(r *Report) []tableGroup {
 		if first.AccountName != "" {
 			account = cell(first.AccountName, 0) + " (" + account + ")"
 		}
-		g := tableGroup{title: cell(k.team, 0) + " › " + account + ": " + strings.Join(parts, " · ")}
+		team := cell(k.team, 0)
+		if k.errorOwned {
+			team = "not observed, for " + team + " to fix"
+		}
+		g := tableGroup{title: team + " › " + account + ": " + strings.Join(parts, " · ")}
 		for _, row := range byKey[k] {
 			status := t.paint(statusColors[row.status], string(row.status)) + "\n" + t.paint(severityColors[row.severity], string(row.severity))
 			if row.change != "" {
@@ -335,4 +345,15 @@ func firstRune(s string) (rune, int) {
 		return r, len(string(r))
 	}
 	return 0, 0
+}
+
+// compareBools orders false before true.
+func compareBools(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case !a:
+		return -1
+	}
+	return 1
 }
