@@ -18,12 +18,19 @@ accounts:
 regions: [us-east-1]
 `
 
-// scanAt collects the world (with faults appended) through the simulator
-// and builds the report at time at with the review rv.
+// scanAt collects historyWorld (with faults appended) through the
+// simulator and builds the report at time at with the review rv.
 func scanAt(t *testing.T, faults string, at time.Time, rv Review) *report.Report {
 	t.Helper()
-	_, cfg := awssimtest.Start(t, historyWorld+faults)
-	snap, err := Collect(t.Context(), Options{Org: true, AWS: &cfg, Regions: []string{"us-east-1"}, TeamTag: "team", Collection: ModeDirect, Observer: &recorder{}})
+	return scanWorldAt(t, historyWorld+faults, []string{"us-east-1"}, at, rv)
+}
+
+// scanWorldAt collects world in regions through the simulator and builds
+// the report at time at with the review rv.
+func scanWorldAt(t *testing.T, world string, regions []string, at time.Time, rv Review) *report.Report {
+	t.Helper()
+	_, cfg := awssimtest.Start(t, world)
+	snap, err := Collect(t.Context(), Options{Org: true, AWS: &cfg, Regions: regions, TeamTag: "team", Collection: ModeDirect, Observer: &recorder{}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,23 +146,7 @@ accounts:
   - {id: "333333333333", name: new, tags: {team: payments}}
 regions: [us-east-1]
 `
-	_, cfg := awssimtest.Start(t, joined)
-	snap, err := Collect(t.Context(), Options{Org: true, AWS: &cfg, Regions: []string{"us-east-1"}, TeamTag: "team", Collection: ModeDirect, Observer: &recorder{}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	engine, err := policies.Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ev, err := Evaluate(t.Context(), engine, policies.DefaultConfig(), snap, EvalOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r3, err := BuildReport(snap, ev, report.Tool{Name: "baseline", Version: "test"}, t1.AddDate(0, 0, 14), Review{History: []*report.Report{r1}, HistoryGiven: true, HistoryDepth: 8})
-	if err != nil {
-		t.Fatal(err)
-	}
+	r3 := scanWorldAt(t, joined, []string{"us-east-1"}, t1.AddDate(0, 0, 14), Review{History: []*report.Report{r1}, HistoryGiven: true, HistoryDepth: 8})
 	if !inList(r3.Diff.New, "securityhub.enabled", "333333333333") {
 		t.Errorf("the new account's first failure is not new: %+v", r3.Diff)
 	}
@@ -179,24 +170,7 @@ accounts:
 regions: [us-east-1, eu-west-1]
 `
 	scanRegions := func(regions []string, at time.Time, rv Review) *report.Report {
-		_, cfg := awssimtest.Start(t, world)
-		snap, err := Collect(t.Context(), Options{Org: true, AWS: &cfg, Regions: regions, Collection: ModeDirect, Observer: &recorder{}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		engine, err := policies.Builtin()
-		if err != nil {
-			t.Fatal(err)
-		}
-		ev, err := Evaluate(t.Context(), engine, policies.DefaultConfig(), snap, EvalOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		rep, err := BuildReport(snap, ev, report.Tool{Name: "baseline", Version: "test"}, at, rv)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return rep
+		return scanWorldAt(t, world, regions, at, rv)
 	}
 	t1 := time.Date(2026, 11, 23, 6, 0, 0, 0, time.UTC)
 	before := scanRegions([]string{"us-east-1", "eu-west-1"}, t1, Review{})
