@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 )
@@ -28,6 +29,20 @@ func detector(c *call) (*Detector, error) {
 	return nil, gdBadRequest("The request is rejected because the input detectorId is not owned by the current account.")
 }
 
+// gdQueryMaxResults reads the maxResults query parameter of a GuardDuty
+// list call (1–50, default 50).
+func gdQueryMaxResults(q url.Values) (int, error) {
+	var max *int
+	if v := q.Get("maxResults"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return 0, gdBadRequest("The request is rejected because maxResults %q is not a number.", v)
+		}
+		max = &n
+	}
+	return gdMaxResults(max, 50)
+}
+
 func gdMaxResults(v *int, limit int) (int, error) {
 	return maxResults(v, limit, limit, func(n int) *apiError {
 		return gdBadRequest("The request is rejected because the value %d of parameter maxResults is out of range [1, %d].", n, limit)
@@ -36,15 +51,7 @@ func gdMaxResults(v *int, limit int) (int, error) {
 
 func listDetectors(c *call) (any, error) {
 	q := c.r.URL.Query()
-	var max *int
-	if v := q.Get("maxResults"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			return nil, gdBadRequest("The request is rejected because maxResults %q is not a number.", v)
-		}
-		max = &n
-	}
-	size, err := gdMaxResults(max, 50)
+	size, err := gdQueryMaxResults(q)
 	if err != nil {
 		return nil, err
 	}

@@ -298,15 +298,7 @@ func describeOrganizationConfiguration(c *call) (any, error) {
 		return nil, err
 	}
 	q := c.r.URL.Query()
-	var max *int
-	if v := q.Get("maxResults"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			return nil, gdBadRequest("The request is rejected because maxResults %q is not a number.", v)
-		}
-		max = &n
-	}
-	size, err := gdMaxResults(max, 50)
+	size, err := gdQueryMaxResults(q)
 	if err != nil {
 		return nil, err
 	}
