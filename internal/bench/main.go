@@ -27,6 +27,7 @@ import (
 	"os/exec"
 	"runtime"
 	"runtime/pprof"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -64,6 +65,29 @@ type Result struct {
 	PeakRSSMB         float64               `json:"peak_rss_mb"`
 	CPUSeconds        float64               `json:"cpu_seconds"` // the scan process's user+system CPU
 	ByService         []checks.ServiceStats `json:"by_service"`
+	// ByOperation is what the simulator served per API, retries included.
+	ByOperation []OperationCount `json:"by_operation"`
+}
+
+// OperationCount is the requests one API received.
+type OperationCount struct {
+	Operation string `json:"operation"` // "guardduty:ListFindings"
+	Requests  int    `json:"requests"`
+}
+
+// byOperation sorts the simulator's counts, most requests first.
+func byOperation(m map[string]int) []OperationCount {
+	out := make([]OperationCount, 0, len(m))
+	for op, n := range m {
+		out = append(out, OperationCount{Operation: op, Requests: n})
+	}
+	slices.SortFunc(out, func(a, b OperationCount) int {
+		if a.Requests != b.Requests {
+			return b.Requests - a.Requests
+		}
+		return strings.Compare(a.Operation, b.Operation)
+	})
+	return out
 }
 
 type flags struct {
@@ -250,6 +274,7 @@ func run(f flags) error {
 		PeakRSSMB:         round(peakRSSMB(), 1),
 		CPUSeconds:        round(cpu, 2),
 		ByService:         calls.ByService(),
+		ByOperation:       byOperation(st.ByOperation),
 	}
 	if hi.Bound.Seconds > 0 {
 		res.Ratio = round(wall.Seconds()/hi.Bound.Seconds, 3)
@@ -263,6 +288,10 @@ func run(f flags) error {
 	fmt.Printf("API calls:    %d (minimum %d); %d requests served, %d retries, %d throttled\n", res.APICalls, res.MinimalAPICalls, res.Requests, res.Retries, res.Throttled)
 	for _, s := range res.ByService {
 		fmt.Printf("  %-14s %6d calls %5d retries %5d throttled %3d failed\n", s.Service, s.Calls, s.Retries, s.Throttled, s.Failed)
+	}
+	fmt.Printf("requests per API (simulator):\n")
+	for _, o := range res.ByOperation {
+		fmt.Printf("  %-52s %6d\n", o.Operation, o.Requests)
 	}
 	fmt.Printf("errors:       %d\n", res.Errors)
 	fmt.Printf("peak RSS:     %.1f MB (scan process)\n", res.PeakRSSMB)

@@ -25,6 +25,9 @@ type hello struct {
 type stats struct {
 	Requests  int `json:"requests"`
 	Throttled int `json:"throttled"`
+	// ByOperation counts the requests per "service:Operation", retries
+	// included, so that a change in calls can be traced to its API.
+	ByOperation map[string]int `json:"by_operation"`
 }
 
 // runServer generates the world, serves it and answers the parent until
@@ -58,7 +61,12 @@ func runServer(f flags, in io.Reader, out io.Writer) error {
 	for lines.Scan() {
 		switch lines.Text() {
 		case "stats":
-			if err := enc.Encode(stats{Requests: srv.Calls().Total, Throttled: srv.Throttled()}); err != nil {
+			calls := srv.Calls()
+			byOp := map[string]int{}
+			for k, v := range calls.ByCall {
+				byOp[k.Service+":"+k.Operation] += v
+			}
+			if err := enc.Encode(stats{Requests: calls.Total, Throttled: srv.Throttled(), ByOperation: byOp}); err != nil {
 				return err
 			}
 		default:
