@@ -190,7 +190,10 @@ func testAggregation(t *testing.T, linking string, linked []string) {
 	// Exposure findings: direct reads every cell with the new Security
 	// Hub; the administrator one organization-scoped stream per region and
 	// 20-account chunk with such a cell, and the non-member's cells itself.
-	v2 := func(a checks.AccountFacts, r string) bool { h := a.SecurityHub[r]; return h != nil && aws.ToBool(h.V2Enabled) }
+	v2 := func(a checks.AccountFacts, r string) bool {
+		h := a.SecurityHub[r]
+		return h != nil && aws.ToBool(h.V2Enabled)
+	}
 	var members []checks.AccountFacts
 	wantV2Direct, wantV2Admin := 0, 0
 	for _, a := range direct.Accounts {
