@@ -85,7 +85,7 @@ func collectWith(t *testing.T, mode, linking string, extra ...string) (*checks.S
 		}
 		agg, err = securityhub.DiscoverAggregation(ctx, func(region string) securityhub.AdminAPI {
 			return awssecurityhub.NewFromConfig(cfg, func(o *awssecurityhub.Options) { o.Region = region })
-		}, "us-east-1", accounts, aggRegions)
+		}, "us-east-1", accounts)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -156,7 +156,8 @@ func testAggregation(t *testing.T, linking string, linked []string) {
 	awssimtest.Equal(t, "results", av.Results, dv.Results)
 
 	// Direct reads every subscribed (account, region); the administrator
-	// two 20-account streams, plus the cells the aggregator does not cover.
+	// two 20-account streams in each linked region, read in that region,
+	// plus the cells it does not cover.
 	getFindings := awssim.Call{Service: "securityhub", Operation: "GetFindings"}
 	subscribed := func(snap *checks.Snapshot, covered func(account, region string) bool) int {
 		n := 0
@@ -172,14 +173,23 @@ func testAggregation(t *testing.T, linking string, linked []string) {
 	all := func(string, string) bool { return true }
 	uncovered := func(account, region string) bool { return account == nonMember || !slices.Contains(linked, region) }
 	wantDirect := subscribed(direct, all)
-	wantAdmin := 2 + subscribed(direct, uncovered)
+	wantAdmin := 2*len(linked) + subscribed(direct, uncovered)
 	if got := directCalls.Count(getFindings); got != wantDirect {
 		t.Errorf("direct: %d GetFindings calls, want %d", got, wantDirect)
 	}
 	if got := adminCalls.Count(getFindings); got != wantAdmin {
 		t.Errorf("admin: %d GetFindings calls, want %d", got, wantAdmin)
 	}
-	t.Logf("GetFindings calls: direct %d, admin %d (of which %d for coverage gaps)", directCalls.Count(getFindings), adminCalls.Count(getFindings), wantAdmin-2)
+	for _, r := range linked {
+		c := awssim.Call{Account: adminAccount, Region: r, Service: "securityhub", Operation: "GetFindings"}
+		if got := adminCalls.Count(c); got != 2 {
+			t.Errorf("admin: %d GetFindings calls of the administrator in %s, want its two streams there", got, r)
+		}
+		if got := adminCalls.Count(awssim.Call{Account: adminAccount, Region: r, Service: "securityhub", Operation: "ListMembers"}); got != 1 {
+			t.Errorf("admin: %d ListMembers calls in %s, want 1 (membership is regional)", got, r)
+		}
+	}
+	t.Logf("GetFindings calls: direct %d, admin %d (of which %d for coverage gaps)", directCalls.Count(getFindings), adminCalls.Count(getFindings), wantAdmin-2*len(linked))
 	for _, op := range []string{"DescribeHub", "GetEnabledStandards", "DescribeSecurityHubV2"} {
 		c := awssim.Call{Service: "securityhub", Operation: op}
 		if d, a := directCalls.Count(c), adminCalls.Count(c); d != a {
@@ -329,11 +339,37 @@ func TestAdministratorExposureStreamFailures(t *testing.T) {
 	})
 }
 
+// TestAdministratorUnavailableInARegion: when the administrator cannot
+// list its members in a linked region, that region's cells are read per
+// account, listed as coverage gaps, and come out as direct collection's.
+func TestAdministratorUnavailableInARegion(t *testing.T) {
+	const linking = "region_linking_mode: ALL_REGIONS"
+	fault := "faults:\n  - {account: \"" + adminAccount + "\", region: eu-west-1, service: securityhub, operation: ListMembers, code: AccessDeniedException}\n"
+	direct, _ := collectWith(t, securityhub.ModeDirect, linking, fault)
+	admin, _ := collectWith(t, securityhub.ModeAdmin, linking, fault)
+	for i := range direct.Accounts {
+		awssimtest.Equal(t, "securityhub facts of "+direct.Accounts[i].AccountID, admin.Accounts[i].SecurityHub, direct.Accounts[i].SecurityHub)
+		awssimtest.Equal(t, "errors of "+direct.Accounts[i].AccountID, admin.Accounts[i].Errors, direct.Accounts[i].Errors)
+	}
+	unavailable := 0
+	for _, g := range admin.CoverageGaps {
+		if strings.HasPrefix(g.Reason, "administrator unavailable: ") {
+			unavailable++
+			if g.Region != "eu-west-1" {
+				t.Errorf("gap %+v outside the failing region", g)
+			}
+		}
+	}
+	if unavailable != aggMembers+1 {
+		t.Errorf("%d cells of eu-west-1 are gaps of an unavailable administrator, want %d (every member and the administrator)", unavailable, aggMembers+1)
+	}
+}
+
 func TestDiscoverAggregationWithoutAggregator(t *testing.T) {
 	_, cfg := awssimtest.Start(t, faultWorld)
 	_, err := securityhub.DiscoverAggregation(t.Context(), func(region string) securityhub.AdminAPI {
 		return awssecurityhub.NewFromConfig(cfg, func(o *awssecurityhub.Options) { o.Region = region })
-	}, "us-east-1", []string{"100000000001"}, nil)
+	}, "us-east-1", []string{"100000000001"})
 	if !errors.Is(err, securityhub.ErrNoAggregator) {
 		t.Fatalf("err = %v, want ErrNoAggregator", err)
 	}

@@ -40,9 +40,13 @@ func (a *Aggregation) ReadExposuresAsAdministrator(orgID string) { a.orgID = org
 // the cell, which is then read per account (a coverage gap but for a
 // non-member, already one for the CSPM findings).
 func (a *Aggregation) exposures(ctx context.Context, account, region string) (findings []checks.ExposureFinding, covered bool, err error) {
-	ch := a.chunks[account]
-	if a.orgID == "" || ch == nil {
+	if a.orgID == "" || !a.members[account] {
 		return nil, false, nil
+	}
+	ar := a.region(ctx, region)
+	ch := ar.chunks[account]
+	if ar.err != nil || ch == nil {
+		return nil, false, nil // a gap of the CSPM findings too
 	}
 	s := a.v2stream(ch, region)
 	s.once.Do(func() { s.cells, s.denied, s.err = a.readV2(ctx, ch.accounts, region) })
