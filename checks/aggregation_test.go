@@ -192,7 +192,11 @@ func testAggregation(t *testing.T, linking string, linked []string) {
 	t.Logf("GetFindings calls: direct %d, admin %d (of which %d for coverage gaps)", directCalls.Count(getFindings), adminCalls.Count(getFindings), wantAdmin-2*len(linked))
 	for _, op := range []string{"DescribeHub", "GetEnabledStandards", "DescribeSecurityHubV2"} {
 		c := awssim.Call{Service: "securityhub", Operation: op}
-		if d, a := directCalls.Count(c), adminCalls.Count(c); d != a {
+		d, a := directCalls.Count(c), adminCalls.Count(c)
+		if op == "DescribeSecurityHubV2" {
+			d += len(aggRegions) // the administrator's own check per region before its stream
+		}
+		if d != a {
 			t.Errorf("%s: %d calls direct, %d admin; it is not aggregated and stays per account", op, d, a)
 		}
 	}
@@ -294,6 +298,27 @@ func TestAdministratorExposureStreamFailures(t *testing.T) {
 			t.Errorf("%d refused gaps and %d member reads in eu-west-1: the fallback is not exercised", refused, members)
 		}
 	})
+	t.Run("administrator without the new Security Hub", func(t *testing.T) {
+		noV2 := fault("AccessDeniedException")
+		noV2 = strings.Replace(noV2, "operation: GetFindingsV2, code: AccessDeniedException", "operation: DescribeSecurityHubV2, code: ResourceNotFoundException", 1)
+		direct, _ := collectWith(t, securityhub.ModeDirect, linking, noV2)
+		admin, calls := collectWith(t, securityhub.ModeAdmin, linking, noV2)
+		for i := range direct.Accounts {
+			awssimtest.Equal(t, "securityhub facts of "+direct.Accounts[i].AccountID, admin.Accounts[i].SecurityHub, direct.Accounts[i].SecurityHub)
+		}
+		if n := calls.Count(awssim.Call{Account: adminAccount, Region: "eu-west-1", Service: "securityhub", Operation: "GetFindingsV2"}); n != 0 {
+			t.Errorf("the administrator without the new Security Hub in eu-west-1 made %d GetFindingsV2 calls there", n)
+		}
+		gaps := 0
+		for _, g := range admin.CoverageGaps {
+			if strings.Contains(g.Reason, "has no new Security Hub in eu-west-1") {
+				gaps++
+			}
+		}
+		if gaps == 0 {
+			t.Error("no coverage gap says the administrator has no new Security Hub in eu-west-1")
+		}
+	})
 	t.Run("failed", func(t *testing.T) {
 		admin, _ := collectWith(t, securityhub.ModeAdmin, linking, fault("OrganizationNotFoundException"))
 		engine, err := policies.Builtin()
@@ -362,6 +387,48 @@ func TestAdministratorUnavailableInARegion(t *testing.T) {
 	}
 	if unavailable != aggMembers+1 {
 		t.Errorf("%d cells of eu-west-1 are gaps of an unavailable administrator, want %d (every member and the administrator)", unavailable, aggMembers+1)
+	}
+}
+
+// TestNamedAccountsReadExposuresPerAccount: accounts named on the command
+// line may be invited members from outside the organization, which an
+// organization-scoped stream would miss; only accounts listed from the
+// organization use it.
+func TestNamedAccountsReadExposuresPerAccount(t *testing.T) {
+	for _, fromOrg := range []bool{false, true} {
+		t.Run(fmt.Sprint("from organization ", fromOrg), func(t *testing.T) {
+			srv, cfg := awssimtest.Start(t, aggregatorWorld("region_linking_mode: ALL_REGIONS"))
+			ctx := t.Context()
+			targets, err := discover(ctx, cfg, checks.TargetOptions{Org: true, Regions: aggRegions})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var accounts []string
+			for _, tg := range targets {
+				accounts = append(accounts, tg.AccountID)
+			}
+			got, err := securityhub.Service.Admin(ctx, checks.AdminEnv{
+				Caller: cfg, Accounts: accounts, Home: "us-east-1", Regions: aggRegions,
+				Mode: securityhub.ModeAuto, Status: func(string) {}, FromOrganization: fromOrg,
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			checks.Collect(ctx, targets, checks.CollectOptions{
+				Collectors: replaceCollector(services.Collectors(services.All), got.Collector),
+				Tool:       tool,
+				Now:        awssimtest.Clock,
+			})
+			calls := srv.Calls()
+			described := calls.Count(awssim.Call{Service: "organizations", Operation: "DescribeOrganization"})
+			memberReads := calls.Count(awssim.Call{Service: "securityhub", Operation: "GetFindingsV2"}) - calls.Count(awssim.Call{Account: adminAccount, Service: "securityhub", Operation: "GetFindingsV2"})
+			if fromOrg && (described != 1 || memberReads != calls.Count(awssim.Call{Account: nonMember, Service: "securityhub", Operation: "GetFindingsV2"})) {
+				t.Errorf("listed from the organization: %d DescribeOrganization calls, %d member GetFindingsV2 reads; want 1 and only the non-member's", described, memberReads)
+			}
+			if !fromOrg && (described != 0 || memberReads <= aggMembers/2) {
+				t.Errorf("named accounts: %d DescribeOrganization calls, %d member GetFindingsV2 reads; want none and every member's own", described, memberReads)
+			}
+		})
 	}
 }
 

@@ -86,6 +86,10 @@ type AdminEnv struct {
 	Regions []string
 	// Mode is ModeAuto or ModeAdmin (Admin is not called with ModeDirect).
 	Mode string
+	// FromOrganization: Accounts were listed from the caller's organization
+	// (--org, or --accounts-from a `baseline accounts --org` list), so each
+	// is one of its accounts; false when they were named (--accounts).
+	FromOrganization bool
 	// Status reports a line about the choice.
 	Status func(string)
 	// Now is the scan's clock (time.Now when nil).

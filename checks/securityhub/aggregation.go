@@ -40,6 +40,7 @@ type AdminAPI interface {
 	securityhub.ListMembersAPIClient
 	securityhub.GetFindingsAPIClient
 	securityhub.GetFindingsV2APIClient
+	DescribeSecurityHubV2(ctx context.Context, in *securityhub.DescribeSecurityHubV2Input, optFns ...func(*securityhub.Options)) (*securityhub.DescribeSecurityHubV2Output, error)
 }
 
 // ErrNoAggregator is the answer of DiscoverAggregation for a caller that
@@ -82,6 +83,11 @@ type adminRegion struct {
 	once   sync.Once
 	err    error
 	chunks map[string]*chunk // by account id
+
+	// v2Once checks that the administrator has the new Security Hub in
+	// the region; v2Unusable says why its stream is not used there.
+	v2Once     sync.Once
+	v2Unusable string
 }
 
 // chunk is one stream of up to maxFilterValues accounts in one region,

@@ -56,6 +56,12 @@ func chooseAdmin(ctx context.Context, env checks.AdminEnv) (checks.AdminCollecti
 		return checks.AdminCollection{Collector: New()}, nil
 	}
 	env.Status(fmt.Sprintf("securityhub: findings of %d member account(s) from administrator %s in each region its aggregator in %s links (%s)", agg.Members(), agg.Admin, agg.Region, agg.LinkingMode))
+	if !env.FromOrganization {
+		// An invited member from outside the organization would be
+		// missing from an organization-scoped stream (SH-63).
+		env.Status("securityhub: exposure findings are read per account: the accounts were named, not listed from the organization")
+		return checks.AdminCollection{Collector: NewAggregated(agg), Gaps: agg.Gaps, CoveredBy: "administrator"}, nil
+	}
 	org, err := organizations.NewFromConfig(env.Caller).DescribeOrganization(ctx, &organizations.DescribeOrganizationInput{})
 	if err != nil {
 		env.Status(fmt.Sprintf("securityhub: the organization is unknown (organizations:DescribeOrganization: %v); exposure findings are read per account", err))

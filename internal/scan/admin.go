@@ -30,6 +30,7 @@ type adminEnv struct {
 	targets    []checks.Target
 	regions    []string
 	allRegions bool
+	fromOrg    bool // the targets were listed from the organization
 	mode       string
 	status     func(string)
 	now        func() time.Time
@@ -89,6 +90,8 @@ func chooseCollectors(ctx context.Context, svcs []checks.Service, env adminEnv) 
 			Regions:  scope,
 			Mode:     env.mode,
 			Status:   env.status,
+
+			FromOrganization: env.fromOrg,
 
 			Now:        env.now,
 			SyncMaxAge: env.syncMaxAge,
