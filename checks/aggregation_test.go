@@ -94,6 +94,10 @@ func collectWith(t *testing.T, mode, linking string, extra ...string) (*checks.S
 			t.Fatal(err)
 		}
 		agg.ReadExposuresAsAdministrator(aws.ToString(org.Organization.Id))
+		// As the scan does: the streams start before collection, and the
+		// cells find them read or being read (the call counts below are
+		// the same either way).
+		agg.Prefetch(ctx, aggRegions)
 		sh = securityhub.NewAggregated(agg)
 	}
 	snap := checks.Collect(ctx, targets, checks.CollectOptions{

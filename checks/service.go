@@ -109,6 +109,10 @@ type AdminCollection struct {
 	// the administrator's view in the status line ("aggregator").
 	Gaps      func() []CoverageGap
 	CoveredBy string
+	// Background: the administrator's streams are already being read in
+	// the background, so the service's work is scheduled after the other
+	// services' (its cells mostly wait for those streams).
+	Background bool
 }
 
 // CoverageState is a service's state in one account and region; the values

@@ -335,3 +335,36 @@ func findingRegion(f types.AwsSecurityFinding) string {
 	}
 	return ""
 }
+
+// Prefetch reads the organization's findings streams in the background,
+// from now on, in each of regions the aggregator links: one goroutine per
+// region walks its chunks in account order, as the scan will ask for them.
+// A region's pages share one 3/s bucket, so the streams take their time
+// whatever the order; started at once, they run beside the other
+// services' collection instead of holding the workers that wait for them.
+// A cell asks its chunk as before (sync.Once): whoever comes first reads.
+func (a *Aggregation) Prefetch(ctx context.Context, regions []string) {
+	for _, r := range regions {
+		if !a.linked(r) {
+			continue
+		}
+		go func() {
+			ar := a.region(ctx, r)
+			if ar.err != nil {
+				return
+			}
+			seen := map[*chunk]bool{}
+			for _, id := range a.accounts {
+				ch := ar.chunks[id]
+				if ch == nil || seen[ch] {
+					continue
+				}
+				seen[ch] = true
+				if ctx.Err() != nil {
+					return
+				}
+				ch.once.Do(func() { ch.cells, ch.err = a.stream(ctx, r, ch.accounts) })
+			}
+		}()
+	}
+}

@@ -60,7 +60,7 @@ func chooseAdmin(ctx context.Context, env checks.AdminEnv) (checks.AdminCollecti
 		// An invited member from outside the organization would be
 		// missing from an organization-scoped stream (SH-63).
 		env.Status("securityhub: exposure findings are read per account: the accounts were named, not listed from the organization")
-		return checks.AdminCollection{Collector: NewAggregated(agg), Gaps: agg.Gaps, CoveredBy: "administrator"}, nil
+		return aggregated(ctx, env, agg), nil
 	}
 	org, err := organizations.NewFromConfig(env.Caller).DescribeOrganization(ctx, &organizations.DescribeOrganizationInput{})
 	if err != nil {
@@ -69,7 +69,18 @@ func chooseAdmin(ctx context.Context, env checks.AdminEnv) (checks.AdminCollecti
 		agg.ReadExposuresAsAdministrator(id)
 		env.Status(fmt.Sprintf("securityhub: exposure findings of the members from administrator %s with GetFindingsV2 scoped to organization %s, per region", agg.Admin, id))
 	}
-	return checks.AdminCollection{Collector: NewAggregated(agg), Gaps: agg.Gaps, CoveredBy: "administrator"}, nil
+	return aggregated(ctx, env, agg), nil
+}
+
+// aggregated starts reading the administrator's streams in the scan's
+// regions (when they are known) and returns its collection, scheduled
+// after the other services'.
+func aggregated(ctx context.Context, env checks.AdminEnv, agg *Aggregation) checks.AdminCollection {
+	background := env.Regions != nil
+	if background {
+		agg.Prefetch(ctx, env.Regions)
+	}
+	return checks.AdminCollection{Collector: NewAggregated(agg), Gaps: agg.Gaps, CoveredBy: "administrator", Background: background}
 }
 
 // coverage: enabled when DescribeHub succeeded, disabled when the account
