@@ -21,7 +21,7 @@ func TestSnapshotWriterWritesWriteSnapshotsBytes(t *testing.T) {
 	plain := notesSnapshot()
 	plain.Accounts = plain.Accounts[1:]
 	for name, snap := range map[string]*Snapshot{
-		"no account": {SchemaVersion: SnapshotSchemaVersion, CollectedAt: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), Accounts: []AccountFacts{}},
+		"no account":  {SchemaVersion: SnapshotSchemaVersion, CollectedAt: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), Accounts: []AccountFacts{}},
 		"other facts": notesSnapshot(),
 		"gaps":        withGaps,
 		"plain":       plain,
