@@ -22,6 +22,7 @@ type Evaluator struct {
 	ev          *evaluation
 	collectedAt time.Time
 	results     []report.Result // every account's, in the order added
+	strs        map[string]string // one copy of each repeated string of results
 	coverage    []report.Coverage
 	errors      []report.Error
 }
@@ -88,12 +89,41 @@ func (v *Evaluator) Add(ctx context.Context, accts []checks.AccountFacts) error 
 	}
 	v.results = slices.Grow(v.results, n)
 	for _, rs := range perAccount {
+		for i := range rs {
+			v.compact(&rs[i])
+		}
 		v.results = append(v.results, rs...)
 	}
 	part := &checks.Snapshot{Accounts: accts}
 	v.coverage = append(v.coverage, coverage(part, ev.engine.services.list)...)
 	v.errors = append(v.errors, flattenErrors(part)...)
 	return nil
+}
+
+// compact makes r's strings that repeat across results (regions,
+// messages, finding titles and times) share one copy: an organization's
+// results are kept until the report, and most of their messages repeat.
+func (v *Evaluator) compact(r *report.Result) {
+	one := func(s *string) {
+		if c, ok := v.strs[*s]; ok {
+			*s = c
+			return
+		}
+		if v.strs == nil {
+			v.strs = map[string]string{}
+		}
+		v.strs[*s] = *s
+	}
+	one(&r.Region)
+	one(&r.Message)
+	if f := r.Finding; f != nil {
+		one(&f.Title)
+		one(&f.Product)
+		one(&f.ControlID)
+		one(&f.Severity)
+		one(&f.FirstObservedAt)
+		one(&f.SLADue)
+	}
 }
 
 // Evaluation is the evaluation of every account added, ordered as
@@ -117,5 +147,6 @@ func (v *Evaluator) Evaluation() Evaluation {
 		out.Errors = []report.Error{}
 	}
 	sortErrors(out.Errors)
+	v.strs = nil
 	return out
 }
