@@ -31,6 +31,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -59,20 +60,23 @@ type Result struct {
 	Pipeline string `json:"pipeline"`
 	// WallSeconds is collection's time (discovery included);
 	// ReportSeconds the evaluation and report after it.
-	WallSeconds       float64               `json:"wall_seconds"`
-	ReportSeconds     float64               `json:"report_seconds"`
-	Results           int                   `json:"results"` // the report's; 0 with -pipeline collect
-	LowerBoundSeconds float64               `json:"lower_bound_seconds"`
-	Ratio             float64               `json:"ratio"`
-	APICalls          int                   `json:"api_calls"`
-	MinimalAPICalls   int                   `json:"minimal_api_calls"`
-	Requests          int                   `json:"requests"` // received by the simulator, retries included
-	Retries           int                   `json:"retries"`
-	Throttled         int                   `json:"throttled"`
-	Errors            int                   `json:"errors"`
-	PeakRSSMB         float64               `json:"peak_rss_mb"`
-	CPUSeconds        float64               `json:"cpu_seconds"` // the scan process's user+system CPU
-	ByService         []checks.ServiceStats `json:"by_service"`
+	WallSeconds       float64 `json:"wall_seconds"`
+	ReportSeconds     float64 `json:"report_seconds"`
+	Results           int     `json:"results"` // the report's; 0 with -pipeline collect
+	LowerBoundSeconds float64 `json:"lower_bound_seconds"`
+	Ratio             float64 `json:"ratio"`
+	APICalls          int     `json:"api_calls"`
+	MinimalAPICalls   int     `json:"minimal_api_calls"`
+	Requests          int     `json:"requests"` // received by the simulator, retries included
+	Retries           int     `json:"retries"`
+	Throttled         int     `json:"throttled"`
+	Errors            int     `json:"errors"`
+	PeakRSSMB         float64 `json:"peak_rss_mb"`
+	// CollectPeakRSSMB is the peak when collection ended, before the
+	// evaluation and report.
+	CollectPeakRSSMB float64               `json:"collect_peak_rss_mb"`
+	CPUSeconds       float64               `json:"cpu_seconds"` // the scan process's user+system CPU
+	ByService        []checks.ServiceStats `json:"by_service"`
 	// ByOperation is what the simulator served per API, retries included.
 	ByOperation []OperationCount `json:"by_operation"`
 }
@@ -210,12 +214,19 @@ func run(f flags) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	// The scanner's process settings, as the CLI sets them.
+	// The scanner's process settings, as the CLI sets them: for the
+	// collection (runPipeline restores them after it, as the CLI does).
 	mem, err := memlimit.Decide("auto", os.LookupEnv, os.ReadFile)
 	if err != nil {
 		return err
 	}
-	defer memlimit.Apply(mem, os.LookupEnv)()
+	restore := sync.OnceFunc(memlimit.Apply(mem, os.LookupEnv))
+	defer restore()
+	var collectPeak float64
+	collected := func() {
+		collectPeak = peakRSSMB()
+		restore()
+	}
 	cpuBefore := cpuSeconds()
 	start := time.Now()
 	// The scan goes through the pipeline the CLI calls (internal/scan).
@@ -235,7 +246,7 @@ func run(f flags) error {
 	} else {
 		o.Regions = regions
 	}
-	run, err := runPipeline(ctx, f.pipeline, o)
+	run, err := runPipeline(ctx, f.pipeline, o, collected)
 	if err != nil {
 		return err
 	}
@@ -292,6 +303,7 @@ func run(f flags) error {
 		Throttled:         st.Throttled,
 		Errors:            errs,
 		PeakRSSMB:         round(peakRSSMB(), 1),
+		CollectPeakRSSMB:  round(collectPeak, 1),
 		CPUSeconds:        round(cpu, 2),
 		ByService:         calls.ByService(),
 		ByOperation:       byOperation(st.ByOperation),
@@ -314,7 +326,7 @@ func run(f flags) error {
 		fmt.Printf("  %-52s %6d\n", o.Operation, o.Requests)
 	}
 	fmt.Printf("errors:       %d; %d results in the report\n", res.Errors, res.Results)
-	fmt.Printf("peak RSS:     %.1f MB (scan process)\n", res.PeakRSSMB)
+	fmt.Printf("peak RSS:     %.1f MB (scan process; %.1f MB when collection ended)\n", res.PeakRSSMB, res.CollectPeakRSSMB)
 	line, err := json.Marshal(res)
 	if err != nil {
 		return err

@@ -22,7 +22,8 @@ type pipelineRun struct {
 // runPipeline runs the scan of o as -pipeline says: collection alone, or
 // collection, evaluation with the built-in controls and the report, with
 // every account held (whole) or spooled (streamed, as baseline scan).
-func runPipeline(ctx context.Context, pipeline string, o scan.Options) (pipelineRun, error) {
+// collected is called when collection ends.
+func runPipeline(ctx context.Context, pipeline string, o scan.Options, collected func()) (pipelineRun, error) {
 	var run pipelineRun
 	tool := report.Tool{Name: "baseline", Version: "bench"}
 	var engine *policies.Engine
@@ -39,6 +40,7 @@ func runPipeline(ctx context.Context, pipeline string, o scan.Options) (pipeline
 		}
 		defer st.Close()
 		run.collected = time.Now()
+		collected()
 		run.accounts, run.errors = len(st.Head.Scope.Accounts), st.Errors
 		rep, err := st.Report(ctx, engine, policies.DefaultConfig(), scan.EvalOptions{}, tool, time.Now, scan.Review{})
 		if err != nil {
@@ -52,6 +54,7 @@ func runPipeline(ctx context.Context, pipeline string, o scan.Options) (pipeline
 		return run, err
 	}
 	run.collected = time.Now()
+	collected()
 	run.accounts = len(snap.Accounts)
 	for _, a := range snap.Accounts {
 		for _, e := range a.Errors {
