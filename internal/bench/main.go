@@ -226,6 +226,15 @@ func run(f flags) error {
 	collected := func() {
 		collectPeak = peakRSSMB()
 		restore()
+		// What collection still holds when it ends: with the streamed
+		// pipeline, what grows with the organization.
+		if p := os.Getenv("BENCH_HEAPPROFILE"); p != "" {
+			if hf, err := os.Create(p); err == nil {
+				runtime.GC()
+				_ = pprof.WriteHeapProfile(hf)
+				hf.Close()
+			}
+		}
 	}
 	cpuBefore := cpuSeconds()
 	start := time.Now()
