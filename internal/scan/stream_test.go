@@ -3,6 +3,8 @@ package scan
 import (
 	"bytes"
 	"encoding/json"
+	"os"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -141,4 +143,49 @@ func firstDifference(a, b []byte) string {
 	}
 	from := max(0, i-300)
 	return "got:  …" + string(a[from:min(len(a), i+300)]) + "\nwant: …" + string(b[from:min(len(b), i+300)])
+}
+
+// TestStreamedScanLeavesNoSpoolFile: the spool file in TMPDIR is gone from
+// the directory while the scan reads it (an interrupted scan leaves no
+// facts on disk), and its reads still work.
+func TestStreamedScanLeavesNoSpoolFile(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("TMPDIR", dir)
+	_, cfg := awssimtest.Start(t, historyWorld)
+	st, err := CollectStreamed(t.Context(), Options{Org: true, AWS: &cfg, Regions: []string{"us-east-1"}, Collection: ModeDirect, Now: awssimtest.Clock, Observer: &recorder{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	left := func() []string {
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		return names
+	}
+	if runtime.GOOS != "windows" {
+		if names := left(); len(names) > 0 {
+			t.Errorf("the spool file is in TMPDIR while the scan runs: %q", names)
+		}
+	}
+	n := 0
+	if err := st.Accounts(t.Context(), func(a *checks.AccountFacts) error {
+		n++
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if n != 2 {
+		t.Errorf("read back %d accounts, want 2", n)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if names := left(); len(names) > 0 {
+		t.Errorf("files left in TMPDIR: %q", names)
+	}
 }
