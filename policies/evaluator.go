@@ -21,7 +21,7 @@ import (
 type Evaluator struct {
 	ev          *evaluation
 	collectedAt time.Time
-	results     []report.Result // every account's, in the order added
+	results     []report.Result   // every account's, in the order added
 	strs        map[string]string // one copy of each repeated string of results
 	coverage    []report.Coverage
 	errors      []report.Error
