@@ -73,6 +73,8 @@ type htmlView struct {
 	Heatmap        heatmapView
 	Filters        []htmlFilter
 	Rows           []htmlRow
+	PageRows       int // rows displayed at first when there are more (Paged); the script shows more on request
+	Paged          bool
 	Counts         string // the initial "n FAIL · n ERROR · …" of the shown rows
 	Waivers        []htmlWaiver
 	Errors         []Error
@@ -112,6 +114,7 @@ type htmlRow struct {
 	Waiver                                    string
 	Change                                    string // "new" or "regressed" since the previous scan
 	Finding                                   *htmlFinding
+	Later                                     bool // hidden until the reader asks for more rows (htmlPageRows)
 }
 
 // htmlFinding is what a finding-level result shows of its finding: the
@@ -191,6 +194,7 @@ func newHTMLView(r *Report) htmlView {
 	for _, res := range listed {
 		v.Rows = append(v.Rows, newHTMLRow(res))
 	}
+	pageRows(&v)
 	if len(omitted) > 0 {
 		v.ControlCounts = newHTMLControlCounts(omitted)
 		v.Omitted = statusCountsText(Summarize(omitted))
@@ -623,12 +627,12 @@ const htmlPage = `<!DOCTYPE html>
 {{- end}}
 <button type="reset">Show all</button>
 </form>
-<p class="shown">Showing <strong id="shown-count">{{len .Rows}}</strong> of {{len .Rows}} listed results: <span id="shown-by-status">{{.Counts}}</span></p>
+<p class="shown">Showing <strong id="shown-count">{{len .Rows}}</strong> of {{len .Rows}} listed results: <span id="shown-by-status">{{.Counts}}</span>{{if .Paged}}<span id="page-note">; the first <span id="page-count">{{.PageRows}}</span> are displayed, to open fast</span>{{end}}</p>
 {{- with .Omitted}}
 <p class="note">Not listed one by one, to keep the page small: {{.}}. They are counted by control below and listed in the JSON report; <code>--team</code>, <code>--severity</code> or <code>--status</code> narrow the page.</p>
 {{- end}}
 <div class="scroll">
-<table id="findings" class="findings">
+<table id="findings" class="findings"{{if .Paged}} data-page="{{.PageRows}}"{{end}}>
 <thead><tr><th>Status</th><th>Severity</th><th>Control</th><th>Account</th><th>Region</th><th>Resource</th><th>Message</th><th>Team</th></tr></thead>
 <tbody>
 {{- range .Rows}}
@@ -637,6 +641,9 @@ const htmlPage = `<!DOCTYPE html>
 </tbody>
 </table>
 </div>
+{{- if .Paged}}
+<p id="paging" hidden><button type="button" id="show-more">Show {{.PageRows}} more rows</button> <button type="button" id="show-all">Show all {{len .Rows}} rows</button></p>
+{{- end}}
 {{- if .ControlCounts}}
 <h3>Not listed, by control and team</h3>
 <div class="scroll">
@@ -724,7 +731,7 @@ const htmlPage = `<!DOCTYPE html>
 <script>{{.JS}}</script>
 </body>
 </html>
-{{define "row"}}<tr data-team="{{.Team}}" data-severity="{{.Severity}}" data-status="{{.Status}}" data-service="{{.Service}}"><td><span class="st st-{{.Status}}">{{.Status}}</span>{{with .Change}} <span class="chg chg-{{.}}">{{.}}</span>{{end}}</td><td><span class="sev sev-{{.Severity}}">{{.Severity}}</span></td><td><span class="ctl">{{.Control}}</span><br><span class="sub">{{.Title}}</span></td><td>{{.Account}}</td><td class="nw">{{.Region}}</td><td class="res" title="{{.ResourceFull}}">{{if .ResourceURL}}<a href="{{.ResourceURL}}" rel="noreferrer" target="_blank">{{.Resource}}</a>{{else}}{{.Resource}}{{end}}</td><td class="msg">{{with .Finding}}<strong>{{if .URL}}<a href="{{.URL}}" rel="noreferrer" target="_blank">{{.Title}}</a>{{else}}{{.Title}}{{end}}</strong>{{if .ControlURL}} · <a href="{{.ControlURL}}" rel="noreferrer" target="_blank">{{.Control}}</a>{{else if .Control}} · {{.Control}}{{end}}{{with .Product}} · {{.}}{{end}}{{with .SLA}}<br><span class="sub">{{.}}</span>{{end}}<br>{{end}}{{range .Message}}{{if .URL}}<a href="{{.URL}}" rel="noreferrer" target="_blank">{{.Text}}</a>{{else}}{{.Text}}{{end}}{{end}}{{with .Waiver}}<br><span class="sub">{{.}}</span>{{end}}{{if or .Remediation .References}}<details><summary>How to fix</summary>{{.Remediation}}{{with .References}}<br><span class="sub">{{range $i, $r := .}}{{if $i}} · {{end}}{{if $r.URL}}<a href="{{$r.URL}}" rel="noreferrer" target="_blank">{{$r.Text}}</a>{{else}}{{$r.Text}}{{end}}{{end}}</span>{{end}}</details>{{end}}</td><td>{{.Team}}</td></tr>{{end}}`
+{{define "row"}}<tr data-team="{{.Team}}" data-severity="{{.Severity}}" data-status="{{.Status}}" data-service="{{.Service}}"{{if .Later}} hidden{{end}}><td><span class="st st-{{.Status}}">{{.Status}}</span>{{with .Change}} <span class="chg chg-{{.}}">{{.}}</span>{{end}}</td><td><span class="sev sev-{{.Severity}}">{{.Severity}}</span></td><td><span class="ctl">{{.Control}}</span><br><span class="sub">{{.Title}}</span></td><td>{{.Account}}</td><td class="nw">{{.Region}}</td><td class="res" title="{{.ResourceFull}}">{{if .ResourceURL}}<a href="{{.ResourceURL}}" rel="noreferrer" target="_blank">{{.Resource}}</a>{{else}}{{.Resource}}{{end}}</td><td class="msg">{{with .Finding}}<strong>{{if .URL}}<a href="{{.URL}}" rel="noreferrer" target="_blank">{{.Title}}</a>{{else}}{{.Title}}{{end}}</strong>{{if .ControlURL}} · <a href="{{.ControlURL}}" rel="noreferrer" target="_blank">{{.Control}}</a>{{else if .Control}} · {{.Control}}{{end}}{{with .Product}} · {{.}}{{end}}{{with .SLA}}<br><span class="sub">{{.}}</span>{{end}}<br>{{end}}{{range .Message}}{{if .URL}}<a href="{{.URL}}" rel="noreferrer" target="_blank">{{.Text}}</a>{{else}}{{.Text}}{{end}}{{end}}{{with .Waiver}}<br><span class="sub">{{.}}</span>{{end}}{{if or .Remediation .References}}<details><summary>How to fix</summary>{{.Remediation}}{{with .References}}<br><span class="sub">{{range $i, $r := .}}{{if $i}} · {{end}}{{if $r.URL}}<a href="{{$r.URL}}" rel="noreferrer" target="_blank">{{$r.Text}}</a>{{else}}{{$r.Text}}{{end}}{{end}}</span>{{end}}</details>{{end}}</td><td>{{.Team}}</td></tr>{{end}}`
 
 const htmlCSS = `
 :root{--fg:#1d2330;--muted:#5b6476;--line:#d9dee7;--bg:#f6f7f9;--card:#fff;
@@ -783,7 +790,7 @@ select,button{font:inherit;padding:2px 4px}
 .findings td.msg{min-width:300px;max-width:560px;overflow-wrap:anywhere}
 .ctl{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12px}
 details summary{cursor:pointer;color:var(--muted);font-size:12px}
-tr[hidden]{display:none}
+tr[hidden],.findings tr[hidden]{display:none}
 .chg{display:inline-block;padding:0 5px;border-radius:3px;font-size:11px;font-weight:600;border:1px solid currentColor;white-space:nowrap}
 .chg-new,.chg-regressed{color:var(--fail)}.chg-fixed{color:var(--pass)}
 tr.expiring td{background:#fff6e0}
@@ -825,6 +832,8 @@ td.cov{min-width:19px;padding:2px 0;font-size:11px;border-width:1px}
 const htmlJS = `
 "use strict";
 (function () {
+  var perf = window.performance && performance.mark ? performance : null;
+  if (perf) { perf.mark("baseline:script-start"); }
   var form = document.getElementById("filters");
   if (!form) { return; }
   var keys = ["team", "severity", "status", "service"];
@@ -832,6 +841,17 @@ const htmlJS = `
   var rows = Array.prototype.slice.call(document.querySelectorAll("#findings tbody tr"));
   var shown = document.getElementById("shown-count");
   var byStatus = document.getElementById("shown-by-status");
+
+  // A long table displays its first data-page matching rows and hides the
+  // rest until asked: laying out thousands of rows takes seconds.
+  var table = document.getElementById("findings");
+  var page = parseInt(table.getAttribute("data-page"), 10) || 0; // 0: no paging
+  var limit = page; // rows displayed; 0: every matching row
+  var paging = document.getElementById("paging");
+  var pageNote = document.getElementById("page-note");
+  var pageCount = document.getElementById("page-count");
+  var more = document.getElementById("show-more");
+  var all = document.getElementById("show-all");
 
   function selected() {
     var want = {};
@@ -866,22 +886,30 @@ const htmlJS = `
   }
 
   function apply() {
-    var want = selected(), n = 0, counts = {};
+    var want = selected(), n = 0, displayed = 0, counts = {};
     showTeam(want.team);
     statuses.forEach(function (s) { counts[s] = 0; });
     rows.forEach(function (tr) {
       var match = keys.every(function (k) {
         return want[k] === "" || tr.getAttribute("data-" + k) === want[k];
       });
-      tr.hidden = !match;
+      var show = match && (limit === 0 || n < limit);
+      if (tr.hidden === show) { tr.hidden = !show; } // an unchanged row costs no style work
       if (match) {
         n++;
         var s = tr.getAttribute("data-status");
         if (Object.prototype.hasOwnProperty.call(counts, s)) { counts[s]++; }
       }
+      if (show) { displayed++; }
     });
     shown.textContent = String(n);
     byStatus.textContent = statuses.map(function (s) { return counts[s] + " " + s; }).join(" \u00b7 ");
+    if (paging) {
+      paging.hidden = pageNote.hidden = displayed === n;
+      pageCount.textContent = String(displayed);
+      more.textContent = "Show " + Math.min(page, n - displayed) + " more rows";
+      all.textContent = "Show all " + n + " rows";
+    }
     var hash = keys.filter(function (k) { return want[k] !== ""; })
       .map(function (k) { return k + "=" + encodeURIComponent(want[k]); }).join("&");
     if (hash !== location.hash.replace(/^#/, "")) {
@@ -913,10 +941,15 @@ const htmlJS = `
   }
 
   form.hidden = false;
-  form.addEventListener("change", apply);
-  form.addEventListener("reset", function () { setTimeout(apply, 0); });
-  window.addEventListener("hashchange", function () { fromHash(); apply(); });
+  form.addEventListener("change", function () { limit = page; apply(); });
+  form.addEventListener("reset", function () { limit = page; setTimeout(apply, 0); });
+  window.addEventListener("hashchange", function () { limit = page; fromHash(); apply(); });
+  if (paging) {
+    more.addEventListener("click", function () { limit += page; apply(); });
+    all.addEventListener("click", function () { limit = 0; apply(); });
+  }
   fromHash();
   apply();
+  if (perf) { perf.mark("baseline:script-end"); }
 })();
 `
