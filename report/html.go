@@ -88,6 +88,7 @@ type htmlView struct {
 	ControlCounts   []htmlControlCount // results not listed row by row, per control and team
 	Omitted         string             // what the rows table leaves out, e.g. "52,000 FAIL, 180,000 PASS"
 	HeatSummary     []heatSummaryRow   // the coverage per region and service, above htmlMaxGridAccounts
+	HeatTeams       []heatSummaryTeam  // and per team, for the team filter (nil: too many teams)
 	HeatAccounts    int                // accounts in the coverage
 	HasTrend        bool               // --history gave the teams a trend
 }
@@ -204,7 +205,8 @@ func newHTMLView(r *Report) htmlView {
 	v.ErrorOwned, v.ErrorOwner = newHTMLErrorOwned(r)
 	v.HeatAccounts = len(v.Heatmap.Rows)
 	if len(v.Heatmap.Rows) > htmlMaxGridAccounts {
-		v.HeatSummary = summarizeHeatmap(v.Heatmap)
+		v.HeatSummary = summarizeHeatmap(v.Heatmap, v.Heatmap.Rows)
+		v.HeatTeams = summarizeHeatmapByTeam(v.Heatmap)
 		v.Heatmap.Rows = nil
 	}
 	for _, t := range v.Teams {
@@ -592,15 +594,22 @@ const htmlPage = `<!DOCTYPE html>
 {{- range .Heatmap.Services}} · <abbr title="{{.Name}}">{{.Abbrev}}</abbr> {{.Name}}{{end}}
 </p>
 {{- if .HeatSummary}}
-<p>{{.HeatAccounts}} accounts: too many for a row each, so each cell counts the accounts by state (the worst state colours it). The JSON report lists every account's coverage.</p>
+<p>{{.HeatAccounts}} accounts: too many for a row each, so each cell counts the accounts by state (the worst state colours it). The JSON report lists every account's coverage.{{if .HeatTeams}} Choosing a team counts only the accounts holding its results.{{else}} The counts are of all accounts whatever the team filter: there are too many teams to count apart.{{end}}</p>
 <div class="scroll">
 <table id="heatmap-summary" data-cells="{{.Heatmap.Total}}">
 <thead><tr><th scope="col">Region</th>{{range .Heatmap.Services}}<th scope="col" class="svc"><abbr title="{{.Name}}">{{.Abbrev}}</abbr></th>{{end}}</tr></thead>
-<tbody>
+<tbody data-team="">
 {{- range .HeatSummary}}
-<tr><th scope="row">{{.Region}}</th>{{range .Cells}}<td class="cov cov-{{.State}} sum" title="{{.Label}}" aria-label="{{.Label}}">✓{{.Enabled}}{{if .Disabled}} ✗{{.Disabled}}{{end}}{{if .Error}} !{{.Error}}{{end}}{{if .Unknown}} ·{{.Unknown}}{{end}}</td>{{end}}</tr>
+{{template "heatsum" .}}
 {{- end}}
 </tbody>
+{{- range .HeatTeams}}
+<tbody data-team="{{.Team}}" hidden>
+{{- range .Rows}}
+{{template "heatsum" .}}
+{{- end}}
+</tbody>
+{{- end}}
 </table>
 </div>
 {{- else}}
@@ -731,6 +740,7 @@ const htmlPage = `<!DOCTYPE html>
 <script>{{.JS}}</script>
 </body>
 </html>
+{{define "heatsum"}}<tr><th scope="row">{{.Region}}</th>{{range .Cells}}<td class="cov cov-{{.State}} sum" title="{{.Label}}" aria-label="{{.Label}}">✓{{.Enabled}}{{if .Disabled}} ✗{{.Disabled}}{{end}}{{if .Error}} !{{.Error}}{{end}}{{if .Unknown}} ·{{.Unknown}}{{end}}</td>{{end}}</tr>{{end}}
 {{define "row"}}<tr data-team="{{.Team}}" data-severity="{{.Severity}}" data-status="{{.Status}}" data-service="{{.Service}}"{{if .Later}} hidden{{end}}><td><span class="st st-{{.Status}}">{{.Status}}</span>{{with .Change}} <span class="chg chg-{{.}}">{{.}}</span>{{end}}</td><td><span class="sev sev-{{.Severity}}">{{.Severity}}</span></td><td><span class="ctl">{{.Control}}</span><br><span class="sub">{{.Title}}</span></td><td>{{.Account}}</td><td class="nw">{{.Region}}</td><td class="res" title="{{.ResourceFull}}">{{if .ResourceURL}}<a href="{{.ResourceURL}}" rel="noreferrer" target="_blank">{{.Resource}}</a>{{else}}{{.Resource}}{{end}}</td><td class="msg">{{with .Finding}}<strong>{{if .URL}}<a href="{{.URL}}" rel="noreferrer" target="_blank">{{.Title}}</a>{{else}}{{.Title}}{{end}}</strong>{{if .ControlURL}} · <a href="{{.ControlURL}}" rel="noreferrer" target="_blank">{{.Control}}</a>{{else if .Control}} · {{.Control}}{{end}}{{with .Product}} · {{.}}{{end}}{{with .SLA}}<br><span class="sub">{{.}}</span>{{end}}<br>{{end}}{{range .Message}}{{if .URL}}<a href="{{.URL}}" rel="noreferrer" target="_blank">{{.Text}}</a>{{else}}{{.Text}}{{end}}{{end}}{{with .Waiver}}<br><span class="sub">{{.}}</span>{{end}}{{if or .Remediation .References}}<details><summary>How to fix</summary>{{.Remediation}}{{with .References}}<br><span class="sub">{{range $i, $r := .}}{{if $i}} · {{end}}{{if $r.URL}}<a href="{{$r.URL}}" rel="noreferrer" target="_blank">{{$r.Text}}</a>{{else}}{{$r.Text}}{{end}}{{end}}</span>{{end}}</details>{{end}}</td><td>{{.Team}}</td></tr>{{end}}`
 
 const htmlCSS = `
@@ -869,6 +879,9 @@ const htmlJS = `
   });
   var teamRows = Array.prototype.slice.call(document.querySelectorAll("#team-table tbody tr"));
   var gridRows = Array.prototype.slice.call(document.querySelectorAll("#heatmap tbody tr"));
+  // Above a few dozen accounts the coverage is a summary per region, with a
+  // body counted for each team.
+  var sumBodies = Array.prototype.slice.call(document.querySelectorAll("#heatmap-summary tbody[data-team]"));
   var teamNote = document.getElementById("team-note");
 
   function showTeam(team) {
@@ -882,6 +895,8 @@ const htmlJS = `
     gridRows.forEach(function (tr) {
       tr.hidden = team !== "" && (" " + tr.getAttribute("data-teams") + " ").indexOf(" " + team + " ") < 0;
     });
+    var counted = sumBodies.some(function (tb) { return tb.getAttribute("data-team") === team; });
+    sumBodies.forEach(function (tb) { tb.hidden = tb.getAttribute("data-team") !== (counted ? team : ""); });
     if (teamNote) { teamNote.textContent = team ? "Team " + team + " only (the results filter)." : ""; }
   }
 

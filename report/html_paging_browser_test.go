@@ -151,3 +151,52 @@ func span(from, to int) []int {
 	}
 	return out
 }
+
+// TestHTMLCoverageSummaryFollowsTeamInBrowser: on a page whose coverage is
+// summarized, the team filter shows that team's counts and no other body.
+func TestHTMLCoverageSummaryFollowsTeamInBrowser(t *testing.T) {
+	chromium, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Skip("chromium is not on PATH: skipping the browser test of the HTML report (apt-get install chromium)")
+	}
+	if testing.Short() {
+		t.Skip("browser test skipped in -short mode")
+	}
+	dir := t.TempDir()
+	page := filepath.Join(dir, "report.html")
+	if err := os.WriteFile(page, []byte(renderHTML(t, coverageReport(htmlMaxGridAccounts+10))), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	b, err := cdp.Start(ctx, chromium, dir, 1280, 800)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	const shownBodies = `Array.prototype.filter.call(document.querySelectorAll("#heatmap-summary tbody"),
+		function (tb) { return !tb.hidden && tb.getBoundingClientRect().height > 0; }).map(function (tb) { return tb.getAttribute("data-team"); })`
+	for _, tt := range []struct{ fragment, action, want string }{
+		{"", "", ""},
+		{"#team=b", "", "b"},
+		{"#team=b", `(function () { var f = document.getElementById("filters"); f.elements.team.value = "a"; f.dispatchEvent(new Event("change")); })()`, "a"},
+		{"#team=a", `document.querySelector("#filters button[type=reset]").click()`, ""},
+	} {
+		if err := b.Open(page, tt.fragment); err != nil {
+			t.Fatal(err)
+		}
+		if tt.action != "" {
+			if err := b.Evaluate(tt.action, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var shown []string
+		// The reset applies after a zero timeout: wait for the next task.
+		if err := b.Evaluate(`new Promise(function (resolve) { setTimeout(function () { resolve(`+shownBodies+`); }, 0); })`, &shown); err != nil {
+			t.Fatal(err)
+		}
+		if len(shown) != 1 || shown[0] != tt.want {
+			t.Errorf("%s then %q: coverage bodies shown %q, want only %q", tt.fragment, tt.action, shown, tt.want)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"html/template"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -199,15 +200,48 @@ type heatSummaryCell struct {
 	State, Label                      string // the worst state present
 }
 
-// summarizeHeatmap turns the per-account grid into one row per region, a
-// cell per service, counting accounts by state.
-func summarizeHeatmap(h heatmapView) []heatSummaryRow {
+// htmlMaxCoverageTeams: the coverage summary is counted again for each team
+// (for the team filter) up to this many teams; above, it counts all
+// accounts whatever the filter, and says so.
+const htmlMaxCoverageTeams = 40
+
+// heatSummaryTeam is the coverage summary of the accounts holding a team's
+// results, shown under the team filter as the grid's rows would be.
+type heatSummaryTeam struct {
+	Team string
+	Rows []heatSummaryRow
+}
+
+// summarizeHeatmapByTeam is summarizeHeatmap for each team's accounts, or
+// nil above htmlMaxCoverageTeams teams.
+func summarizeHeatmapByTeam(h heatmapView) []heatSummaryTeam {
+	byTeam := map[string][]heatRow{}
+	for _, acct := range h.Rows {
+		for _, team := range strings.Fields(acct.Teams) {
+			byTeam[team] = append(byTeam[team], acct)
+		}
+	}
+	if len(byTeam) > htmlMaxCoverageTeams {
+		return nil
+	}
+	teams := slices.Collect(maps.Keys(byTeam))
+	slices.SortStableFunc(teams, compareTeams)
+	var out []heatSummaryTeam
+	for _, team := range teams {
+		out = append(out, heatSummaryTeam{Team: team, Rows: summarizeHeatmap(h, byTeam[team])})
+	}
+	return out
+}
+
+// summarizeHeatmap turns the grid's rows (accounts) into one row per
+// region, a cell per service, counting accounts by state.
+func summarizeHeatmap(h heatmapView, accounts []heatRow) []heatSummaryRow {
 	var rows []heatSummaryRow
 	for gi, region := range h.Regions {
 		row := heatSummaryRow{Region: region}
 		for si, svc := range h.Services {
 			var c heatSummaryCell
-			for _, acct := range h.Rows {
+			for _, acct := range accounts {
 				switch acct.Cells[gi*len(h.Services)+si].State {
 				case string(CoverageEnabled):
 					c.Enabled++
