@@ -39,6 +39,7 @@ type AdminAPI interface {
 	GetFindingAggregator(ctx context.Context, in *securityhub.GetFindingAggregatorInput, optFns ...func(*securityhub.Options)) (*securityhub.GetFindingAggregatorOutput, error)
 	securityhub.ListMembersAPIClient
 	securityhub.GetFindingsAPIClient
+	securityhub.GetFindingsV2APIClient
 }
 
 // ErrNoAggregator is the answer of DiscoverAggregation for a caller that
@@ -57,12 +58,18 @@ type Aggregation struct {
 	Regions     []string
 	members     map[string]bool // the administrator included
 	api         securityhub.GetFindingsAPIClient
+	clientFor   func(region string) AdminAPI
+	// orgID, when set, is the organization whose scope the administrator
+	// reads its members' exposure findings with (v2admin.go).
+	orgID string
 	// scopeRegions, when set, narrows the stream with a Region filter.
 	scopeRegions []string
 
 	mu     sync.Mutex
 	chunks map[string]*chunk // by account id
 	gaps   map[checks.CoverageGap]bool
+	v2     map[v2Key]*v2Stream
+	v2gaps map[[2]string]string // (account, region): why exposures were read directly
 }
 
 // chunk is one stream of up to maxFilterValues accounts, read once.
@@ -112,6 +119,7 @@ func DiscoverAggregation(ctx context.Context, clientFor func(region string) Admi
 		Regions:      fa.Regions,
 		members:      map[string]bool{admin: true},
 		api:          api,
+		clientFor:    clientFor,
 		chunks:       map[string]*chunk{},
 		gaps:         map[checks.CoverageGap]bool{},
 		scopeRegions: scopeRegions,
@@ -195,8 +203,15 @@ func (a *Aggregation) Gaps() []checks.CoverageGap {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	var out []checks.CoverageGap
+	cells := map[[2]string]bool{}
 	for g := range a.gaps {
 		out = append(out, g)
+		cells[[2]string{g.AccountID, g.Region}] = true
+	}
+	for cell, reason := range a.v2gaps {
+		if !cells[cell] {
+			out = append(out, checks.CoverageGap{AccountID: cell[0], Region: cell[1], Service: service, Reason: reason})
+		}
 	}
 	slices.SortFunc(out, func(x, y checks.CoverageGap) int {
 		return strings.Compare(x.AccountID+"/"+x.Region, y.AccountID+"/"+y.Region)

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	awssecurityhub "github.com/aws/aws-sdk-go-v2/service/securityhub"
 
 	"github.com/baseline-scanner/baseline/checks"
@@ -22,6 +24,9 @@ var Service = checks.Service{
 		"securityhub:GetFindings",
 		"securityhub:ListFindingAggregators", // --collection auto|admin: is the caller an administrator with an aggregator?
 		"securityhub:ListMembers",            // --collection auto|admin, as delegated administrator
+		// --collection auto|admin: the organization id that scopes the
+		// administrator's GetFindingsV2 (SH-63).
+		"organizations:DescribeOrganization",
 	},
 	RateLimits: checks.RateLimits{
 		// Security Hub API reference, "Throttling limits": GetFindings 3/s burst 6;
@@ -51,6 +56,13 @@ func chooseAdmin(ctx context.Context, env checks.AdminEnv) (checks.AdminCollecti
 		return checks.AdminCollection{Collector: New()}, nil
 	}
 	env.Status(fmt.Sprintf("securityhub: findings of %d member account(s) from administrator %s's aggregator in %s", agg.Members(), agg.Admin, agg.Region))
+	org, err := organizations.NewFromConfig(env.Caller).DescribeOrganization(ctx, &organizations.DescribeOrganizationInput{})
+	if err != nil {
+		env.Status(fmt.Sprintf("securityhub: the organization is unknown (organizations:DescribeOrganization: %v); exposure findings are read per account", err))
+	} else if id := aws.ToString(org.Organization.Id); id != "" {
+		agg.ReadExposuresAsAdministrator(id)
+		env.Status(fmt.Sprintf("securityhub: exposure findings of the members from administrator %s with GetFindingsV2 scoped to organization %s, per region", agg.Admin, id))
+	}
 	return checks.AdminCollection{Collector: NewAggregated(agg), Gaps: agg.Gaps, CoveredBy: "aggregator"}, nil
 }
 
