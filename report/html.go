@@ -831,6 +831,9 @@ section{padding:12px 10px}
 #team-table td:nth-child(6)::before{content:"WAIVED "}#team-table td:nth-child(7)::before{content:"expiring waivers "}
 #team-table td:nth-child(8)::before{content:"PASS "}#team-table td:nth-child(9)::before{content:"score "}
 #team-table td{display:inline-block;margin-right:8px}
+#control-counts td:nth-child(4)::before{content:"FAIL "}#control-counts td:nth-child(5)::before{content:"ERROR "}
+#control-counts td:nth-child(6)::before{content:"WAIVED "}#control-counts td:nth-child(7)::before{content:"PASS "}
+#control-counts td{display:inline-block;margin-right:8px}
 .scroll{max-width:100%}
 td.cov{min-width:19px;padding:2px 0;font-size:11px;border-width:1px}
 #heatmap th.svc{font-size:9px;padding:2px 0}

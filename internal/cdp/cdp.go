@@ -263,6 +263,33 @@ func (b *Browser) Screenshot(path string, maxHeight int) error {
 	return os.WriteFile(path, png, 0o644)
 }
 
+// ScreenshotAround writes as a PNG the part of the page around the first
+// element matching selector: margin CSS pixels above and below it.
+func (b *Browser) ScreenshotAround(path, selector string, margin int) error {
+	var box struct{ Top, Height float64 }
+	sel, err := json.Marshal(selector)
+	if err != nil {
+		return err
+	}
+	expr := `(function () { var e = document.querySelector(` + string(sel) + `); if (!e) { throw new Error("no " + ` + string(sel) + `); }
+	  var r = e.getBoundingClientRect(); return {top: r.top + window.scrollY, height: r.height}; })()`
+	if err := b.Evaluate(expr, &box); err != nil {
+		return err
+	}
+	top := max(0, int(box.Top)-margin)
+	var shot struct{ Data string }
+	params := map[string]any{"format": "png", "captureBeyondViewport": true,
+		"clip": map[string]any{"x": 0, "y": top, "width": b.Width, "height": int(box.Height) + 2*margin, "scale": 1}}
+	if err := b.call(b.session, "Page.captureScreenshot", params, &shot); err != nil {
+		return err
+	}
+	png, err := base64.StdEncoding.DecodeString(shot.Data)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, png, 0o644)
+}
+
 // Close ends the browser: politely, then by kill after 10 s.
 func (b *Browser) Close() {
 	if b.session != "" {

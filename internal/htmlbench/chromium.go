@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/baseline-scanner/baseline/internal/cdp"
@@ -71,6 +72,16 @@ func loadPage(ctx context.Context, chromium, dir, path string, width, height int
 	if shot != "" {
 		if err := b.Screenshot(shot, 4*height); err != nil {
 			return t, err
+		}
+		// The end of the displayed rows, where "Show more" is.
+		var paged bool
+		if err := b.Evaluate(`!!document.getElementById("paging")`, &paged); err != nil {
+			return t, err
+		}
+		if paged {
+			if err := b.ScreenshotAround(strings.TrimSuffix(shot, ".png")+"-more.png", "#paging", height/2); err != nil {
+				return t, err
+			}
 		}
 	}
 	return t, nil
