@@ -73,6 +73,8 @@ type htmlView struct {
 	Heatmap        heatmapView
 	Filters        []htmlFilter
 	Rows           []htmlRow
+	PageRows       int // rows displayed at first when there are more (Paged); the script shows more on request
+	Paged          bool
 	Counts         string // the initial "n FAIL · n ERROR · …" of the shown rows
 	Waivers        []htmlWaiver
 	Errors         []Error
@@ -86,6 +88,7 @@ type htmlView struct {
 	ControlCounts   []htmlControlCount // results not listed row by row, per control and team
 	Omitted         string             // what the rows table leaves out, e.g. "52,000 FAIL, 180,000 PASS"
 	HeatSummary     []heatSummaryRow   // the coverage per region and service, above htmlMaxGridAccounts
+	HeatTeams       []heatSummaryTeam  // and per team, for the team filter (nil: too many teams)
 	HeatAccounts    int                // accounts in the coverage
 	HasTrend        bool               // --history gave the teams a trend
 }
@@ -112,6 +115,7 @@ type htmlRow struct {
 	Waiver                                    string
 	Change                                    string // "new" or "regressed" since the previous scan
 	Finding                                   *htmlFinding
+	Later                                     bool // hidden until the reader asks for more rows (htmlPageRows)
 }
 
 // htmlFinding is what a finding-level result shows of its finding: the
@@ -191,6 +195,7 @@ func newHTMLView(r *Report) htmlView {
 	for _, res := range listed {
 		v.Rows = append(v.Rows, newHTMLRow(res))
 	}
+	pageRows(&v)
 	if len(omitted) > 0 {
 		v.ControlCounts = newHTMLControlCounts(omitted)
 		v.Omitted = statusCountsText(Summarize(omitted))
@@ -200,7 +205,8 @@ func newHTMLView(r *Report) htmlView {
 	v.ErrorOwned, v.ErrorOwner = newHTMLErrorOwned(r)
 	v.HeatAccounts = len(v.Heatmap.Rows)
 	if len(v.Heatmap.Rows) > htmlMaxGridAccounts {
-		v.HeatSummary = summarizeHeatmap(v.Heatmap)
+		v.HeatSummary = summarizeHeatmap(v.Heatmap, v.Heatmap.Rows)
+		v.HeatTeams = summarizeHeatmapByTeam(v.Heatmap)
 		v.Heatmap.Rows = nil
 	}
 	for _, t := range v.Teams {
@@ -588,15 +594,22 @@ const htmlPage = `<!DOCTYPE html>
 {{- range .Heatmap.Services}} · <abbr title="{{.Name}}">{{.Abbrev}}</abbr> {{.Name}}{{end}}
 </p>
 {{- if .HeatSummary}}
-<p>{{.HeatAccounts}} accounts: too many for a row each, so each cell counts the accounts by state (the worst state colours it). The JSON report lists every account's coverage.</p>
+<p>{{.HeatAccounts}} accounts: too many for a row each, so each cell counts the accounts by state (the worst state colours it). The JSON report lists every account's coverage.{{if .HeatTeams}} Choosing a team counts only the accounts holding its results.{{else}} The counts are of all accounts whatever the team filter: there are too many teams to count apart.{{end}}</p>
 <div class="scroll">
 <table id="heatmap-summary" data-cells="{{.Heatmap.Total}}">
 <thead><tr><th scope="col">Region</th>{{range .Heatmap.Services}}<th scope="col" class="svc"><abbr title="{{.Name}}">{{.Abbrev}}</abbr></th>{{end}}</tr></thead>
-<tbody>
+<tbody data-team="">
 {{- range .HeatSummary}}
-<tr><th scope="row">{{.Region}}</th>{{range .Cells}}<td class="cov cov-{{.State}} sum" title="{{.Label}}" aria-label="{{.Label}}">✓{{.Enabled}}{{if .Disabled}} ✗{{.Disabled}}{{end}}{{if .Error}} !{{.Error}}{{end}}{{if .Unknown}} ·{{.Unknown}}{{end}}</td>{{end}}</tr>
+{{template "heatsum" .}}
 {{- end}}
 </tbody>
+{{- range .HeatTeams}}
+<tbody data-team="{{.Team}}" hidden>
+{{- range .Rows}}
+{{template "heatsum" .}}
+{{- end}}
+</tbody>
+{{- end}}
 </table>
 </div>
 {{- else}}
@@ -623,12 +636,12 @@ const htmlPage = `<!DOCTYPE html>
 {{- end}}
 <button type="reset">Show all</button>
 </form>
-<p class="shown">Showing <strong id="shown-count">{{len .Rows}}</strong> of {{len .Rows}} listed results: <span id="shown-by-status">{{.Counts}}</span></p>
+<p class="shown">Showing <strong id="shown-count">{{len .Rows}}</strong> of {{len .Rows}} listed results: <span id="shown-by-status">{{.Counts}}</span>{{if .Paged}}<span id="page-note">; the first <span id="page-count">{{.PageRows}}</span> are displayed, to open fast</span>{{end}}</p>
 {{- with .Omitted}}
 <p class="note">Not listed one by one, to keep the page small: {{.}}. They are counted by control below and listed in the JSON report; <code>--team</code>, <code>--severity</code> or <code>--status</code> narrow the page.</p>
 {{- end}}
 <div class="scroll">
-<table id="findings" class="findings">
+<table id="findings" class="findings"{{if .Paged}} data-page="{{.PageRows}}"{{end}}>
 <thead><tr><th>Status</th><th>Severity</th><th>Control</th><th>Account</th><th>Region</th><th>Resource</th><th>Message</th><th>Team</th></tr></thead>
 <tbody>
 {{- range .Rows}}
@@ -637,6 +650,9 @@ const htmlPage = `<!DOCTYPE html>
 </tbody>
 </table>
 </div>
+{{- if .Paged}}
+<p id="paging" hidden><button type="button" id="show-more">Show {{.PageRows}} more rows</button> <button type="button" id="show-all">Show all {{len .Rows}} rows</button></p>
+{{- end}}
 {{- if .ControlCounts}}
 <h3>Not listed, by control and team</h3>
 <div class="scroll">
@@ -724,7 +740,8 @@ const htmlPage = `<!DOCTYPE html>
 <script>{{.JS}}</script>
 </body>
 </html>
-{{define "row"}}<tr data-team="{{.Team}}" data-severity="{{.Severity}}" data-status="{{.Status}}" data-service="{{.Service}}"><td><span class="st st-{{.Status}}">{{.Status}}</span>{{with .Change}} <span class="chg chg-{{.}}">{{.}}</span>{{end}}</td><td><span class="sev sev-{{.Severity}}">{{.Severity}}</span></td><td><span class="ctl">{{.Control}}</span><br><span class="sub">{{.Title}}</span></td><td>{{.Account}}</td><td class="nw">{{.Region}}</td><td class="res" title="{{.ResourceFull}}">{{if .ResourceURL}}<a href="{{.ResourceURL}}" rel="noreferrer" target="_blank">{{.Resource}}</a>{{else}}{{.Resource}}{{end}}</td><td class="msg">{{with .Finding}}<strong>{{if .URL}}<a href="{{.URL}}" rel="noreferrer" target="_blank">{{.Title}}</a>{{else}}{{.Title}}{{end}}</strong>{{if .ControlURL}} · <a href="{{.ControlURL}}" rel="noreferrer" target="_blank">{{.Control}}</a>{{else if .Control}} · {{.Control}}{{end}}{{with .Product}} · {{.}}{{end}}{{with .SLA}}<br><span class="sub">{{.}}</span>{{end}}<br>{{end}}{{range .Message}}{{if .URL}}<a href="{{.URL}}" rel="noreferrer" target="_blank">{{.Text}}</a>{{else}}{{.Text}}{{end}}{{end}}{{with .Waiver}}<br><span class="sub">{{.}}</span>{{end}}{{if or .Remediation .References}}<details><summary>How to fix</summary>{{.Remediation}}{{with .References}}<br><span class="sub">{{range $i, $r := .}}{{if $i}} · {{end}}{{if $r.URL}}<a href="{{$r.URL}}" rel="noreferrer" target="_blank">{{$r.Text}}</a>{{else}}{{$r.Text}}{{end}}{{end}}</span>{{end}}</details>{{end}}</td><td>{{.Team}}</td></tr>{{end}}`
+{{define "heatsum"}}<tr><th scope="row">{{.Region}}</th>{{range .Cells}}<td class="cov cov-{{.State}} sum" title="{{.Label}}" aria-label="{{.Label}}">✓{{.Enabled}}{{if .Disabled}} ✗{{.Disabled}}{{end}}{{if .Error}} !{{.Error}}{{end}}{{if .Unknown}} ·{{.Unknown}}{{end}}</td>{{end}}</tr>{{end}}
+{{define "row"}}<tr data-team="{{.Team}}" data-severity="{{.Severity}}" data-status="{{.Status}}" data-service="{{.Service}}"{{if .Later}} hidden{{end}}><td><span class="st st-{{.Status}}">{{.Status}}</span>{{with .Change}} <span class="chg chg-{{.}}">{{.}}</span>{{end}}</td><td><span class="sev sev-{{.Severity}}">{{.Severity}}</span></td><td><span class="ctl">{{.Control}}</span><br><span class="sub">{{.Title}}</span></td><td>{{.Account}}</td><td class="nw">{{.Region}}</td><td class="res" title="{{.ResourceFull}}">{{if .ResourceURL}}<a href="{{.ResourceURL}}" rel="noreferrer" target="_blank">{{.Resource}}</a>{{else}}{{.Resource}}{{end}}</td><td class="msg">{{with .Finding}}<strong>{{if .URL}}<a href="{{.URL}}" rel="noreferrer" target="_blank">{{.Title}}</a>{{else}}{{.Title}}{{end}}</strong>{{if .ControlURL}} · <a href="{{.ControlURL}}" rel="noreferrer" target="_blank">{{.Control}}</a>{{else if .Control}} · {{.Control}}{{end}}{{with .Product}} · {{.}}{{end}}{{with .SLA}}<br><span class="sub">{{.}}</span>{{end}}<br>{{end}}{{range .Message}}{{if .URL}}<a href="{{.URL}}" rel="noreferrer" target="_blank">{{.Text}}</a>{{else}}{{.Text}}{{end}}{{end}}{{with .Waiver}}<br><span class="sub">{{.}}</span>{{end}}{{if or .Remediation .References}}<details><summary>How to fix</summary>{{.Remediation}}{{with .References}}<br><span class="sub">{{range $i, $r := .}}{{if $i}} · {{end}}{{if $r.URL}}<a href="{{$r.URL}}" rel="noreferrer" target="_blank">{{$r.Text}}</a>{{else}}{{$r.Text}}{{end}}{{end}}</span>{{end}}</details>{{end}}</td><td>{{.Team}}</td></tr>{{end}}`
 
 const htmlCSS = `
 :root{--fg:#1d2330;--muted:#5b6476;--line:#d9dee7;--bg:#f6f7f9;--card:#fff;
@@ -783,7 +800,7 @@ select,button{font:inherit;padding:2px 4px}
 .findings td.msg{min-width:300px;max-width:560px;overflow-wrap:anywhere}
 .ctl{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12px}
 details summary{cursor:pointer;color:var(--muted);font-size:12px}
-tr[hidden]{display:none}
+tr[hidden],.findings tr[hidden]{display:none}
 .chg{display:inline-block;padding:0 5px;border-radius:3px;font-size:11px;font-weight:600;border:1px solid currentColor;white-space:nowrap}
 .chg-new,.chg-regressed{color:var(--fail)}.chg-fixed{color:var(--pass)}
 tr.expiring td{background:#fff6e0}
@@ -814,6 +831,9 @@ section{padding:12px 10px}
 #team-table td:nth-child(6)::before{content:"WAIVED "}#team-table td:nth-child(7)::before{content:"expiring waivers "}
 #team-table td:nth-child(8)::before{content:"PASS "}#team-table td:nth-child(9)::before{content:"score "}
 #team-table td{display:inline-block;margin-right:8px}
+#control-counts td:nth-child(4)::before{content:"FAIL "}#control-counts td:nth-child(5)::before{content:"ERROR "}
+#control-counts td:nth-child(6)::before{content:"WAIVED "}#control-counts td:nth-child(7)::before{content:"PASS "}
+#control-counts td{display:inline-block;margin-right:8px}
 .scroll{max-width:100%}
 td.cov{min-width:19px;padding:2px 0;font-size:11px;border-width:1px}
 #heatmap th.svc{font-size:9px;padding:2px 0}
@@ -825,6 +845,8 @@ td.cov{min-width:19px;padding:2px 0;font-size:11px;border-width:1px}
 const htmlJS = `
 "use strict";
 (function () {
+  var perf = window.performance && performance.mark ? performance : null;
+  if (perf) { perf.mark("baseline:script-start"); }
   var form = document.getElementById("filters");
   if (!form) { return; }
   var keys = ["team", "severity", "status", "service"];
@@ -832,6 +854,17 @@ const htmlJS = `
   var rows = Array.prototype.slice.call(document.querySelectorAll("#findings tbody tr"));
   var shown = document.getElementById("shown-count");
   var byStatus = document.getElementById("shown-by-status");
+
+  // A long table displays its first data-page matching rows and hides the
+  // rest until asked: laying out thousands of rows takes seconds.
+  var table = document.getElementById("findings");
+  var page = parseInt(table.getAttribute("data-page"), 10) || 0; // 0: no paging
+  var limit = page; // rows displayed; 0: every matching row
+  var paging = document.getElementById("paging");
+  var pageNote = document.getElementById("page-note");
+  var pageCount = document.getElementById("page-count");
+  var more = document.getElementById("show-more");
+  var all = document.getElementById("show-all");
 
   function selected() {
     var want = {};
@@ -849,6 +882,9 @@ const htmlJS = `
   });
   var teamRows = Array.prototype.slice.call(document.querySelectorAll("#team-table tbody tr"));
   var gridRows = Array.prototype.slice.call(document.querySelectorAll("#heatmap tbody tr"));
+  // Above a few dozen accounts the coverage is a summary per region, with a
+  // body counted for each team.
+  var sumBodies = Array.prototype.slice.call(document.querySelectorAll("#heatmap-summary tbody[data-team]"));
   var teamNote = document.getElementById("team-note");
 
   function showTeam(team) {
@@ -862,26 +898,36 @@ const htmlJS = `
     gridRows.forEach(function (tr) {
       tr.hidden = team !== "" && (" " + tr.getAttribute("data-teams") + " ").indexOf(" " + team + " ") < 0;
     });
+    var counted = sumBodies.some(function (tb) { return tb.getAttribute("data-team") === team; });
+    sumBodies.forEach(function (tb) { tb.hidden = tb.getAttribute("data-team") !== (counted ? team : ""); });
     if (teamNote) { teamNote.textContent = team ? "Team " + team + " only (the results filter)." : ""; }
   }
 
   function apply() {
-    var want = selected(), n = 0, counts = {};
+    var want = selected(), n = 0, displayed = 0, counts = {};
     showTeam(want.team);
     statuses.forEach(function (s) { counts[s] = 0; });
     rows.forEach(function (tr) {
       var match = keys.every(function (k) {
         return want[k] === "" || tr.getAttribute("data-" + k) === want[k];
       });
-      tr.hidden = !match;
+      var show = match && (limit === 0 || n < limit);
+      if (tr.hidden === show) { tr.hidden = !show; } // an unchanged row costs no style work
       if (match) {
         n++;
         var s = tr.getAttribute("data-status");
         if (Object.prototype.hasOwnProperty.call(counts, s)) { counts[s]++; }
       }
+      if (show) { displayed++; }
     });
     shown.textContent = String(n);
     byStatus.textContent = statuses.map(function (s) { return counts[s] + " " + s; }).join(" \u00b7 ");
+    if (paging) {
+      paging.hidden = pageNote.hidden = displayed === n;
+      pageCount.textContent = String(displayed);
+      more.textContent = "Show " + Math.min(page, n - displayed) + " more rows";
+      all.textContent = "Show all " + n + " rows";
+    }
     var hash = keys.filter(function (k) { return want[k] !== ""; })
       .map(function (k) { return k + "=" + encodeURIComponent(want[k]); }).join("&");
     if (hash !== location.hash.replace(/^#/, "")) {
@@ -913,10 +959,15 @@ const htmlJS = `
   }
 
   form.hidden = false;
-  form.addEventListener("change", apply);
-  form.addEventListener("reset", function () { setTimeout(apply, 0); });
-  window.addEventListener("hashchange", function () { fromHash(); apply(); });
+  form.addEventListener("change", function () { limit = page; apply(); });
+  form.addEventListener("reset", function () { limit = page; setTimeout(apply, 0); });
+  window.addEventListener("hashchange", function () { limit = page; fromHash(); apply(); });
+  if (paging) {
+    more.addEventListener("click", function () { limit += page; apply(); });
+    all.addEventListener("click", function () { limit = 0; apply(); });
+  }
   fromHash();
   apply();
+  if (perf) { perf.mark("baseline:script-end"); }
 })();
 `

@@ -26,15 +26,57 @@ func main() {
 	regions := flag.Int("regions", 4, "regions scanned (1-8)")
 	seed := flag.Uint64("seed", 1, "world seed")
 	out := flag.String("out", "", "folder for report.json and report.html")
+	from := flag.String("from", "", "render report.html from this JSON report (e.g. an earlier -out's report.json) instead of scanning")
+	open := flag.String("open", "", "only measure this HTML file in -chromium")
+	chromium := flag.String("chromium", "", "measure report.html in this headless Chromium (e.g. chromium): page timings and an empty page's")
+	runs := flag.Int("runs", 3, "loads of each page with -chromium")
+	screenshots := flag.Bool("screenshots", false, "with -chromium, also write report-1280.png and report-390.png next to the page")
 	flag.Parse()
-	if *out == "" || *regions < 1 || *regions > len(allRegions) {
-		fmt.Fprintln(os.Stderr, "htmlbench: -out DIR is required; -regions is 1 to 8")
+	if (*out == "" && *open == "") || *regions < 1 || *regions > len(allRegions) || (*open != "" && *chromium == "") {
+		fmt.Fprintln(os.Stderr, "htmlbench: -out DIR (or -open FILE with -chromium) is required; -regions is 1 to 8")
 		os.Exit(2)
 	}
-	if err := run(*accounts, allRegions[:*regions], *seed, *out); err != nil {
+	var err error
+	page := *open
+	switch {
+	case *open != "":
+	case *from != "":
+		page, err = renderFrom(*from, *out)
+	default:
+		page = filepath.Join(*out, "report.html")
+		err = run(*accounts, allRegions[:*regions], *seed, *out)
+	}
+	if err == nil && *chromium != "" {
+		err = measureInChromium(context.Background(), *chromium, page, *runs, *screenshots)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "htmlbench:", err)
 		os.Exit(1)
 	}
+}
+
+// renderFrom renders the HTML of a JSON report into out, so a change of the
+// page can be measured without scanning again.
+func renderFrom(from, out string) (string, error) {
+	rep, err := report.ReadReport(from)
+	if err != nil {
+		return "", err
+	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return "", err
+	}
+	var buf bytes.Buffer
+	t := time.Now()
+	if err := report.Render(&buf, "html", rep); err != nil {
+		return "", err
+	}
+	took := time.Since(t)
+	path := filepath.Join(out, "report.html")
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		return "", err
+	}
+	fmt.Printf("%s: %d bytes (%.2f MB) from %s, rendered in %s\n", path, buf.Len(), float64(buf.Len())/1e6, from, took.Round(time.Millisecond))
+	return path, nil
 }
 
 func run(accounts int, regions []string, seed uint64, out string) error {
