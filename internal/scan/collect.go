@@ -204,7 +204,7 @@ func collect(ctx context.Context, o Options, sp *spooler) (*checks.Snapshot, []c
 	}
 	targets = inShard(targets, o.Shard)
 
-	env := adminEnv{cfg: cfg, limiter: limiter, targets: targets, regions: regions, allRegions: o.AllRegions, mode: o.Collection, status: o.Observer.Status, now: o.Now, syncMaxAge: o.SSMSyncMaxAge}
+	env := adminEnv{cfg: cfg, limiter: limiter, targets: targets, regions: regions, allRegions: o.AllRegions, fromOrg: org, mode: o.Collection, status: o.Observer.Status, now: o.Now, syncMaxAge: o.SSMSyncMaxAge}
 	collectors, gaps, err := chooseCollectors(ctx, o.Services, env)
 	if err != nil {
 		return nil, nil, err
