@@ -85,7 +85,7 @@ func collectWith(t *testing.T, mode, linking string, extra ...string) (*checks.S
 		}
 		agg, err = securityhub.DiscoverAggregation(ctx, func(region string) securityhub.AdminAPI {
 			return awssecurityhub.NewFromConfig(cfg, func(o *awssecurityhub.Options) { o.Region = region })
-		}, "us-east-1", accounts, aggRegions)
+		}, "us-east-1", accounts)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -94,6 +94,10 @@ func collectWith(t *testing.T, mode, linking string, extra ...string) (*checks.S
 			t.Fatal(err)
 		}
 		agg.ReadExposuresAsAdministrator(aws.ToString(org.Organization.Id))
+		// As the scan does: the streams start before collection, and the
+		// cells find them read or being read (the call counts below are
+		// the same either way).
+		agg.Prefetch(ctx, aggRegions)
 		sh = securityhub.NewAggregated(agg)
 	}
 	snap := checks.Collect(ctx, targets, checks.CollectOptions{
@@ -156,7 +160,8 @@ func testAggregation(t *testing.T, linking string, linked []string) {
 	awssimtest.Equal(t, "results", av.Results, dv.Results)
 
 	// Direct reads every subscribed (account, region); the administrator
-	// two 20-account streams, plus the cells the aggregator does not cover.
+	// two 20-account streams in each linked region, read in that region,
+	// plus the cells it does not cover.
 	getFindings := awssim.Call{Service: "securityhub", Operation: "GetFindings"}
 	subscribed := func(snap *checks.Snapshot, covered func(account, region string) bool) int {
 		n := 0
@@ -172,17 +177,30 @@ func testAggregation(t *testing.T, linking string, linked []string) {
 	all := func(string, string) bool { return true }
 	uncovered := func(account, region string) bool { return account == nonMember || !slices.Contains(linked, region) }
 	wantDirect := subscribed(direct, all)
-	wantAdmin := 2 + subscribed(direct, uncovered)
+	wantAdmin := 2*len(linked) + subscribed(direct, uncovered)
 	if got := directCalls.Count(getFindings); got != wantDirect {
 		t.Errorf("direct: %d GetFindings calls, want %d", got, wantDirect)
 	}
 	if got := adminCalls.Count(getFindings); got != wantAdmin {
 		t.Errorf("admin: %d GetFindings calls, want %d", got, wantAdmin)
 	}
-	t.Logf("GetFindings calls: direct %d, admin %d (of which %d for coverage gaps)", directCalls.Count(getFindings), adminCalls.Count(getFindings), wantAdmin-2)
+	for _, r := range linked {
+		c := awssim.Call{Account: adminAccount, Region: r, Service: "securityhub", Operation: "GetFindings"}
+		if got := adminCalls.Count(c); got != 2 {
+			t.Errorf("admin: %d GetFindings calls of the administrator in %s, want its two streams there", got, r)
+		}
+		if got := adminCalls.Count(awssim.Call{Account: adminAccount, Region: r, Service: "securityhub", Operation: "ListMembers"}); got != 1 {
+			t.Errorf("admin: %d ListMembers calls in %s, want 1 (membership is regional)", got, r)
+		}
+	}
+	t.Logf("GetFindings calls: direct %d, admin %d (of which %d for coverage gaps)", directCalls.Count(getFindings), adminCalls.Count(getFindings), wantAdmin-2*len(linked))
 	for _, op := range []string{"DescribeHub", "GetEnabledStandards", "DescribeSecurityHubV2"} {
 		c := awssim.Call{Service: "securityhub", Operation: op}
-		if d, a := directCalls.Count(c), adminCalls.Count(c); d != a {
+		d, a := directCalls.Count(c), adminCalls.Count(c)
+		if op == "DescribeSecurityHubV2" {
+			d += len(aggRegions) // the administrator's own check per region before its stream
+		}
+		if d != a {
 			t.Errorf("%s: %d calls direct, %d admin; it is not aggregated and stays per account", op, d, a)
 		}
 	}
@@ -284,6 +302,27 @@ func TestAdministratorExposureStreamFailures(t *testing.T) {
 			t.Errorf("%d refused gaps and %d member reads in eu-west-1: the fallback is not exercised", refused, members)
 		}
 	})
+	t.Run("administrator without the new Security Hub", func(t *testing.T) {
+		noV2 := fault("AccessDeniedException")
+		noV2 = strings.Replace(noV2, "operation: GetFindingsV2, code: AccessDeniedException", "operation: DescribeSecurityHubV2, code: ResourceNotFoundException", 1)
+		direct, _ := collectWith(t, securityhub.ModeDirect, linking, noV2)
+		admin, calls := collectWith(t, securityhub.ModeAdmin, linking, noV2)
+		for i := range direct.Accounts {
+			awssimtest.Equal(t, "securityhub facts of "+direct.Accounts[i].AccountID, admin.Accounts[i].SecurityHub, direct.Accounts[i].SecurityHub)
+		}
+		if n := calls.Count(awssim.Call{Account: adminAccount, Region: "eu-west-1", Service: "securityhub", Operation: "GetFindingsV2"}); n != 0 {
+			t.Errorf("the administrator without the new Security Hub in eu-west-1 made %d GetFindingsV2 calls there", n)
+		}
+		gaps := 0
+		for _, g := range admin.CoverageGaps {
+			if strings.Contains(g.Reason, "has no new Security Hub in eu-west-1") {
+				gaps++
+			}
+		}
+		if gaps == 0 {
+			t.Error("no coverage gap says the administrator has no new Security Hub in eu-west-1")
+		}
+	})
 	t.Run("failed", func(t *testing.T) {
 		admin, _ := collectWith(t, securityhub.ModeAdmin, linking, fault("OrganizationNotFoundException"))
 		engine, err := policies.Builtin()
@@ -329,11 +368,79 @@ func TestAdministratorExposureStreamFailures(t *testing.T) {
 	})
 }
 
+// TestAdministratorUnavailableInARegion: when the administrator cannot
+// list its members in a linked region, that region's cells are read per
+// account, listed as coverage gaps, and come out as direct collection's.
+func TestAdministratorUnavailableInARegion(t *testing.T) {
+	const linking = "region_linking_mode: ALL_REGIONS"
+	fault := "faults:\n  - {account: \"" + adminAccount + "\", region: eu-west-1, service: securityhub, operation: ListMembers, code: AccessDeniedException}\n"
+	direct, _ := collectWith(t, securityhub.ModeDirect, linking, fault)
+	admin, _ := collectWith(t, securityhub.ModeAdmin, linking, fault)
+	for i := range direct.Accounts {
+		awssimtest.Equal(t, "securityhub facts of "+direct.Accounts[i].AccountID, admin.Accounts[i].SecurityHub, direct.Accounts[i].SecurityHub)
+		awssimtest.Equal(t, "errors of "+direct.Accounts[i].AccountID, admin.Accounts[i].Errors, direct.Accounts[i].Errors)
+	}
+	unavailable := 0
+	for _, g := range admin.CoverageGaps {
+		if strings.HasPrefix(g.Reason, "administrator unavailable: ") {
+			unavailable++
+			if g.Region != "eu-west-1" {
+				t.Errorf("gap %+v outside the failing region", g)
+			}
+		}
+	}
+	if unavailable != aggMembers+1 {
+		t.Errorf("%d cells of eu-west-1 are gaps of an unavailable administrator, want %d (every member and the administrator)", unavailable, aggMembers+1)
+	}
+}
+
+// TestNamedAccountsReadExposuresPerAccount: accounts named on the command
+// line may be invited members from outside the organization, which an
+// organization-scoped stream would miss; only accounts listed from the
+// organization use it.
+func TestNamedAccountsReadExposuresPerAccount(t *testing.T) {
+	for _, fromOrg := range []bool{false, true} {
+		t.Run(fmt.Sprint("from organization ", fromOrg), func(t *testing.T) {
+			srv, cfg := awssimtest.Start(t, aggregatorWorld("region_linking_mode: ALL_REGIONS"))
+			ctx := t.Context()
+			targets, err := discover(ctx, cfg, checks.TargetOptions{Org: true, Regions: aggRegions})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var accounts []string
+			for _, tg := range targets {
+				accounts = append(accounts, tg.AccountID)
+			}
+			got, err := securityhub.Service.Admin(ctx, checks.AdminEnv{
+				Caller: cfg, Accounts: accounts, Home: "us-east-1", Regions: aggRegions,
+				Mode: securityhub.ModeAuto, Status: func(string) {}, FromOrganization: fromOrg,
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			checks.Collect(ctx, targets, checks.CollectOptions{
+				Collectors: replaceCollector(services.Collectors(services.All), got.Collector),
+				Tool:       tool,
+				Now:        awssimtest.Clock,
+			})
+			calls := srv.Calls()
+			described := calls.Count(awssim.Call{Service: "organizations", Operation: "DescribeOrganization"})
+			memberReads := calls.Count(awssim.Call{Service: "securityhub", Operation: "GetFindingsV2"}) - calls.Count(awssim.Call{Account: adminAccount, Service: "securityhub", Operation: "GetFindingsV2"})
+			if fromOrg && (described != 1 || memberReads != calls.Count(awssim.Call{Account: nonMember, Service: "securityhub", Operation: "GetFindingsV2"})) {
+				t.Errorf("listed from the organization: %d DescribeOrganization calls, %d member GetFindingsV2 reads; want 1 and only the non-member's", described, memberReads)
+			}
+			if !fromOrg && (described != 0 || memberReads <= aggMembers/2) {
+				t.Errorf("named accounts: %d DescribeOrganization calls, %d member GetFindingsV2 reads; want none and every member's own", described, memberReads)
+			}
+		})
+	}
+}
+
 func TestDiscoverAggregationWithoutAggregator(t *testing.T) {
 	_, cfg := awssimtest.Start(t, faultWorld)
 	_, err := securityhub.DiscoverAggregation(t.Context(), func(region string) securityhub.AdminAPI {
 		return awssecurityhub.NewFromConfig(cfg, func(o *awssecurityhub.Options) { o.Region = region })
-	}, "us-east-1", []string{"100000000001"}, nil)
+	}, "us-east-1", []string{"100000000001"})
 	if !errors.Is(err, securityhub.ErrNoAggregator) {
 		t.Fatalf("err = %v, want ErrNoAggregator", err)
 	}

@@ -18,8 +18,11 @@ import (
 // administrator is refused the scope with AccessDeniedException, where an
 // unscoped call would quietly return only its own findings. A refused
 // region is read per account, as direct collection does, and its cells are
-// coverage gaps. Whether each account has the new Security Hub stays a
-// per-account DescribeSecurityHubV2: only enabled cells read exposures.
+// coverage gaps, as are the regions where the administrator itself has no
+// new Security Hub. Only accounts listed from the organization use the
+// stream (an invited member from elsewhere is not in its scope). Whether
+// each account has the new Security Hub stays a per-account
+// DescribeSecurityHubV2: only enabled cells read exposures.
 
 // v2Stream is one chunk's exposure findings in one region, read once.
 type v2Stream struct {
@@ -40,8 +43,28 @@ func (a *Aggregation) ReadExposuresAsAdministrator(orgID string) { a.orgID = org
 // the cell, which is then read per account (a coverage gap but for a
 // non-member, already one for the CSPM findings).
 func (a *Aggregation) exposures(ctx context.Context, account, region string) (findings []checks.ExposureFinding, covered bool, err error) {
-	ch := a.chunks[account]
-	if a.orgID == "" || ch == nil {
+	if a.orgID == "" || !a.members[account] {
+		return nil, false, nil
+	}
+	ar := a.region(ctx, region)
+	ch := ar.chunks[account]
+	if ar.err != nil || ch == nil {
+		return nil, false, nil // a gap of the CSPM findings too
+	}
+	// What GetFindingsV2 answers a caller without the new Security Hub is
+	// not documented (SH-48): the administrator's own DescribeSecurityHubV2
+	// decides, once per region, whether its stream is read at all.
+	ar.v2Once.Do(func() {
+		_, err := a.clientFor(region).DescribeSecurityHubV2(ctx, &securityhub.DescribeSecurityHubV2Input{})
+		switch {
+		case checks.ErrorCode(err) == "ResourceNotFoundException":
+			ar.v2Unusable = "the administrator has no new Security Hub in " + region + ": exposure findings read per account"
+		case err != nil:
+			ar.v2Unusable = "the administrator's DescribeSecurityHubV2 in " + region + " failed (" + checks.ErrorCode(err) + "): exposure findings read per account"
+		}
+	})
+	if ar.v2Unusable != "" {
+		a.gap(account, region, ar.v2Unusable)
 		return nil, false, nil
 	}
 	s := a.v2stream(ch, region)
