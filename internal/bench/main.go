@@ -64,6 +64,7 @@ type Result struct {
 	Errors            int                   `json:"errors"`
 	PeakRSSMB         float64               `json:"peak_rss_mb"`
 	CPUSeconds        float64               `json:"cpu_seconds"` // the scan process's user+system CPU
+	ScanCost          ScanCost              `json:"scan_cost"`   // per API call
 	ByService         []checks.ServiceStats `json:"by_service"`
 	// ByOperation is what the simulator served per API, retries included.
 	ByOperation []OperationCount `json:"by_operation"`
@@ -195,7 +196,7 @@ func run(f flags) error {
 		return err
 	}
 	defer memlimit.Apply(mem, os.LookupEnv)()
-	cpuBefore := cpuSeconds()
+	cpuBefore, countersBefore := cpuSeconds(), readRuntimeCounters()
 	start := time.Now()
 	// The scan goes through the pipeline the CLI calls (internal/scan).
 	obs := &benchObserver{}
@@ -225,7 +226,7 @@ func run(f flags) error {
 			discoverySeconds = st.PhaseStart.Sub(start).Seconds()
 		}
 	}
-	cpu := cpuSeconds() - cpuBefore
+	cpu, countersAfter := cpuSeconds()-cpuBefore, readRuntimeCounters()
 	if p := os.Getenv("BENCH_MEMPROFILE"); p != "" {
 		mf, _ := os.Create(p)
 		_ = pprof.Lookup("allocs").WriteTo(mf, 0)
@@ -273,6 +274,7 @@ func run(f flags) error {
 		Errors:            errs,
 		PeakRSSMB:         round(peakRSSMB(), 1),
 		CPUSeconds:        round(cpu, 2),
+		ScanCost:          scanCost(countersBefore, countersAfter, cpu, calls.Total()),
 		ByService:         calls.ByService(),
 		ByOperation:       byOperation(st.ByOperation),
 	}
@@ -282,6 +284,7 @@ func run(f flags) error {
 
 	fmt.Printf("world:        %d accounts × %d regions, %s per call, throttle %.0f%%, concurrency %d\n", res.Accounts, res.Regions, f.latency, f.throttle*100, f.concurrency)
 	fmt.Printf("wall time:    %.3fs (scan process CPU %.2fs)\n", res.WallSeconds, res.CPUSeconds)
+	fmt.Printf("per call:     %.0f ms CPU per 1,000 calls, %.1f KB and %.0f objects allocated, %.2f goroutines started; %d GC cycles\n", res.ScanCost.CPUMSPer1000Calls, res.ScanCost.AllocKBPerCall, res.ScanCost.AllocsPerCall, res.ScanCost.GoroutinesPerCall, res.ScanCost.GCCycles)
 	fmt.Printf("lower bound:  %.3fs (discovery %s + slowest account %s)\n", res.LowerBoundSeconds, time.Duration(hi.Bound.Discovery).Round(time.Millisecond), time.Duration(hi.Bound.LongestPath).Round(time.Millisecond))
 	fmt.Printf("ratio:        %.3f\n", res.Ratio)
 	fmt.Printf("discovery:    %.3fs before collection began (accounts listed; team tags %q read per account; not in the lower bound)\n", res.DiscoverySeconds, f.teamTag)
