@@ -33,8 +33,9 @@ type ClientOptions struct {
 	// jitter, up to MaxBackoff.
 	BackoffBase time.Duration
 	MaxBackoff  time.Duration
-	// MaxConnsPerHost bounds idle keep-alive connections per endpoint; it
-	// should match the concurrency, or connections churn under load.
+	// MaxConnsPerHost is the concurrency the pool of keep-alive
+	// connections is sized for: idleConnsPerWorkItem idle connections per
+	// endpoint for each, or connections churn under load.
 	MaxConnsPerHost int
 }
 
@@ -73,11 +74,21 @@ func ConfigureClients(cfg *aws.Config, o ClientOptions) {
 		WithTimeout(o.CallTimeout).
 		WithTransportOptions(func(t *http.Transport) {
 			t.MaxIdleConns = 0 // no global cap; the per-host one applies
-			t.MaxIdleConnsPerHost = o.MaxConnsPerHost
+			t.MaxIdleConnsPerHost = idleConnsPerWorkItem * o.MaxConnsPerHost
 		})
 	cfg.Retryer = func() aws.Retryer { return NewRetryer(o) }
 	cfg.RetryMaxAttempts = 0
 }
+
+// idleConnsPerWorkItem is how many connections to one endpoint a work
+// item of the scheduler may hold at once: collectors make independent
+// calls side by side (GuardDuty's detector, statistics, coverage, findings
+// and Malware Protection plans; CloudTrail's regions), so the calls in
+// flight are several times the concurrency. With only one idle connection
+// kept per work item, each burst closed the connections above it and the
+// next dialled them again (the bench at 100 accounts × 4 regions: 2,087
+// connections for 7,698 calls; 1,664 with 4).
+const idleConnsPerWorkItem = 4
 
 // NewRetryer is the SDK's standard retryer with more attempts, an
 // exponential jittered backoff from o.BackoffBase, and no retry quota: the
