@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	awssecurityhub "github.com/aws/aws-sdk-go-v2/service/securityhub"
 
 	"github.com/baseline-scanner/baseline/checks"
@@ -17,6 +18,7 @@ import (
 	"github.com/baseline-scanner/baseline/internal/awssim"
 	"github.com/baseline-scanner/baseline/internal/awssim/awssimtest"
 	"github.com/baseline-scanner/baseline/policies"
+	"github.com/baseline-scanner/baseline/report"
 )
 
 const (
@@ -53,8 +55,9 @@ accounts:
 				fmt.Fprintf(&b, "            - {id: %s-%s-%d, title: open finding, control: S3.%d, severity: CRITICAL, first_observed: %dd}\n", id, r, k, k+1, 10+k*40)
 			}
 			fmt.Fprintf(&b, "            - {id: %s-%s-medium, title: medium, control: EC2.7, severity: MEDIUM}\n", id, r)
-			if (i+j)%3 == 0 {
-				// The new Security Hub, read per account in both modes.
+			if (i+j)%3 == 0 || id == adminAccount {
+				// The new Security Hub, enabled in every region of the
+				// administrator, which reads its members' exposure findings.
 				fmt.Fprintf(&b, "          v2:\n            enabled: true\n            findings:\n")
 				fmt.Fprintf(&b, "              - {id: %s-%s-x, title: exposure, severity: Critical, first_seen: %dd}\n", id, r, 3+i*5)
 			}
@@ -65,9 +68,9 @@ accounts:
 
 // collectWith collects the aggregator world with the Security Hub
 // collector of mode, and returns the snapshot and the server's counts.
-func collectWith(t *testing.T, mode, linking string) (*checks.Snapshot, awssim.CallCounts) {
+func collectWith(t *testing.T, mode, linking string, extra ...string) (*checks.Snapshot, awssim.CallCounts) {
 	t.Helper()
-	srv, cfg := awssimtest.Start(t, aggregatorWorld(linking))
+	srv, cfg := awssimtest.Start(t, aggregatorWorld(linking)+strings.Join(extra, ""))
 	ctx := t.Context()
 	targets, err := discover(ctx, cfg, checks.TargetOptions{Org: true, Regions: aggRegions})
 	if err != nil {
@@ -82,10 +85,19 @@ func collectWith(t *testing.T, mode, linking string) (*checks.Snapshot, awssim.C
 		}
 		agg, err = securityhub.DiscoverAggregation(ctx, func(region string) securityhub.AdminAPI {
 			return awssecurityhub.NewFromConfig(cfg, func(o *awssecurityhub.Options) { o.Region = region })
-		}, "us-east-1", accounts, aggRegions)
+		}, "us-east-1", accounts)
 		if err != nil {
 			t.Fatal(err)
 		}
+		org, err := organizations.NewFromConfig(cfg).DescribeOrganization(ctx, &organizations.DescribeOrganizationInput{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		agg.ReadExposuresAsAdministrator(aws.ToString(org.Organization.Id))
+		// As the scan does: the streams start before collection, and the
+		// cells find them read or being read (the call counts below are
+		// the same either way).
+		agg.Prefetch(ctx, aggRegions)
 		sh = securityhub.NewAggregated(agg)
 	}
 	snap := checks.Collect(ctx, targets, checks.CollectOptions{
@@ -148,7 +160,8 @@ func testAggregation(t *testing.T, linking string, linked []string) {
 	awssimtest.Equal(t, "results", av.Results, dv.Results)
 
 	// Direct reads every subscribed (account, region); the administrator
-	// two 20-account streams, plus the cells the aggregator does not cover.
+	// two 20-account streams in each linked region, read in that region,
+	// plus the cells it does not cover.
 	getFindings := awssim.Call{Service: "securityhub", Operation: "GetFindings"}
 	subscribed := func(snap *checks.Snapshot, covered func(account, region string) bool) int {
 		n := 0
@@ -164,19 +177,79 @@ func testAggregation(t *testing.T, linking string, linked []string) {
 	all := func(string, string) bool { return true }
 	uncovered := func(account, region string) bool { return account == nonMember || !slices.Contains(linked, region) }
 	wantDirect := subscribed(direct, all)
-	wantAdmin := 2 + subscribed(direct, uncovered)
+	wantAdmin := 2*len(linked) + subscribed(direct, uncovered)
 	if got := directCalls.Count(getFindings); got != wantDirect {
 		t.Errorf("direct: %d GetFindings calls, want %d", got, wantDirect)
 	}
 	if got := adminCalls.Count(getFindings); got != wantAdmin {
 		t.Errorf("admin: %d GetFindings calls, want %d", got, wantAdmin)
 	}
-	t.Logf("GetFindings calls: direct %d, admin %d (of which %d for coverage gaps)", directCalls.Count(getFindings), adminCalls.Count(getFindings), wantAdmin-2)
-	for _, op := range []string{"DescribeHub", "GetEnabledStandards", "DescribeSecurityHubV2", "GetFindingsV2"} {
+	for _, r := range linked {
+		c := awssim.Call{Account: adminAccount, Region: r, Service: "securityhub", Operation: "GetFindings"}
+		if got := adminCalls.Count(c); got != 2 {
+			t.Errorf("admin: %d GetFindings calls of the administrator in %s, want its two streams there", got, r)
+		}
+		if got := adminCalls.Count(awssim.Call{Account: adminAccount, Region: r, Service: "securityhub", Operation: "ListMembers"}); got != 1 {
+			t.Errorf("admin: %d ListMembers calls in %s, want 1 (membership is regional)", got, r)
+		}
+	}
+	t.Logf("GetFindings calls: direct %d, admin %d (of which %d for coverage gaps)", directCalls.Count(getFindings), adminCalls.Count(getFindings), wantAdmin-2*len(linked))
+	for _, op := range []string{"DescribeHub", "GetEnabledStandards", "DescribeSecurityHubV2"} {
 		c := awssim.Call{Service: "securityhub", Operation: op}
-		if d, a := directCalls.Count(c), adminCalls.Count(c); d != a {
+		d, a := directCalls.Count(c), adminCalls.Count(c)
+		if op == "DescribeSecurityHubV2" {
+			d += len(aggRegions) // the administrator's own check per region before its stream
+		}
+		if d != a {
 			t.Errorf("%s: %d calls direct, %d admin; it is not aggregated and stays per account", op, d, a)
 		}
+	}
+
+	// Exposure findings: direct reads every cell with the new Security
+	// Hub; the administrator one organization-scoped stream per region and
+	// 20-account chunk with such a cell, and the non-member's cells itself.
+	v2 := func(a checks.AccountFacts, r string) bool {
+		h := a.SecurityHub[r]
+		return h != nil && aws.ToBool(h.V2Enabled)
+	}
+	var members []checks.AccountFacts
+	wantV2Direct, wantV2Admin := 0, 0
+	for _, a := range direct.Accounts {
+		for r := range a.SecurityHub {
+			if v2(a, r) {
+				wantV2Direct++
+				if a.AccountID == nonMember {
+					wantV2Admin++
+				}
+			}
+		}
+		if a.AccountID != nonMember {
+			members = append(members, a)
+		}
+	}
+	slices.SortFunc(members, func(x, y checks.AccountFacts) int { return strings.Compare(x.AccountID, y.AccountID) })
+	for _, r := range aggRegions {
+		for ch := range slices.Chunk(members, 20) {
+			if slices.ContainsFunc(ch, func(a checks.AccountFacts) bool { return v2(a, r) }) {
+				wantV2Admin++
+			}
+		}
+	}
+	getFindingsV2 := awssim.Call{Service: "securityhub", Operation: "GetFindingsV2"}
+	if got := directCalls.Count(getFindingsV2); got != wantV2Direct {
+		t.Errorf("direct: %d GetFindingsV2 calls, want %d", got, wantV2Direct)
+	}
+	if got := adminCalls.Count(getFindingsV2); got != wantV2Admin || wantV2Admin >= wantV2Direct {
+		t.Errorf("admin: %d GetFindingsV2 calls, want %d (direct: %d)", got, wantV2Admin, wantV2Direct)
+	}
+	exposures := 0
+	for _, a := range admin.Accounts {
+		for _, h := range a.SecurityHub {
+			exposures += len(h.ExposureFindings)
+		}
+	}
+	if exposures == 0 {
+		t.Fatal("no exposure finding in the world: the administrator's stream is not exercised")
 	}
 
 	// The non-member everywhere and every account's unlinked region are gaps.
@@ -197,11 +270,177 @@ func testAggregation(t *testing.T, linking string, linked []string) {
 	}
 }
 
+// TestAdministratorExposureStreamFailures: when the administrator is
+// refused the organization scope in a region, its members' exposure
+// findings there are read per account (coverage gaps) and come out as
+// direct collection's; when its stream fails otherwise, every cell it
+// stands for is a collection error and the exposure control is ERROR there,
+// never PASS.
+func TestAdministratorExposureStreamFailures(t *testing.T) {
+	const linking = "region_linking_mode: ALL_REGIONS"
+	fault := func(code string) string {
+		return "faults:\n  - {account: \"" + adminAccount + "\", region: eu-west-1, service: securityhub, operation: GetFindingsV2, code: " + code + "}\n"
+	}
+	t.Run("refused", func(t *testing.T) {
+		direct, _ := collectWith(t, securityhub.ModeDirect, linking, fault("AccessDeniedException"))
+		admin, calls := collectWith(t, securityhub.ModeAdmin, linking, fault("AccessDeniedException"))
+		for i := range direct.Accounts {
+			awssimtest.Equal(t, "securityhub facts of "+direct.Accounts[i].AccountID, admin.Accounts[i].SecurityHub, direct.Accounts[i].SecurityHub)
+			awssimtest.Equal(t, "errors of "+direct.Accounts[i].AccountID, admin.Accounts[i].Errors, direct.Accounts[i].Errors)
+		}
+		refused := 0
+		for _, g := range admin.CoverageGaps {
+			if strings.Contains(g.Reason, "organization scope of GetFindingsV2 was refused") {
+				refused++
+				if g.Region != "eu-west-1" {
+					t.Errorf("gap %+v outside the refused region", g)
+				}
+			}
+		}
+		members := calls.Count(awssim.Call{Region: "eu-west-1", Service: "securityhub", Operation: "GetFindingsV2"}) - calls.Count(awssim.Call{Account: adminAccount, Region: "eu-west-1", Service: "securityhub", Operation: "GetFindingsV2"})
+		if refused == 0 || members == 0 {
+			t.Errorf("%d refused gaps and %d member reads in eu-west-1: the fallback is not exercised", refused, members)
+		}
+	})
+	t.Run("administrator without the new Security Hub", func(t *testing.T) {
+		noV2 := fault("AccessDeniedException")
+		noV2 = strings.Replace(noV2, "operation: GetFindingsV2, code: AccessDeniedException", "operation: DescribeSecurityHubV2, code: ResourceNotFoundException", 1)
+		direct, _ := collectWith(t, securityhub.ModeDirect, linking, noV2)
+		admin, calls := collectWith(t, securityhub.ModeAdmin, linking, noV2)
+		for i := range direct.Accounts {
+			awssimtest.Equal(t, "securityhub facts of "+direct.Accounts[i].AccountID, admin.Accounts[i].SecurityHub, direct.Accounts[i].SecurityHub)
+		}
+		if n := calls.Count(awssim.Call{Account: adminAccount, Region: "eu-west-1", Service: "securityhub", Operation: "GetFindingsV2"}); n != 0 {
+			t.Errorf("the administrator without the new Security Hub in eu-west-1 made %d GetFindingsV2 calls there", n)
+		}
+		gaps := 0
+		for _, g := range admin.CoverageGaps {
+			if strings.Contains(g.Reason, "has no new Security Hub in eu-west-1") {
+				gaps++
+			}
+		}
+		if gaps == 0 {
+			t.Error("no coverage gap says the administrator has no new Security Hub in eu-west-1")
+		}
+	})
+	t.Run("failed", func(t *testing.T) {
+		admin, _ := collectWith(t, securityhub.ModeAdmin, linking, fault("OrganizationNotFoundException"))
+		engine, err := policies.Builtin()
+		if err != nil {
+			t.Fatal(err)
+		}
+		ev, err := engine.Evaluate(t.Context(), admin, policies.DefaultConfig())
+		if err != nil {
+			t.Fatal(err)
+		}
+		failedCells := map[string]bool{}
+		for _, a := range admin.Accounts {
+			h := a.SecurityHub["eu-west-1"]
+			if h == nil || !aws.ToBool(h.V2Enabled) || a.AccountID == nonMember {
+				continue
+			}
+			if h.ExposureFindings != nil {
+				t.Errorf("%s eu-west-1: exposure findings %v from a failed stream", a.AccountID, h.ExposureFindings)
+			}
+			if !slices.ContainsFunc(a.Errors, func(e checks.CollectionError) bool {
+				return e.Region == "eu-west-1" && e.Operation == "GetFindingsV2"
+			}) {
+				t.Errorf("%s eu-west-1: no GetFindingsV2 error recorded: %v", a.AccountID, a.Errors)
+			}
+			failedCells[a.AccountID] = true
+		}
+		if len(failedCells) < 2 {
+			t.Fatalf("%d member cells behind the failed stream: not exercised", len(failedCells))
+		}
+		seen := 0
+		for _, r := range ev.Results {
+			if r.ControlID != "securityhub.exposure_findings" || r.Region != "eu-west-1" || !failedCells[r.AccountID] {
+				continue
+			}
+			seen++
+			if r.Status != report.StatusError {
+				t.Errorf("%s eu-west-1 %s: %s, want ERROR: %s", r.AccountID, r.ControlID, r.Status, r.Message)
+			}
+		}
+		if seen == 0 {
+			t.Error("no exposure_findings result for the failed cells")
+		}
+	})
+}
+
+// TestAdministratorUnavailableInARegion: when the administrator cannot
+// list its members in a linked region, that region's cells are read per
+// account, listed as coverage gaps, and come out as direct collection's.
+func TestAdministratorUnavailableInARegion(t *testing.T) {
+	const linking = "region_linking_mode: ALL_REGIONS"
+	fault := "faults:\n  - {account: \"" + adminAccount + "\", region: eu-west-1, service: securityhub, operation: ListMembers, code: AccessDeniedException}\n"
+	direct, _ := collectWith(t, securityhub.ModeDirect, linking, fault)
+	admin, _ := collectWith(t, securityhub.ModeAdmin, linking, fault)
+	for i := range direct.Accounts {
+		awssimtest.Equal(t, "securityhub facts of "+direct.Accounts[i].AccountID, admin.Accounts[i].SecurityHub, direct.Accounts[i].SecurityHub)
+		awssimtest.Equal(t, "errors of "+direct.Accounts[i].AccountID, admin.Accounts[i].Errors, direct.Accounts[i].Errors)
+	}
+	unavailable := 0
+	for _, g := range admin.CoverageGaps {
+		if strings.HasPrefix(g.Reason, "administrator unavailable: ") {
+			unavailable++
+			if g.Region != "eu-west-1" {
+				t.Errorf("gap %+v outside the failing region", g)
+			}
+		}
+	}
+	if unavailable != aggMembers+1 {
+		t.Errorf("%d cells of eu-west-1 are gaps of an unavailable administrator, want %d (every member and the administrator)", unavailable, aggMembers+1)
+	}
+}
+
+// TestNamedAccountsReadExposuresPerAccount: accounts named on the command
+// line may be invited members from outside the organization, which an
+// organization-scoped stream would miss; only accounts listed from the
+// organization use it.
+func TestNamedAccountsReadExposuresPerAccount(t *testing.T) {
+	for _, fromOrg := range []bool{false, true} {
+		t.Run(fmt.Sprint("from organization ", fromOrg), func(t *testing.T) {
+			srv, cfg := awssimtest.Start(t, aggregatorWorld("region_linking_mode: ALL_REGIONS"))
+			ctx := t.Context()
+			targets, err := discover(ctx, cfg, checks.TargetOptions{Org: true, Regions: aggRegions})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var accounts []string
+			for _, tg := range targets {
+				accounts = append(accounts, tg.AccountID)
+			}
+			got, err := securityhub.Service.Admin(ctx, checks.AdminEnv{
+				Caller: cfg, Accounts: accounts, Home: "us-east-1", Regions: aggRegions,
+				Mode: securityhub.ModeAuto, Status: func(string) {}, FromOrganization: fromOrg,
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			checks.Collect(ctx, targets, checks.CollectOptions{
+				Collectors: replaceCollector(services.Collectors(services.All), got.Collector),
+				Tool:       tool,
+				Now:        awssimtest.Clock,
+			})
+			calls := srv.Calls()
+			described := calls.Count(awssim.Call{Service: "organizations", Operation: "DescribeOrganization"})
+			memberReads := calls.Count(awssim.Call{Service: "securityhub", Operation: "GetFindingsV2"}) - calls.Count(awssim.Call{Account: adminAccount, Service: "securityhub", Operation: "GetFindingsV2"})
+			if fromOrg && (described != 1 || memberReads != calls.Count(awssim.Call{Account: nonMember, Service: "securityhub", Operation: "GetFindingsV2"})) {
+				t.Errorf("listed from the organization: %d DescribeOrganization calls, %d member GetFindingsV2 reads; want 1 and only the non-member's", described, memberReads)
+			}
+			if !fromOrg && (described != 0 || memberReads <= aggMembers/2) {
+				t.Errorf("named accounts: %d DescribeOrganization calls, %d member GetFindingsV2 reads; want none and every member's own", described, memberReads)
+			}
+		})
+	}
+}
+
 func TestDiscoverAggregationWithoutAggregator(t *testing.T) {
 	_, cfg := awssimtest.Start(t, faultWorld)
 	_, err := securityhub.DiscoverAggregation(t.Context(), func(region string) securityhub.AdminAPI {
 		return awssecurityhub.NewFromConfig(cfg, func(o *awssecurityhub.Options) { o.Region = region })
-	}, "us-east-1", []string{"100000000001"}, nil)
+	}, "us-east-1", []string{"100000000001"})
 	if !errors.Is(err, securityhub.ErrNoAggregator) {
 		t.Fatalf("err = %v, want ErrNoAggregator", err)
 	}

@@ -32,6 +32,14 @@ type CollectOptions struct {
 	Regions RegionScope
 	// Progress, when set, is updated as accounts and regions complete.
 	Progress *Progress
+	// Sink, when set, receives account i of targets once all of its
+	// collections are done (parts merged, errors sorted), from the worker
+	// that finished it, possibly while it receives others; the account is
+	// not kept (the snapshot's Accounts is nil). Work is then queued account
+	// by account rather than collector by collector, so that accounts
+	// finish about in order and memory holds those in flight, not the
+	// organization.
+	Sink func(i int, facts *AccountFacts)
 }
 
 // Collect observes every target with every collector and returns the
@@ -57,30 +65,49 @@ func Collect(ctx context.Context, targets []Target, opts CollectOptions) *Snapsh
 		SchemaVersion: SnapshotSchemaVersion,
 		Tool:          opts.Tool,
 		CollectedAt:   now().UTC().Truncate(time.Second),
-		Accounts:      make([]AccountFacts, len(targets)),
 	}
+	accts := make([]AccountFacts, len(targets))
 	for i, t := range targets {
-		snap.Accounts[i] = AccountFacts{AccountID: t.AccountID, AccountName: t.AccountName, Team: t.Team, Regions: slices.Clone(t.Regions), Errors: slices.Clone(t.Errors)}
+		accts[i] = AccountFacts{AccountID: t.AccountID, AccountName: t.AccountName, Team: t.Team, Regions: slices.Clone(t.Regions), Errors: slices.Clone(t.Errors)}
 		snap.Scope.Accounts = append(snap.Scope.Accounts, t.AccountID)
 		opts.Progress.addErrors(len(t.Errors))
+	}
+	if opts.Sink == nil {
+		snap.Accounts = accts
 	}
 	opts.Progress.SetPhase(PhaseCollecting)
 	opts.Progress.addAccounts(len(targets))
 
 	parts := make([][]AccountFacts, len(targets))
+	regions := make([][]string, len(targets))
+	// finish merges account i's parts once the last of them is in.
+	finish := func(i int) {
+		a := &accts[i]
+		for _, part := range parts[i] {
+			a.Merge(part)
+		}
+		parts[i] = nil
+		SortErrors(a.Errors)
+		regions[i] = a.Regions
+		if opts.Sink != nil {
+			opts.Sink(i, a)
+			accts[i] = AccountFacts{}
+		}
+	}
 	p := newPool(limit)
 	for i := range targets {
-		p.push(-1, func() { collectAccount(ctx, p, opts, targets[i], &snap.Accounts[i], &parts[i]) })
+		// With a sink, account i's items queue after account i-1's.
+		base := 0
+		if opts.Sink != nil {
+			base = i * len(opts.Collectors)
+		}
+		p.push(-1, func() { collectAccount(ctx, p, opts, targets[i], &accts[i], &parts[i], base, func() { finish(i) }) })
 	}
 	p.wait()
 
 	regionSet := map[string]bool{}
-	for i := range snap.Accounts {
-		for _, part := range parts[i] {
-			snap.Accounts[i].Merge(part)
-		}
-		SortErrors(snap.Accounts[i].Errors)
-		for _, r := range snap.Accounts[i].Regions {
+	for i := range regions {
+		for _, r := range regions[i] {
 			regionSet[r] = true
 		}
 	}
@@ -93,8 +120,9 @@ func Collect(ctx context.Context, targets []Target, opts CollectOptions) *Snapsh
 
 // collectAccount retrieves one account's credentials (an account whose role
 // cannot be assumed is one STS error, not one error per call), resolves its
-// regions, and queues its collections.
-func collectAccount(ctx context.Context, p *pool, opts CollectOptions, t Target, facts *AccountFacts, parts *[]AccountFacts) {
+// regions, and queues its collections, each at priority base plus the
+// collector's place; done is called once they are all done.
+func collectAccount(ctx context.Context, p *pool, opts CollectOptions, t Target, facts *AccountFacts, parts *[]AccountFacts, base int, done func()) {
 	t.Config = targetConfig(t, opts.RateLimiter)
 	if t.Config.Credentials != nil {
 		if _, err := t.Config.Credentials.Retrieve(ctx); err != nil {
@@ -112,6 +140,7 @@ func collectAccount(ctx context.Context, p *pool, opts CollectOptions, t Target,
 				opts.Progress.regionDone()
 			}
 			opts.Progress.accountDone()
+			done()
 			return
 		}
 	}
@@ -133,15 +162,16 @@ func collectAccount(ctx context.Context, p *pool, opts CollectOptions, t Target,
 	var items []item
 	for ci, c := range opts.Collectors {
 		if !c.Regional() {
-			items = append(items, item{c, t.Regions, ci})
+			items = append(items, item{c, t.Regions, base + ci})
 			continue
 		}
 		for _, r := range t.Regions {
-			items = append(items, item{c, []string{r}, ci})
+			items = append(items, item{c, []string{r}, base + ci})
 		}
 	}
 	if len(items) == 0 {
 		opts.Progress.accountDone()
+		done()
 		return
 	}
 	*parts = make([]AccountFacts, len(items))
@@ -176,6 +206,7 @@ func collectAccount(ctx context.Context, p *pool, opts CollectOptions, t Target,
 			}
 			if accountLeft.Add(-1) == 0 {
 				opts.Progress.accountDone()
+				done()
 			}
 		})
 	}

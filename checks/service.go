@@ -86,6 +86,10 @@ type AdminEnv struct {
 	Regions []string
 	// Mode is ModeAuto or ModeAdmin (Admin is not called with ModeDirect).
 	Mode string
+	// FromOrganization: Accounts were listed from the caller's organization
+	// (--org, or --accounts-from a `baseline accounts --org` list), so each
+	// is one of its accounts; false when they were named (--accounts).
+	FromOrganization bool
 	// Status reports a line about the choice.
 	Status func(string)
 	// Now is the scan's clock (time.Now when nil).
@@ -105,6 +109,10 @@ type AdminCollection struct {
 	// the administrator's view in the status line ("aggregator").
 	Gaps      func() []CoverageGap
 	CoveredBy string
+	// Background: the administrator's streams are already being read in
+	// the background, so the service's work is scheduled after the other
+	// services' (its cells mostly wait for those streams).
+	Background bool
 }
 
 // CoverageState is a service's state in one account and region; the values

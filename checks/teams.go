@@ -67,12 +67,16 @@ func JoinTeams(snap *Snapshot, tags []Target) {
 		byID[tags[i].AccountID] = &tags[i]
 	}
 	for i := range snap.Accounts {
-		a := &snap.Accounts[i]
-		if t, ok := byID[a.AccountID]; ok {
-			a.Team = t.Team
-			if len(t.Errors) > 0 {
-				a.Errors = append(slices.Clone(t.Errors), a.Errors...)
-			}
+		if t, ok := byID[snap.Accounts[i].AccountID]; ok {
+			JoinTeam(&snap.Accounts[i], t)
 		}
+	}
+}
+
+// JoinTeam is JoinTeams for one account and its tag read t.
+func JoinTeam(a *AccountFacts, t *Target) {
+	a.Team = t.Team
+	if len(t.Errors) > 0 {
+		a.Errors = append(slices.Clone(t.Errors), a.Errors...)
 	}
 }

@@ -31,8 +31,13 @@ func coverage(snap *checks.Snapshot, svcs []checks.Service) []report.Coverage {
 			}
 		}
 	}
+	sortCoverage(out)
+	return out
+}
+
+// sortCoverage orders cells by account, region and service.
+func sortCoverage(out []report.Coverage) {
 	slices.SortFunc(out, func(a, b report.Coverage) int {
 		return cmp.Or(cmp.Compare(a.AccountID, b.AccountID), cmp.Compare(a.Region, b.Region), cmp.Compare(a.Service, b.Service))
 	})
-	return out
 }

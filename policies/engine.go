@@ -17,7 +17,6 @@ import (
 	"github.com/open-policy-agent/opa/v1/rego"
 	"github.com/open-policy-agent/opa/v1/storage"
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/baseline-scanner/baseline/checks"
 	"github.com/baseline-scanner/baseline/checks/services"
@@ -290,73 +289,19 @@ type evaluation struct {
 // Evaluate evaluates every account of the snapshot, concurrently, on one
 // prepared query, and applies the central error rule (see applyErrors).
 // cfg is DefaultConfig() or the result of LoadConfig; it becomes data.baseline.config.
+// It is an Evaluator given every account at once.
 func (e *Engine) Evaluate(ctx context.Context, snap *checks.Snapshot, cfg Config, opts ...EvalOption) (Evaluation, error) {
 	if snap == nil {
 		return Evaluation{}, errors.New("evaluate: no snapshot")
 	}
-	if err := cfg.Validate(); err != nil {
-		return Evaluation{}, fmt.Errorf("evaluate: %w", err)
-	}
-	ev, err := e.prepare(ctx, cfg)
+	v, err := e.NewEvaluator(ctx, snap.CollectedAt, cfg, opts...)
 	if err != nil {
 		return Evaluation{}, err
 	}
-	for _, o := range opts {
-		o(ev)
-	}
-	collectedAt := snap.CollectedAt.UTC()
-
-	perAccount := make([][]report.Result, len(snap.Accounts))
-	stopped := make([]bool, len(snap.Accounts)) // by the memory watch
-	wctx, stopWatch := watchMemory(ctx, ev.maxMemory)
-	g, gctx := errgroup.WithContext(wctx)
-	g.SetLimit(runtime.GOMAXPROCS(0))
-	for i := range snap.Accounts {
-		g.Go(func() error {
-			results, err := ev.account(gctx, collectedAt, &snap.Accounts[i], false)
-			if err != nil {
-				if stoppedByMemory(gctx, ctx) {
-					stopped[i] = true
-					return nil
-				}
-				return fmt.Errorf("evaluate account %s: %w", snap.Accounts[i].AccountID, err)
-			}
-			perAccount[i] = results
-			return nil
-		})
-	}
-	err = g.Wait()
-	stopWatch()
-	if err != nil {
+	if err := v.Add(ctx, snap.Accounts); err != nil {
 		return Evaluation{}, err
 	}
-	for i := range snap.Accounts {
-		if !stopped[i] {
-			continue
-		}
-		runtime.GC() // what the stopped evaluations held
-		results, err := ev.account(ctx, collectedAt, &snap.Accounts[i], true)
-		if err != nil {
-			return Evaluation{}, fmt.Errorf("evaluate account %s: %w", snap.Accounts[i].AccountID, err)
-		}
-		perAccount[i] = results
-	}
-
-	var out Evaluation
-	n := 0
-	for _, rs := range perAccount {
-		n += len(rs)
-	}
-	out.Results = make([]report.Result, 0, n)
-	for _, rs := range perAccount {
-		out.Results = append(out.Results, rs...)
-	}
-	out.Results, out.Upcoming = splitUpcoming(out.Results)
-	sortResults(out.Results)
-	sortResults(out.Upcoming)
-	out.Coverage = coverage(snap, e.services.list)
-	out.Errors = flattenErrors(snap)
-	return out, nil
+	return v.Evaluation(), nil
 }
 
 func (e *Engine) prepare(ctx context.Context, cfg Config) (*evaluation, error) {
@@ -688,6 +633,7 @@ func sortResults(rs []report.Result) {
 	})
 }
 
+// flattenErrors are the snapshot's collection errors, sorted (sortErrors).
 func flattenErrors(snap *checks.Snapshot) []report.Error {
 	out := []report.Error{}
 	for _, acct := range snap.Accounts {
@@ -699,6 +645,13 @@ func flattenErrors(snap *checks.Snapshot) []report.Error {
 			out = append(out, report.Error{AccountID: id, Region: e.Region, Service: e.Service, Operation: e.Operation, Code: e.Code, Message: e.Message})
 		}
 	}
+	sortErrors(out)
+	return out
+}
+
+// sortErrors orders errors by account, region, service and operation,
+// keeping the order of equal ones.
+func sortErrors(out []report.Error) {
 	slices.SortStableFunc(out, func(a, b report.Error) int {
 		return cmp.Or(
 			cmp.Compare(a.AccountID, b.AccountID),
@@ -707,5 +660,4 @@ func flattenErrors(snap *checks.Snapshot) []report.Error {
 			cmp.Compare(a.Operation, b.Operation),
 		)
 	})
-	return out
 }

@@ -54,18 +54,24 @@ func JoinOwnerFacts(snap *checks.Snapshot, owners []checks.AccountFacts, scanned
 		byID[snap.Accounts[i].AccountID] = &snap.Accounts[i]
 	}
 	for i := range snap.Accounts {
-		a := &snap.Accounts[i]
-		for j := range trailsOf(a) {
-			t := &a.CloudTrail.Trails[j]
-			owner := Owner(t.ARN)
-			if owner == "" || owner == a.AccountID {
-				continue
-			}
-			inScope := scanned(owner)
-			t.OwnerInScope = &inScope
-			t.Status, t.RegionStatuses, t.ManagementEvents, t.ExcludedManagementEventSources = nil, nil, nil, nil
-			t.OwnerFactsError = join(t, byID[owner])
+		JoinAccountOwnerFacts(&snap.Accounts[i], func(id string) *checks.AccountFacts { return byID[id] }, scanned)
+	}
+}
+
+// JoinAccountOwnerFacts is JoinOwnerFacts for one account a, with owner
+// giving an owner's facts by id (nil when not collected). Only the owner's
+// own trails and its STS and CloudTrail errors are read (see OwnerFacts).
+func JoinAccountOwnerFacts(a *checks.AccountFacts, owner func(id string) *checks.AccountFacts, scanned func(accountID string) bool) {
+	for j := range trailsOf(a) {
+		t := &a.CloudTrail.Trails[j]
+		o := Owner(t.ARN)
+		if o == "" || o == a.AccountID {
+			continue
 		}
+		inScope := scanned(o)
+		t.OwnerInScope = &inScope
+		t.Status, t.RegionStatuses, t.ManagementEvents, t.ExcludedManagementEventSources = nil, nil, nil, nil
+		t.OwnerFactsError = join(t, owner(o))
 	}
 }
 

@@ -1,6 +1,7 @@
 package cloudtrail_test
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -115,10 +116,33 @@ func TestJoinOwnerFacts(t *testing.T) {
 			if tt.ownerApart {
 				owners = checks.Collect(t.Context(), []checks.Target{target(management)}, opts).Accounts
 			}
-			cloudtrail.JoinOwnerFacts(snap, owners, func(id string) bool { return tt.withOwner && id == management || id == member })
+			scanned := func(id string) bool { return tt.withOwner && id == management || id == member }
+			// The same join of a copy of the member from the owners'
+			// OwnerFacts, as a scan that does not keep its accounts joins it.
+			data, err := checks.EncodeAccount(&snap.Accounts[len(snap.Accounts)-1])
+			if err != nil {
+				t.Fatal(err)
+			}
+			kept, err := checks.DecodeAccount(data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			awssimtest.Equal(t, "foreign owners", cloudtrail.ForeignOwners(&kept), []string{management})
+			ownerFacts := map[string]checks.AccountFacts{}
+			for _, a := range append(slices.Clone(snap.Accounts), owners...) {
+				ownerFacts[a.AccountID] = cloudtrail.OwnerFacts(&a)
+			}
+			cloudtrail.JoinAccountOwnerFacts(&kept, func(id string) *checks.AccountFacts {
+				if f, ok := ownerFacts[id]; ok {
+					return &f
+				}
+				return nil
+			}, scanned)
+			cloudtrail.JoinOwnerFacts(snap, owners, scanned)
 
 			m := snap.Accounts[len(snap.Accounts)-1]
 			awssimtest.Equal(t, "member's trails", m.CloudTrail.Trails, []checks.Trail{tt.want})
+			awssimtest.Equal(t, "member's trails joined from OwnerFacts", kept.CloudTrail.Trails, m.CloudTrail.Trails)
 			awssimtest.Equal(t, "member's errors", m.Errors, []checks.CollectionError(nil))
 			for call := range srv.Calls().ByCall {
 				if call.Account == member && call.Operation != "DescribeTrails" {

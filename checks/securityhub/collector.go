@@ -50,7 +50,7 @@ func (c Collector) Collect(ctx context.Context, t checks.Target) checks.AccountF
 		findings := func(ctx context.Context) ([]checks.SecurityHubFinding, error) {
 			return directFindings(ctx, client, t.AccountID, region)
 		}
-		if c.agg != nil && c.agg.covers(t.AccountID, region) {
+		if c.agg != nil && c.agg.covers(ctx, t.AccountID, region) {
 			findings = func(ctx context.Context) ([]checks.SecurityHubFinding, error) {
 				return c.agg.findings(ctx, t.AccountID, region)
 			}

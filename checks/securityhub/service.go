@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	awssecurityhub "github.com/aws/aws-sdk-go-v2/service/securityhub"
 
 	"github.com/baseline-scanner/baseline/checks"
@@ -22,6 +24,9 @@ var Service = checks.Service{
 		"securityhub:GetFindings",
 		"securityhub:ListFindingAggregators", // --collection auto|admin: is the caller an administrator with an aggregator?
 		"securityhub:ListMembers",            // --collection auto|admin, as delegated administrator
+		// --collection auto|admin: the organization id that scopes the
+		// administrator's GetFindingsV2 (SH-63).
+		"organizations:DescribeOrganization",
 	},
 	RateLimits: checks.RateLimits{
 		// Security Hub API reference, "Throttling limits": GetFindings 3/s burst 6;
@@ -40,7 +45,7 @@ var Service = checks.Service{
 func chooseAdmin(ctx context.Context, env checks.AdminEnv) (checks.AdminCollection, error) {
 	agg, err := DiscoverAggregation(ctx, func(region string) AdminAPI {
 		return awssecurityhub.NewFromConfig(env.Caller, func(o *awssecurityhub.Options) { o.Region = region })
-	}, env.Home, env.Accounts, env.Regions)
+	}, env.Home, env.Accounts)
 	if err != nil {
 		if env.Mode == ModeAdmin {
 			return checks.AdminCollection{}, fmt.Errorf("--collection admin: %w; run as the Security Hub delegated administrator, or use --collection direct", err)
@@ -50,8 +55,32 @@ func chooseAdmin(ctx context.Context, env checks.AdminEnv) (checks.AdminCollecti
 		}
 		return checks.AdminCollection{Collector: New()}, nil
 	}
-	env.Status(fmt.Sprintf("securityhub: findings of %d member account(s) from administrator %s's aggregator in %s", agg.Members(), agg.Admin, agg.Region))
-	return checks.AdminCollection{Collector: NewAggregated(agg), Gaps: agg.Gaps, CoveredBy: "aggregator"}, nil
+	env.Status(fmt.Sprintf("securityhub: findings of %d member account(s) from administrator %s in each region its aggregator in %s links (%s)", agg.Members(), agg.Admin, agg.Region, agg.LinkingMode))
+	if !env.FromOrganization {
+		// An invited member from outside the organization would be
+		// missing from an organization-scoped stream (SH-63).
+		env.Status("securityhub: exposure findings are read per account: the accounts were named, not listed from the organization")
+		return aggregated(ctx, env, agg), nil
+	}
+	org, err := organizations.NewFromConfig(env.Caller).DescribeOrganization(ctx, &organizations.DescribeOrganizationInput{})
+	if err != nil {
+		env.Status(fmt.Sprintf("securityhub: the organization is unknown (organizations:DescribeOrganization: %v); exposure findings are read per account", err))
+	} else if id := aws.ToString(org.Organization.Id); id != "" {
+		agg.ReadExposuresAsAdministrator(id)
+		env.Status(fmt.Sprintf("securityhub: exposure findings of the members from administrator %s with GetFindingsV2 scoped to organization %s, per region", agg.Admin, id))
+	}
+	return aggregated(ctx, env, agg), nil
+}
+
+// aggregated starts reading the administrator's streams in the scan's
+// regions (when they are known) and returns its collection, scheduled
+// after the other services'.
+func aggregated(ctx context.Context, env checks.AdminEnv, agg *Aggregation) checks.AdminCollection {
+	background := env.Regions != nil
+	if background {
+		agg.Prefetch(ctx, env.Regions)
+	}
+	return checks.AdminCollection{Collector: NewAggregated(agg), Gaps: agg.Gaps, CoveredBy: "administrator", Background: background}
 }
 
 // coverage: enabled when DescribeHub succeeded, disabled when the account

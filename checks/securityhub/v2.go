@@ -196,6 +196,11 @@ func strPtr(s string) *string {
 // else with the account's own client.
 func (c Collector) exposures(client securityhub.GetFindingsV2APIClient, accountID, region string) func(context.Context) ([]checks.ExposureFinding, error) {
 	return func(ctx context.Context) ([]checks.ExposureFinding, error) {
+		if c.agg != nil {
+			if found, covered, err := c.agg.exposures(ctx, accountID, region); covered {
+				return found, err
+			}
+		}
 		return directExposures(ctx, client, accountID, region)
 	}
 }

@@ -449,6 +449,7 @@ func driveGlobal(ctx context.Context, cfg aws.Config, s *Server) {
 		_, _ = org.ListTagsForResource(ctx, &organizations.ListTagsForResourceInput{ResourceId: aws.String(string(a.ID))})
 	}
 	_, _ = org.ListTagsForResource(ctx, &organizations.ListTagsForResourceInput{ResourceId: aws.String("999999999999")})
+	_, _ = org.DescribeOrganization(ctx, &organizations.DescribeOrganizationInput{})
 
 	st := sts.NewFromConfig(cfg)
 	_, _ = st.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})

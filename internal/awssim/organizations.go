@@ -7,8 +7,9 @@ import (
 )
 
 var organizationsOps = map[string]handler{
-	"ListAccounts":        listAccounts,
-	"ListTagsForResource": listTagsForResource,
+	"DescribeOrganization": describeOrganization,
+	"ListAccounts":         listAccounts,
+	"ListTagsForResource":  listTagsForResource,
 }
 
 type orgAccount struct {
@@ -72,4 +73,34 @@ func listAccounts(c *call) (any, error) {
 		})
 	}
 	return out, nil
+}
+
+// describeOrganization answers any account of the organization ("You can
+// call this operation from any account in a organization"); a world
+// without a management account is not an organization (ORG-26).
+func describeOrganization(c *call) (any, error) {
+	var in struct{}
+	if err := decodeJSON(c, &in, "InvalidInputException"); err != nil {
+		return nil, err
+	}
+	m := c.srv.mgmt
+	if m == nil {
+		return nil, errorf(http.StatusBadRequest, "AWSOrganizationsNotInUseException", "Your account is not a member of an organization.")
+	}
+	type organization struct {
+		ID                 string `json:"Id"`
+		Arn                string `json:"Arn"`
+		FeatureSet         string `json:"FeatureSet"`
+		MasterAccountArn   string `json:"MasterAccountArn"`
+		MasterAccountID    string `json:"MasterAccountId"`
+		MasterAccountEmail string `json:"MasterAccountEmail,omitempty"`
+	}
+	return struct{ Organization organization }{organization{
+		ID:                 c.srv.orgID,
+		Arn:                fmt.Sprintf("arn:aws:organizations::%s:organization/%s", m.ID, c.srv.orgID),
+		FeatureSet:         "ALL",
+		MasterAccountArn:   fmt.Sprintf("arn:aws:organizations::%s:account/%s/%s", m.ID, c.srv.orgID, m.ID),
+		MasterAccountID:    string(m.ID),
+		MasterAccountEmail: m.Email,
+	}}, nil
 }

@@ -213,7 +213,10 @@ func getFindingsV2(c *call) (any, error) {
 		return nil, err
 	}
 	// Without Scopes the delegated administrator sees the whole
-	// organization's findings, other accounts their own.
+	// organization's findings, other accounts their own. The simulator
+	// narrows "the organization" to the administrator's Security Hub
+	// members (NotMembers excluded): stricter than AWS, never wider, and
+	// the collector reads every non-member per account anyway (SH-63).
 	var matched []v2Source
 	for i := range c.srv.world.Accounts {
 		a := &c.srv.world.Accounts[i]

@@ -1,8 +1,9 @@
 // Command bench measures an organization scan against its lower bound: it
 // generates a world (awssim.Generate), serves it with per-call latency and
 // AWS-like rate limits (plus optional random throttling), runs the real scan
-// path (internal/scan.Collect: discovery, then the real collectors, rate
-// limiter and retryer) and prints wall time, the world's lower bound (see
+// path (internal/scan: discovery, then the real collectors, rate limiter
+// and retryer, then by default the evaluation and report as baseline scan
+// runs them, -pipeline) and prints wall time, the world's lower bound (see
 // Bound), their ratio, API calls made and the minimum needed, retries,
 // errors and peak memory. The last line is one JSON object.
 //
@@ -30,6 +31,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -48,24 +50,34 @@ type Result struct {
 	TeamTag        string `json:"team_tag"`
 	// DiscoverySeconds is the time before collection began: caller
 	// identity, account listing and team-tag reads.
-	DiscoverySeconds  float64               `json:"discovery_seconds"`
-	Regions           int                   `json:"regions"`
-	LatencyMS         float64               `json:"latency_ms"`
-	Throttle          float64               `json:"throttle"`
-	Concurrency       int                   `json:"concurrency"`
-	WallSeconds       float64               `json:"wall_seconds"`
-	LowerBoundSeconds float64               `json:"lower_bound_seconds"`
-	Ratio             float64               `json:"ratio"`
-	APICalls          int                   `json:"api_calls"`
-	MinimalAPICalls   int                   `json:"minimal_api_calls"`
-	Requests          int                   `json:"requests"` // received by the simulator, retries included
-	Retries           int                   `json:"retries"`
-	Throttled         int                   `json:"throttled"`
-	Errors            int                   `json:"errors"`
-	PeakRSSMB         float64               `json:"peak_rss_mb"`
-	CPUSeconds        float64               `json:"cpu_seconds"` // the scan process's user+system CPU
-	ScanCost          ScanCost              `json:"scan_cost"`   // per API call
-	ByService         []checks.ServiceStats `json:"by_service"`
+	DiscoverySeconds float64 `json:"discovery_seconds"`
+	Regions          int     `json:"regions"`
+	LatencyMS        float64 `json:"latency_ms"`
+	Throttle         float64 `json:"throttle"`
+	Concurrency      int     `json:"concurrency"`
+	// Pipeline is what the scan process ran (-pipeline): collect, whole
+	// or streamed.
+	Pipeline string `json:"pipeline"`
+	// WallSeconds is collection's time (discovery included);
+	// ReportSeconds the evaluation and report after it.
+	WallSeconds       float64 `json:"wall_seconds"`
+	ReportSeconds     float64 `json:"report_seconds"`
+	Results           int     `json:"results"` // the report's; 0 with -pipeline collect
+	LowerBoundSeconds float64 `json:"lower_bound_seconds"`
+	Ratio             float64 `json:"ratio"`
+	APICalls          int     `json:"api_calls"`
+	MinimalAPICalls   int     `json:"minimal_api_calls"`
+	Requests          int     `json:"requests"` // received by the simulator, retries included
+	Retries           int     `json:"retries"`
+	Throttled         int     `json:"throttled"`
+	Errors            int     `json:"errors"`
+	PeakRSSMB         float64 `json:"peak_rss_mb"`
+	// CollectPeakRSSMB is the peak when collection ended, before the
+	// evaluation and report.
+	CollectPeakRSSMB float64               `json:"collect_peak_rss_mb"`
+	CPUSeconds       float64               `json:"cpu_seconds"` // the scan process's user+system CPU
+	ScanCost         ScanCost              `json:"scan_cost"`   // per API call, over the whole run
+	ByService        []checks.ServiceStats `json:"by_service"`
 	// ByOperation is what the simulator served per API, retries included.
 	ByOperation []OperationCount `json:"by_operation"`
 }
@@ -101,7 +113,15 @@ type flags struct {
 	collection                     string
 	delegatedAdmin                 bool
 	teamTag                        string
+	pipeline                       string
 }
+
+// Values of -pipeline.
+const (
+	pipelineCollect  = "collect"  // scan.Collect only
+	pipelineWhole    = "whole"    // scan.Collect, Evaluate, BuildReport: every account held
+	pipelineStreamed = "streamed" // scan.CollectStreamed and its Report: baseline scan
+)
 
 var allRegions = []string{"us-east-1", "eu-west-1", "ap-northeast-1", "us-west-2", "eu-central-1", "ap-southeast-2", "sa-east-1", "ca-central-1"}
 
@@ -119,8 +139,13 @@ func main() {
 	flag.StringVar(&f.collection, "collection", scan.ModeDirect, "how findings are read, as baseline's --collection: direct, auto or admin (auto and admin need -delegated-admin to use the administrator)")
 	flag.BoolVar(&f.delegatedAdmin, "delegated-admin", false, "make the management account the Security Hub, GuardDuty and Systems Manager delegated administrator of every account, with a finding aggregator and an AWS-QuickSetup-ManagedNode sync in the first region")
 	flag.StringVar(&f.teamTag, "team-tag", "team", `account tag read for each account's team (organizations:ListTagsForResource, as baseline's --team-tag default); "" reads none`)
+	flag.StringVar(&f.pipeline, "pipeline", pipelineStreamed, "what the scan process runs: streamed (baseline scan: finished accounts spooled to disk, then evaluated and reported one group at a time), whole (collect every account in memory, then evaluate and report), or collect (collection only)")
 	serve := flag.Bool("serve", false, "internal: serve the world on stdout/stdin for the parent bench")
 	flag.Parse()
+	if f.pipeline != pipelineCollect && f.pipeline != pipelineWhole && f.pipeline != pipelineStreamed {
+		fmt.Fprintf(os.Stderr, "bench: -pipeline: %q is not collect, whole or streamed\n", f.pipeline)
+		os.Exit(2)
+	}
 	if f.regions < 1 || f.regions > len(allRegions) {
 		fmt.Fprintf(os.Stderr, "bench: -regions: 1 to %d\n", len(allRegions))
 		os.Exit(2)
@@ -190,12 +215,28 @@ func run(f flags) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	// The scanner's process settings, as the CLI sets them.
+	// The scanner's process settings, as the CLI sets them: for the
+	// collection (runPipeline restores them after it, as the CLI does).
 	mem, err := memlimit.Decide("auto", os.LookupEnv, os.ReadFile)
 	if err != nil {
 		return err
 	}
-	defer memlimit.Apply(mem, os.LookupEnv)()
+	restore := sync.OnceFunc(memlimit.Apply(mem, os.LookupEnv))
+	defer restore()
+	var collectPeak float64
+	collected := func() {
+		collectPeak = peakRSSMB()
+		restore()
+		// What collection still holds when it ends: with the streamed
+		// pipeline, what grows with the organization.
+		if p := os.Getenv("BENCH_HEAPPROFILE"); p != "" {
+			if hf, err := os.Create(p); err == nil {
+				runtime.GC()
+				_ = pprof.WriteHeapProfile(hf)
+				hf.Close()
+			}
+		}
+	}
 	cpuBefore, countersBefore := cpuSeconds(), readRuntimeCounters()
 	start := time.Now()
 	// The scan goes through the pipeline the CLI calls (internal/scan).
@@ -215,11 +256,12 @@ func run(f flags) error {
 	} else {
 		o.Regions = regions
 	}
-	snap, err := scan.Collect(ctx, o)
+	run, err := runPipeline(ctx, f.pipeline, o, collected)
 	if err != nil {
 		return err
 	}
-	wall := time.Since(start)
+	wall := run.collected.Sub(start)
+	reportTime := time.Since(run.collected)
 	var discoverySeconds float64 // discovery and team tags, until collection began
 	if obs.progress != nil {
 		if st := obs.progress.State(); !st.PhaseStart.IsZero() {
@@ -245,17 +287,12 @@ func run(f flags) error {
 		return fmt.Errorf("simulator stats: %w", err)
 	}
 
-	errs := 0
-	for _, a := range snap.Accounts {
-		for _, e := range a.Errors {
-			if errs < 5 {
-				fmt.Fprintf(os.Stderr, "error: %s %s %s:%s %s: %s\n", e.AccountID, e.Region, e.Service, e.Operation, e.Code, e.Message)
-			}
-			errs++
-		}
+	errs := run.errors
+	for _, e := range run.firstErrors {
+		fmt.Fprintf(os.Stderr, "error: %s %s %s:%s %s: %s\n", e.AccountID, e.Region, e.Service, e.Operation, e.Code, e.Message)
 	}
 	res := Result{
-		Accounts:          len(snap.Accounts),
+		Accounts:          run.accounts,
 		Collection:        f.collection,
 		DelegatedAdmin:    f.delegatedAdmin,
 		TeamTag:           f.teamTag,
@@ -264,7 +301,10 @@ func run(f flags) error {
 		LatencyMS:         float64(f.latency) / float64(time.Millisecond),
 		Throttle:          f.throttle,
 		Concurrency:       f.concurrency,
+		Pipeline:          f.pipeline,
 		WallSeconds:       round(wall.Seconds(), 3),
+		ReportSeconds:     round(reportTime.Seconds(), 3),
+		Results:           run.results,
 		LowerBoundSeconds: round(hi.Bound.Seconds, 3),
 		APICalls:          calls.Total(),
 		MinimalAPICalls:   hi.Bound.Calls,
@@ -273,6 +313,7 @@ func run(f flags) error {
 		Throttled:         st.Throttled,
 		Errors:            errs,
 		PeakRSSMB:         round(peakRSSMB(), 1),
+		CollectPeakRSSMB:  round(collectPeak, 1),
 		CPUSeconds:        round(cpu, 2),
 		ScanCost:          scanCost(countersBefore, countersAfter, cpu, calls.Total()),
 		ByService:         calls.ByService(),
@@ -283,7 +324,7 @@ func run(f flags) error {
 	}
 
 	fmt.Printf("world:        %d accounts × %d regions, %s per call, throttle %.0f%%, concurrency %d\n", res.Accounts, res.Regions, f.latency, f.throttle*100, f.concurrency)
-	fmt.Printf("wall time:    %.3fs (scan process CPU %.2fs)\n", res.WallSeconds, res.CPUSeconds)
+	fmt.Printf("wall time:    %.3fs collection, then %.3fs evaluation and report (-pipeline %s; scan process CPU %.2fs)\n", res.WallSeconds, res.ReportSeconds, f.pipeline, res.CPUSeconds)
 	fmt.Printf("per call:     %.0f ms CPU per 1,000 calls, %.1f KB and %.0f objects allocated, %.2f goroutines started, %.1f page faults; %d GC cycles\n", res.ScanCost.CPUMSPer1000Calls, res.ScanCost.AllocKBPerCall, res.ScanCost.AllocsPerCall, res.ScanCost.GoroutinesPerCall, res.ScanCost.PageFaultsPerCall, res.ScanCost.GCCycles)
 	fmt.Printf("lower bound:  %.3fs (discovery %s + slowest account %s)\n", res.LowerBoundSeconds, time.Duration(hi.Bound.Discovery).Round(time.Millisecond), time.Duration(hi.Bound.LongestPath).Round(time.Millisecond))
 	fmt.Printf("ratio:        %.3f\n", res.Ratio)
@@ -296,8 +337,8 @@ func run(f flags) error {
 	for _, o := range res.ByOperation {
 		fmt.Printf("  %-52s %6d\n", o.Operation, o.Requests)
 	}
-	fmt.Printf("errors:       %d\n", res.Errors)
-	fmt.Printf("peak RSS:     %.1f MB (scan process)\n", res.PeakRSSMB)
+	fmt.Printf("errors:       %d; %d results in the report\n", res.Errors, res.Results)
+	fmt.Printf("peak RSS:     %.1f MB (scan process; %.1f MB when collection ended)\n", res.PeakRSSMB, res.CollectPeakRSSMB)
 	line, err := json.Marshal(res)
 	if err != nil {
 		return err

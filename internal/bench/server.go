@@ -40,7 +40,7 @@ func runServer(f flags, in io.Reader, out io.Writer) error {
 	start := time.Now()
 	world := awssim.Generate(awssim.GenerateOptions{Accounts: f.accounts, Regions: regions, Seed: f.seed})
 	if f.delegatedAdmin {
-		withDelegatedAdmin(world, regions[0])
+		withDelegatedAdmin(world, regions[0], regions)
 	}
 	limits := awssim.AWSRateLimits()
 	if f.noLimits {
@@ -80,10 +80,25 @@ func runServer(f flags, in io.Reader, out io.Writer) error {
 // GuardDuty and Systems Manager delegated administrator of every other
 // account, with a finding aggregator in home linking every region and a
 // fresh AWS-QuickSetup-ManagedNode sync there, so that --collection auto
-// reads through the administrator.
-func withDelegatedAdmin(w *awssim.World, home string) {
-	for _, a := range w.Accounts {
+// reads through the administrator. Designating the GuardDuty administrator
+// in a region enables GuardDuty for it there (GD-62): the administrator
+// gets an enabled detector in every region it has none in.
+func withDelegatedAdmin(w *awssim.World, home string, regions []string) {
+	for i := range w.Accounts {
+		a := &w.Accounts[i]
 		if a.Management {
+			for _, r := range regions {
+				st := a.Regions[r]
+				if st == nil {
+					continue // not enabled in the account
+				}
+				if st.GuardDuty == nil {
+					st.GuardDuty = &awssim.GuardDutyState{}
+				}
+				if len(st.GuardDuty.Detectors) == 0 {
+					st.GuardDuty.Detectors = []awssim.Detector{{Status: "ENABLED"}}
+				}
+			}
 			w.DelegatedAdmin = &awssim.DelegatedAdmin{
 				SecurityHub:       a.ID,
 				GuardDuty:         a.ID,

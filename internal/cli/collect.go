@@ -127,23 +127,34 @@ func (f *targetFlags) options(stderr io.Writer) scan.Options {
 	return o
 }
 
-// collect discovers the targets and collects the snapshot.
-func (f *targetFlags) collect(ctx context.Context, stderr io.Writer) (*checks.Snapshot, error) {
-	if err := f.validate(); err != nil {
+// collectStreamed discovers the targets and collects them, keeping the
+// finished accounts in a spool file, not in memory (scan.CollectStreamed).
+func (f *targetFlags) collectStreamed(ctx context.Context, stderr io.Writer) (*scan.Streamed, error) {
+	o, done, err := f.prepare(ctx, stderr)
+	if err != nil {
 		return nil, err
+	}
+	defer done()
+	return scan.CollectStreamed(ctx, o)
+}
+
+// prepare checks the flags, sets the process's memory limit until done is
+// called, and returns the scan's options.
+func (f *targetFlags) prepare(ctx context.Context, stderr io.Writer) (o scan.Options, done func(), err error) {
+	if err := f.validate(); err != nil {
+		return scan.Options{}, nil, err
 	}
 	// The process, not the library, sets the memory limit and GC target.
 	mem, err := memlimit.Decide(f.scale.memoryLimit, os.LookupEnv, os.ReadFile)
 	if err != nil {
-		return nil, err
+		return scan.Options{}, nil, err
 	}
-	defer memlimit.Apply(mem, os.LookupEnv)()
-	o := f.options(stderr)
+	o = f.options(stderr)
 	if f.accountsFrom != "" {
 		if o.AccountList, err = scan.ReadAccountList(ctx, f.accountsFrom); err != nil {
-			return nil, err
+			return scan.Options{}, nil, err
 		}
 	}
 	o.Notes = append(o.Notes, "memory: "+mem.String())
-	return scan.Collect(ctx, o)
+	return o, memlimit.Apply(mem, os.LookupEnv), nil
 }

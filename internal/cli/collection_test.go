@@ -69,7 +69,7 @@ func TestCollectionAutoReportsGapsAndCollectsThemDirectly(t *testing.T) {
 		if code != ExitOK {
 			t.Fatalf("collect --collection %s: exit %d; stderr:\n%s", mode, code, stderr)
 		}
-		if mode == "auto" && !strings.Contains(stderr, "aggregator in us-east-1") {
+		if mode == "auto" && !strings.Contains(stderr, "its aggregator in us-east-1 links") {
 			t.Errorf("auto did not say it used the aggregator; stderr:\n%s", stderr)
 		}
 		snap, err := checks.ReadSnapshot(path)

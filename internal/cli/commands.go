@@ -42,16 +42,18 @@ func newScanCmd(stdout, stderr io.Writer) *cobra.Command {
 				return err
 			}
 			output.started = time.Now()
-			snap, err := targets.collect(cmd.Context(), stderr)
+			// Finished accounts wait in a spool file, not in memory.
+			st, err := targets.collectStreamed(cmd.Context(), stderr)
 			if err != nil {
 				return err
 			}
+			defer st.Close()
 			if snapshotFile != "" {
-				if err := writeFileAtomic(snapshotFile, func(w io.Writer) error { return checks.WriteSnapshot(w, snap) }); err != nil {
+				if err := writeFileAtomic(snapshotFile, func(w io.Writer) error { return st.WriteSnapshot(cmd.Context(), w) }); err != nil {
 					return err
 				}
 			}
-			return evaluateAndWrite(cmd, engine, cfg, &policy, snap, &output, stdout)
+			return evaluateStreamedAndWrite(cmd, engine, cfg, &policy, st, &output, stdout)
 		},
 	}
 	targets.register(cmd)
@@ -81,11 +83,12 @@ report 'baseline scan' would have written.`,
 			if err := checkOutputPath("-o", out); err != nil {
 				return err
 			}
-			snap, err := targets.collect(cmd.Context(), stderr)
+			st, err := targets.collectStreamed(cmd.Context(), stderr)
 			if err != nil {
 				return err
 			}
-			write := func(w io.Writer) error { return checks.WriteSnapshot(w, snap) }
+			defer st.Close()
+			write := func(w io.Writer) error { return st.WriteSnapshot(cmd.Context(), w) }
 			if out == "" || out == "-" {
 				err = write(stdout)
 			} else {
@@ -96,7 +99,7 @@ report 'baseline scan' would have written.`,
 			}
 			// An incomplete collection is exit 3, as for scan: CI learns of
 			// it before anyone evaluates the snapshot.
-			return exitError(scan.ExitCode(scan.Verdict{Snapshot: snap}))
+			return exitError(scan.ExitCode(scan.Verdict{Streamed: st}))
 		},
 	}
 	targets.register(cmd)

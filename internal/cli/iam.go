@@ -16,8 +16,8 @@ func newIAMPolicyCmd(stdout io.Writer) *cobra.Command {
 		Long: `iam-policy prints an IAM policy document with exactly the actions baseline calls,
 all read-only. Attach it to the scanning principal and to the role assumed in
 every member account (--role-name); sts:AssumeRole,
-organizations:ListAccounts and organizations:ListTagsForResource are only
-used by the scanning principal.`,
+organizations:ListAccounts, organizations:ListTagsForResource and
+organizations:DescribeOrganization are only used by the scanning principal.`,
 		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			data, err := scan.IAMPolicy(nil)

@@ -153,16 +153,33 @@ func (f *outputFlags) validate(ctx context.Context) error {
 // evaluateAndWrite evaluates the snapshot, writes every requested format and
 // returns the verdict as an ExitError when it is not "all clear".
 func evaluateAndWrite(cmd *cobra.Command, engine *policies.Engine, cfg policies.Config, policy *policyFlags, snap *checks.Snapshot, out *outputFlags, stdout io.Writer) error {
+	return buildAndWrite(cmd, policy, out, stdout, func(eo scan.EvalOptions, rv scan.Review) (*report.Report, error) {
+		ev, err := scan.Evaluate(cmd.Context(), engine, cfg, snap, eo)
+		if err != nil {
+			return nil, err
+		}
+		out.review.noteHistory(cmd.ErrOrStderr())
+		return scan.BuildReport(snap, ev, reportTool(), time.Now(), rv)
+	})
+}
+
+// evaluateStreamedAndWrite is evaluateAndWrite for a collection whose
+// accounts wait in its spool file.
+func evaluateStreamedAndWrite(cmd *cobra.Command, engine *policies.Engine, cfg policies.Config, policy *policyFlags, st *scan.Streamed, out *outputFlags, stdout io.Writer) error {
+	return buildAndWrite(cmd, policy, out, stdout, func(eo scan.EvalOptions, rv scan.Review) (*report.Report, error) {
+		out.review.noteHistory(cmd.ErrOrStderr())
+		return st.Report(cmd.Context(), engine, cfg, eo, reportTool(), time.Now, rv)
+	})
+}
+
+// buildAndWrite builds the report with the evaluation limits and review of
+// the flags, writes every requested format and returns the verdict.
+func buildAndWrite(cmd *cobra.Command, policy *policyFlags, out *outputFlags, stdout io.Writer, build func(scan.EvalOptions, scan.Review) (*report.Report, error)) error {
 	maxMemory, err := policy.evalLimits()
 	if err != nil {
 		return err
 	}
-	ev, err := scan.Evaluate(cmd.Context(), engine, cfg, snap, scan.EvalOptions{Timeout: policy.evalTimeout, MaxMemory: maxMemory})
-	if err != nil {
-		return err
-	}
-	out.review.noteHistory(cmd.ErrOrStderr())
-	rep, err := scan.BuildReport(snap, ev, reportTool(), time.Now(), out.review.review())
+	rep, err := build(scan.EvalOptions{Timeout: policy.evalTimeout, MaxMemory: maxMemory}, out.review.review())
 	if err != nil {
 		return err
 	}

@@ -30,6 +30,7 @@ type adminEnv struct {
 	targets    []checks.Target
 	regions    []string
 	allRegions bool
+	fromOrg    bool // the targets were listed from the organization
 	mode       string
 	status     func(string)
 	now        func() time.Time
@@ -71,7 +72,7 @@ type gapSource struct {
 // direct or, for a service with an administrator mode, through the
 // caller's delegated administrator (--collection).
 func chooseCollectors(ctx context.Context, svcs []checks.Service, env adminEnv) ([]checks.Collector, []gapSource, error) {
-	var collectors []checks.Collector
+	var collectors, last []checks.Collector
 	var gaps []gapSource
 	for _, s := range svcs {
 		if s.Admin == nil || env.mode == ModeDirect {
@@ -90,16 +91,26 @@ func chooseCollectors(ctx context.Context, svcs []checks.Service, env adminEnv) 
 			Mode:     env.mode,
 			Status:   env.status,
 
+			FromOrganization: env.fromOrg,
+
 			Now:        env.now,
 			SyncMaxAge: env.syncMaxAge,
 		})
 		if err != nil {
 			return nil, nil, err
 		}
-		collectors = append(collectors, got.Collector)
+		if got.Background {
+			last = append(last, got.Collector)
+		} else {
+			collectors = append(collectors, got.Collector)
+		}
 		if got.Gaps != nil {
 			gaps = append(gaps, gapSource{s.Name, got.CoveredBy, got.Gaps})
 		}
 	}
-	return collectors, gaps, nil
+	// A service whose administrator streams are read in the background
+	// goes last: its cells mostly wait for those streams, and the workers
+	// serve the other services meanwhile (the pool starts the collectors
+	// in this order).
+	return append(collectors, last...), gaps, nil
 }

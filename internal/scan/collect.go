@@ -65,8 +65,8 @@ type Options struct {
 	Calls *checks.CallCounter
 	// Observer hears the scan's progress; nil is silent.
 	Observer Observer
-	// Now is the clock of the progress display and the elapsed time
-	// (time.Now when nil).
+	// Now is the clock of the progress display, the elapsed time and the
+	// snapshot's collected_at (time.Now when nil).
 	Now func() time.Time
 	// Notes are status lines the observer hears once the scan has its AWS
 	// configuration (the caller's settings, e.g. the memory limit chosen).
@@ -96,6 +96,15 @@ func (silent) Collected([]checks.ServiceStats, time.Duration, int) {}
 // the AWS configuration is the same for a real organization and a simulated
 // one.
 func Collect(ctx context.Context, o Options) (*checks.Snapshot, error) {
+	snap, _, err := collect(ctx, o, nil)
+	return snap, err
+}
+
+// collect is Collect, or with sp, CollectStreamed: each finished account
+// goes to sp instead of the snapshot, and the joins of team tags and
+// organization trail owners are left to sp's readers (the snapshot
+// returned has no accounts).
+func collect(ctx context.Context, o Options, sp *spooler) (*checks.Snapshot, []checks.Target, error) {
 	if o.Observer == nil {
 		o.Observer = silent{}
 	}
@@ -120,7 +129,7 @@ func Collect(ctx context.Context, o Options) (*checks.Snapshot, error) {
 
 	cfg, demoRegions, closeDemo, err := connect(ctx, o)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer closeDemo()
 	for _, n := range o.Notes {
@@ -134,10 +143,10 @@ func Collect(ctx context.Context, o Options) (*checks.Snapshot, error) {
 	}
 	if regions == nil && !o.AllRegions {
 		if cfg.Region == "" {
-			return nil, fmt.Errorf("no region to scan: pass --regions (e.g. --regions us-east-1,eu-west-1) or set AWS_REGION or a profile region")
+			return nil, nil, fmt.Errorf("no region to scan: pass --regions (e.g. --regions us-east-1,eu-west-1) or set AWS_REGION or a profile region")
 		}
 		if regions, err = checks.ParseRegions("AWS_REGION", cfg.Region); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	if o.AllRegions && cfg.Region == "" {
@@ -187,7 +196,7 @@ func Collect(ctx context.Context, o Options) (*checks.Snapshot, error) {
 	targetOpts.DeferTeams = true
 	targets, err := checks.Discover(ctx, cfg, stsClient, orgs, targetOpts)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	selected := map[string]bool{} // every selected account, whatever the shard
 	for _, t := range targets {
@@ -195,10 +204,10 @@ func Collect(ctx context.Context, o Options) (*checks.Snapshot, error) {
 	}
 	targets = inShard(targets, o.Shard)
 
-	env := adminEnv{cfg: cfg, limiter: limiter, targets: targets, regions: regions, allRegions: o.AllRegions, mode: o.Collection, status: o.Observer.Status, now: o.Now, syncMaxAge: o.SSMSyncMaxAge}
+	env := adminEnv{cfg: cfg, limiter: limiter, targets: targets, regions: regions, allRegions: o.AllRegions, fromOrg: org, mode: o.Collection, status: o.Observer.Status, now: o.Now, syncMaxAge: o.SSMSyncMaxAge}
 	collectors, gaps, err := chooseCollectors(ctx, o.Services, env)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	regionsDesc := fmt.Sprintf("%d region(s)", len(regions))
 	if o.AllRegions {
@@ -225,23 +234,40 @@ func Collect(ctx context.Context, o Options) (*checks.Snapshot, error) {
 	}
 	start := o.Now()
 	regionScope := checks.RegionScope{All: o.AllRegions, Exclude: o.ExcludeRegions}
-	snap := checks.Collect(ctx, targets, checks.CollectOptions{
+	copts := checks.CollectOptions{
 		Collectors:  collectors,
 		Concurrency: o.Concurrency,
 		Tool:        o.Tool,
+		Now:         o.Now,
 		RateLimiter: limiter,
 		Regions:     regionScope,
 		Progress:    live,
-	})
+	}
+	if sp != nil {
+		sp.start(targets, selected)
+		copts.Sink = sp.add
+	}
+	snap := checks.Collect(ctx, targets, copts)
 	<-tagsRead
 	stop()
 	stop = func() {}
-	checks.JoinTeams(snap, tags)
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("collect: interrupted: %w", err)
+	if sp == nil {
+		checks.JoinTeams(snap, tags)
 	}
-	if err := joinTrailOwners(ctx, cfg, stsClient, limiter, targetOpts, snap, selected, regionScope, o); err != nil {
-		return nil, err
+	if err := ctx.Err(); err != nil {
+		return nil, nil, fmt.Errorf("collect: interrupted: %w", err)
+	}
+	if sp != nil {
+		if err := sp.failed(); err != nil {
+			return nil, nil, err
+		}
+		owners, err := collectOwners(ctx, cfg, stsClient, limiter, targetOpts, snap, sp.missingOwners(), regionScope, o)
+		if err != nil {
+			return nil, nil, err
+		}
+		sp.addOwners(owners)
+	} else if err := joinTrailOwners(ctx, cfg, stsClient, limiter, targetOpts, snap, selected, regionScope, o); err != nil {
+		return nil, nil, err
 	}
 	snap.Scope.RegionsMode = checks.RegionsList
 	if o.AllRegions {
@@ -262,8 +288,14 @@ func Collect(ctx context.Context, o Options) (*checks.Snapshot, error) {
 	for _, a := range snap.Accounts {
 		errCount += len(a.Errors)
 	}
+	if sp != nil {
+		errCount = sp.errors
+		for _, t := range tags {
+			errCount += len(t.Errors)
+		}
+	}
 	o.Observer.Collected(calls.ByService(), o.Now().Sub(start), errCount)
-	return snap, nil
+	return snap, tags, nil
 }
 
 // inShard keeps the targets of shard s (all of them when s.Count is 0).
@@ -286,28 +318,37 @@ func inShard(targets []checks.Target, s checks.ShardScope) []checks.Target {
 // owner's CloudTrail facts now (one AssumeRole, as for any account), so
 // that the trail is judged even when its owner is outside --accounts.
 func joinTrailOwners(ctx context.Context, cfg aws.Config, stsClient checks.STSAPI, limiter *checks.RateLimiter, opts checks.TargetOptions, snap *checks.Snapshot, selected map[string]bool, regions checks.RegionScope, o Options) error {
-	var owners []checks.AccountFacts
-	if missing := cloudtrail.MissingOwners(snap); len(missing) > 0 {
-		opts.Regions = snap.Scope.Regions
-		targets, err := checks.AccountTargets(ctx, cfg, stsClient, missing, opts)
-		if err != nil {
-			return fmt.Errorf("collect organization trail owners: %w", err)
-		}
-		o.Observer.Status(fmt.Sprintf("cloudtrail: reading the organization trails of owner account(s) %s, not in this scan", strings.Join(missing, ", ")))
-		owned := checks.Collect(ctx, targets, checks.CollectOptions{
-			Collectors:  []checks.Collector{cloudtrail.New()},
-			Concurrency: o.Concurrency,
-			Tool:        snap.Tool,
-			RateLimiter: limiter,
-			Regions:     regions,
-		})
-		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("collect: interrupted: %w", err)
-		}
-		owners = owned.Accounts
+	owners, err := collectOwners(ctx, cfg, stsClient, limiter, opts, snap, cloudtrail.MissingOwners(snap), regions, o)
+	if err != nil {
+		return err
 	}
 	cloudtrail.JoinOwnerFacts(snap, owners, func(id string) bool { return selected[id] })
 	return nil
+}
+
+// collectOwners collects the CloudTrail facts of the trail owners missing
+// from the scan of snap (none when missing is empty).
+func collectOwners(ctx context.Context, cfg aws.Config, stsClient checks.STSAPI, limiter *checks.RateLimiter, opts checks.TargetOptions, snap *checks.Snapshot, missing []string, regions checks.RegionScope, o Options) ([]checks.AccountFacts, error) {
+	if len(missing) == 0 {
+		return nil, nil
+	}
+	opts.Regions = snap.Scope.Regions
+	targets, err := checks.AccountTargets(ctx, cfg, stsClient, missing, opts)
+	if err != nil {
+		return nil, fmt.Errorf("collect organization trail owners: %w", err)
+	}
+	o.Observer.Status(fmt.Sprintf("cloudtrail: reading the organization trails of owner account(s) %s, not in this scan", strings.Join(missing, ", ")))
+	owned := checks.Collect(ctx, targets, checks.CollectOptions{
+		Collectors:  []checks.Collector{cloudtrail.New()},
+		Concurrency: o.Concurrency,
+		Tool:        snap.Tool,
+		RateLimiter: limiter,
+		Regions:     regions,
+	})
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("collect: interrupted: %w", err)
+	}
+	return owned.Accounts, nil
 }
 
 // connect is the SDK configuration of a scan: o.AWS, the simulated

@@ -23,6 +23,9 @@ type Verdict struct {
 	// Snapshot is judged alone (baseline collect) when Report and Diff are nil:
 	// it can only be complete or incomplete.
 	Snapshot *checks.Snapshot
+	// Streamed is judged as Snapshot is, when Report, Diff and Snapshot
+	// are nil (baseline collect without holding the accounts).
+	Streamed *Streamed
 	FailOn   report.Severity
 	// OnlyNew counts only new and regressed failures (--fail-on-new).
 	OnlyNew bool
@@ -46,6 +49,10 @@ func ExitCode(v Verdict) int {
 			if len(a.Errors) > 0 {
 				return ExitIncomplete
 			}
+		}
+	case v.Streamed != nil:
+		if v.Streamed.Errors > 0 {
+			return ExitIncomplete
 		}
 	}
 	return ExitOK

@@ -25,44 +25,53 @@ type resourceTeams struct {
 // DescribeInstances tags) and finding (Security Hub Resources[].Tags,
 // GuardDuty InstanceDetails.Tags) in the snapshot.
 func resourceTeamsOf(snap *checks.Snapshot, tag string) resourceTeams {
-	rt := resourceTeams{instance: map[[2]string]string{}, finding: map[[2]string]string{}}
+	rt := newResourceTeams()
+	for i := range snap.Accounts {
+		rt.add(&snap.Accounts[i], tag)
+	}
+	return rt
+}
+
+func newResourceTeams() resourceTeams {
+	return resourceTeams{instance: map[[2]string]string{}, finding: map[[2]string]string{}}
+}
+
+// add reads the team tag (key tag) of account a's instances and findings.
+func (rt resourceTeams) add(a *checks.AccountFacts, tag string) {
 	if tag == "" {
 		tag = teams.DefaultTag
 	}
 	team := func(tags map[string]string) string { return strings.TrimSpace(tags[tag]) }
-	for _, a := range snap.Accounts {
-		for _, r := range a.SSM {
-			if r == nil {
-				continue
-			}
-			for _, in := range r.Instances {
-				if t := team(in.Tags); t != "" {
-					rt.instance[[2]string{a.AccountID, in.InstanceID}] = t
-				}
-			}
+	for _, r := range a.SSM {
+		if r == nil {
+			continue
 		}
-		for _, r := range a.SecurityHub {
-			if r == nil {
-				continue
-			}
-			for _, f := range r.Findings {
-				if t := team(f.ResourceTags); t != "" {
-					rt.finding[[2]string{a.AccountID, f.ID}] = t
-				}
-			}
-		}
-		for _, r := range a.GuardDuty {
-			if r == nil {
-				continue
-			}
-			for _, f := range r.HighFindings {
-				if t := team(f.ResourceTags); t != "" {
-					rt.finding[[2]string{a.AccountID, f.ID}] = t
-				}
+		for _, in := range r.Instances {
+			if t := team(in.Tags); t != "" {
+				rt.instance[[2]string{a.AccountID, in.InstanceID}] = t
 			}
 		}
 	}
-	return rt
+	for _, r := range a.SecurityHub {
+		if r == nil {
+			continue
+		}
+		for _, f := range r.Findings {
+			if t := team(f.ResourceTags); t != "" {
+				rt.finding[[2]string{a.AccountID, f.ID}] = t
+			}
+		}
+	}
+	for _, r := range a.GuardDuty {
+		if r == nil {
+			continue
+		}
+		for _, f := range r.HighFindings {
+			if t := team(f.ResourceTags); t != "" {
+				rt.finding[[2]string{a.AccountID, f.ID}] = t
+			}
+		}
+	}
 }
 
 // instanceID is the EC2 instance id a resource names: an instance ARN or a

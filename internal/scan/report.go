@@ -69,6 +69,35 @@ type Review struct {
 // summary (computed once, after them) and the diff against the previous
 // report.
 func BuildReport(snap *checks.Snapshot, ev policies.Evaluation, tool report.Tool, now time.Time, rv Review) (*report.Report, error) {
+	facts := newReportFacts(snap, rv.TeamTag)
+	for i := range snap.Accounts {
+		facts.add(&snap.Accounts[i])
+	}
+	return buildReport(facts, ev, tool, now, rv)
+}
+
+// reportFacts are what a report reads of a snapshot besides its
+// evaluation: the scope and coverage gaps (of head), each account's team
+// tag and the resources' own team tags.
+type reportFacts struct {
+	head   *checks.Snapshot
+	tag    string
+	tagged map[string]string
+	owners resourceTeams
+}
+
+func newReportFacts(head *checks.Snapshot, tag string) *reportFacts {
+	return &reportFacts{head: head, tag: tag, tagged: map[string]string{}, owners: newResourceTeams()}
+}
+
+// add reads account a's part.
+func (f *reportFacts) add(a *checks.AccountFacts) {
+	f.tagged[a.AccountID] = a.Team
+	f.owners.add(a, f.tag)
+}
+
+func buildReport(facts *reportFacts, ev policies.Evaluation, tool report.Tool, now time.Time, rv Review) (*report.Report, error) {
+	snap := facts.head
 	rep := &report.Report{
 		SchemaVersion: report.SchemaVersion,
 		Tool:          tool,
@@ -85,11 +114,7 @@ func BuildReport(snap *checks.Snapshot, ev policies.Evaluation, tool report.Tool
 	for _, g := range snap.CoverageGaps {
 		rep.CoverageGaps = append(rep.CoverageGaps, report.CoverageGap{AccountID: g.AccountID, Region: g.Region, Service: g.Service, Reason: g.Reason})
 	}
-	tagged := make(map[string]string, len(snap.Accounts))
-	for _, a := range snap.Accounts {
-		tagged[a.AccountID] = a.Team
-	}
-	owners := resourceTeamsOf(snap, rv.TeamTag)
+	tagged, owners := facts.tagged, facts.owners
 	errorOwner := cmp.Or(rv.ErrorOwner, DefaultErrorOwner)
 	owner := func(r *report.Result) {
 		switch {

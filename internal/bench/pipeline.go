@@ -1,0 +1,80 @@
+package main
+
+import (
+	"context"
+	"time"
+
+	"github.com/baseline-scanner/baseline/checks"
+	"github.com/baseline-scanner/baseline/internal/scan"
+	"github.com/baseline-scanner/baseline/policies"
+	"github.com/baseline-scanner/baseline/report"
+)
+
+// pipelineRun is what the scan process did.
+type pipelineRun struct {
+	collected   time.Time // when collection ended
+	accounts    int
+	errors      int
+	firstErrors []checks.CollectionError // up to 5, with collect and whole
+	results     int                      // the report's, 0 with collect
+}
+
+// runPipeline runs the scan of o as -pipeline says: collection alone, or
+// collection, evaluation with the built-in controls and the report, with
+// every account held (whole) or spooled (streamed, as baseline scan).
+// collected is called when collection ends.
+func runPipeline(ctx context.Context, pipeline string, o scan.Options, collected func()) (pipelineRun, error) {
+	var run pipelineRun
+	tool := report.Tool{Name: "baseline", Version: "bench"}
+	var engine *policies.Engine
+	if pipeline != pipelineCollect {
+		var err error
+		if engine, err = policies.Builtin(); err != nil {
+			return run, err
+		}
+	}
+	if pipeline == pipelineStreamed {
+		st, err := scan.CollectStreamed(ctx, o)
+		if err != nil {
+			return run, err
+		}
+		defer st.Close()
+		run.collected = time.Now()
+		collected()
+		run.accounts, run.errors = len(st.Head.Scope.Accounts), st.Errors
+		rep, err := st.Report(ctx, engine, policies.DefaultConfig(), scan.EvalOptions{}, tool, time.Now, scan.Review{})
+		if err != nil {
+			return run, err
+		}
+		run.results = len(rep.Results)
+		return run, nil
+	}
+	snap, err := scan.Collect(ctx, o)
+	if err != nil {
+		return run, err
+	}
+	run.collected = time.Now()
+	collected()
+	run.accounts = len(snap.Accounts)
+	for _, a := range snap.Accounts {
+		for _, e := range a.Errors {
+			if len(run.firstErrors) < 5 {
+				run.firstErrors = append(run.firstErrors, e)
+			}
+			run.errors++
+		}
+	}
+	if pipeline == pipelineCollect {
+		return run, nil
+	}
+	ev, err := scan.Evaluate(ctx, engine, policies.DefaultConfig(), snap, scan.EvalOptions{})
+	if err != nil {
+		return run, err
+	}
+	rep, err := scan.BuildReport(snap, ev, tool, time.Now(), scan.Review{})
+	if err != nil {
+		return run, err
+	}
+	run.results = len(rep.Results)
+	return run, nil
+}
