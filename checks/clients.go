@@ -33,8 +33,9 @@ type ClientOptions struct {
 	// jitter, up to MaxBackoff.
 	BackoffBase time.Duration
 	MaxBackoff  time.Duration
-	// MaxConnsPerHost bounds idle keep-alive connections per endpoint; it
-	// should match the concurrency, or connections churn under load.
+	// MaxConnsPerHost is the concurrency the pool of keep-alive
+	// connections is sized for: idleConnsPerWorkItem idle connections per
+	// endpoint for each, or connections churn under load.
 	MaxConnsPerHost int
 }
 
@@ -59,25 +60,67 @@ func (o ClientOptions) withDefaults() ClientOptions {
 
 // ConfigureClients sets the HTTP client (per-attempt timeout, keep-alive
 // pool sized for the concurrency) and the retryer of every client built
-// from cfg. A custom HTTP client that is not the SDK's buildable one is
-// replaced.
+// from cfg. A custom HTTP client that is neither the SDK's buildable one
+// nor one ConfigureClients made is replaced.
 func ConfigureClients(cfg *aws.Config, o ClientOptions) {
 	o = o.withDefaults()
-	// Build on the loaded client when there is one, so that its settings
-	// (AWS_CA_BUNDLE, proxies) survive.
-	base, ok := cfg.HTTPClient.(*awshttp.BuildableClient)
-	if !ok || base == nil {
-		base = awshttp.NewBuildableClient()
+	// Build on the loaded client's transport when there is one, so that
+	// its settings (AWS_CA_BUNDLE, proxies) survive.
+	var tr *http.Transport
+	switch c := cfg.HTTPClient.(type) {
+	case *awshttp.BuildableClient:
+		if c != nil {
+			tr = c.GetTransport() // a copy
+		}
+	case *scanHTTPClient:
+		tr = c.Transport.(*http.Transport).Clone()
 	}
-	cfg.HTTPClient = base.
-		WithTimeout(o.CallTimeout).
-		WithTransportOptions(func(t *http.Transport) {
-			t.MaxIdleConns = 0 // no global cap; the per-host one applies
-			t.MaxIdleConnsPerHost = o.MaxConnsPerHost
-		})
+	if tr == nil {
+		tr = awshttp.NewBuildableClient().GetTransport()
+	}
+	tr.MaxIdleConns = 0 // no global cap; the per-host one applies
+	tr.MaxIdleConnsPerHost = idleConnsPerWorkItem * o.MaxConnsPerHost
+	// A plain http.Client over the transport, not the SDK's BuildableClient:
+	// that one wraps the transport (to give 301/302 answers without a
+	// Location back as they are, which net/http now does itself), and
+	// net/http enforces Timeout over a transport it does not know with a
+	// goroutine, a timer and two channels per request; over its own
+	// Transport, with the request's context. Redirects are followed as the
+	// SDK's client follows them.
+	cfg.HTTPClient = &scanHTTPClient{http.Client{Timeout: o.CallTimeout, Transport: tr, CheckRedirect: limitedRedirect}}
 	cfg.Retryer = func() aws.Retryer { return NewRetryer(o) }
 	cfg.RetryMaxAttempts = 0
 }
+
+// scanHTTPClient is the HTTP client ConfigureClients makes, so that a
+// second ConfigureClients of the same config keeps its transport.
+type scanHTTPClient struct{ http.Client }
+
+// limitedRedirect follows only 307 and 308 redirects, which keep the
+// method, and drops the session token on a redirect to another host: the
+// redirect policy of the SDK's BuildableClient
+// (aws/transport/http.limitedRedirect, aws-sdk-go-v2 v1.47.7). Any other
+// 3xx answer is returned to the SDK's deserializer as it is.
+func limitedRedirect(r *http.Request, via []*http.Request) error {
+	switch r.Response.StatusCode {
+	case http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
+		if len(via) > 0 && via[len(via)-1].URL.Host != r.URL.Host {
+			r.Header.Del("X-Amz-Security-Token")
+		}
+		return nil
+	}
+	return http.ErrUseLastResponse
+}
+
+// idleConnsPerWorkItem is how many connections to one endpoint a work
+// item of the scheduler may hold at once: collectors make independent
+// calls side by side (GuardDuty's detector, statistics, coverage, findings
+// and Malware Protection plans; CloudTrail's regions), so the calls in
+// flight are several times the concurrency. With only one idle connection
+// kept per work item, each burst closed the connections above it and the
+// next dialled them again (the bench at 100 accounts × 4 regions: 2,087
+// connections for 7,698 calls; 1,664 with 4).
+const idleConnsPerWorkItem = 4
 
 // NewRetryer is the SDK's standard retryer with more attempts, an
 // exponential jittered backoff from o.BackoffBase, and no retry quota: the

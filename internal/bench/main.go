@@ -76,6 +76,7 @@ type Result struct {
 	// evaluation and report.
 	CollectPeakRSSMB float64               `json:"collect_peak_rss_mb"`
 	CPUSeconds       float64               `json:"cpu_seconds"` // the scan process's user+system CPU
+	ScanCost         ScanCost              `json:"scan_cost"`   // per API call, over the whole run
 	ByService        []checks.ServiceStats `json:"by_service"`
 	// ByOperation is what the simulator served per API, retries included.
 	ByOperation []OperationCount `json:"by_operation"`
@@ -236,7 +237,7 @@ func run(f flags) error {
 			}
 		}
 	}
-	cpuBefore := cpuSeconds()
+	cpuBefore, countersBefore := cpuSeconds(), readRuntimeCounters()
 	start := time.Now()
 	// The scan goes through the pipeline the CLI calls (internal/scan).
 	obs := &benchObserver{}
@@ -267,7 +268,7 @@ func run(f flags) error {
 			discoverySeconds = st.PhaseStart.Sub(start).Seconds()
 		}
 	}
-	cpu := cpuSeconds() - cpuBefore
+	cpu, countersAfter := cpuSeconds()-cpuBefore, readRuntimeCounters()
 	if p := os.Getenv("BENCH_MEMPROFILE"); p != "" {
 		mf, _ := os.Create(p)
 		_ = pprof.Lookup("allocs").WriteTo(mf, 0)
@@ -314,6 +315,7 @@ func run(f flags) error {
 		PeakRSSMB:         round(peakRSSMB(), 1),
 		CollectPeakRSSMB:  round(collectPeak, 1),
 		CPUSeconds:        round(cpu, 2),
+		ScanCost:          scanCost(countersBefore, countersAfter, cpu, calls.Total()),
 		ByService:         calls.ByService(),
 		ByOperation:       byOperation(st.ByOperation),
 	}
@@ -323,6 +325,7 @@ func run(f flags) error {
 
 	fmt.Printf("world:        %d accounts × %d regions, %s per call, throttle %.0f%%, concurrency %d\n", res.Accounts, res.Regions, f.latency, f.throttle*100, f.concurrency)
 	fmt.Printf("wall time:    %.3fs collection, then %.3fs evaluation and report (-pipeline %s; scan process CPU %.2fs)\n", res.WallSeconds, res.ReportSeconds, f.pipeline, res.CPUSeconds)
+	fmt.Printf("per call:     %.0f ms CPU per 1,000 calls, %.1f KB and %.0f objects allocated, %.2f goroutines started, %.1f page faults; %d GC cycles\n", res.ScanCost.CPUMSPer1000Calls, res.ScanCost.AllocKBPerCall, res.ScanCost.AllocsPerCall, res.ScanCost.GoroutinesPerCall, res.ScanCost.PageFaultsPerCall, res.ScanCost.GCCycles)
 	fmt.Printf("lower bound:  %.3fs (discovery %s + slowest account %s)\n", res.LowerBoundSeconds, time.Duration(hi.Bound.Discovery).Round(time.Millisecond), time.Duration(hi.Bound.LongestPath).Round(time.Millisecond))
 	fmt.Printf("ratio:        %.3f\n", res.Ratio)
 	fmt.Printf("discovery:    %.3fs before collection began (accounts listed; team tags %q read per account; not in the lower bound)\n", res.DiscoverySeconds, f.teamTag)
@@ -360,20 +363,25 @@ func (*benchObserver) Collected([]checks.ServiceStats, time.Duration, int) {}
 
 // cpuSeconds is the process's user+system CPU time so far.
 func cpuSeconds() float64 {
-	data, err := os.ReadFile("/proc/self/stat")
-	if err != nil {
-		return 0
-	}
 	// Fields after the command name (which is in parentheses): utime is
 	// the 12th, stime the 13th, in clock ticks (100 per second on Linux).
-	s := string(data)
-	fields := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	fields := procStat()
 	if len(fields) < 13 {
 		return 0
 	}
 	ut, _ := strconv.ParseFloat(fields[11], 64)
 	st, _ := strconv.ParseFloat(fields[12], 64)
 	return (ut + st) / 100
+}
+
+// procStat is /proc/self/stat's fields after the command name, or nil.
+func procStat() []string {
+	data, err := os.ReadFile("/proc/self/stat")
+	if err != nil {
+		return nil
+	}
+	s := string(data)
+	return strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
 }
 
 // peakRSSMB reads the process's peak resident set (VmHWM) on Linux, else
