@@ -2,6 +2,10 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"os"
+	"runtime"
+	"runtime/pprof"
 	"time"
 
 	"github.com/baseline-scanner/baseline/checks"
@@ -47,7 +51,7 @@ func runPipeline(ctx context.Context, pipeline string, o scan.Options, collected
 			return run, err
 		}
 		run.results = len(rep.Results)
-		return run, nil
+		return run, reported(rep)
 	}
 	snap, err := scan.Collect(ctx, o)
 	if err != nil {
@@ -76,5 +80,40 @@ func runPipeline(ctx context.Context, pipeline string, o scan.Options, collected
 		return run, err
 	}
 	run.results = len(rep.Results)
-	return run, nil
+	return run, reported(rep)
+}
+
+// reported runs the hooks of the report's end: BENCH_REPORT_HEAPPROFILE=FILE
+// writes the heap with the report built (what the results hold), and
+// BENCH_REPORT_JSON=FILE then writes the report there as JSON, as
+// baseline scan --format json -o FILE does (report.JSONWriter).
+func reported(rep *report.Report) error {
+	if p := os.Getenv("BENCH_REPORT_HEAPPROFILE"); p != "" {
+		hf, err := os.Create(p)
+		if err != nil {
+			return err
+		}
+		runtime.GC()
+		err = pprof.WriteHeapProfile(hf)
+		if cerr := hf.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return fmt.Errorf("BENCH_REPORT_HEAPPROFILE: %w", err)
+		}
+	}
+	if p := os.Getenv("BENCH_REPORT_JSON"); p != "" {
+		f, err := os.Create(p)
+		if err != nil {
+			return err
+		}
+		err = report.JSONWriter{}.Write(f, rep)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return fmt.Errorf("BENCH_REPORT_JSON: %w", err)
+		}
+	}
+	return nil
 }

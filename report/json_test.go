@@ -1,0 +1,113 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+// wholeDocumentJSON is how the JSON writer wrote a report before it
+// streamed the results: the whole contract copy, results included, through
+// one indenting Encoder. The writer's bytes must stay these.
+func wholeDocumentJSON(t *testing.T, r *Report) []byte {
+	t.Helper()
+	c := contractCopy(r)
+	c.Results = make([]Result, len(r.Results))
+	for i, res := range r.Results {
+		res.References = nonNil(res.References)
+		c.Results[i] = res
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(c); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// TestJSONWriterStreamsTheSameBytes holds the JSON writer, which encodes
+// the results one at a time into its output, to the whole document's
+// encoding: reports with no results, one, many, every optional field, nil
+// references and lists, text that looks like the writer's own seams (a
+// message holding `"results": []` and newlines) and HTML-hostile text.
+func TestJSONWriterStreamsTheSameBytes(t *testing.T) {
+	seam := func() *Report {
+		r := sampleReport()
+		r.Results[0].Message = "\n  \"results\": [],\n  \"results\": []\u2028<script>&"
+		r.Results[1].References = nil
+		since := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
+		r.Results[1].FailingSince = &since
+		return r
+	}
+	nilLists := func() *Report {
+		r := sampleReport()
+		r.Scope.Accounts, r.Coverage, r.Errors, r.Summary.BySeverity = nil, nil, nil, nil
+		return r
+	}
+	one := func() *Report {
+		r := sampleReport()
+		r.Results = r.Results[:1]
+		return r
+	}
+	cases := map[string]func() *Report{
+		"sample":      sampleReport,
+		"empty":       emptyReport,
+		"nil results": func() *Report { r := sampleReport(); r.Results = nil; return r },
+		"gaps":        gapsReport,
+		"one result":  one,
+		"seams":       seam,
+		"nil lists":   nilLists,
+		"demo":        demoLikeReport,
+		"large":       func() *Report { return largeReport(500, 300) },
+	}
+	for name, build := range cases {
+		t.Run(name, func(t *testing.T) {
+			r := build()
+			want := wholeDocumentJSON(t, r)
+			var got bytes.Buffer
+			if err := (JSONWriter{}).Write(&got, r); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got.Bytes(), want) {
+				i := 0
+				for i < got.Len() && i < len(want) && got.Bytes()[i] == want[i] {
+					i++
+				}
+				t.Fatalf("the JSON differs from the whole document's at byte %d:\ngot:  %q\nwant: %q", i,
+					got.Bytes()[max(0, i-80):min(got.Len(), i+80)], want[max(0, i-80):min(len(want), i+80)])
+			}
+			if !json.Valid(got.Bytes()) {
+				t.Fatal("not valid JSON")
+			}
+		})
+	}
+}
+
+// failingWriter fails every write after the first n bytes.
+type failingWriter struct{ n int }
+
+func (w *failingWriter) Write(p []byte) (int, error) {
+	if len(p) > w.n {
+		k := w.n
+		w.n = 0
+		return k, errors.New("disk full")
+	}
+	w.n -= len(p)
+	return len(p), nil
+}
+
+// TestJSONWriterReportsAFailedWrite: a write that fails partway through
+// the results is the writer's error.
+func TestJSONWriterReportsAFailedWrite(t *testing.T) {
+	r := largeReport(2000, 300)
+	for _, n := range []int{0, 100, 200 << 10} {
+		err := (JSONWriter{}).Write(&failingWriter{n: n}, r)
+		if err == nil || !strings.Contains(err.Error(), "disk full") {
+			t.Errorf("after %d bytes: error %v, want disk full", n, err)
+		}
+	}
+}
