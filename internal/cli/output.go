@@ -1,8 +1,8 @@
 package cli
 
 import (
-	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -227,26 +227,30 @@ func (f *outputFlags) write(rep *report.Report, stdout io.Writer) error {
 }
 
 // writeAll writes every format into dir as report.<extension>, all or
-// none: each is rendered before any file is written, so a format that fails
-// leaves the folder as it was (a dashboard never reads this scan's JSON
-// beside last week's HTML).
+// none: each is rendered into a temporary file beside its destination
+// before any is put in place, so a format that fails leaves the folder as
+// it was (a dashboard never reads this scan's JSON beside last week's
+// HTML). Rendering into files rather than memory keeps a large
+// organization's reports out of the heap.
 func writeAll(dir string, writers []report.Writer, rep *report.Report) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("--out-dir: %w", err)
 	}
-	rendered := make([][]byte, len(writers))
-	for i, w := range writers {
-		var buf bytes.Buffer
-		if err := w.Write(&buf, rep); err != nil {
+	staged := make([]*stagedFile, 0, len(writers))
+	defer func() {
+		for _, s := range staged {
+			s.discard() // nothing left once committed
+		}
+	}()
+	for _, w := range writers {
+		s, err := stageFile(filepath.Join(dir, "report."+w.Extension()), func(dst io.Writer) error { return w.Write(dst, rep) })
+		if err != nil {
 			return fmt.Errorf("write report.%s: %w (no file written in %s)", w.Extension(), err, dir)
 		}
-		rendered[i] = buf.Bytes()
+		staged = append(staged, s)
 	}
-	for i, w := range writers {
-		if err := writeFileAtomic(filepath.Join(dir, "report."+w.Extension()), func(dst io.Writer) error {
-			_, err := dst.Write(rendered[i])
-			return err
-		}); err != nil {
+	for _, s := range staged {
+		if err := s.commit(); err != nil {
 			return err
 		}
 	}
@@ -283,32 +287,109 @@ func writeFileAtomic(path string, write func(io.Writer) error) error {
 		}
 		return nil
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	s, err := stageFile(path, write)
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	defer os.Remove(tmp.Name()) // no-op after the rename
+	return s.commit()
+}
+
+// stagedFile is a file's new content, written but not yet in place: in a
+// temporary file of the file's directory, renamed over it by commit; or,
+// for a FIFO, device or socket (written into, never replaced), in a
+// temporary file of os.TempDir copied into it by commit.
+type stagedFile struct {
+	path   string // the destination, links resolved
+	tmp    string
+	device bool
+}
+
+// stageFile writes path's new content with write into a temporary file.
+// Errors do not name path; nothing is left behind on one.
+func stageFile(path string, write func(io.Writer) error) (*stagedFile, error) {
+	// A symlink is followed: the file it points to is replaced, the link
+	// stays (a dangling link names the file to create).
+	path, err := resolveLink(path)
+	if err != nil {
+		return nil, err
+	}
+	s := &stagedFile{path: path}
+	dir := filepath.Dir(path)
 	// CreateTemp makes the file 0600; a report is as readable as any file
 	// the user writes, and a replaced file keeps its mode.
 	mode := os.FileMode(0o644)
 	if fi, err := os.Stat(path); err == nil {
-		mode = fi.Mode().Perm()
+		switch {
+		case fi.IsDir():
+			return nil, errors.New("is a directory")
+		case !fi.Mode().IsRegular():
+			s.device, dir = true, ""
+		default:
+			mode = fi.Mode().Perm()
+		}
 	}
-	if err := tmp.Chmod(mode); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return nil, err
 	}
-	if err := write(tmp); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
+	s.tmp = tmp.Name()
+	err = tmp.Chmod(mode)
+	if err == nil {
+		err = write(tmp)
 	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
 	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+	if err != nil {
+		s.discard()
+		return nil, err
 	}
+	return s, nil
+}
+
+// commit puts the staged content in place.
+func (s *stagedFile) commit() error {
+	if s.device {
+		err := copyInto(s.path, s.tmp)
+		s.discard()
+		if err != nil {
+			return fmt.Errorf("write %s: %w", s.path, err)
+		}
+		return nil
+	}
+	if err := os.Rename(s.tmp, s.path); err != nil {
+		s.discard()
+		return fmt.Errorf("write %s: %w", s.path, err)
+	}
+	s.tmp = ""
 	return nil
+}
+
+// discard removes the staged content, if it is still there.
+func (s *stagedFile) discard() {
+	if s.tmp != "" {
+		_ = os.Remove(s.tmp)
+		s.tmp = ""
+	}
+}
+
+// copyInto writes the content of file src into the FIFO, device or socket
+// dst.
+func copyInto(dst, src string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_WRONLY, 0)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
 }
 
 // resolveLink follows path's symlinks to the file they name, which need not

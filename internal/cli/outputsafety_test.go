@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"os"
@@ -142,6 +143,15 @@ func TestOutDirAllOrNone(t *testing.T) {
 	if b, _ := os.ReadFile(filepath.Join(dir, "report.json")); string(b) != "last week" {
 		t.Errorf("report.json was written although another format failed: %q", b)
 	}
+	// The formats are rendered into temporary files beside their
+	// destinations: none is left behind.
+	if entries, err := os.ReadDir(dir); err != nil || len(entries) != 1 {
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		t.Errorf("files in the folder after the failed write: %q (%v), want only report.json", names, err)
+	}
 	if err := writeAll(dir, []report.Writer{report.JSONWriter{}, report.TableWriter{}}, rep); err != nil {
 		t.Fatal(err)
 	}
@@ -149,6 +159,42 @@ func TestOutDirAllOrNone(t *testing.T) {
 		if b, _ := os.ReadFile(filepath.Join(dir, name)); len(b) == 0 || string(b) == "last week" {
 			t.Errorf("%s = %q after a good write", name, b)
 		}
+	}
+}
+
+// TestOutDirWritesIntoAFIFO: a report.<extension> of --out-dir that is a
+// FIFO gets the report written into it (rendered aside first, like the
+// other formats), and stays a FIFO.
+func TestOutDirWritesIntoAFIFO(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "report.json")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	r, err := os.OpenFile(fifo, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	rep := &report.Report{}
+	rep.Finalize()
+	if err := writeAll(dir, []report.Writer{report.JSONWriter{}, report.TableWriter{}}, rep); err != nil {
+		t.Fatal(err)
+	}
+	var want bytes.Buffer
+	if err := (report.JSONWriter{}).Write(&want, rep); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 64<<10)
+	n, _ := r.Read(buf)
+	if string(buf[:n]) != want.String() {
+		t.Errorf("the FIFO's reader got %q, want %q", buf[:n], want.String())
+	}
+	if fi, err := os.Lstat(fifo); err != nil || fi.Mode()&os.ModeNamedPipe == 0 {
+		t.Errorf("the FIFO was replaced: %v %v", fi.Mode(), err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "report.txt")); len(b) == 0 {
+		t.Error("report.txt was not written")
 	}
 }
 
