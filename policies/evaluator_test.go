@@ -1,10 +1,13 @@
 package policies
 
 import (
+	"fmt"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/baseline-scanner/baseline/checks"
+	"github.com/baseline-scanner/baseline/report"
 )
 
 // TestEvaluatorEqualsEvaluate holds that evaluating a snapshot's accounts
@@ -52,5 +55,74 @@ func TestEvaluatorEqualsEvaluate(t *testing.T) {
 				t.Errorf("groups of %d: %s differ from Evaluate's", group, name)
 			}
 		}
+	}
+}
+
+// TestEvaluatorResultsAsEvaluated holds the evaluator's compact keeping of
+// results to the results as the controls produce them: every account's
+// results (ev.account), the upcoming findings moved out and both parts
+// sorted by sortResults give exactly Evaluation's, ties included (results
+// that sortResults finds equal but that differ, here findings on one
+// resource with one message, keep the order sortResults gives them).
+func TestEvaluatorResultsAsEvaluated(t *testing.T) {
+	e, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap := benchSnapshot(3)
+	denied := healthyAccount("333333333333", "us-east-1", "eu-west-1")
+	denied.Errors = []checks.CollectionError{
+		{AccountID: "333333333333", Region: "eu-west-1", Service: "securityhub", Operation: "GetFindings", Code: "AccessDeniedException", Message: "denied"},
+	}
+	// Findings alike but for their ids: results that tie in the sort.
+	alike := healthyAccount("444444444444", "us-east-1")
+	for f := range 40 {
+		alike.SecurityHub["us-east-1"].Findings = append(alike.SecurityHub["us-east-1"].Findings, checks.SecurityHubFinding{
+			ID:    fmt.Sprintf("arn:aws:securityhub:us-east-1:444444444444:finding/%d", f),
+			Title: "finding", SeverityLabel: "CRITICAL", RecordState: "ACTIVE", WorkflowStatus: "NEW", ComplianceStatus: "FAILED",
+			ResourceType: "AwsS3Bucket", ResourceID: "arn:aws:s3:::b", GeneratorID: "security-control/S3.1",
+			FirstObservedAt: collectedAt.Add(-100 * 24 * time.Hour), UpdatedAt: collectedAt,
+		})
+	}
+	snap.Accounts = append(snap.Accounts, denied, alike)
+
+	ev, err := e.prepare(t.Context(), DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all []report.Result
+	for i := range snap.Accounts {
+		rs, err := ev.account(t.Context(), snap.CollectedAt.UTC(), &snap.Accounts[i], false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, rs...)
+	}
+	want, wantUpcoming := splitUpcoming(all)
+	sortResults(want)
+	sortResults(wantUpcoming)
+	ties := 0
+	for i := 1; i < len(want); i++ {
+		a, b := want[i-1], want[i]
+		if a.AccountID == b.AccountID && a.ControlID == b.ControlID && a.Region == b.Region && a.Resource == b.Resource &&
+			a.Status == b.Status && a.Message == b.Message && !reflect.DeepEqual(a, b) {
+			ties++
+		}
+	}
+	if ties == 0 || len(wantUpcoming) == 0 {
+		t.Fatalf("the fixture should have ties in the sort and upcoming findings: %d, %d", ties, len(wantUpcoming))
+	}
+
+	got := evaluate(t, e, snap)
+	if !reflect.DeepEqual(got.Results, want) {
+		for i := range min(len(got.Results), len(want)) {
+			if !reflect.DeepEqual(got.Results[i], want[i]) {
+				t.Fatalf("result %d of %d (want %d) differs:\ngot  %+v\nwant %+v", i, len(got.Results), len(want), got.Results[i], want[i])
+			}
+		}
+		t.Fatalf("%d results, want %d", len(got.Results), len(want))
+	}
+	if !reflect.DeepEqual(got.Upcoming, wantUpcoming) {
+		t.Errorf("upcoming findings differ: %d, want %d", len(got.Upcoming), len(wantUpcoming))
 	}
 }

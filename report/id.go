@@ -3,6 +3,7 @@ package report
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"io"
 	"strconv"
 )
 
@@ -19,14 +20,20 @@ const IDLength = 16
 // Status, message, team and every other field are left out, so the id of
 // one check on one thing stays the same from scan to scan whatever the
 // verdict; the length prefixes make the encoding unambiguous.
+//
+// The id is a string of its own 16 bytes, not a slice of the whole digest's
+// hex: a report keeps one per result.
 func ResultID(controlID, accountID, region, resource, findingID string) string {
 	h := sha256.New()
-	for _, f := range []string{controlID, accountID, region, resource, findingID} {
-		h.Write(strconv.AppendInt(nil, int64(len(f)), 10))
-		h.Write([]byte{':'})
-		h.Write([]byte(f))
+	var n [24]byte
+	for _, f := range [...]string{controlID, accountID, region, resource, findingID} {
+		h.Write(append(strconv.AppendInt(n[:0], int64(len(f)), 10), ':'))
+		io.WriteString(h, f)
 	}
-	return hex.EncodeToString(h.Sum(nil))[:IDLength]
+	var sum [sha256.Size]byte
+	var id [IDLength]byte
+	hex.Encode(id[:], h.Sum(sum[:0])[:IDLength/2])
+	return string(id[:])
 }
 
 // StableID computes the result's id from its fields (see ResultID).

@@ -95,9 +95,13 @@ func (JUnitWriter) Write(w io.Writer, doc Document) error {
 }
 
 func junitDocument(r *Report) junitSuites {
-	results := slices.Clone(r.Results)
-	slices.SortStableFunc(results, func(a, b Result) int {
-		return cmp.Or(cmp.Compare(a.ControlID, b.ControlID), compareCanonical(a, b))
+	// Sorted by pointer: a report may hold millions of results.
+	results := make([]*Result, len(r.Results))
+	for i := range r.Results {
+		results[i] = &r.Results[i]
+	}
+	slices.SortStableFunc(results, func(a, b *Result) int {
+		return cmp.Or(cmp.Compare(a.ControlID, b.ControlID), compareCanonical(*a, *b))
 	})
 	doc := junitSuites{Name: cmp.Or(r.Tool.Name, "baseline")}
 	timestamp := ""
@@ -126,10 +130,10 @@ func junitDocument(r *Report) junitSuites {
 			}
 			switch res.Status {
 			case StatusFail:
-				tc.Failure = &junitProblem{Message: xmlText(res.Message), Type: string(res.Severity), Text: junitDetail(res)}
+				tc.Failure = &junitProblem{Message: xmlText(res.Message), Type: string(res.Severity), Text: junitDetail(*res)}
 				suite.Failures++
 			case StatusError:
-				tc.Error = &junitProblem{Message: xmlText(res.Message), Type: string(res.Severity), Text: junitDetail(res)}
+				tc.Error = &junitProblem{Message: xmlText(res.Message), Type: string(res.Severity), Text: junitDetail(*res)}
 				suite.Errors++
 			case StatusNotApplicable:
 				tc.Skipped = &junitSkipped{Message: xmlText("not applicable: " + res.Message)}

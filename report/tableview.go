@@ -172,10 +172,10 @@ func (t TableWriter) tableGroups(r *Report) []tableGroup {
 		k := groupKey{res.Cause == CauseCollectionError, teamName(res.Team), res.AccountID}
 		if _, ok := byKey[k]; !ok {
 			keys = append(keys, k)
-			titles[k] = res
+			titles[k] = *res
 			index[k] = map[rowKey]int{}
 		}
-		row := tableRow{status: res.Status, region: cell(res.Region, 0), resource: cell(shortResource(res), 0),
+		row := tableRow{status: res.Status, region: cell(res.Region, 0), resource: cell(shortResource(*res), 0),
 			message: cell(res.Message, 0), change: changed[res.Key()]}
 		rk := rowKey{row.status, row.region, row.resource, row.message, row.change}
 		if i, ok := index[k][rk]; ok {

@@ -250,12 +250,16 @@ func shortResource(r Result) string {
 	return r.Resource
 }
 
-// tableOrder returns a copy of results grouped by account and region
+// tableOrder returns results (pointers into them, not copies: a report may
+// hold millions) grouped by account and region
 // (account-wide "global" results first in each account) and, within a group,
 // ordered by what needs attention: FAIL by severity, then ERROR, WAIVED, PASS.
-func tableOrder(results []Result) []Result {
-	out := slices.Clone(results)
-	slices.SortStableFunc(out, func(a, b Result) int {
+func tableOrder(results []Result) []*Result {
+	out := make([]*Result, len(results))
+	for i := range results {
+		out[i] = &results[i]
+	}
+	slices.SortStableFunc(out, func(a, b *Result) int {
 		return cmp.Or(
 			cmp.Compare(a.AccountID, b.AccountID),
 			cmp.Compare(regionKey(a.Region), regionKey(b.Region)),
