@@ -175,9 +175,9 @@ func newHTMLView(r *Report) htmlView {
 	}
 
 	teams, services := map[string]bool{}, map[string]bool{}
-	var listed, omitted []Result
+	var listed, omitted []*Result
 	listPass := r.Summary.Pass <= htmlMaxPassRows
-	for _, res := range attentionOrder(r.Results) {
+	for _, res := range attentionOrder(pointers(r.Results)) {
 		switch {
 		case res.Status == StatusNotApplicable:
 			continue // counted in the summary, listed in the JSON
@@ -189,16 +189,16 @@ func newHTMLView(r *Report) htmlView {
 		teams[htmlText(teamName(res.Team))] = true
 		services[htmlText(res.Service)] = true
 		if res.Status == StatusWaived {
-			v.Waivers = append(v.Waivers, newHTMLWaiver(res, r.GeneratedAt))
+			v.Waivers = append(v.Waivers, newHTMLWaiver(*res, r.GeneratedAt))
 		}
 	}
 	for _, res := range listed {
-		v.Rows = append(v.Rows, newHTMLRow(res))
+		v.Rows = append(v.Rows, newHTMLRow(*res))
 	}
 	pageRows(&v)
 	if len(omitted) > 0 {
 		v.ControlCounts = newHTMLControlCounts(omitted)
-		v.Omitted = statusCountsText(Summarize(omitted))
+		v.Omitted = statusCountsText(summarizePointers(omitted))
 	}
 	v.Teams = newHTMLTeams(r)
 	v.WaiverAttention = newHTMLWaiverAttention(r)

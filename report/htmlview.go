@@ -69,8 +69,8 @@ func newHTMLTeams(r *Report) []htmlTeam {
 		}
 	}
 	var out []htmlTeam
-	for _, t := range groupByTeam(r.Results) {
-		s := Summarize(t.results)
+	for _, t := range groupByTeam(r.Results, nil) {
+		s := summarizePointers(t.results)
 		row := htmlTeam{
 			Name: htmlText(t.name), Fail: s.Fail, Error: s.Error, Waived: s.Waived, Pass: s.Pass, Total: s.Total, NA: s.NotApplicable,
 			Expiring: t.expiringWaivers(r.GeneratedAt), Score: strconv.FormatFloat(s.Score, 'f', 1, 64),
@@ -146,7 +146,7 @@ type htmlControlCount struct {
 
 // newHTMLControlCounts counts, per control and team, the results the rows
 // table leaves out; empty when every result is listed.
-func newHTMLControlCounts(omitted []Result) []htmlControlCount {
+func newHTMLControlCounts(omitted []*Result) []htmlControlCount {
 	type key struct{ control, team string }
 	index := map[key]int{}
 	var out []htmlControlCount

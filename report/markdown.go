@@ -176,7 +176,7 @@ func markdownDocument(r *Report) mdDocument {
 	for _, c := range changes {
 		changesByTeam[teamName(c.Team)] = append(changesByTeam[teamName(c.Team)], c)
 	}
-	teams := groupByTeam(withoutErrorOwned(r.Results))
+	teams := groupByTeam(r.Results, func(r *Result) bool { return r.Cause != CauseCollectionError })
 	for _, name := range sortedKeys(mapKeys(changesByTeam)) {
 		if !slices.ContainsFunc(teams, func(t teamResults) bool { return t.name == name }) {
 			teams = append(teams, teamResults{name: name})
@@ -316,7 +316,7 @@ func mdResultRow(res Result) string {
 }
 
 func (t teamResults) markdownBlocks(now time.Time, hasDiff bool, changes []changeRow) []mdBlock {
-	var failing, waived []Result
+	var failing, waived []*Result
 	for _, res := range attentionOrder(t.results) {
 		switch res.Status {
 		case StatusFail, StatusError:
@@ -325,7 +325,7 @@ func (t teamResults) markdownBlocks(now time.Time, hasDiff bool, changes []chang
 			waived = append(waived, res)
 		}
 	}
-	slices.SortStableFunc(waived, func(a, b Result) int {
+	slices.SortStableFunc(waived, func(a, b *Result) int {
 		return cmp.Compare(waiverExpires(a.Waiver), waiverExpires(b.Waiver))
 	})
 
@@ -342,7 +342,7 @@ func (t teamResults) markdownBlocks(now time.Time, hasDiff bool, changes []chang
 	} else {
 		rows := make([]string, len(failing))
 		for i, res := range failing {
-			rows[i] = mdResultRow(res)
+			rows[i] = mdResultRow(*res)
 		}
 		blocks = append(blocks, mdBlock{head: heading + "### Failing\n\n" + mdResultHeader, rows: rows, kind: rowResult, tail: "\n"})
 		heading = ""
@@ -375,7 +375,7 @@ func (t teamResults) markdownBlocks(now time.Time, hasDiff bool, changes []chang
 				owner, reason = res.Waiver.Owner, res.Waiver.Reason
 			}
 			rows[i] = fmt.Sprintf("| %s | %s | %s | %s | %s | %s | %s |\n",
-				mdText(res.ControlID, 0), mdAccount(res), mdText(res.Region, 0), mdText(shortResource(res), 0),
+				mdText(res.ControlID, 0), mdAccount(*res), mdText(res.Region, 0), mdText(shortResource(*res), 0),
 				mdText(owner, 0), mdExpiry(res.Waiver, now), mdText(reason, markdownMessageWidth))
 		}
 		blocks = append(blocks, mdBlock{

@@ -1,7 +1,5 @@
 package report
 
-import "slices"
-
 // ErrorOwned are the results whose cause is a collection error, in their
 // order: owned by the error owner (their team), shown in a section of their
 // own rather than among a dev team's failures. Writers and views use it.
@@ -13,9 +11,4 @@ func ErrorOwned(results []Result) []Result {
 		}
 	}
 	return out
-}
-
-// withoutErrorOwned are the other results.
-func withoutErrorOwned(results []Result) []Result {
-	return slices.DeleteFunc(slices.Clone(results), func(r Result) bool { return r.Cause == CauseCollectionError })
 }

@@ -12,11 +12,22 @@ import (
 // see a missing key. Results with a severity outside Severities count in the
 // totals only.
 func Summarize(results []Result) Summary {
+	return summarize(len(results), func(i int) *Result { return &results[i] })
+}
+
+// summarizePointers is Summarize of the results pointed to.
+func summarizePointers(results []*Result) Summary {
+	return summarize(len(results), func(i int) *Result { return results[i] })
+}
+
+// summarize counts the n results at(0) … at(n-1).
+func summarize(n int, at func(int) *Result) Summary {
 	s := Summary{BySeverity: make(map[Severity]StatusCounts, len(Severities))}
 	for _, sev := range Severities {
 		s.BySeverity[sev] = StatusCounts{}
 	}
-	for _, r := range results {
+	for i := range n {
+		r := at(i)
 		s.Total++
 		sc, known := s.BySeverity[r.Severity]
 		sc.Total++

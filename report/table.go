@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"strconv"
@@ -52,10 +53,10 @@ func (t TableWriter) Write(w io.Writer, doc Document) error {
 
 // writeReport renders r. It does not modify r; the order is the table's own.
 func (t TableWriter) writeReport(w io.Writer, r *Report) error {
-	var b strings.Builder
-	t.writeSummary(&b, r)
+	b := bufio.NewWriterSize(w, 64<<10) // written as it goes, not held whole
+	t.writeSummary(b, r)
 	for _, g := range t.tableGroups(r) {
-		fmt.Fprintf(&b, "\n%s\n", t.paint(ansiBold, g.title))
+		fmt.Fprintf(b, "\n%s\n", t.paint(ansiBold, g.title))
 		table, err := boxTable(tableHeader, g.rows, false)
 		if err != nil {
 			return fmt.Errorf("write table report: %w", err)
@@ -63,19 +64,19 @@ func (t TableWriter) writeReport(w io.Writer, r *Report) error {
 		b.WriteString(table)
 	}
 	if len(r.Errors) > 0 {
-		fmt.Fprintf(&b, "\nCollection errors (%d):\n", len(r.Errors))
+		fmt.Fprintf(b, "\nCollection errors (%d):\n", len(r.Errors))
 		for _, e := range sortedErrors(r.Errors) {
-			fmt.Fprintf(&b, "  %s  %s  %s:%s  %s\n",
+			fmt.Fprintf(b, "  %s  %s  %s:%s  %s\n",
 				cell(e.AccountID, 0), cell(e.Region, 0), cell(e.Service, 0), cell(e.Operation, 0), t.paint(ansiMagenta, cell(e.Code, 0)))
 		}
 	}
 	if len(r.CoverageGaps) > 0 {
-		fmt.Fprintf(&b, "\nAdministrator coverage gaps (%d), collected directly:\n", len(r.CoverageGaps))
+		fmt.Fprintf(b, "\nAdministrator coverage gaps (%d), collected directly:\n", len(r.CoverageGaps))
 		for _, g := range sortedCoverageGaps(r.CoverageGaps) {
-			fmt.Fprintf(&b, "  %s  %s  %s  %s\n", cell(g.AccountID, 0), cell(g.Region, 0), cell(g.Service, 0), cell(g.Reason, 0))
+			fmt.Fprintf(b, "  %s  %s  %s  %s\n", cell(g.AccountID, 0), cell(g.Region, 0), cell(g.Service, 0), cell(g.Reason, 0))
 		}
 	}
-	if _, err := io.WriteString(w, b.String()); err != nil {
+	if err := b.Flush(); err != nil {
 		return fmt.Errorf("write table report: %w", err)
 	}
 	return nil

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bufio"
 	"cmp"
 	"fmt"
 	"slices"
@@ -55,7 +56,7 @@ func (t TableWriter) listed(s Status) bool {
 
 // writeSummary writes the headline, the counts and the table of failures
 // by team and severity.
-func (t TableWriter) writeSummary(b *strings.Builder, r *Report) {
+func (t TableWriter) writeSummary(b *bufio.Writer, r *Report) {
 	line := func(text string) {
 		b.WriteString(strings.Join(wrapWords(text, t.width()), "\n") + "\n")
 	}
@@ -76,8 +77,7 @@ func (t TableWriter) writeSummary(b *strings.Builder, r *Report) {
 		return
 	}
 	header := []string{"TEAM", "FAIL", "critical", "high", "medium", "low", "ERROR", "WAIVED", "PASS", "SCORE"}
-	row := func(name string, results []Result) []string {
-		s := Summarize(results)
+	row := func(name string, s Summary) []string {
 		out := []string{cell(name, 0), strconv.Itoa(s.Fail)}
 		for _, sev := range Severities {
 			out = append(out, strconv.Itoa(s.BySeverity[sev].Fail))
@@ -85,12 +85,12 @@ func (t TableWriter) writeSummary(b *strings.Builder, r *Report) {
 		return append(out, strconv.Itoa(s.Error), strconv.Itoa(s.Waived), strconv.Itoa(s.Pass), strconv.FormatFloat(s.Score, 'f', 1, 64))
 	}
 	var rows [][]string
-	teams := groupByTeam(r.Results)
+	teams := groupByTeam(r.Results, nil)
 	for _, team := range teams {
-		rows = append(rows, row(team.name, team.results))
+		rows = append(rows, row(team.name, summarizePointers(team.results)))
 	}
 	if len(teams) > 1 {
-		rows = append(rows, row("all teams", r.Results))
+		rows = append(rows, row("all teams", Summarize(r.Results)))
 	}
 	// Numbers right-aligned: pad each column to its widest value.
 	for c := 1; c < len(header); c++ {

@@ -67,10 +67,11 @@ func diffCountsText(s DiffSummary) string {
 		s.New, s.Regressed, s.Fixed, s.StillFailing, s.Waived, s.Unobserved)
 }
 
-// teamResults is one team's results.
+// teamResults is one team's results (pointers into the report's: the
+// views never copy an organization's results).
 type teamResults struct {
 	name    string
-	results []Result
+	results []*Result
 }
 
 func (t teamResults) count(s Status) int {
@@ -101,12 +102,16 @@ func teamName(team string) string {
 	return cmp.Or(team, Unassigned)
 }
 
-// groupByTeam groups results by team, teams in name order with "unassigned"
-// last.
-func groupByTeam(results []Result) []teamResults {
+// groupByTeam groups the results keep selects (all of them when keep is
+// nil) by team, teams in name order with "unassigned" last.
+func groupByTeam(results []Result, keep func(*Result) bool) []teamResults {
 	index := map[string]int{}
 	var teams []teamResults
-	for _, r := range results {
+	for i := range results {
+		r := &results[i]
+		if keep != nil && !keep(r) {
+			continue
+		}
 		name := teamName(r.Team)
 		i, ok := index[name]
 		if !ok {
@@ -176,12 +181,22 @@ func boolRank(b bool) int {
 	return 0
 }
 
-// attentionOrder returns a copy of results in the order they need attention:
+// pointers returns pointers to every result, in order.
+func pointers(results []Result) []*Result {
+	out := make([]*Result, len(results))
+	for i := range results {
+		out[i] = &results[i]
+	}
+	return out
+}
+
+// attentionOrder returns results (a new list of the same pointers) in the
+// order they need attention:
 // FAIL, ERROR, WAIVED, PASS, each most severe first, then control, account,
 // region and resource.
-func attentionOrder(results []Result) []Result {
+func attentionOrder(results []*Result) []*Result {
 	out := slices.Clone(results)
-	slices.SortStableFunc(out, func(a, b Result) int {
+	slices.SortStableFunc(out, func(a, b *Result) int {
 		return cmp.Or(
 			cmp.Compare(statusRank(a.Status), statusRank(b.Status)),
 			cmp.Compare(b.Severity.Rank(), a.Severity.Rank()),
@@ -255,10 +270,7 @@ func shortResource(r Result) string {
 // (account-wide "global" results first in each account) and, within a group,
 // ordered by what needs attention: FAIL by severity, then ERROR, WAIVED, PASS.
 func tableOrder(results []Result) []*Result {
-	out := make([]*Result, len(results))
-	for i := range results {
-		out[i] = &results[i]
-	}
+	out := pointers(results)
 	slices.SortStableFunc(out, func(a, b *Result) int {
 		return cmp.Or(
 			cmp.Compare(a.AccountID, b.AccountID),
