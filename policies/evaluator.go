@@ -201,7 +201,8 @@ func (v *Evaluator) compareItems(a, b item) int {
 }
 
 // Evaluation is the evaluation of every account added, ordered as
-// Evaluate orders it. The evaluator is spent: its items are released.
+// Evaluate orders it. It is called once, after the last Add: the results
+// it builds are no longer kept in the evaluator.
 func (v *Evaluator) Evaluation() Evaluation {
 	var out Evaluation
 	// The upcoming findings are moved out, the rest keeping their order
