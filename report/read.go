@@ -26,13 +26,13 @@ func ReadReport(path string) (*Report, error) {
 // are ignored, so a report with additive fields of a later 1.x still reads.
 func ParseReport(name string, data []byte) (*Report, error) {
 	var probe struct {
-		SchemaVersion *string          `json:"schema_version"`
-		Results       *json.RawMessage `json:"results"`
+		SchemaVersion *string `json:"schema_version"`
+		Results       present `json:"results"`
 	}
 	if err := json.Unmarshal(data, &probe); err != nil {
 		return nil, reportJSONError(name, data, err)
 	}
-	if probe.SchemaVersion == nil || probe.Results == nil {
+	if probe.SchemaVersion == nil || !probe.Results {
 		return nil, fmt.Errorf("%s: not a baseline report: no schema_version and results (write one with --format json)", name)
 	}
 	if !slices.Contains(ReadableSchemaVersions, *probe.SchemaVersion) {
@@ -46,8 +46,64 @@ func ParseReport(name string, data []byte) (*Report, error) {
 	if err := r.check(); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
+	r.share()
 	r.Upgrade()
 	return &r, nil
+}
+
+// present records that a field is there (and not null) without keeping
+// its value.
+type present bool
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (p *present) UnmarshalJSON(data []byte) error {
+	*p = string(data) != "null"
+	return nil
+}
+
+// share makes the strings that repeat across r's results one copy each:
+// decoding gives every result its own copy of its control's title,
+// remediation and references, its account's id and name, its region and
+// status, and a report read for a diff, a merge or the history is held
+// whole while it is compared.
+func (r *Report) share() {
+	strs := map[string]string{}
+	one := func(s *string) {
+		if c, ok := strs[*s]; ok {
+			*s = c
+			return
+		}
+		strs[*s] = *s
+	}
+	refs := map[string][]string{}
+	for i := range r.Results {
+		res := &r.Results[i]
+		for _, s := range []*string{&res.ControlID, &res.Title, &res.Service, (*string)(&res.Severity), (*string)(&res.Status),
+			&res.AccountID, &res.AccountName, &res.Region, &res.Message, &res.Remediation, &res.Team, &res.Cause} {
+			one(s)
+		}
+		if res.References != nil {
+			key := strings.Join(res.References, "\x00")
+			if c, ok := refs[key]; ok && slices.Equal(c, res.References) {
+				res.References = c
+			} else {
+				for j := range res.References {
+					one(&res.References[j])
+				}
+				refs[key] = res.References
+			}
+		}
+		if f := res.Finding; f != nil {
+			for _, s := range []*string{&f.Title, &f.Product, &f.ControlID, &f.Severity, &f.FirstObservedAt, &f.SLADue} {
+				one(s)
+			}
+		}
+		if w := res.Waiver; w != nil {
+			for _, s := range []*string{&w.Control, &w.Reason, &w.Owner, &w.Expires} {
+				one(s)
+			}
+		}
+	}
 }
 
 // validStatuses are the statuses a report may hold.

@@ -1,0 +1,107 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"reflect"
+	"runtime"
+	"testing"
+	"unsafe"
+)
+
+// orgReport is a report shaped like an organization's: accounts × regions
+// × controls, each control with its title, remediation and references,
+// each account with its name.
+func orgReport(accounts, regions, controls int) *Report {
+	r := &Report{Tool: Tool{Name: "baseline", Version: "1.2.3"}, GeneratedAt: sampleReport().GeneratedAt}
+	for a := range accounts {
+		id := fmt.Sprintf("%012d", 100000000000+a)
+		r.Scope.Accounts = append(r.Scope.Accounts, id)
+		for g := range regions {
+			region := fmt.Sprintf("region-%d", g)
+			for c := range controls {
+				r.Results = append(r.Results, Result{
+					ControlID: fmt.Sprintf("service.control_%d", c), Title: fmt.Sprintf("Control %d holds in every region of every account", c),
+					Service: "service", Severity: Severities[c%len(Severities)], Status: []Status{StatusPass, StatusFail}[(a+c)%2],
+					AccountID: id, AccountName: fmt.Sprintf("account %d", a), Region: region,
+					Resource:    fmt.Sprintf("arn:aws:service:%s:%s:thing/%d", region, id, c),
+					Message:     fmt.Sprintf("control %d: %d things checked", c, c*3),
+					Remediation: "Turn the setting on in every region, then check again at the next scan; see the references.",
+					References:  []string{"https://docs.aws.amazon.com/service/latest/userguide/setting.html", fmt.Sprintf("https://example.com/controls/%d", c)},
+				})
+			}
+		}
+	}
+	r.Finalize()
+	return r
+}
+
+// TestParseReportSharesRepeatedStrings: a report read back equals the one
+// written, and the strings its results repeat (a control's title and
+// references, an account's name) are one copy, not one per result.
+func TestParseReportSharesRepeatedStrings(t *testing.T) {
+	want := orgReport(3, 2, 4)
+	var buf bytes.Buffer
+	if err := (JSONWriter{}).Write(&buf, want); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ParseReport("r.json", buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got.Results, want.Results) {
+		t.Fatal("the results read differ from the ones written")
+	}
+	var a, b *Result
+	for i := range got.Results {
+		r := &got.Results[i]
+		if r.ControlID != "service.control_1" {
+			continue
+		}
+		if a == nil {
+			a = r
+		} else if r.AccountID != a.AccountID {
+			b = r
+			break
+		}
+	}
+	if b == nil {
+		t.Fatal("no two results of one control in two accounts")
+	}
+	if unsafe.StringData(a.Title) != unsafe.StringData(b.Title) || unsafe.StringData(a.Remediation) != unsafe.StringData(b.Remediation) {
+		t.Error("two results of one control hold two copies of its title or remediation")
+	}
+	if &a.References[0] != &b.References[0] {
+		t.Error("two results of one control hold two copies of its references")
+	}
+}
+
+// BenchmarkParseReportMemory reads back the JSON of a report of 50
+// accounts × 4 regions × 40 controls (8,000 results) and reports the heap
+// the report read holds per result (held-B/result).
+func BenchmarkParseReportMemory(b *testing.B) {
+	r := orgReport(50, 4, 40)
+	var buf bytes.Buffer
+	if err := (JSONWriter{}).Write(&buf, r); err != nil {
+		b.Fatal(err)
+	}
+	data := buf.Bytes()
+	live := func() uint64 {
+		runtime.GC()
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		return ms.HeapAlloc
+	}
+	var held float64
+	for range b.N {
+		before := live()
+		got, err := ParseReport("r.json", data)
+		if err != nil {
+			b.Fatal(err)
+		}
+		held += float64(live()-before) / float64(len(got.Results))
+		runtime.KeepAlive(got)
+	}
+	b.ReportMetric(held/float64(b.N), "held-B/result")
+}
