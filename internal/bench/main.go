@@ -326,9 +326,9 @@ func run(f flags) error {
 	fmt.Printf("world:        %d accounts × %d regions, %s per call, throttle %.0f%%, concurrency %d\n", res.Accounts, res.Regions, f.latency, f.throttle*100, f.concurrency)
 	fmt.Printf("wall time:    %.3fs collection, then %.3fs evaluation and report (-pipeline %s; scan process CPU %.2fs)\n", res.WallSeconds, res.ReportSeconds, f.pipeline, res.CPUSeconds)
 	fmt.Printf("per call:     %.0f ms CPU per 1,000 calls, %.1f KB and %.0f objects allocated, %.2f goroutines started, %.1f page faults; %d GC cycles\n", res.ScanCost.CPUMSPer1000Calls, res.ScanCost.AllocKBPerCall, res.ScanCost.AllocsPerCall, res.ScanCost.GoroutinesPerCall, res.ScanCost.PageFaultsPerCall, res.ScanCost.GCCycles)
-	fmt.Printf("lower bound:  %.3fs (discovery %s + slowest account %s)\n", res.LowerBoundSeconds, time.Duration(hi.Bound.Discovery).Round(time.Millisecond), time.Duration(hi.Bound.LongestPath).Round(time.Millisecond))
+	fmt.Printf("lower bound:  %.3fs (streamed discovery ends %s, team tags end %s, slowest account %s from its AssumeRole)\n", res.LowerBoundSeconds, time.Duration(hi.Bound.Discovery).Round(time.Millisecond), time.Duration(hi.Bound.TeamTags).Round(time.Millisecond), time.Duration(hi.Bound.LongestPath).Round(time.Millisecond))
 	fmt.Printf("ratio:        %.3f\n", res.Ratio)
-	fmt.Printf("discovery:    %.3fs before collection began (accounts listed; team tags %q read per account; not in the lower bound)\n", res.DiscoverySeconds, f.teamTag)
+	fmt.Printf("discovery:    %.3fs before collection began (accounts listed; team tags %q read per account, beside collection)\n", res.DiscoverySeconds, f.teamTag)
 	fmt.Printf("API calls:    %d (minimum %d); %d requests served, %d retries, %d throttled\n", res.APICalls, res.MinimalAPICalls, res.Requests, res.Retries, res.Throttled)
 	for _, s := range res.ByService {
 		fmt.Printf("  %-14s %6d calls %5d retries %5d throttled %3d failed\n", s.Service, s.Calls, s.Retries, s.Throttled, s.Failed)
