@@ -22,10 +22,15 @@ type pipelineRun struct {
 // runPipeline runs the scan of o as -pipeline says: collection alone, or
 // collection, evaluation with the built-in controls and the report, with
 // every account held (whole) or spooled (streamed, as baseline scan).
-// collected is called when collection ends.
-func runPipeline(ctx context.Context, pipeline string, o scan.Options, collected func()) (pipelineRun, error) {
+// collected is called when collection ends; write, when set, gets the
+// report (a shard's is merged after). The report's clock is o.Now's.
+func runPipeline(ctx context.Context, pipeline string, o scan.Options, collected func(), write func(*report.Report) error) (pipelineRun, error) {
 	var run pipelineRun
 	tool := report.Tool{Name: "baseline", Version: "bench"}
+	now := o.Now
+	if now == nil {
+		now = time.Now
+	}
 	var engine *policies.Engine
 	if pipeline != pipelineCollect {
 		var err error
@@ -42,11 +47,14 @@ func runPipeline(ctx context.Context, pipeline string, o scan.Options, collected
 		run.collected = time.Now()
 		collected()
 		run.accounts, run.errors = len(st.Head.Scope.Accounts), st.Errors
-		rep, err := st.Report(ctx, engine, policies.DefaultConfig(), scan.EvalOptions{}, tool, time.Now, scan.Review{})
+		rep, err := st.Report(ctx, engine, policies.DefaultConfig(), scan.EvalOptions{}, tool, now, scan.Review{})
 		if err != nil {
 			return run, err
 		}
 		run.results = len(rep.Results)
+		if write != nil {
+			return run, write(rep)
+		}
 		return run, nil
 	}
 	snap, err := scan.Collect(ctx, o)
@@ -71,10 +79,13 @@ func runPipeline(ctx context.Context, pipeline string, o scan.Options, collected
 	if err != nil {
 		return run, err
 	}
-	rep, err := scan.BuildReport(snap, ev, tool, time.Now(), scan.Review{})
+	rep, err := scan.BuildReport(snap, ev, tool, now(), scan.Review{})
 	if err != nil {
 		return run, err
 	}
 	run.results = len(rep.Results)
+	if write != nil {
+		return run, write(rep)
+	}
 	return run, nil
 }
