@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -40,6 +41,12 @@ type CollectOptions struct {
 	// finish about in order and memory holds those in flight, not the
 	// organization.
 	Sink func(i int, facts *AccountFacts)
+	// More, when set, brings further targets after those given to Collect
+	// (discovery streamed: each ListAccounts page as it arrives), each
+	// collected as soon as it comes; Collect returns once More is closed
+	// and everything is collected. Account indices (Sink's i) follow the
+	// order of arrival; the snapshot lists the accounts by id.
+	More <-chan []Target
 }
 
 // Collect observes every target with every collector and returns the
@@ -66,49 +73,77 @@ func Collect(ctx context.Context, targets []Target, opts CollectOptions) *Snapsh
 		Tool:          opts.Tool,
 		CollectedAt:   now().UTC().Truncate(time.Second),
 	}
-	accts := make([]AccountFacts, len(targets))
-	for i, t := range targets {
-		accts[i] = AccountFacts{AccountID: t.AccountID, AccountName: t.AccountName, Team: t.Team, Regions: slices.Clone(t.Regions), Errors: slices.Clone(t.Errors)}
-		snap.Scope.Accounts = append(snap.Scope.Accounts, t.AccountID)
-		opts.Progress.addErrors(len(t.Errors))
-	}
-	if opts.Sink == nil {
-		snap.Accounts = accts
-	}
 	opts.Progress.SetPhase(PhaseCollecting)
-	opts.Progress.addAccounts(len(targets))
 
-	parts := make([][]AccountFacts, len(targets))
-	regions := make([][]string, len(targets))
-	// finish merges account i's parts once the last of them is in.
-	finish := func(i int) {
-		a := &accts[i]
-		for _, part := range parts[i] {
-			a.Merge(part)
+	// One state per account, in the order the accounts arrived; the
+	// snapshot lists them by id.
+	type account struct {
+		id      string
+		facts   AccountFacts
+		parts   []AccountFacts
+		regions []string
+	}
+	var (
+		mu       sync.Mutex
+		accounts []*account
+	)
+	p := newPool(limit)
+	// finish merges account a's parts once the last of them is in.
+	finish := func(i int, a *account) {
+		f := &a.facts
+		for _, part := range a.parts {
+			f.Merge(part)
 		}
-		parts[i] = nil
-		SortErrors(a.Errors)
-		regions[i] = a.Regions
+		a.parts = nil
+		SortErrors(f.Errors)
+		a.regions = f.Regions
 		if opts.Sink != nil {
-			opts.Sink(i, a)
-			accts[i] = AccountFacts{}
+			opts.Sink(i, f)
+			a.facts = AccountFacts{}
 		}
 	}
-	p := newPool(limit)
-	for i := range targets {
-		// With a sink, account i's items queue after account i-1's.
-		base := 0
-		if opts.Sink != nil {
-			base = i * len(opts.Collectors)
+	add := func(batch []Target) {
+		mu.Lock()
+		defer mu.Unlock()
+		opts.Progress.addAccounts(len(batch))
+		for _, t := range batch {
+			i := len(accounts)
+			a := &account{id: t.AccountID, facts: AccountFacts{AccountID: t.AccountID, AccountName: t.AccountName, Team: t.Team, Regions: slices.Clone(t.Regions), Errors: slices.Clone(t.Errors)}}
+			accounts = append(accounts, a)
+			opts.Progress.addErrors(len(t.Errors))
+			// With a sink, account i's items queue after account i-1's.
+			base := 0
+			if opts.Sink != nil {
+				base = i * len(opts.Collectors)
+			}
+			p.push(-1, func() { collectAccount(ctx, p, opts, t, &a.facts, &a.parts, base, func() { finish(i, a) }) })
 		}
-		p.push(-1, func() { collectAccount(ctx, p, opts, targets[i], &accts[i], &parts[i], base, func() { finish(i) }) })
+	}
+	add(targets)
+	if opts.More != nil {
+		// The pool does not finish while more accounts may come.
+		p.pending.Add(1)
+		go func() {
+			defer p.pending.Done()
+			for batch := range opts.More {
+				add(batch)
+			}
+		}()
 	}
 	p.wait()
 
+	slices.SortStableFunc(accounts, func(a, b *account) int { return strings.Compare(a.id, b.id) })
 	regionSet := map[string]bool{}
-	for i := range regions {
-		for _, r := range regions[i] {
+	for _, a := range accounts {
+		snap.Scope.Accounts = append(snap.Scope.Accounts, a.id)
+		for _, r := range a.regions {
 			regionSet[r] = true
+		}
+	}
+	if opts.Sink == nil {
+		snap.Accounts = make([]AccountFacts, len(accounts))
+		for i, a := range accounts {
+			snap.Accounts[i] = a.facts
 		}
 	}
 	for r := range regionSet {

@@ -143,6 +143,50 @@ func Discover(ctx context.Context, cfg aws.Config, stsClient STSAPI, orgs Organi
 	return targets, nil
 }
 
+// DiscoverStream is Discover for every account of the organization (Org,
+// without Listed or Accounts), streamed: emit receives each ListAccounts
+// page's ACTIVE accounts that are not excluded, as targets with
+// credentials, as soon as the page is answered, so that a scan collects
+// them while the listing goes on. Team tags are the caller's (TeamReader).
+// An account listed twice is emitted once; a listing that emits none is an
+// error, returned after the listing ends.
+func DiscoverStream(ctx context.Context, cfg aws.Config, stsClient STSAPI, orgs OrganizationsAPI, opts TargetOptions, emit func([]Target)) error {
+	ident, err := stsClient.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil {
+		return fmt.Errorf("identify caller (sts:GetCallerIdentity): %w", err)
+	}
+	caller := aws.ToString(ident.Account)
+	seen := map[string]bool{}
+	emitted := 0
+	p := organizations.NewListAccountsPaginator(orgs, &organizations.ListAccountsInput{MaxResults: aws.Int32(20)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return fmt.Errorf("list organization accounts (organizations:ListAccounts) from account %s: %w; run from the management account or a delegated administrator, or name accounts with --accounts", caller, err)
+		}
+		var batch []Target
+		for _, a := range page.Accounts {
+			id := aws.ToString(a.Id)
+			if !activeAccount(a) || seen[id] {
+				continue
+			}
+			seen[id] = true
+			opts.Progress.addListed(1)
+			if !slices.Contains(opts.ExcludeAccounts, id) {
+				batch = append(batch, newTarget(cfg, stsClient, ident, id, aws.ToString(a.Name), opts))
+			}
+		}
+		if len(batch) > 0 {
+			emit(batch)
+			emitted += len(batch)
+		}
+	}
+	if emitted == 0 {
+		return fmt.Errorf("no accounts to scan: the account selection (--org, --accounts, --exclude-accounts) matched none")
+	}
+	return nil
+}
+
 // keepRequested keeps the requested accounts (all when none is requested).
 // A requested account that is not there must not look scanned and clean: a
 // typo or a suspended account is an error naming it (where says where the

@@ -15,41 +15,61 @@ import (
 // Model (every call takes the latency L; calls that depend on an earlier
 // answer — the next page's token, the ids to read — wait for it; calls of
 // one action in one account and region draw on one token bucket of the
-// simulator's rate limits):
+// simulator's rate limits, which are AWS's where AWS documents them and
+// assumed elsewhere: see the README's rate table):
 //
-//	bound = discovery + max over accounts k (in the best order) of
-//	        sts_delay(k) + L (AssumeRole) + [L (ListRegions) with --regions all]
-//	        + max( max over regions of Security Hub, GuardDuty, SSM chains,
-//	               CloudTrail chain )
-//	discovery   = L (GetCallerIdentity) + ceil(accounts/20) sequential
-//	              ListAccounts pages (paced by the Organizations bucket)
+//	bound = max( max over accounts k of
+//	               arrive(k) + sts_wait(k) + L (AssumeRole) + [L (ListRegions) with --regions all]
+//	               + max( max over regions of Security Hub, GuardDuty, SSM chains,
+//	                      CloudTrail chain ),
+//	             end of the team-tag reads (with a team tag) )
+//	arrive(k)   = L (GetCallerIdentity) + the end of the ListAccounts page
+//	              that lists k (pages of 20, sequential, paced by the
+//	              organizations:ListAccounts bucket): discovery streamed,
+//	              an account is collected as soon as its page arrives
+//	team tags   = one ListTagsForResource per account, each after its
+//	              account's page, paced by the caller's
+//	              organizations:ListTagsForResource bucket; the report
+//	              needs every account's team
 //	Security Hub = max(L (DescribeHub) + max(standards pages, findings pages),
 //	              L (DescribeSecurityHubV2) + GetFindingsV2 pages when enabled),
 //	              findings pages = ceil(matching findings/100), paced 3/s burst 6
-//	GuardDuty   = L (ListDetectors) + max(L GetDetector, L statistics,
-//	              ListFindings pages of 50, each followed by a GetFindings batch)
+//	GuardDuty   = L (ListDetectors) + per detector the longest of L
+//	              (GetDetector), ListCoverage pages of 50, four
+//	              GetFindingsStatistics (one per severity band, in turn), and
+//	              ListFindings pages of 50 each followed by a GetFindings
+//	              batch; beside it ListMalwareProtectionPlans pages of 100
+//	              then one GetMalwareProtectionPlan per plan, in turn
 //	SSM         = max(DescribeInstances pages of 1000,
 //	              DescribeInstanceInformation pages of 50, each followed by a
 //	              patch-states batch)
 //	CloudTrail  = L (DescribeTrails, all regions at once)
-//	              + L (GetTrailStatus and GetEventSelectors, all trails at once,
-//	              paced per region)
+//	              + L (each own trail's GetTrailStatus in every scanned
+//	              region that shows it and its GetEventSelectors, all at
+//	              once, paced per region); an organization trail seen by a
+//	              member is read once, from its owner
 //
-// sts_delay(k) is the wait of the k-th AssumeRole on the scanning account's
-// STS bucket; the longest accounts get the earliest tokens. Chains of
-// dependent calls are timed by simulating the token bucket exactly
-// (chainTimes). The simulator accepts a call up to 50 ms before its token
-// (network jitter); the bound ignores that tolerance, which the scanner
-// never uses as it paces to the exact rates.
+// sts_wait(k) is the wait of the k-th AssumeRole on the scanning account's
+// STS bucket, accounts taken as they arrive (longest first within a page).
+// Chains of dependent calls are timed by simulating the token bucket
+// exactly (chainTimes). The simulator accepts a call up to 50 ms before its
+// token (network jitter); the bound ignores that tolerance, which the
+// scanner never uses as it paces to the exact rates. The model is direct
+// collection's: with a delegated administrator (-collection auto) the
+// calls differ and the bound is that of reading every account directly.
 type Bound struct {
-	Seconds     float64
-	Calls       int
+	Seconds float64
+	Calls   int
+	// Discovery is when the last ListAccounts page is answered.
 	Discovery   time.Duration
 	LongestPath time.Duration // the slowest account, from its AssumeRole
+	// TeamTags is when the last team-tag read is answered (0 without).
+	TeamTags time.Duration
 }
 
-// ComputeBound computes the bound of w scanned in regions with latency.
-func ComputeBound(w *awssim.World, regions []string, latency time.Duration, limits map[string]awssim.Rate, regionsAll bool) Bound {
+// ComputeBound computes the bound of w scanned in regions with latency;
+// teamTags says whether every account's tags are read.
+func ComputeBound(w *awssim.World, regions []string, latency time.Duration, limits map[string]awssim.Rate, regionsAll, teamTags bool) Bound {
 	L := latency
 	rate := func(action string) awssim.Rate {
 		if r, ok := limits[action]; ok {
@@ -66,27 +86,30 @@ func ComputeBound(w *awssim.World, regions []string, latency time.Duration, limi
 	}
 	var b Bound
 
-	// Discovery: GetCallerIdentity, then the ListAccounts pages.
-	var mgmt *awssim.Account
-	for i := range w.Accounts {
-		if w.Accounts[i].Management {
-			mgmt = &w.Accounts[i]
-		}
-	}
+	// Discovery: GetCallerIdentity, then the ListAccounts pages, in the
+	// order ListAccounts lists the accounts (every account, whatever its
+	// state: the scanner keeps the ACTIVE ones).
 	listPages := max(1, ceilDiv(len(w.Accounts), 20))
-	b.Discovery = L + chainEnd(sequential(listPages, L, rate("organizations:ListAccounts")), L)
+	pages := sequential(listPages, L, rate("organizations:ListAccounts"))
+	arrive := func(k int) time.Duration { return L + pages[k/20] + L }
+	b.Discovery = arrive(len(w.Accounts) - 1)
+	if len(w.Accounts) == 0 {
+		b.Discovery = L + pages[0] + L
+	}
 	b.Calls += 1 + listPages
 
-	var orgTrails int
-	if mgmt != nil {
-		orgTrails = countTrails(mgmt, regions, true)
-	}
-
-	var paths []time.Duration
+	type account struct{ arrive, path time.Duration }
+	var accounts []account
+	var tagStarts []time.Duration
+	tags := newBucket(rate("organizations:ListTagsForResource"))
 	for i := range w.Accounts {
 		a := &w.Accounts[i]
 		if a.Status != "" && a.Status != "ACTIVE" {
 			continue
+		}
+		if teamTags {
+			tagStarts = append(tagStarts, tags.grant(arrive(i)))
+			b.Calls++
 		}
 		var path time.Duration
 		calls := 0
@@ -111,42 +134,64 @@ func ComputeBound(w *awssim.World, regions []string, latency time.Duration, limi
 			d, n = systemsManager(st, L, rate)
 			longest, calls = max(longest, d), calls+n
 		}
-		// CloudTrail: DescribeTrails in every region at once, then status
-		// and selectors of every trail at once, paced per home region.
-		trails := countTrails(a, regions, false)
-		if !a.Management {
-			trails += orgTrails
-		}
-		ct := L
-		calls += len(regions)
-		if trails > 0 {
-			// The most trails homed in one region share its bucket; the
-			// organization trails' home may differ, so max, not sum, keeps
-			// this a lower bound.
-			worst := orgTrails
-			for _, r := range regions {
-				if st := a.Regions[r]; st != nil && st.CloudTrail != nil {
-					worst = max(worst, len(st.CloudTrail.Trails))
-				}
-			}
-			ct += chainEnd(parallel(max(worst, 1), L, rate("cloudtrail:GetTrailStatus")), L)
-			calls += 2 * trails
-		}
-		longest = max(longest, ct)
-		paths = append(paths, path+longest)
+		d, n := cloudTrail(a, regions, L, rate)
+		longest, calls = max(longest, d), calls+n
+		accounts = append(accounts, account{arrive(i), path + longest})
+		b.LongestPath = max(b.LongestPath, path+longest)
 		b.Calls += calls
 	}
+	b.TeamTags = chainEnd(tagStarts, L)
 
-	// AssumeRole tokens: the longest paths first.
-	slices.SortFunc(paths, func(x, y time.Duration) int { return cmp.Compare(y, x) })
-	sts := parallel(len(paths), 0, rate("sts:AssumeRole"))
-	var worst time.Duration
-	for k, p := range paths {
-		worst = max(worst, sts[k]+p)
-		b.LongestPath = max(b.LongestPath, p)
+	// AssumeRole tokens: accounts as they arrive, the longest first.
+	slices.SortStableFunc(accounts, func(x, y account) int {
+		if c := cmp.Compare(x.arrive, y.arrive); c != 0 {
+			return c
+		}
+		return cmp.Compare(y.path, x.path)
+	})
+	sts := newBucket(rate("sts:AssumeRole"))
+	end := b.TeamTags
+	for _, a := range accounts {
+		end = max(end, sts.grant(a.arrive)+a.path)
 	}
-	b.Seconds = (b.Discovery + worst).Seconds()
+	b.Seconds = end.Seconds()
 	return b
+}
+
+// cloudTrail is the account's CloudTrail chain and calls: DescribeTrails in
+// every region at once, then each own trail's status in every scanned
+// region that shows it (a multi-region trail shows in all of them; a
+// single-region one only at home) and its selectors once, all at once,
+// paced per region. A trail homed outside the scanned regions is seen only
+// when it is multi-region.
+func cloudTrail(a *awssim.Account, regions []string, L time.Duration, rate func(string) awssim.Rate) (time.Duration, int) {
+	calls := len(regions)
+	perRegion := map[string]int{} // GetTrailStatus calls per region
+	for home, st := range a.Regions {
+		if st == nil || st.CloudTrail == nil {
+			continue
+		}
+		for _, t := range st.CloudTrail.Trails {
+			switch {
+			case t.MultiRegion:
+				for _, r := range regions {
+					perRegion[r]++
+				}
+				calls += len(regions) + 1
+			case slices.Contains(regions, home):
+				perRegion[home]++
+				calls += 2
+			}
+		}
+	}
+	if len(perRegion) == 0 {
+		return L, calls
+	}
+	worst := 0
+	for _, n := range perRegion {
+		worst = max(worst, n)
+	}
+	return L + chainEnd(parallel(worst, L, rate("cloudtrail:GetTrailStatus")), L), calls
 }
 
 // securityHub is the longer of Security Hub CSPM's chain and the new
@@ -182,9 +227,11 @@ func securityHubCSPM(st *awssim.RegionState, L time.Duration, rate func(string) 
 	matched := 0
 	for i := range sh.Findings {
 		f := &sh.Findings[i]
+		// The collector's filter: active, workflow NEW, NOTIFIED or
+		// RESOLVED, severity CRITICAL or HIGH (no compliance filter).
 		if (f.RecordState == "" || f.RecordState == "ACTIVE") &&
-			(f.Workflow == "" || f.Workflow == "NEW" || f.Workflow == "NOTIFIED") &&
-			(f.Severity == "CRITICAL" || f.Severity == "HIGH") && f.Compliance != "PASSED" {
+			(f.Workflow == "" || f.Workflow == "NEW" || f.Workflow == "NOTIFIED" || f.Workflow == "RESOLVED") &&
+			(f.Severity == "CRITICAL" || f.Severity == "HIGH") {
 			matched++
 		}
 	}
@@ -197,11 +244,18 @@ func securityHubCSPM(st *awssim.RegionState, L time.Duration, rate func(string) 
 
 func guardDuty(st *awssim.RegionState, L time.Duration, rate func(string) awssim.Rate) (time.Duration, int) {
 	gd := st.GuardDuty
-	if gd == nil || len(gd.Detectors) == 0 {
-		return L, 1
+	if gd == nil {
+		gd = &awssim.GuardDutyState{}
 	}
+	// Malware Protection plans, beside the detectors: the list's pages,
+	// then each plan in turn.
+	planPages := max(1, ceilDiv(len(gd.MalwareProtectionPlans), 100))
+	plans := chainEnd(sequential(planPages, L, rate("guardduty:ListMalwareProtectionPlans")), L)
+	if n := len(gd.MalwareProtectionPlans); n > 0 {
+		plans += chainEnd(sequential(n, L, rate("guardduty:GetMalwareProtectionPlan")), L)
+	}
+	calls := 1 + planPages + len(gd.MalwareProtectionPlans)
 	var longest time.Duration
-	calls := 1
 	for _, d := range gd.Detectors {
 		high := 0
 		for _, f := range d.Findings {
@@ -216,23 +270,32 @@ func guardDuty(st *awssim.RegionState, L time.Duration, rate func(string) awssim
 		if batches > 0 {
 			end = max(end, chainEnd(after(list, L, rate("guardduty:GetFindings")), L))
 		}
-		longest = max(longest, L, end)
-		calls += 2 + pages + batches
+		coveragePages := max(1, ceilDiv(len(d.Coverage), 50))
+		coverage := chainEnd(sequential(coveragePages, L, rate("guardduty:ListCoverage")), L)
+		stats := chainEnd(sequential(4, L, rate("guardduty:GetFindingsStatistics")), L)
+		longest = max(longest, L, end, coverage, stats)
+		calls += 1 + coveragePages + 4 + pages + batches
 	}
-	return L + longest, calls
+	return max(L+longest, plans), calls
 }
 
 func systemsManager(st *awssim.RegionState, L time.Duration, rate func(string) awssim.Rate) (time.Duration, int) {
 	instances, nodes := 0, 0
+	gone := map[string]bool{} // DescribeInstanceInformation leaves out stopped and terminated instances
 	if st.EC2 != nil {
 		for _, in := range st.EC2.Instances {
 			if in.State == "" || in.State == "running" || in.State == "stopped" {
 				instances++
 			}
+			gone[in.ID] = in.State == "stopped" || in.State == "terminated"
 		}
 	}
 	if st.SSM != nil {
-		nodes = len(st.SSM.ManagedNodes)
+		for _, n := range st.SSM.ManagedNodes {
+			if !gone[n.ID] {
+				nodes++
+			}
+		}
 	}
 	ec2Pages := max(1, ceilDiv(instances, 1000))
 	nodePages := max(1, ceilDiv(nodes, 50))
@@ -244,26 +307,6 @@ func systemsManager(st *awssim.RegionState, L time.Duration, rate func(string) a
 		ssm = max(ssm, chainEnd(after(list, L, rate("ssm:DescribeInstancePatchStates")), L))
 	}
 	return max(ec2, ssm), ec2Pages + nodePages + batches
-}
-
-// countTrails counts the distinct trails of a visible in regions: its own
-// (multi-region ones once), or only its organization trails.
-func countTrails(a *awssim.Account, regions []string, orgOnly bool) int {
-	n := 0
-	for home, st := range a.Regions {
-		if st == nil || st.CloudTrail == nil {
-			continue
-		}
-		for _, t := range st.CloudTrail.Trails {
-			if orgOnly && !t.Organization {
-				continue
-			}
-			if t.MultiRegion || slices.Contains(regions, home) {
-				n++
-			}
-		}
-	}
-	return n
 }
 
 // bucket simulates one token bucket of the simulator.
@@ -286,6 +329,9 @@ func (b *bucket) grant(t time.Duration) time.Duration {
 		b.last = t
 	}
 	if b.tokens < 1 {
+		// The next token comes after the last grant, even for a call
+		// that could have started earlier.
+		t = max(t, b.last)
 		wait := time.Duration((1 - b.tokens) / b.rate * float64(time.Second))
 		t += wait
 		b.tokens, b.last = 1, t

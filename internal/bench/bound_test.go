@@ -1,11 +1,17 @@
 package main
 
 import (
+	"context"
 	"slices"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+
+	"github.com/baseline-scanner/baseline/checks"
 	"github.com/baseline-scanner/baseline/internal/awssim"
+	"github.com/baseline-scanner/baseline/internal/scan"
 )
 
 func TestSequentialChainsArePacedByTheBucket(t *testing.T) {
@@ -30,7 +36,7 @@ func TestSequentialChainsArePacedByTheBucket(t *testing.T) {
 
 func TestBoundOfAGeneratedWorld(t *testing.T) {
 	w := awssim.Generate(awssim.GenerateOptions{Accounts: 3, Regions: []string{"us-east-1"}, Seed: 1, LargeAccountShare: -1})
-	b := ComputeBound(w, []string{"us-east-1"}, 40*time.Millisecond, awssim.AWSRateLimits(), false)
+	b := ComputeBound(w, []string{"us-east-1"}, 40*time.Millisecond, awssim.AWSRateLimits(), false, false)
 	// Discovery is GetCallerIdentity and one ListAccounts page.
 	if b.Discovery != 80*time.Millisecond {
 		t.Errorf("discovery = %v, want 80ms", b.Discovery)
@@ -41,5 +47,84 @@ func TestBoundOfAGeneratedWorld(t *testing.T) {
 	}
 	if b.Calls < 2+2+3*7 {
 		t.Errorf("minimal calls = %d", b.Calls)
+	}
+}
+
+// TestBoundCallsAreTheScannersCalls: the bound's minimal call count is what
+// the scanner makes when it reads every account directly (the simulator
+// serves without rate limits here). A collector that gains or
+// loses a call, or a model that drifts from the collectors, fails this.
+// (A retried call counts once.)
+func TestBoundCallsAreTheScannersCalls(t *testing.T) {
+	regions := allRegions[:3]
+	for _, teamTag := range []string{"team", ""} {
+		w := awssim.Generate(awssim.GenerateOptions{Accounts: 40, Regions: regions, Seed: 3})
+		srv, err := awssim.Start(w, awssim.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := ComputeBound(w, regions, 40*time.Millisecond, awssim.AWSRateLimits(), false, teamTag != "")
+		akid, secret := srv.Credentials()
+		cfg := aws.Config{
+			Region:       regions[0],
+			Credentials:  credentials.NewStaticCredentialsProvider(akid, secret, ""),
+			BaseEndpoint: aws.String(srv.URL()),
+		}
+		calls := checks.NewCallCounter()
+		_, err = scan.Collect(context.Background(), scan.Options{
+			Org: true, AWS: &cfg, Regions: regions, Collection: scan.ModeDirect,
+			TeamTag: teamTag, Calls: calls, Tool: checks.Tool{Name: "baseline", Version: "test"},
+		})
+		srv.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := calls.Total(); got != b.Calls {
+			t.Errorf("team tag %q: the scanner made %d calls, the bound counts %d (%v)", teamTag, got, b.Calls, calls.ByService())
+		}
+	}
+}
+
+// TestBoundStreamsDiscoveryAndWaitsForTeamTags: accounts start as their
+// ListAccounts page arrives, and with a team tag the bound is at least the
+// tag reads' end, paced by Organizations' bucket (5/s, burst 10).
+func TestBoundStreamsDiscoveryAndWaitsForTeamTags(t *testing.T) {
+	w := awssim.Generate(awssim.GenerateOptions{Accounts: 60, Regions: []string{"us-east-1"}, Seed: 1, LargeAccountShare: -1})
+	L := 40 * time.Millisecond
+	plain := ComputeBound(w, []string{"us-east-1"}, L, awssim.AWSRateLimits(), false, false)
+	tagged := ComputeBound(w, []string{"us-east-1"}, L, awssim.AWSRateLimits(), false, true)
+	// GetCallerIdentity, then three pages back to back within the burst of 10.
+	if want := L + 3*L; plain.Discovery != want {
+		t.Errorf("discovery ends at %v, want %v", plain.Discovery, want)
+	}
+	// The first ten tags within the burst, then 5/s: the 60th starts
+	// 10 s after the first.
+	if tagged.TeamTags < 10*time.Second || tagged.TeamTags > 10*time.Second+time.Second {
+		t.Errorf("team tags end at %v, want about 10s", tagged.TeamTags)
+	}
+	if tagged.Seconds < tagged.TeamTags.Seconds() {
+		t.Errorf("bound %.3fs before the tags end at %v", tagged.Seconds, tagged.TeamTags)
+	}
+	if plain.Seconds >= tagged.Seconds || plain.TeamTags != 0 {
+		t.Errorf("without tags the bound is %.3fs (tags %v), with them %.3fs", plain.Seconds, plain.TeamTags, tagged.Seconds)
+	}
+	// Streamed: no account waits for the last page, so the bound is below
+	// discovery + the slowest account.
+	if plain.Seconds > (plain.Discovery + plain.LongestPath).Seconds() {
+		t.Errorf("bound %.3fs above discovery %v + slowest account %v", plain.Seconds, plain.Discovery, plain.LongestPath)
+	}
+	if tagged.Calls != plain.Calls+60 {
+		t.Errorf("tags add %d calls, want 60", tagged.Calls-plain.Calls)
+	}
+}
+
+func TestParallelCallsWaitForTheirTokens(t *testing.T) {
+	// 13 calls at once on 5/s burst 10: ten at 0, then one every 200 ms.
+	got := parallel(13, 0, awssim.Rate{PerSecond: 5, Burst: 10})
+	want := []time.Duration{200 * time.Millisecond, 400 * time.Millisecond, 600 * time.Millisecond}
+	for i, w := range want {
+		if d := got[10+i] - w; d < -time.Millisecond || d > time.Millisecond {
+			t.Errorf("call %d starts at %v, want %v", 11+i, got[10+i], w)
+		}
 	}
 }

@@ -26,10 +26,15 @@ type pipelineRun struct {
 // runPipeline runs the scan of o as -pipeline says: collection alone, or
 // collection, evaluation with the built-in controls and the report, with
 // every account held (whole) or spooled (streamed, as baseline scan).
-// collected is called when collection ends.
-func runPipeline(ctx context.Context, pipeline string, o scan.Options, collected func()) (pipelineRun, error) {
+// collected is called when collection ends; write, when set, gets the
+// report (a shard's is merged after). The report's clock is o.Now's.
+func runPipeline(ctx context.Context, pipeline string, o scan.Options, collected func(), write func(*report.Report) error) (pipelineRun, error) {
 	var run pipelineRun
 	tool := report.Tool{Name: "baseline", Version: "bench"}
+	now := o.Now
+	if now == nil {
+		now = time.Now
+	}
 	var engine *policies.Engine
 	if pipeline != pipelineCollect {
 		var err error
@@ -46,12 +51,12 @@ func runPipeline(ctx context.Context, pipeline string, o scan.Options, collected
 		run.collected = time.Now()
 		collected()
 		run.accounts, run.errors = len(st.Head.Scope.Accounts), st.Errors
-		rep, err := st.Report(ctx, engine, policies.DefaultConfig(), scan.EvalOptions{}, tool, time.Now, scan.Review{})
+		rep, err := st.Report(ctx, engine, policies.DefaultConfig(), scan.EvalOptions{}, tool, now, scan.Review{})
 		if err != nil {
 			return run, err
 		}
 		run.results = len(rep.Results)
-		return run, reported(rep)
+		return run, reported(rep, write)
 	}
 	snap, err := scan.Collect(ctx, o)
 	if err != nil {
@@ -75,19 +80,20 @@ func runPipeline(ctx context.Context, pipeline string, o scan.Options, collected
 	if err != nil {
 		return run, err
 	}
-	rep, err := scan.BuildReport(snap, ev, tool, time.Now(), scan.Review{})
+	rep, err := scan.BuildReport(snap, ev, tool, now(), scan.Review{})
 	if err != nil {
 		return run, err
 	}
 	run.results = len(rep.Results)
-	return run, reported(rep)
+	return run, reported(rep, write)
 }
 
-// reported runs the hooks of the report's end: BENCH_REPORT_HEAPPROFILE=FILE
-// writes the heap with the report built (what the results hold), and
-// BENCH_REPORT_JSON=FILE then writes the report there as JSON, as
-// baseline scan --format json -o FILE does (report.JSONWriter).
-func reported(rep *report.Report) error {
+// reported runs the hooks of the report's end, then gives the report to
+// write when set: BENCH_REPORT_HEAPPROFILE=FILE writes the heap with the
+// report built (what the results hold), and BENCH_REPORT_JSON=FILE writes
+// the report there as JSON, as baseline scan --format json -o FILE does
+// (report.JSONWriter); with -shards, each shard's in turn.
+func reported(rep *report.Report, write func(*report.Report) error) error {
 	if p := os.Getenv("BENCH_REPORT_HEAPPROFILE"); p != "" {
 		hf, err := os.Create(p)
 		if err != nil {
@@ -114,6 +120,9 @@ func reported(rep *report.Report) error {
 		if err != nil {
 			return fmt.Errorf("BENCH_REPORT_JSON: %w", err)
 		}
+	}
+	if write != nil {
+		return write(rep)
 	}
 	return nil
 }

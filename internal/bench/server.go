@@ -46,7 +46,7 @@ func runServer(f flags, in io.Reader, out io.Writer) error {
 	if f.noLimits {
 		limits = nil
 	}
-	bound := ComputeBound(world, regions, f.latency, limits, f.regionsAll)
+	bound := ComputeBound(world, regions, f.latency, limits, f.regionsAll, f.teamTag != "")
 	srv, err := awssim.Start(world, awssim.Options{Latency: f.latency, Seed: f.seed, RateLimits: limits, ThrottleRate: f.throttle})
 	if err != nil {
 		return err

@@ -2,10 +2,12 @@ package cli
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -97,36 +99,21 @@ func TestShardAutoScan(t *testing.T) {
 	}
 }
 
-// TestDeployShardManifests parses the example Kubernetes Indexed Job and AWS
-// Batch array job: each runs baseline scan --shard auto with flags baseline
-// has, the shard count equal to the Job's completions or the array's size,
-// its own output file per shard, and --exit-zero.
-func TestDeployShardManifests(t *testing.T) {
-	scan, _, err := newRoot(nil, nil).Find([]string{"scan"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	check := func(file string, args []string, count int, countVar string) {
-		t.Helper()
-		if len(args) == 0 || args[0] != "scan" {
-			t.Fatalf("%s: command %v is not baseline scan", file, args)
-		}
-		joined := " " + strings.Join(args, " ") + " "
-		for _, want := range []string{" --shard auto ", " --exit-zero ", "{shard}", " --org ", " --regions all "} {
-			if !strings.Contains(joined, want) {
-				t.Errorf("%s: command lacks %q: %v", file, want, args)
-			}
-		}
-		for _, a := range args[1:] {
-			if name, ok := strings.CutPrefix(a, "--"); ok && scan.Flags().Lookup(name) == nil {
-				t.Errorf("%s: baseline scan has no flag --%s", file, name)
-			}
-		}
-		if countVar != strconv.Itoa(count) {
-			t.Errorf("%s: BASELINE_SHARD_COUNT=%q, but the job runs %d shards", file, countVar, count)
-		}
-	}
+// shardManifest is what a deployment example tells each shard's process:
+// its command, environment, and the number of shards the scheduler starts,
+// each with its 0-based index in indexVar.
+type shardManifest struct {
+	file     string
+	args     []string
+	env      map[string]string
+	count    int
+	indexVar string
+}
 
+// readIndexedJob reads deploy/kubernetes/indexed-job.yaml, failing unless it
+// is an Indexed batch/v1 Job with one container.
+func readIndexedJob(t *testing.T) shardManifest {
+	t.Helper()
 	data, err := os.ReadFile("../../deploy/kubernetes/indexed-job.yaml")
 	if err != nil {
 		t.Fatal(err)
@@ -147,7 +134,19 @@ func TestDeployShardManifests(t *testing.T) {
 							Name  string `yaml:"name"`
 							Value string `yaml:"value"`
 						} `yaml:"env"`
+						SecurityContext struct {
+							ReadOnlyRootFilesystem bool `yaml:"readOnlyRootFilesystem"`
+						} `yaml:"securityContext"`
+						VolumeMounts []struct {
+							Name      string `yaml:"name"`
+							MountPath string `yaml:"mountPath"`
+							ReadOnly  bool   `yaml:"readOnly"`
+						} `yaml:"volumeMounts"`
 					} `yaml:"containers"`
+					Volumes []struct {
+						Name     string `yaml:"name"`
+						EmptyDir any    `yaml:"emptyDir"`
+					} `yaml:"volumes"`
 				} `yaml:"spec"`
 			} `yaml:"template"`
 		} `yaml:"spec"`
@@ -159,15 +158,36 @@ func TestDeployShardManifests(t *testing.T) {
 		t.Fatalf("indexed-job.yaml is not an Indexed batch/v1 Job with one container: %+v", job)
 	}
 	c := job.Spec.Template.Spec.Containers[0]
-	count := ""
+	m := shardManifest{file: "indexed-job.yaml", args: c.Args, env: map[string]string{}, count: job.Spec.Completions, indexVar: envK8sIndex}
 	for _, e := range c.Env {
-		if e.Name == "BASELINE_SHARD_COUNT" {
-			count = e.Value
+		m.env[e.Name] = e.Value
+	}
+	// The scan spools collected accounts to a file in TMPDIR (scan.
+	// CollectStreamed): on a read-only root filesystem, that folder must be
+	// a writable volume of the pod's own (an emptyDir, not the shared one).
+	if c.SecurityContext.ReadOnlyRootFilesystem {
+		tmp := cmp.Or(m.env["TMPDIR"], "/tmp")
+		ok := false
+		for _, vm := range c.VolumeMounts {
+			if vm.ReadOnly || (tmp != vm.MountPath && !strings.HasPrefix(tmp, strings.TrimSuffix(vm.MountPath, "/")+"/")) {
+				continue
+			}
+			for _, v := range job.Spec.Template.Spec.Volumes {
+				ok = ok || (v.Name == vm.Name && v.EmptyDir != nil)
+			}
+		}
+		if !ok {
+			t.Errorf("indexed-job.yaml: the root filesystem is read-only, but the scan's spool folder %s (TMPDIR) is not on a writable emptyDir volume", tmp)
 		}
 	}
-	check("indexed-job.yaml", c.Args, job.Spec.Completions, count)
+	return m
+}
 
-	data, err = os.ReadFile("../../deploy/aws-batch/array-job.json")
+// readArrayJob reads deploy/aws-batch/array-job.json, a SubmitJob request,
+// failing on a member SubmitJob does not have.
+func readArrayJob(t *testing.T) shardManifest {
+	t.Helper()
+	data, err := os.ReadFile("../../deploy/aws-batch/array-job.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -209,16 +229,140 @@ func TestDeployShardManifests(t *testing.T) {
 	if submit.ArrayProperties.Size < 2 || submit.ArrayProperties.Size > 10000 || submit.JobQueue == "" || submit.JobDefinition == "" {
 		t.Errorf("array-job.json: %+v", submit)
 	}
-	count = ""
-	for _, e := range submit.ContainerOverrides.Environment {
-		if e.Name == "BASELINE_SHARD_COUNT" {
-			count = e.Value
-		}
-	}
-	check("array-job.json", submit.ContainerOverrides.Command, submit.ArrayProperties.Size, count)
 	for _, e := range submit.RetryStrategy.EvaluateOnExit {
 		if e.Action != "RETRY" && e.Action != "EXIT" {
 			t.Errorf("array-job.json: evaluateOnExit action %q", e.Action)
 		}
+	}
+	m := shardManifest{file: "array-job.json", args: submit.ContainerOverrides.Command, env: map[string]string{}, count: submit.ArrayProperties.Size, indexVar: envBatchIndex}
+	for _, e := range submit.ContainerOverrides.Environment {
+		m.env[e.Name] = e.Value
+	}
+	return m
+}
+
+// TestDeployShardManifests parses the example Kubernetes Indexed Job and AWS
+// Batch array job: each runs baseline scan --shard auto with flags baseline
+// has, the shard count equal to the Job's completions or the array's size,
+// its own output file per shard, and --exit-zero.
+func TestDeployShardManifests(t *testing.T) {
+	scan, _, err := newRoot(nil, nil).Find([]string{"scan"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range []shardManifest{readIndexedJob(t), readArrayJob(t)} {
+		if len(m.args) == 0 || m.args[0] != "scan" {
+			t.Fatalf("%s: command %v is not baseline scan", m.file, m.args)
+		}
+		joined := " " + strings.Join(m.args, " ") + " "
+		for _, want := range []string{" --shard auto ", " --exit-zero ", "{shard}", " --org ", " --regions all "} {
+			if !strings.Contains(joined, want) {
+				t.Errorf("%s: command lacks %q: %v", m.file, want, m.args)
+			}
+		}
+		for _, a := range m.args[1:] {
+			if name, ok := strings.CutPrefix(a, "--"); ok && scan.Flags().Lookup(name) == nil {
+				t.Errorf("%s: baseline scan has no flag --%s", m.file, name)
+			}
+		}
+		if m.env[envShardCount] != strconv.Itoa(m.count) {
+			t.Errorf("%s: %s=%q, but the job runs %d shards", m.file, envShardCount, m.env[envShardCount], m.count)
+		}
+	}
+}
+
+// TestDeployShardManifestsDryRun starts every shard of the example
+// Kubernetes Indexed Job and AWS Batch array job as its scheduler would —
+// the manifest's command and environment, plus the index the scheduler
+// sets (0 … count-1) — against the demo organization instead of AWS
+// (--demo for --org, no member role, a temporary folder for /reports):
+// --shard auto gives each process a different shard and together every
+// shard 1 … N once, each exits 0 (--exit-zero) and writes its own file,
+// and baseline merge of the files covers every account of one whole scan.
+func TestDeployShardManifestsDryRun(t *testing.T) {
+	run := func(args ...string) (int, string) {
+		var out, errb bytes.Buffer
+		err := Execute(context.Background(), args, &out, &errb)
+		return ExitCode(err), errb.String()
+	}
+	accounts := func(file string) []string {
+		t.Helper()
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rep struct {
+			Scope struct {
+				Accounts []string `json:"accounts"`
+			} `json:"scope"`
+		}
+		if err := json.Unmarshal(data, &rep); err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+		slices.Sort(rep.Scope.Accounts)
+		return rep.Scope.Accounts
+	}
+	whole := filepath.Join(t.TempDir(), "whole.json")
+	if code, stderr := run("scan", "--demo", "-q", "--regions", "all", "--exit-zero", "--format", "json", "-o", whole); code != ExitOK {
+		t.Fatalf("whole scan: exit %d: %s", code, stderr)
+	}
+	want := accounts(whole)
+	if len(want) < 4 {
+		t.Fatalf("the demo has %d accounts: too few to tell shards apart", len(want))
+	}
+
+	for _, m := range []shardManifest{readIndexedJob(t), readArrayJob(t)} {
+		t.Run(m.file, func(t *testing.T) {
+			dir := t.TempDir()
+			var args []string
+			for i := 0; i < len(m.args); i++ {
+				switch a := m.args[i]; {
+				case a == "--org":
+					args = append(args, "--demo")
+				case a == "--role-name":
+					i++ // the demo assumes no role
+				default:
+					args = append(args, strings.ReplaceAll(a, "/reports/", dir+"/"))
+				}
+			}
+			for k, v := range m.env {
+				t.Setenv(k, v)
+			}
+			seen := map[int]int{}
+			var files []string
+			for index := 0; index < m.count; index++ {
+				t.Setenv(m.indexVar, strconv.Itoa(index))
+				k, n, err := autoShard(os.LookupEnv, 0)
+				if err != nil || n != m.count {
+					t.Fatalf("%s=%d: shard %d/%d, %v; want N = %d", m.indexVar, index, k, n, err, m.count)
+				}
+				seen[k]++
+				before, _ := filepath.Glob(filepath.Join(dir, "*"))
+				if code, stderr := run(args...); code != ExitOK {
+					t.Fatalf("%s=%d: baseline %s: exit %d: %s", m.indexVar, index, strings.Join(args, " "), code, stderr)
+				}
+				after, _ := filepath.Glob(filepath.Join(dir, "*"))
+				if len(after) != len(before)+1 {
+					t.Fatalf("%s=%d: the shard wrote %d new files, want its own one (%v)", m.indexVar, index, len(after)-len(before), after)
+				}
+				for _, f := range after {
+					if !slices.Contains(before, f) {
+						files = append(files, f)
+					}
+				}
+			}
+			for k := 1; k <= m.count; k++ {
+				if seen[k] != 1 {
+					t.Errorf("shard %d/%d started %d times: %v", k, m.count, seen[k], seen)
+				}
+			}
+			merged := filepath.Join(dir, "report.json")
+			if code, stderr := run(append(append([]string{"merge"}, files...), "-o", merged)...); code == ExitUsage {
+				t.Fatalf("merge: exit 2: %s", stderr)
+			}
+			if got := accounts(merged); !slices.Equal(got, want) {
+				t.Errorf("merged shards cover %v, one whole scan %v", got, want)
+			}
+		})
 	}
 }

@@ -194,15 +194,52 @@ func collect(ctx context.Context, o Options, sp *spooler) (*checks.Snapshot, []c
 	// Organizations' pace they took a minute at 100 accounts, and only the
 	// report needs them.
 	targetOpts.DeferTeams = true
-	targets, err := checks.Discover(ctx, cfg, stsClient, orgs, targetOpts)
-	if err != nil {
-		return nil, nil, err
+	var teams *checks.TeamReader
+	if org && o.TeamTag != "" && o.AccountList == nil {
+		teams = checks.NewTeamReader(ctx, orgs, o.TeamTag, live)
 	}
+	// Discovery is streamed when nothing needs the whole account list
+	// before collection: each ListAccounts page's accounts (of the shard)
+	// are collected, and their tags read, as the page arrives. A list of
+	// --accounts is checked whole first (a typo is an error before any
+	// collection), and the administrators' streams (--collection auto or
+	// admin) are planned over every account.
+	streamed := org && o.AccountList == nil && len(o.Accounts) == 0 && o.Collection == ModeDirect
 	selected := map[string]bool{} // every selected account, whatever the shard
-	for _, t := range targets {
-		selected[t.AccountID] = true
+	var (
+		targets    []checks.Target
+		more       chan []checks.Target
+		discovered = make(chan error, 1)
+	)
+	if streamed {
+		more = make(chan []checks.Target)
+		go func() {
+			defer close(more)
+			discovered <- checks.DiscoverStream(ctx, cfg, stsClient, orgs, targetOpts, func(page []checks.Target) {
+				for _, t := range page {
+					selected[t.AccountID] = true
+				}
+				if page = inShard(page, o.Shard); len(page) > 0 {
+					if teams != nil {
+						teams.Add(page)
+					}
+					more <- page
+				}
+			})
+		}()
+	} else {
+		if targets, err = checks.Discover(ctx, cfg, stsClient, orgs, targetOpts); err != nil {
+			return nil, nil, err
+		}
+		for _, t := range targets {
+			selected[t.AccountID] = true
+		}
+		targets = inShard(targets, o.Shard)
+		if teams != nil {
+			teams.Add(targets)
+		}
+		discovered <- nil
 	}
-	targets = inShard(targets, o.Shard)
 
 	env := adminEnv{cfg: cfg, limiter: limiter, targets: targets, regions: regions, allRegions: o.AllRegions, fromOrg: org, mode: o.Collection, status: o.Observer.Status, now: o.Now, syncMaxAge: o.SSMSyncMaxAge}
 	collectors, gaps, err := chooseCollectors(ctx, o.Services, env)
@@ -221,17 +258,11 @@ func collect(ctx context.Context, o Options, sp *spooler) (*checks.Snapshot, []c
 	for i, s := range o.Services {
 		labels[i] = s.Name
 	}
-	o.Observer.Status(fmt.Sprintf("collecting %d account(s)%s × %s: %s", len(targets), shardDesc, regionsDesc, strings.Join(labels, ", ")))
-	var tags []checks.Target
-	tagsRead := make(chan struct{})
-	if org && o.TeamTag != "" && o.AccountList == nil {
-		go func() {
-			defer close(tagsRead)
-			tags = checks.ReadTeams(ctx, orgs, o.TeamTag, targets, live)
-		}()
-	} else {
-		close(tagsRead)
+	accountsDesc := fmt.Sprintf("%d account(s)", len(targets))
+	if streamed {
+		accountsDesc = "the organization's accounts as they are listed"
 	}
+	o.Observer.Status(fmt.Sprintf("collecting %s%s × %s: %s", accountsDesc, shardDesc, regionsDesc, strings.Join(labels, ", ")))
 	start := o.Now()
 	regionScope := checks.RegionScope{All: o.AllRegions, Exclude: o.ExcludeRegions}
 	copts := checks.CollectOptions{
@@ -242,15 +273,23 @@ func collect(ctx context.Context, o Options, sp *spooler) (*checks.Snapshot, []c
 		RateLimiter: limiter,
 		Regions:     regionScope,
 		Progress:    live,
+		More:        more,
 	}
 	if sp != nil {
 		sp.start(targets, selected)
 		copts.Sink = sp.add
 	}
 	snap := checks.Collect(ctx, targets, copts)
-	<-tagsRead
+	derr := <-discovered
+	var tags []checks.Target
+	if teams != nil {
+		tags = teams.Wait()
+	}
 	stop()
 	stop = func() {}
+	if derr != nil {
+		return nil, nil, derr
+	}
 	if sp == nil {
 		checks.JoinTeams(snap, tags)
 	}

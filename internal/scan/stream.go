@@ -8,6 +8,7 @@ import (
 	"os"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -84,7 +85,7 @@ func (s *Streamed) Accounts(ctx context.Context, fn func(*checks.AccountFacts) e
 	}
 	scanned := func(id string) bool { return s.sp.selected[id] }
 	var buf []byte
-	for i, sp := range s.sp.spans {
+	for i, sp := range s.sp.byID() {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -163,6 +164,7 @@ func (s *Streamed) Report(ctx context.Context, engine *policies.Engine, cfg poli
 
 // span is one account's bytes in the spool file.
 type span struct {
+	id  string
 	off int64
 	n   int
 }
@@ -175,7 +177,7 @@ type spooler struct {
 
 	mu      sync.Mutex
 	off     int64
-	spans   []span                         // by target index
+	spans   []span                         // in the order the accounts finished
 	inScan  map[string]bool                // the targets' account ids
 	owners  map[string]checks.AccountFacts // cloudtrail.OwnerFacts of every account
 	foreign map[string]bool                // owners of trails accounts see but do not own
@@ -186,17 +188,21 @@ type spooler struct {
 // start readies the spooler for a collection of targets.
 func (sp *spooler) start(targets []checks.Target, selected map[string]bool) {
 	sp.selected = selected
-	sp.spans = make([]span, len(targets))
 	sp.inScan = make(map[string]bool, len(targets))
-	for _, t := range targets {
-		sp.inScan[t.AccountID] = true
-	}
 	sp.owners = make(map[string]checks.AccountFacts, len(targets))
 	sp.foreign = map[string]bool{}
 }
 
-// add writes account i to the spool file.
-func (sp *spooler) add(i int, a *checks.AccountFacts) {
+// byID is the spooled accounts in the order of Collect's snapshot.
+func (sp *spooler) byID() []span {
+	sp.mu.Lock()
+	defer sp.mu.Unlock()
+	slices.SortFunc(sp.spans, func(a, b span) int { return strings.Compare(a.id, b.id) })
+	return sp.spans
+}
+
+// add writes an account to the spool file.
+func (sp *spooler) add(_ int, a *checks.AccountFacts) {
 	data, err := checks.EncodeAccount(a)
 	owner := cloudtrail.OwnerFacts(a)
 	foreign := cloudtrail.ForeignOwners(a)
@@ -212,7 +218,8 @@ func (sp *spooler) add(i int, a *checks.AccountFacts) {
 		sp.err = fmt.Errorf("collect: spool account %s: %w", a.AccountID, err)
 		return
 	}
-	sp.spans[i] = span{sp.off, len(data)}
+	sp.spans = append(sp.spans, span{a.AccountID, sp.off, len(data)})
+	sp.inScan[a.AccountID] = true
 	sp.off += int64(len(data))
 	sp.owners[a.AccountID] = owner
 	for _, o := range foreign {

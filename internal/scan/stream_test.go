@@ -105,7 +105,7 @@ func TestStreamedScanEqualsWholeScan(t *testing.T) {
 				t.Fatal(err)
 			}
 			if got.String() != want.String() {
-				t.Errorf("streamed snapshot differs from Collect's (%d bytes, want %d)", got.Len(), want.Len())
+				t.Errorf("streamed snapshot differs from Collect's (%d bytes, want %d):\n%s", got.Len(), want.Len(), firstDifference(got.Bytes(), want.Bytes()))
 			}
 			gotRep, err := st.Report(t.Context(), engine, policies.DefaultConfig(), EvalOptions{}, tool, awssimtest.Clock, rv)
 			if err != nil {

@@ -1,0 +1,479 @@
+package main
+
+// -shards N runs the scan as N shards, as a CI matrix does (baseline scan
+// --shard K/N, then baseline merge), on one machine: after the simulator
+// starts, each shard runs in its own process (this binary with -shard-run
+// K/N), one after another, so that each reports its own wall time, calls
+// and peak memory; then the parent merges their reports with baseline
+// merge's code. With -accounts-from the parent first lists the
+// organization once (baseline accounts --org) and every shard scans from
+// that list, making no Organizations call.
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+
+	"github.com/baseline-scanner/baseline/checks"
+	"github.com/baseline-scanner/baseline/internal/memlimit"
+	"github.com/baseline-scanner/baseline/internal/scan"
+	"github.com/baseline-scanner/baseline/report"
+)
+
+// The simulator's endpoint and keys, passed to a shard process in its
+// environment (never on its command line, never printed).
+const (
+	envSimURL       = "BENCH_SIM_URL"
+	envSimKeyID     = "BENCH_SIM_ACCESS_KEY_ID"
+	envSimSecretKey = "BENCH_SIM_SECRET_ACCESS_KEY"
+)
+
+// ShardedResult is the last JSON line of -shards: the shards' figures side
+// by side (index k-1 is shard k/N), the listing's and the merge's.
+type ShardedResult struct {
+	Accounts    int     `json:"accounts"`
+	Regions     int     `json:"regions"`
+	LatencyMS   float64 `json:"latency_ms"`
+	Throttle    float64 `json:"throttle"`
+	Concurrency int     `json:"concurrency"`
+	Collection  string  `json:"collection"`
+	TeamTag     string  `json:"team_tag"`
+	Pipeline    string  `json:"pipeline"`
+	Shards      int     `json:"shards"`
+	// AccountsFrom: the organization was listed once (ListingSeconds,
+	// ListingOrganizationsCalls) and the shards scanned from the list.
+	AccountsFrom              bool    `json:"accounts_from"`
+	ListingSeconds            float64 `json:"listing_seconds"`
+	ListingOrganizationsCalls int     `json:"listing_organizations_calls"`
+	// Per shard.
+	ShardAccounts      []int     `json:"shard_accounts"`
+	WallSeconds        []float64 `json:"wall_seconds"`
+	APICalls           []int     `json:"api_calls"`
+	OrganizationsCalls []int     `json:"organizations_calls"`
+	Requests           []int     `json:"requests"` // served by the simulator during the shard, retries included
+	PeakRSSMB          []float64 `json:"peak_rss_mb"`
+	Errors             []int     `json:"errors"`
+	// SumWallSeconds is the shards' wall times added up (they ran one after
+	// another); MaxWallSeconds the longest, the scan's time when the shards
+	// run side by side on machines of their own.
+	SumWallSeconds float64 `json:"sum_wall_seconds"`
+	MaxWallSeconds float64 `json:"max_wall_seconds"`
+	TotalAPICalls  int     `json:"total_api_calls"`
+	// TotalOrganizationsCalls are the shards' Organizations calls added up
+	// (the listing's apart).
+	TotalOrganizationsCalls int `json:"total_organizations_calls"`
+	// The merged report: its accounts (each once, every account of the
+	// organization), results, and the merge's time (reading the shards'
+	// reports, scan.MergeReports).
+	MergedAccounts int     `json:"merged_accounts"`
+	MergedResults  int     `json:"merged_results"`
+	MergeSeconds   float64 `json:"merge_seconds"`
+}
+
+// checkShardFlags refuses -shards combinations the bench does not run.
+func checkShardFlags(f flags) error {
+	switch {
+	case f.shards < 0:
+		return fmt.Errorf("-shards: %d is negative", f.shards)
+	case f.accountsFrom && f.shards == 0:
+		return errors.New("-accounts-from: only with -shards N")
+	case f.shards > 0 && f.pipeline == pipelineCollect:
+		return errors.New("-shards: the shards' reports are merged: -pipeline streamed or whole, not collect")
+	case f.shards > 0 && f.cpuProfile != "":
+		return errors.New("-cpuprofile: not with -shards (each shard is a process of its own)")
+	}
+	return nil
+}
+
+// simClient asks the simulator process what it served so far.
+type simClient struct {
+	to    io.Writer
+	lines *bufio.Scanner
+}
+
+func (c *simClient) stats() (stats, error) {
+	if _, err := io.WriteString(c.to, "stats\n"); err != nil {
+		return stats{}, err
+	}
+	var st stats
+	if !c.lines.Scan() {
+		return st, fmt.Errorf("simulator exited: %v", c.lines.Err())
+	}
+	if err := json.Unmarshal(c.lines.Bytes(), &st); err != nil {
+		return st, fmt.Errorf("simulator stats: %w", err)
+	}
+	return st, nil
+}
+
+// minus is what the simulator served between before and s.
+func (s stats) minus(before stats) stats {
+	d := stats{Requests: s.Requests - before.Requests, Throttled: s.Throttled - before.Throttled, ByOperation: map[string]int{}}
+	for op, n := range s.ByOperation {
+		if n -= before.ByOperation[op]; n > 0 {
+			d.ByOperation[op] = n
+		}
+	}
+	return d
+}
+
+// simConfig is the SDK configuration of the simulator's management account.
+func simConfig(url, keyID, secret, region string) aws.Config {
+	return aws.Config{
+		Region:       region,
+		Credentials:  aws.NewCredentialsCache(credentials.NewStaticCredentialsProvider(keyID, secret, "")),
+		BaseEndpoint: aws.String(url),
+	}
+}
+
+// organizationsCalls are calls' Organizations operations, in all and by action.
+func organizationsCalls(calls *checks.CallCounter) (int, map[string]int) {
+	total, by := 0, map[string]int{}
+	for action, n := range calls.Counts() {
+		if strings.HasPrefix(action, "organizations:") {
+			total += n
+			by[action] = n
+		}
+	}
+	return total, by
+}
+
+// listAccounts lists the organization once, as baseline accounts --org
+// does, and writes the list to path as that command does. It returns the
+// list and the listing's Organizations calls.
+func listAccounts(ctx context.Context, cfg aws.Config, path string) (*checks.AccountList, int, error) {
+	calls := checks.NewCallCounter()
+	list, err := scan.ListAccounts(ctx, scan.Options{Org: true, AWS: &cfg, Tool: checks.Tool{Name: "baseline", Version: "bench"}, Calls: calls})
+	if err != nil {
+		return nil, 0, err
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(list); err != nil {
+		return nil, 0, err
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
+		return nil, 0, err
+	}
+	n, _ := organizationsCalls(calls)
+	return list, n, nil
+}
+
+// shardSpec is one shard's scan.
+type shardSpec struct {
+	flags flags
+	cfg   aws.Config // the simulator, as its management account
+	// index and count are the shard, K of N (count 0: the whole
+	// organization, no shard).
+	index, count int
+	// accountsFrom, when set, is the account list file the shard scans
+	// from (scan.ReadAccountList, as --accounts-from reads it).
+	accountsFrom string
+	out          string           // the shard's JSON report
+	now          func() time.Time // the scan's clock; time.Now when nil
+}
+
+// runShard runs one shard's scan in this process as baseline scan --shard
+// K/N --format json -o out runs it, and returns its figures: its calls, its
+// Organizations calls by action, wall and CPU time and errors (not memory:
+// the process's, runShardProcess adds it). collected is called when
+// collection ends.
+func runShard(ctx context.Context, s shardSpec, collected func()) (Result, error) {
+	f := s.flags
+	regions := allRegions[:f.regions]
+	calls := checks.NewCallCounter()
+	obs := &benchObserver{}
+	cfg := s.cfg.Copy()
+	o := scan.Options{
+		Org:         true,
+		AWS:         &cfg,
+		Concurrency: f.concurrency,
+		Collection:  f.collection,
+		Tool:        checks.Tool{Name: "baseline", Version: "bench"},
+		Calls:       calls,
+		TeamTag:     f.teamTag,
+		Observer:    obs,
+		Now:         s.now,
+		Shard:       checks.ShardScope{Index: s.index, Count: s.count},
+	}
+	if f.regionsAll {
+		o.AllRegions = true
+	} else {
+		o.Regions = regions
+	}
+	if s.accountsFrom != "" {
+		list, err := scan.ReadAccountList(ctx, s.accountsFrom)
+		if err != nil {
+			return Result{}, err
+		}
+		o.AccountList = list
+	}
+	writer, err := report.NewWriter("json")
+	if err != nil {
+		return Result{}, err
+	}
+	write := func(rep *report.Report) error {
+		out, err := os.Create(s.out)
+		if err != nil {
+			return err
+		}
+		if err := writer.Write(out, rep); err != nil {
+			out.Close()
+			return err
+		}
+		return out.Close()
+	}
+	cpuBefore, countersBefore := cpuSeconds(), readRuntimeCounters()
+	start := time.Now()
+	run, err := runPipeline(ctx, f.pipeline, o, collected, write)
+	if err != nil {
+		return Result{}, err
+	}
+	wall := run.collected.Sub(start)
+	reportTime := time.Since(run.collected)
+	var discoverySeconds float64
+	if obs.progress != nil {
+		if st := obs.progress.State(); !st.PhaseStart.IsZero() {
+			discoverySeconds = st.PhaseStart.Sub(start).Seconds()
+		}
+	}
+	cpu, countersAfter := cpuSeconds()-cpuBefore, readRuntimeCounters()
+	for _, e := range run.firstErrors {
+		fmt.Fprintf(os.Stderr, "error: %s %s %s:%s %s: %s\n", e.AccountID, e.Region, e.Service, e.Operation, e.Code, e.Message)
+	}
+	res := Result{
+		Accounts:         run.accounts,
+		Collection:       f.collection,
+		DelegatedAdmin:   f.delegatedAdmin,
+		TeamTag:          f.teamTag,
+		DiscoverySeconds: round(discoverySeconds, 3),
+		Regions:          len(regions),
+		LatencyMS:        float64(f.latency) / float64(time.Millisecond),
+		Throttle:         f.throttle,
+		Concurrency:      f.concurrency,
+		Pipeline:         f.pipeline,
+		WallSeconds:      round(wall.Seconds(), 3),
+		ReportSeconds:    round(reportTime.Seconds(), 3),
+		Results:          run.results,
+		APICalls:         calls.Total(),
+		Retries:          calls.Retries(),
+		Errors:           run.errors,
+		CPUSeconds:       round(cpu, 2),
+		ScanCost:         scanCost(countersBefore, countersAfter, cpu, calls.Total()),
+		ByService:        calls.ByService(),
+	}
+	if s.count > 0 {
+		res.Shard = fmt.Sprintf("%d/%d", s.index, s.count)
+	}
+	res.OrganizationsCalls, res.OrganizationsByOperation = organizationsCalls(calls)
+	return res, nil
+}
+
+// parseShardRun reads -shard-run K/N.
+func parseShardRun(v string) (k, n int, err error) {
+	ks, ns, ok := strings.Cut(v, "/")
+	k, err1 := strconv.Atoi(ks)
+	n, err2 := strconv.Atoi(ns)
+	if !ok || err1 != nil || err2 != nil || n < 1 || k < 1 || k > n {
+		return 0, 0, fmt.Errorf("-shard-run: %q is not K/N with 1 <= K <= N", v)
+	}
+	return k, n, nil
+}
+
+// runShardProcess is a shard's process: it scans its shard against the
+// parent's simulator with the scanner's process settings, writes its
+// report to -shard-out and prints its Result as one JSON line.
+func runShardProcess(f flags) error {
+	k, n, err := parseShardRun(f.shardRun)
+	if err != nil {
+		return err
+	}
+	url := os.Getenv(envSimURL)
+	if url == "" || f.shardOut == "" {
+		return fmt.Errorf("-shard-run: internal, run by the bench's -shards (it needs -shard-out and %s)", envSimURL)
+	}
+	cfg := simConfig(url, os.Getenv(envSimKeyID), os.Getenv(envSimSecretKey), allRegions[0])
+	mem, err := memlimit.Decide("auto", os.LookupEnv, os.ReadFile)
+	if err != nil {
+		return err
+	}
+	restore := sync.OnceFunc(memlimit.Apply(mem, os.LookupEnv))
+	defer restore()
+	var collectPeak float64
+	res, err := runShard(context.Background(), shardSpec{flags: f, cfg: cfg, index: k, count: n, accountsFrom: f.shardAccountList, out: f.shardOut}, func() {
+		collectPeak = peakRSSMB()
+		restore()
+	})
+	if err != nil {
+		return err
+	}
+	res.PeakRSSMB, res.CollectPeakRSSMB = round(peakRSSMB(), 1), round(collectPeak, 1)
+	line, err := json.Marshal(res)
+	if err != nil {
+		return err
+	}
+	fmt.Println(string(line))
+	return nil
+}
+
+// spawnShard runs shard k/n in a process of its own and returns the Result
+// it printed.
+func spawnShard(ctx context.Context, hi hello, k, n int, out, accountsFrom string) (Result, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return Result{}, err
+	}
+	args := append(slices.Clone(os.Args[1:]), "-shard-run", fmt.Sprintf("%d/%d", k, n), "-shard-out", out)
+	if accountsFrom != "" {
+		args = append(args, "-shard-accounts-from", accountsFrom)
+	}
+	cmd := exec.CommandContext(ctx, self, args...)
+	cmd.Env = append(os.Environ(), envSimURL+"="+hi.URL, envSimKeyID+"="+hi.AccessKeyID, envSimSecretKey+"="+hi.SecretAccessKey)
+	cmd.Stderr = os.Stderr
+	stdout, err := cmd.Output()
+	if err != nil {
+		return Result{}, fmt.Errorf("shard %d/%d: %w", k, n, err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(stdout)), "\n")
+	var res Result
+	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &res); err != nil {
+		return Result{}, fmt.Errorf("shard %d/%d: its result: %w", k, n, err)
+	}
+	return res, nil
+}
+
+// mergeShards merges the shards' reports with baseline merge's code and
+// checks that the merged report covers every account once: want of them,
+// and exactly wantIDs when given.
+func mergeShards(paths []string, want int, wantIDs []string) (*report.Report, error) {
+	merged, err := scan.MergeReports(paths)
+	if err != nil {
+		return nil, err
+	}
+	got := merged.Scope.Accounts
+	if len(slices.Compact(slices.Clone(got))) != len(got) {
+		return nil, fmt.Errorf("merged report: an account is in two shards")
+	}
+	if len(got) != want {
+		return nil, fmt.Errorf("merged report: %d accounts, the organization has %d", len(got), want)
+	}
+	if wantIDs != nil {
+		ids := slices.Sorted(slices.Values(wantIDs))
+		if !slices.Equal(got, ids) {
+			return nil, fmt.Errorf("merged report: the accounts are not the listed ones")
+		}
+	}
+	return merged, nil
+}
+
+// runSharded is -shards: the listing (with -accounts-from), the shards one
+// after another, each in its own process, then the merge.
+func runSharded(ctx context.Context, f flags, hi hello, cfg aws.Config, sim *simClient) error {
+	dir, err := os.MkdirTemp("", "baseline-bench-shards-*")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	total := ShardedResult{
+		Accounts: f.accounts, Regions: f.regions, LatencyMS: float64(f.latency) / float64(time.Millisecond),
+		Throttle: f.throttle, Concurrency: f.concurrency, Collection: f.collection, TeamTag: f.teamTag,
+		Pipeline: f.pipeline, Shards: f.shards, AccountsFrom: f.accountsFrom,
+	}
+	var listPath string
+	var listed []string
+	if f.accountsFrom {
+		listPath = filepath.Join(dir, "accounts.json")
+		start := time.Now()
+		list, orgCalls, err := listAccounts(ctx, cfg, listPath)
+		if err != nil {
+			return fmt.Errorf("list the organization: %w", err)
+		}
+		total.ListingSeconds = round(time.Since(start).Seconds(), 3)
+		total.ListingOrganizationsCalls = orgCalls
+		for _, a := range list.Accounts {
+			listed = append(listed, a.ID)
+		}
+		fmt.Printf("listing:      %d accounts in %.3fs, %d Organizations calls (baseline accounts --org)\n", len(listed), total.ListingSeconds, orgCalls)
+	}
+	paths := make([]string, f.shards)
+	for k := 1; k <= f.shards; k++ {
+		paths[k-1] = filepath.Join(dir, fmt.Sprintf("report-%d.json", k))
+		before, err := sim.stats()
+		if err != nil {
+			return err
+		}
+		res, err := spawnShard(ctx, hi, k, f.shards, paths[k-1], listPath)
+		if err != nil {
+			return err
+		}
+		after, err := sim.stats()
+		if err != nil {
+			return err
+		}
+		served := after.minus(before)
+		res.DelegatedAdmin = f.delegatedAdmin
+		res.Requests, res.Throttled, res.ByOperation = served.Requests, served.Throttled, byOperation(served.ByOperation)
+		fmt.Printf("shard %s:    %d accounts, %.3fs wall (%.3fs report), %d API calls (%d Organizations%s), %d requests served, %d retries, %d errors, peak RSS %.1f MB\n",
+			res.Shard, res.Accounts, res.WallSeconds, res.ReportSeconds, res.APICalls, res.OrganizationsCalls, orgDetail(res.OrganizationsByOperation), res.Requests, res.Retries, res.Errors, res.PeakRSSMB)
+		line, err := json.Marshal(res)
+		if err != nil {
+			return err
+		}
+		fmt.Println(string(line))
+		total.ShardAccounts = append(total.ShardAccounts, res.Accounts)
+		total.WallSeconds = append(total.WallSeconds, res.WallSeconds)
+		total.APICalls = append(total.APICalls, res.APICalls)
+		total.OrganizationsCalls = append(total.OrganizationsCalls, res.OrganizationsCalls)
+		total.Requests = append(total.Requests, res.Requests)
+		total.PeakRSSMB = append(total.PeakRSSMB, res.PeakRSSMB)
+		total.Errors = append(total.Errors, res.Errors)
+		total.SumWallSeconds += res.WallSeconds
+		total.MaxWallSeconds = max(total.MaxWallSeconds, res.WallSeconds)
+		total.TotalAPICalls += res.APICalls
+		total.TotalOrganizationsCalls += res.OrganizationsCalls
+	}
+	total.SumWallSeconds = round(total.SumWallSeconds, 3)
+	start := time.Now()
+	merged, err := mergeShards(paths, f.accounts, listed)
+	if err != nil {
+		return err
+	}
+	total.MergeSeconds = round(time.Since(start).Seconds(), 3)
+	total.MergedAccounts, total.MergedResults = len(merged.Scope.Accounts), len(merged.Results)
+	fmt.Printf("merged:       %d accounts, each once; %d results; merged in %.3fs (baseline merge)\n", total.MergedAccounts, total.MergedResults, total.MergeSeconds)
+	fmt.Printf("shards:       %d, %.3fs wall added up, %.3fs the longest; %d API calls in all, %d of them Organizations\n", total.Shards, total.SumWallSeconds, total.MaxWallSeconds, total.TotalAPICalls, total.TotalOrganizationsCalls)
+	line, err := json.Marshal(total)
+	if err != nil {
+		return err
+	}
+	fmt.Println(string(line))
+	return nil
+}
+
+// orgDetail is ": ListAccounts 3, ListTagsForResource 50", or "".
+func orgDetail(by map[string]int) string {
+	if len(by) == 0 {
+		return ""
+	}
+	var parts []string
+	for _, action := range slices.Sorted(maps.Keys(by)) {
+		parts = append(parts, fmt.Sprintf("%s %d", strings.TrimPrefix(action, "organizations:"), by[action]))
+	}
+	return ": " + strings.Join(parts, ", ")
+}

@@ -1,0 +1,187 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/baseline-scanner/baseline/internal/awssim"
+	"github.com/baseline-scanner/baseline/internal/scan"
+	"github.com/baseline-scanner/baseline/report"
+)
+
+// TestShardedScan: a world scanned as 3 shards, each listing the
+// organization itself or all from one account list, merges into the
+// report one scan of the whole organization gives; the shards partition
+// the accounts, and a shard's Organizations calls are the listing's pages
+// and its own accounts' team tags, or none from the list.
+func TestShardedScan(t *testing.T) {
+	const accounts, shards = 6, 3
+	regions := allRegions[:2]
+	now := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
+	clock := func() time.Time { return now }
+	world := awssim.Generate(awssim.GenerateOptions{Accounts: accounts, Regions: regions, Seed: 1})
+	srv, err := awssim.Start(world, awssim.Options{Now: clock, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	keyID, secret := srv.Credentials()
+	cfg := simConfig(srv.URL(), keyID, secret, regions[0])
+	f := flags{accounts: accounts, regions: len(regions), concurrency: 8, collection: scan.ModeDirect, teamTag: "team", pipeline: pipelineStreamed}
+	ctx := context.Background()
+	dir := t.TempDir()
+
+	// The whole organization in one scan.
+	whole := filepath.Join(dir, "whole.json")
+	if _, err := runShard(ctx, shardSpec{flags: f, cfg: cfg, out: whole, now: clock}, func() {}); err != nil {
+		t.Fatal(err)
+	}
+	want := readResults(t, whole)
+
+	// The listing, as baseline accounts --org.
+	listPath := filepath.Join(dir, "accounts.json")
+	before := srv.Calls()
+	list, listingCalls, err := listAccounts(ctx, cfg, listPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed := orgCalls(srv.Calls(), before)
+	pages := listed["ListAccounts"]
+	if pages != 1 || listed["ListTagsForResource"] != accounts || listingCalls != pages+accounts {
+		t.Fatalf("listing: %d Organizations calls (%v), want 1 ListAccounts page and %d ListTagsForResource", listingCalls, listed, accounts)
+	}
+	if len(list.Accounts) != accounts {
+		t.Fatalf("listing: %d accounts, want %d", len(list.Accounts), accounts)
+	}
+
+	for _, fromList := range []bool{false, true} {
+		t.Run(fmt.Sprintf("accounts-from=%v", fromList), func(t *testing.T) {
+			var paths []string
+			seen := map[string]int{}
+			for k := 1; k <= shards; k++ {
+				spec := shardSpec{flags: f, cfg: cfg, index: k, count: shards, out: filepath.Join(dir, fmt.Sprintf("%v-%d.json", fromList, k)), now: clock}
+				if fromList {
+					spec.accountsFrom = listPath
+				}
+				before := srv.Calls()
+				res, err := runShard(ctx, spec, func() {})
+				if err != nil {
+					t.Fatal(err)
+				}
+				served := orgCalls(srv.Calls(), before)
+				rep, err := report.ReadReport(spec.out)
+				if err != nil {
+					t.Fatal(err)
+				}
+				mine := rep.Scope.Accounts
+				for _, a := range mine {
+					seen[a]++
+				}
+				if res.Shard != fmt.Sprintf("%d/%d", k, shards) || res.Accounts != len(mine) {
+					t.Errorf("shard %d: result says shard %q of %d accounts, its report has %d", k, res.Shard, res.Accounts, len(mine))
+				}
+				wantOrg := map[string]int{}
+				if !fromList {
+					wantOrg["organizations:ListAccounts"] = pages
+					if len(mine) > 0 {
+						wantOrg["organizations:ListTagsForResource"] = len(mine)
+					}
+				}
+				if !maps.Equal(res.OrganizationsByOperation, wantOrg) || res.OrganizationsCalls != sum(wantOrg) {
+					t.Errorf("shard %d of %d accounts: Organizations calls %d %v, want %v", k, len(mine), res.OrganizationsCalls, res.OrganizationsByOperation, wantOrg)
+				}
+				// The simulator saw what the shard counted.
+				if served["ListAccounts"] != wantOrg["organizations:ListAccounts"] || served["ListTagsForResource"] != wantOrg["organizations:ListTagsForResource"] {
+					t.Errorf("shard %d: the simulator served %v, want %v", k, served, wantOrg)
+				}
+				paths = append(paths, spec.out)
+			}
+			if len(seen) != accounts {
+				t.Errorf("the shards cover %d accounts, want %d", len(seen), accounts)
+			}
+			for a, n := range seen {
+				if n != 1 {
+					t.Errorf("account %s is in %d shards", a, n)
+				}
+			}
+			var ids []string
+			if fromList {
+				for _, a := range list.Accounts {
+					ids = append(ids, a.ID)
+				}
+			}
+			merged, err := mergeShards(paths, accounts, ids)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := results(merged)
+			if len(got) != len(merged.Results) {
+				t.Fatalf("merged: %d results, %d ids", len(merged.Results), len(got))
+			}
+			if len(got) != len(want) {
+				t.Fatalf("merged: %d results, one scan: %d", len(got), len(want))
+			}
+			for id, w := range want {
+				if g, ok := got[id]; !ok || g != w {
+					t.Errorf("result %s: merged %+v, one scan %+v", id, g, w)
+				}
+			}
+		})
+	}
+	if _, err := mergeShards([]string{filepath.Join(dir, "false-1.json"), filepath.Join(dir, "false-2.json")}, accounts, nil); err == nil {
+		t.Error("merging 2 of 3 shards: no error")
+	}
+}
+
+// outcome is what must match between a merged report and one scan's.
+type outcome struct {
+	Status report.Status
+	Team   string
+}
+
+func results(r *report.Report) map[string]outcome {
+	out := map[string]outcome{}
+	for _, res := range r.Results {
+		out[res.ID] = outcome{res.Status, res.Team}
+	}
+	return out
+}
+
+func readResults(t *testing.T, path string) map[string]outcome {
+	t.Helper()
+	r, err := report.ReadReport(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := results(r)
+	if len(r.Results) == 0 || len(out) != len(r.Results) {
+		t.Fatalf("%s: %d results, %d ids", path, len(r.Results), len(out))
+	}
+	return out
+}
+
+// orgCalls are the Organizations requests the simulator served since
+// before, by operation.
+func orgCalls(now, before awssim.CallCounts) map[string]int {
+	out := map[string]int{}
+	for k, n := range now.ByCall {
+		if k.Service == "organizations" {
+			if d := n - before.ByCall[k]; d > 0 {
+				out[k.Operation] += d
+			}
+		}
+	}
+	return out
+}
+
+func sum(m map[string]int) int {
+	n := 0
+	for _, v := range m {
+		n += v
+	}
+	return n
+}

@@ -1,0 +1,104 @@
+package scan
+
+import (
+	"bytes"
+	"context"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
+	"github.com/aws/aws-sdk-go-v2/service/securityhub"
+	"github.com/aws/smithy-go/middleware"
+
+	"github.com/baseline-scanner/baseline/checks"
+	"github.com/baseline-scanner/baseline/internal/awssim"
+	"github.com/baseline-scanner/baseline/internal/awssim/awssimtest"
+)
+
+// TestDiscoveryStreamsIntoCollection: with discovery streamed, the first
+// ListAccounts page's accounts are collected while the later pages are
+// still to come (the later pages wait here until a Security Hub call has
+// been made); the shard is applied on the stream (team tags are read for
+// the shard's accounts only); progress counts the accounts as they arrive;
+// and the snapshot is byte for byte the one of listing every account first
+// (--collection auto without an administrator).
+func TestDiscoveryStreamsIntoCollection(t *testing.T) {
+	world := awssim.Generate(awssim.GenerateOptions{Accounts: 45, Seed: 5, Regions: []string{"us-east-1"}, LargeAccountShare: -1})
+	for _, shard := range []checks.ShardScope{{}, {Index: 2, Count: 3}} {
+		srv, cfg := awssimtest.StartWorld(t, world)
+		collecting := make(chan struct{})
+		var once sync.Once
+		var laterPages, waitedFor atomic.Int32
+		cfg.APIOptions = append(cfg.APIOptions, func(stack *middleware.Stack) error {
+			return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("gate", func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+				switch p := in.Parameters.(type) {
+				case *organizations.ListAccountsInput:
+					if p.NextToken != nil {
+						laterPages.Add(1)
+						// Not streamed, collection never starts before the
+						// listing ends: give up after a while, and fail.
+						select {
+						case <-collecting:
+							waitedFor.Add(1)
+						case <-time.After(30 * time.Second):
+						}
+					}
+				case *securityhub.DescribeHubInput:
+					once.Do(func() { close(collecting) })
+				}
+				return next.HandleInitialize(ctx, in)
+			}), middleware.Before)
+		})
+		rec := &recorder{}
+		opts := Options{Org: true, AWS: &cfg, Regions: world.Regions, TeamTag: "team", Collection: ModeDirect, Shard: shard,
+			Tool: checks.Tool{Name: "baseline", Version: "test"}, Now: awssimtest.Clock, Observer: rec}
+		snap, err := Collect(t.Context(), opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if laterPages.Load() != 2 || waitedFor.Load() != 2 {
+			t.Errorf("shard %+v: %d later ListAccounts pages, %d of them after collection began; want 2 and 2", shard, laterPages.Load(), waitedFor.Load())
+		}
+		st := rec.progress.State()
+		if st.AccountsTotal != len(snap.Accounts) || st.TagsTotal != len(snap.Accounts) || st.TagsDone != st.TagsTotal {
+			t.Errorf("shard %+v: progress counts %d accounts and %d/%d tags, the snapshot has %d accounts", shard, st.AccountsTotal, st.TagsDone, st.TagsTotal, len(snap.Accounts))
+		}
+		tagReads := 0
+		for k, n := range srv.Calls().ByCall {
+			if k.Service == "organizations" && k.Operation == "ListTagsForResource" {
+				tagReads += n
+			}
+		}
+		if tagReads != len(snap.Accounts) {
+			t.Errorf("shard %+v: %d ListTagsForResource calls for %d accounts", shard, tagReads, len(snap.Accounts))
+		}
+		if shard.Count > 0 {
+			for _, a := range snap.Accounts {
+				if checks.Shard(a.AccountID, shard.Count) != shard.Index-1 {
+					t.Errorf("account %s is not in shard %d/%d", a.AccountID, shard.Index, shard.Count)
+				}
+			}
+		}
+
+		// The same scan, listing every account first.
+		_, listedCfg := awssimtest.StartWorld(t, world)
+		listed := opts
+		listed.AWS, listed.Collection, listed.Observer = &listedCfg, ModeAuto, &recorder{}
+		want, err := Collect(t.Context(), listed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var gotBytes, wantBytes bytes.Buffer
+		if err := checks.WriteSnapshot(&gotBytes, snap); err != nil {
+			t.Fatal(err)
+		}
+		if err := checks.WriteSnapshot(&wantBytes, want); err != nil {
+			t.Fatal(err)
+		}
+		if len(want.Accounts) == 0 || !bytes.Equal(gotBytes.Bytes(), wantBytes.Bytes()) {
+			t.Errorf("shard %+v: the streamed discovery's snapshot differs from listing first (%d accounts, want %d):\n%s", shard, len(snap.Accounts), len(want.Accounts), firstDifference(gotBytes.Bytes(), wantBytes.Bytes()))
+		}
+	}
+}
