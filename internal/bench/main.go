@@ -129,6 +129,8 @@ type flags struct {
 	shards                               int
 	accountsFrom                         bool
 	shardRun, shardOut, shardAccountList string
+	// worldNow is the simulator's clock (-world-now), set by the parent.
+	worldNow time.Time
 }
 
 // Values of -pipeline.
@@ -164,6 +166,7 @@ func main() {
 	flag.StringVar(&f.shardRun, "shard-run", "", "internal: run shard K/N against the parent's simulator")
 	flag.StringVar(&f.shardOut, "shard-out", "", "internal: the shard's JSON report")
 	flag.StringVar(&f.shardAccountList, "shard-accounts-from", "", "internal: the account list the shard scans from")
+	flag.TextVar(&f.worldNow, "world-now", time.Time{}, "internal: the instant (RFC 3339) the simulator resolves the world's relative times against; the parent sets it")
 	serve := flag.Bool("serve", false, "internal: serve the world on stdout/stdin for the parent bench")
 	flag.Parse()
 	if f.pipeline != pipelineCollect && f.pipeline != pipelineWhole && f.pipeline != pipelineStreamed {
@@ -194,6 +197,7 @@ func main() {
 }
 
 func run(f flags) error {
+	benchStart := time.Now()
 	regions := allRegions[:f.regions]
 
 	// Start the simulator process and read its hello.
@@ -201,7 +205,8 @@ func run(f flags) error {
 	if err != nil {
 		return err
 	}
-	args := append([]string{"-serve"}, os.Args[1:]...)
+	// The simulator's clock comes last, so that it is the parent's.
+	args := append(append([]string{"-serve"}, os.Args[1:]...), "-world-now", worldNow(benchStart).Format(time.RFC3339Nano))
 	child := exec.Command(self, args...)
 	child.Stderr = os.Stderr
 	toChild, err := child.StdinPipe()

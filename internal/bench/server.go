@@ -47,7 +47,7 @@ func runServer(f flags, in io.Reader, out io.Writer) error {
 		limits = nil
 	}
 	bound := ComputeBound(world, regions, f.latency, limits, f.regionsAll, f.teamTag != "")
-	srv, err := awssim.Start(world, awssim.Options{Latency: f.latency, Seed: f.seed, RateLimits: limits, ThrottleRate: f.throttle})
+	srv, err := startSimulator(world, f, limits)
 	if err != nil {
 		return err
 	}
@@ -74,6 +74,35 @@ func runServer(f flags, in io.Reader, out io.Writer) error {
 		}
 	}
 	return lines.Err()
+}
+
+// startSimulator serves world as f says, its relative times ("7d")
+// resolved against f.worldNow (the parent's worldNow), else the clock.
+func startSimulator(world *awssim.World, f flags, limits map[string]awssim.Rate) (*awssim.Server, error) {
+	opts := awssim.Options{Latency: f.latency, Seed: f.seed, RateLimits: limits, ThrottleRate: f.throttle}
+	if !f.worldNow.IsZero() {
+		at := f.worldNow
+		opts.Now = func() time.Time { return at }
+	}
+	return awssim.Start(world, opts)
+}
+
+// worldNow is the instant the simulator resolves the world's relative
+// times ("7d") against, given when the bench started: that second, cut to
+// the whole second, less one second. The generated ages are whole days,
+// so some findings are exactly as old as an SLA (7 or 30 days); the scan
+// judges ages against its collected_at, which is cut to the whole second
+// and taken when collection begins, after the bench started. With the
+// simulator's own start as its clock, a fraction of a second earlier,
+// whether a second's boundary fell between the two decided whether such a
+// finding was overdue (FAIL) or still within its SLA (UPCOMING), and every
+// "open N days": runs of one seed gave different reports. From this
+// instant every age the scan sees is the world's age plus at least one
+// second (plus the time until collection began: well under the hour and
+// day the controls count in), in every run and every shard, so a seed
+// gives one verdict and one message per thing.
+func worldNow(benchStart time.Time) time.Time {
+	return benchStart.UTC().Truncate(time.Second).Add(-time.Second)
 }
 
 // withDelegatedAdmin makes the management account the Security Hub,
