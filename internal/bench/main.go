@@ -276,38 +276,15 @@ func run(f flags) error {
 			}
 		}
 	}
-	cpuBefore, countersBefore := cpuSeconds(), readRuntimeCounters()
-	start := time.Now()
+	m := startMeasuring()
 	// The scan goes through the pipeline the CLI calls (internal/scan).
 	obs := &benchObserver{}
-	o := scan.Options{
-		Org:         true,
-		AWS:         &cfg,
-		Concurrency: f.concurrency,
-		Collection:  f.collection,
-		Tool:        checks.Tool{Name: "baseline", Version: "bench"},
-		Calls:       calls,
-		TeamTag:     f.teamTag,
-		Observer:    obs,
-	}
-	if f.regionsAll {
-		o.AllRegions = true
-	} else {
-		o.Regions = regions
-	}
+	o := scanOptions(f, &cfg, regions, calls, obs)
 	run, err := runPipeline(ctx, f.pipeline, o, collected, nil)
 	if err != nil {
 		return err
 	}
-	wall := run.collected.Sub(start)
-	reportTime := time.Since(run.collected)
-	var discoverySeconds float64 // discovery and team tags, until collection began
-	if obs.progress != nil {
-		if st := obs.progress.State(); !st.PhaseStart.IsZero() {
-			discoverySeconds = st.PhaseStart.Sub(start).Seconds()
-		}
-	}
-	cpu, countersAfter := cpuSeconds()-cpuBefore, readRuntimeCounters()
+	res := m.result(f, len(regions), run, obs, calls)
 	if p := os.Getenv("BENCH_MEMPROFILE"); p != "" {
 		mf, _ := os.Create(p)
 		_ = pprof.Lookup("allocs").WriteTo(mf, 0)
@@ -326,41 +303,13 @@ func run(f flags) error {
 		return fmt.Errorf("simulator stats: %w", err)
 	}
 
-	errs := run.errors
-	for _, e := range run.firstErrors {
-		fmt.Fprintf(os.Stderr, "error: %s %s %s:%s %s: %s\n", e.AccountID, e.Region, e.Service, e.Operation, e.Code, e.Message)
-	}
-	res := Result{
-		Accounts:          run.accounts,
-		Collection:        f.collection,
-		DelegatedAdmin:    f.delegatedAdmin,
-		TeamTag:           f.teamTag,
-		DiscoverySeconds:  round(discoverySeconds, 3),
-		Regions:           len(regions),
-		LatencyMS:         float64(f.latency) / float64(time.Millisecond),
-		Throttle:          f.throttle,
-		Concurrency:       f.concurrency,
-		Pipeline:          f.pipeline,
-		WallSeconds:       round(wall.Seconds(), 3),
-		ReportSeconds:     round(reportTime.Seconds(), 3),
-		Results:           run.results,
-		LowerBoundSeconds: round(hi.Bound.Seconds, 3),
-		APICalls:          calls.Total(),
-		MinimalAPICalls:   hi.Bound.Calls,
-		Requests:          st.Requests,
-		Retries:           calls.Retries(),
-		Throttled:         st.Throttled,
-		Errors:            errs,
-		PeakRSSMB:         round(peakRSSMB(), 1),
-		CollectPeakRSSMB:  round(collectPeak, 1),
-		CPUSeconds:        round(cpu, 2),
-		ScanCost:          scanCost(countersBefore, countersAfter, cpu, calls.Total()),
-		ByService:         calls.ByService(),
-		ByOperation:       byOperation(st.ByOperation),
-	}
-	res.OrganizationsCalls, res.OrganizationsByOperation = organizationsCalls(calls)
+	res.LowerBoundSeconds = round(hi.Bound.Seconds, 3)
+	res.MinimalAPICalls = hi.Bound.Calls
+	res.Requests, res.Throttled = st.Requests, st.Throttled
+	res.PeakRSSMB, res.CollectPeakRSSMB = round(peakRSSMB(), 1), round(collectPeak, 1)
+	res.ByOperation = byOperation(st.ByOperation)
 	if hi.Bound.Seconds > 0 {
-		res.Ratio = round(wall.Seconds()/hi.Bound.Seconds, 3)
+		res.Ratio = round(res.WallSeconds/hi.Bound.Seconds, 3)
 	}
 
 	fmt.Printf("world:        %d accounts × %d regions, %s per call, throttle %.0f%%, concurrency %d\n", res.Accounts, res.Regions, f.latency, f.throttle*100, f.concurrency)
@@ -448,4 +397,77 @@ func round(v float64, digits int) float64 {
 		p *= 10
 	}
 	return float64(int64(v*p+0.5)) / p
+}
+
+// scanOptions are the scan of the bench's organization, as the CLI runs it
+// (internal/scan), against cfg's simulator.
+func scanOptions(f flags, cfg *aws.Config, regions []string, calls *checks.CallCounter, obs *benchObserver) scan.Options {
+	o := scan.Options{
+		Org:         true,
+		AWS:         cfg,
+		Concurrency: f.concurrency,
+		Collection:  f.collection,
+		Tool:        checks.Tool{Name: "baseline", Version: "bench"},
+		Calls:       calls,
+		TeamTag:     f.teamTag,
+		Observer:    obs,
+	}
+	if f.regionsAll {
+		o.AllRegions = true
+	} else {
+		o.Regions = regions
+	}
+	return o
+}
+
+// measuring is a scan process's own measurement of a run, from its start.
+type measuring struct {
+	start          time.Time
+	cpu            float64
+	countersBefore runtimeCounters
+}
+
+func startMeasuring() measuring {
+	return measuring{cpu: cpuSeconds(), countersBefore: readRuntimeCounters(), start: time.Now()}
+}
+
+// result is what the scan process measured of run (the simulator's side,
+// the bound and peak memory are the caller's); it prints the first
+// collection errors on stderr.
+func (m measuring) result(f flags, regions int, run pipelineRun, obs *benchObserver, calls *checks.CallCounter) Result {
+	wall := run.collected.Sub(m.start)
+	reportTime := time.Since(run.collected)
+	var discoverySeconds float64 // discovery and team tags, until collection began
+	if obs.progress != nil {
+		if st := obs.progress.State(); !st.PhaseStart.IsZero() {
+			discoverySeconds = st.PhaseStart.Sub(m.start).Seconds()
+		}
+	}
+	cpu, countersAfter := cpuSeconds()-m.cpu, readRuntimeCounters()
+	for _, e := range run.firstErrors {
+		fmt.Fprintf(os.Stderr, "error: %s %s %s:%s %s: %s\n", e.AccountID, e.Region, e.Service, e.Operation, e.Code, e.Message)
+	}
+	res := Result{
+		Accounts:         run.accounts,
+		Collection:       f.collection,
+		DelegatedAdmin:   f.delegatedAdmin,
+		TeamTag:          f.teamTag,
+		DiscoverySeconds: round(discoverySeconds, 3),
+		Regions:          regions,
+		LatencyMS:        float64(f.latency) / float64(time.Millisecond),
+		Throttle:         f.throttle,
+		Concurrency:      f.concurrency,
+		Pipeline:         f.pipeline,
+		WallSeconds:      round(wall.Seconds(), 3),
+		ReportSeconds:    round(reportTime.Seconds(), 3),
+		Results:          run.results,
+		APICalls:         calls.Total(),
+		Retries:          calls.Retries(),
+		Errors:           run.errors,
+		CPUSeconds:       round(cpu, 2),
+		ScanCost:         scanCost(m.countersBefore, countersAfter, cpu, calls.Total()),
+		ByService:        calls.ByService(),
+	}
+	res.OrganizationsCalls, res.OrganizationsByOperation = organizationsCalls(calls)
+	return res
 }

@@ -200,23 +200,9 @@ func runShard(ctx context.Context, s shardSpec, collected func()) (Result, error
 	calls := checks.NewCallCounter()
 	obs := &benchObserver{}
 	cfg := s.cfg.Copy()
-	o := scan.Options{
-		Org:         true,
-		AWS:         &cfg,
-		Concurrency: f.concurrency,
-		Collection:  f.collection,
-		Tool:        checks.Tool{Name: "baseline", Version: "bench"},
-		Calls:       calls,
-		TeamTag:     f.teamTag,
-		Observer:    obs,
-		Now:         s.now,
-		Shard:       checks.ShardScope{Index: s.index, Count: s.count},
-	}
-	if f.regionsAll {
-		o.AllRegions = true
-	} else {
-		o.Regions = regions
-	}
+	o := scanOptions(f, &cfg, regions, calls, obs)
+	o.Now = s.now
+	o.Shard = checks.ShardScope{Index: s.index, Count: s.count}
 	if s.accountsFrom != "" {
 		list, err := scan.ReadAccountList(ctx, s.accountsFrom)
 		if err != nil {
@@ -239,49 +225,15 @@ func runShard(ctx context.Context, s shardSpec, collected func()) (Result, error
 		}
 		return out.Close()
 	}
-	cpuBefore, countersBefore := cpuSeconds(), readRuntimeCounters()
-	start := time.Now()
+	m := startMeasuring()
 	run, err := runPipeline(ctx, f.pipeline, o, collected, write)
 	if err != nil {
 		return Result{}, err
 	}
-	wall := run.collected.Sub(start)
-	reportTime := time.Since(run.collected)
-	var discoverySeconds float64
-	if obs.progress != nil {
-		if st := obs.progress.State(); !st.PhaseStart.IsZero() {
-			discoverySeconds = st.PhaseStart.Sub(start).Seconds()
-		}
-	}
-	cpu, countersAfter := cpuSeconds()-cpuBefore, readRuntimeCounters()
-	for _, e := range run.firstErrors {
-		fmt.Fprintf(os.Stderr, "error: %s %s %s:%s %s: %s\n", e.AccountID, e.Region, e.Service, e.Operation, e.Code, e.Message)
-	}
-	res := Result{
-		Accounts:         run.accounts,
-		Collection:       f.collection,
-		DelegatedAdmin:   f.delegatedAdmin,
-		TeamTag:          f.teamTag,
-		DiscoverySeconds: round(discoverySeconds, 3),
-		Regions:          len(regions),
-		LatencyMS:        float64(f.latency) / float64(time.Millisecond),
-		Throttle:         f.throttle,
-		Concurrency:      f.concurrency,
-		Pipeline:         f.pipeline,
-		WallSeconds:      round(wall.Seconds(), 3),
-		ReportSeconds:    round(reportTime.Seconds(), 3),
-		Results:          run.results,
-		APICalls:         calls.Total(),
-		Retries:          calls.Retries(),
-		Errors:           run.errors,
-		CPUSeconds:       round(cpu, 2),
-		ScanCost:         scanCost(countersBefore, countersAfter, cpu, calls.Total()),
-		ByService:        calls.ByService(),
-	}
+	res := m.result(f, len(regions), run, obs, calls)
 	if s.count > 0 {
 		res.Shard = fmt.Sprintf("%d/%d", s.index, s.count)
 	}
-	res.OrganizationsCalls, res.OrganizationsByOperation = organizationsCalls(calls)
 	return res, nil
 }
 
