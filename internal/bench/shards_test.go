@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"path/filepath"
+	"reflect"
 	"testing"
 	"time"
 
@@ -13,13 +14,14 @@ import (
 	"github.com/baseline-scanner/baseline/report"
 )
 
-// TestShardedScan: a world scanned as 3 shards, each listing the
+// TestShardedScan: a world scanned as 8 shards, each listing the
 // organization itself or all from one account list, merges into the
-// report one scan of the whole organization gives; the shards partition
+// report one scan of the whole organization gives (results, coverage,
+// collection errors and summary); the shards partition
 // the accounts, and a shard's Organizations calls are the listing's pages
 // and its own accounts' team tags, or none from the list.
 func TestShardedScan(t *testing.T) {
-	const accounts, shards = 6, 3
+	const accounts, shards = 16, 8
 	regions := allRegions[:2]
 	now := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
 	clock := func() time.Time { return now }
@@ -29,6 +31,10 @@ func TestShardedScan(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Close()
+	// A collection error, so that the merged errors are compared too.
+	if err := srv.AddFault(awssim.Fault{Account: world.Accounts[3].ID, Region: regions[1], Service: "guardduty", Operation: "ListDetectors", Code: "AccessDeniedException", Message: "denied"}); err != nil {
+		t.Fatal(err)
+	}
 	keyID, secret := srv.Credentials()
 	cfg := simConfig(srv.URL(), keyID, secret, regions[0])
 	f := flags{accounts: accounts, regions: len(regions), concurrency: 8, collection: scan.ModeDirect, teamTag: "team", pipeline: pipelineStreamed}
@@ -41,6 +47,13 @@ func TestShardedScan(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := readResults(t, whole)
+	wholeRep, err := report.ReadReport(whole)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(wholeRep.Errors) == 0 {
+		t.Fatal("the fault made no collection error")
+	}
 
 	// The listing, as baseline accounts --org.
 	listPath := filepath.Join(dir, "accounts.json")
@@ -130,23 +143,27 @@ func TestShardedScan(t *testing.T) {
 					t.Errorf("result %s: merged %+v, one scan %+v", id, g, w)
 				}
 			}
+			if !reflect.DeepEqual(merged.Coverage, wholeRep.Coverage) || !reflect.DeepEqual(merged.Errors, wholeRep.Errors) || !reflect.DeepEqual(merged.Summary, wholeRep.Summary) {
+				t.Errorf("merged coverage, errors or summary differ from one scan's:\nmerged %+v\n       %+v\n       %+v\none    %+v\n       %+v\n       %+v", merged.Coverage, merged.Errors, merged.Summary, wholeRep.Coverage, wholeRep.Errors, wholeRep.Summary)
+			}
 		})
 	}
 	if _, err := mergeShards([]string{filepath.Join(dir, "false-1.json"), filepath.Join(dir, "false-2.json")}, accounts, nil); err == nil {
-		t.Error("merging 2 of 3 shards: no error")
+		t.Error("merging 2 of 8 shards: no error")
 	}
 }
 
 // outcome is what must match between a merged report and one scan's.
 type outcome struct {
-	Status report.Status
-	Team   string
+	Status  report.Status
+	Team    string
+	Message string
 }
 
 func results(r *report.Report) map[string]outcome {
 	out := map[string]outcome{}
 	for _, res := range r.Results {
-		out[res.ID] = outcome{res.Status, res.Team}
+		out[res.ID] = outcome{res.Status, res.Team, res.Message}
 	}
 	return out
 }
