@@ -35,7 +35,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -131,6 +130,8 @@ type flags struct {
 	shardRun, shardOut, shardAccountList string
 	// worldNow is the simulator's clock (-world-now), set by the parent.
 	worldNow time.Time
+	// memoryLimit is the scan process's soft memory limit (-memory-limit).
+	memoryLimit string
 }
 
 // Values of -pipeline.
@@ -167,6 +168,7 @@ func main() {
 	flag.StringVar(&f.shardOut, "shard-out", "", "internal: the shard's JSON report")
 	flag.StringVar(&f.shardAccountList, "shard-accounts-from", "", "internal: the account list the shard scans from")
 	flag.TextVar(&f.worldNow, "world-now", time.Time{}, "internal: the instant (RFC 3339) the simulator resolves the world's relative times against; the parent sets it")
+	flag.StringVar(&f.memoryLimit, "memory-limit", "auto", "the scan process's soft memory limit, as baseline's --memory-limit: auto (75% of the cgroup's or machine's memory), a size such as 900MiB, or off")
 	serve := flag.Bool("serve", false, "internal: serve the world on stdout/stdin for the parent bench")
 	flag.Parse()
 	if f.pipeline != pipelineCollect && f.pipeline != pipelineWhole && f.pipeline != pipelineStreamed {
@@ -254,18 +256,16 @@ func run(f flags) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	// The scanner's process settings, as the CLI sets them: for the
-	// collection (runPipeline restores them after it, as the CLI does).
-	mem, err := memlimit.Decide("auto", os.LookupEnv, os.ReadFile)
+	// The scanner's process settings, as the CLI sets them (-memory-limit
+	// as --memory-limit), for the collection, the evaluation and the report.
+	mem, err := memlimit.Decide(f.memoryLimit, os.LookupEnv, os.ReadFile)
 	if err != nil {
 		return err
 	}
-	restore := sync.OnceFunc(memlimit.Apply(mem, os.LookupEnv))
-	defer restore()
+	defer memlimit.Apply(mem, os.LookupEnv)()
 	var collectPeak float64
 	collected := func() {
 		collectPeak = peakRSSMB()
-		restore()
 		// What collection still holds when it ends: with the streamed
 		// pipeline, what grows with the organization.
 		if p := os.Getenv("BENCH_HEAPPROFILE"); p != "" {

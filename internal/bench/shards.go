@@ -24,7 +24,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -261,16 +260,14 @@ func runShardProcess(f flags) error {
 		return fmt.Errorf("-shard-run: internal, run by the bench's -shards (it needs -shard-out and %s)", envSimURL)
 	}
 	cfg := simConfig(url, os.Getenv(envSimKeyID), os.Getenv(envSimSecretKey), allRegions[0])
-	mem, err := memlimit.Decide("auto", os.LookupEnv, os.ReadFile)
+	mem, err := memlimit.Decide(f.memoryLimit, os.LookupEnv, os.ReadFile)
 	if err != nil {
 		return err
 	}
-	restore := sync.OnceFunc(memlimit.Apply(mem, os.LookupEnv))
-	defer restore()
+	defer memlimit.Apply(mem, os.LookupEnv)()
 	var collectPeak float64
 	res, err := runShard(context.Background(), shardSpec{flags: f, cfg: cfg, index: k, count: n, accountsFrom: f.shardAccountList, out: f.shardOut}, func() {
 		collectPeak = peakRSSMB()
-		restore()
 	})
 	if err != nil {
 		return err

@@ -129,13 +129,20 @@ func (f *targetFlags) options(stderr io.Writer) scan.Options {
 
 // collectStreamed discovers the targets and collects them, keeping the
 // finished accounts in a spool file, not in memory (scan.CollectStreamed).
-func (f *targetFlags) collectStreamed(ctx context.Context, stderr io.Writer) (*scan.Streamed, error) {
+// The process's memory limit and GC target hold until done is called: for
+// scan, after the evaluation and the report, where the results of a large
+// organization make the peak.
+func (f *targetFlags) collectStreamed(ctx context.Context, stderr io.Writer) (st *scan.Streamed, done func(), err error) {
 	o, done, err := f.prepare(ctx, stderr)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	defer done()
-	return scan.CollectStreamed(ctx, o)
+	st, err = scan.CollectStreamed(ctx, o)
+	if err != nil {
+		done()
+		return nil, nil, err
+	}
+	return st, done, nil
 }
 
 // prepare checks the flags, sets the process's memory limit until done is

@@ -43,10 +43,11 @@ func newScanCmd(stdout, stderr io.Writer) *cobra.Command {
 			}
 			output.started = time.Now()
 			// Finished accounts wait in a spool file, not in memory.
-			st, err := targets.collectStreamed(cmd.Context(), stderr)
+			st, done, err := targets.collectStreamed(cmd.Context(), stderr)
 			if err != nil {
 				return err
 			}
+			defer done()
 			defer st.Close()
 			if snapshotFile != "" {
 				if err := writeFileAtomic(snapshotFile, func(w io.Writer) error { return st.WriteSnapshot(cmd.Context(), w) }); err != nil {
@@ -83,10 +84,11 @@ report 'baseline scan' would have written.`,
 			if err := checkOutputPath("-o", out); err != nil {
 				return err
 			}
-			st, err := targets.collectStreamed(cmd.Context(), stderr)
+			st, done, err := targets.collectStreamed(cmd.Context(), stderr)
 			if err != nil {
 				return err
 			}
+			defer done()
 			defer st.Close()
 			write := func(w io.Writer) error { return st.WriteSnapshot(cmd.Context(), w) }
 			if out == "" || out == "-" {

@@ -165,9 +165,16 @@ func evaluateAndWrite(cmd *cobra.Command, engine *policies.Engine, cfg policies.
 
 // evaluateStreamedAndWrite is evaluateAndWrite for a collection whose
 // accounts wait in its spool file.
+// beforeStreamedReport, when set (tests), runs as the evaluation of a
+// streamed scan begins.
+var beforeStreamedReport func()
+
 func evaluateStreamedAndWrite(cmd *cobra.Command, engine *policies.Engine, cfg policies.Config, policy *policyFlags, st *scan.Streamed, out *outputFlags, stdout io.Writer) error {
 	return buildAndWrite(cmd, policy, out, stdout, func(eo scan.EvalOptions, rv scan.Review) (*report.Report, error) {
 		out.review.noteHistory(cmd.ErrOrStderr())
+		if beforeStreamedReport != nil {
+			beforeStreamedReport()
+		}
 		return st.Report(cmd.Context(), engine, cfg, eo, reportTool(), time.Now, rv)
 	})
 }
