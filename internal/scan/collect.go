@@ -195,8 +195,10 @@ func collect(ctx context.Context, o Options, sp *spooler) (*checks.Snapshot, []c
 	// report needs them.
 	targetOpts.DeferTeams = true
 	var teams *checks.TeamReader
-	if org && o.TeamTag != "" && o.AccountList == nil {
-		teams = checks.NewTeamReader(ctx, orgs, o.TeamTag, live)
+	readTeams := func() {
+		if org && o.TeamTag != "" && o.AccountList == nil {
+			teams = checks.NewTeamReader(ctx, orgs, o.TeamTag, live)
+		}
 	}
 	// Discovery is streamed when nothing needs the whole account list
 	// before collection: each ListAccounts page's accounts (of the shard)
@@ -211,11 +213,14 @@ func collect(ctx context.Context, o Options, sp *spooler) (*checks.Snapshot, []c
 		more       chan []checks.Target
 		discovered = make(chan error, 1)
 	)
+	dctx, stopDiscovery := context.WithCancel(ctx)
+	defer stopDiscovery()
 	if streamed {
+		readTeams()
 		more = make(chan []checks.Target)
 		go func() {
 			defer close(more)
-			discovered <- checks.DiscoverStream(ctx, cfg, stsClient, orgs, targetOpts, func(page []checks.Target) {
+			discovered <- checks.DiscoverStream(dctx, cfg, stsClient, orgs, targetOpts, func(page []checks.Target) {
 				for _, t := range page {
 					selected[t.AccountID] = true
 				}
@@ -235,7 +240,7 @@ func collect(ctx context.Context, o Options, sp *spooler) (*checks.Snapshot, []c
 			selected[t.AccountID] = true
 		}
 		targets = inShard(targets, o.Shard)
-		if teams != nil {
+		if readTeams(); teams != nil {
 			teams.Add(targets)
 		}
 		discovered <- nil
@@ -244,6 +249,13 @@ func collect(ctx context.Context, o Options, sp *spooler) (*checks.Snapshot, []c
 	env := adminEnv{cfg: cfg, limiter: limiter, targets: targets, regions: regions, allRegions: o.AllRegions, fromOrg: org, mode: o.Collection, status: o.Observer.Status, now: o.Now, syncMaxAge: o.SSMSyncMaxAge}
 	collectors, gaps, err := chooseCollectors(ctx, o.Services, env)
 	if err != nil {
+		// Nothing is collected: stop the listing and the tag reads.
+		stopDiscovery()
+		for range more {
+		}
+		if teams != nil {
+			teams.Wait()
+		}
 		return nil, nil, err
 	}
 	regionsDesc := fmt.Sprintf("%d region(s)", len(regions))
