@@ -251,7 +251,9 @@ func collect(ctx context.Context, o Options, sp *spooler) (*checks.Snapshot, []c
 	if err != nil {
 		// Nothing is collected: stop the listing and the tag reads.
 		stopDiscovery()
-		for range more {
+		if more != nil {
+			for range more {
+			}
 		}
 		if teams != nil {
 			teams.Wait()
