@@ -58,18 +58,13 @@ type ListError struct {
 func ListOrganization(ctx context.Context, orgs OrganizationsAPI, progress *Progress) ([]ListedAccount, error) {
 	progress.SetPhase(PhaseDiscovery)
 	var out []ListedAccount
-	p := organizations.NewListAccountsPaginator(orgs, &organizations.ListAccountsInput{MaxResults: aws.Int32(20)})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("list organization accounts (organizations:ListAccounts): %w; run from the management account or a delegated administrator", err)
+	err := listActive(ctx, orgs, progress, func(page []orgtypes.Account) {
+		for _, a := range page {
+			out = append(out, ListedAccount{ID: aws.ToString(a.Id), Name: aws.ToString(a.Name), Tags: map[string]string{}})
 		}
-		for _, a := range page.Accounts {
-			if activeAccount(a) {
-				out = append(out, ListedAccount{ID: aws.ToString(a.Id), Name: aws.ToString(a.Name), Tags: map[string]string{}})
-				progress.addListed(1)
-			}
-		}
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list organization accounts (organizations:ListAccounts): %w; run from the management account or a delegated administrator", err)
 	}
 	slices.SortFunc(out, func(a, b ListedAccount) int { return strings.Compare(a.ID, b.ID) })
 	out = slices.CompactFunc(out, func(a, b ListedAccount) bool { return a.ID == b.ID })
@@ -109,6 +104,23 @@ func ListOrganization(ctx context.Context, orgs OrganizationsAPI, progress *Prog
 		return nil, fmt.Errorf("list organization accounts: interrupted: %w", err)
 	}
 	return out, nil
+}
+
+// listActive lists the organization's accounts (organizations:ListAccounts,
+// 20 a page) and gives page each page's ACTIVE accounts as it arrives,
+// counted in progress as listed.
+func listActive(ctx context.Context, orgs organizations.ListAccountsAPIClient, progress *Progress, page func([]orgtypes.Account)) error {
+	p := organizations.NewListAccountsPaginator(orgs, &organizations.ListAccountsInput{MaxResults: aws.Int32(20)})
+	for p.HasMorePages() {
+		out, err := p.NextPage(ctx)
+		if err != nil {
+			return err
+		}
+		active := slices.DeleteFunc(slices.Clone(out.Accounts), func(a orgtypes.Account) bool { return !activeAccount(a) })
+		progress.addListed(len(active))
+		page(active)
+	}
+	return nil
 }
 
 // activeAccount says whether ListAccounts' entry is an ACTIVE account: State

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
+	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
 
@@ -97,18 +98,13 @@ func Discover(ctx context.Context, cfg aws.Config, stsClient STSAPI, orgs Organi
 		}
 	case opts.Org:
 		opts.Progress.SetPhase(PhaseDiscovery)
-		p := organizations.NewListAccountsPaginator(orgs, &organizations.ListAccountsInput{MaxResults: aws.Int32(20)})
-		for p.HasMorePages() {
-			page, err := p.NextPage(ctx)
-			if err != nil {
-				return nil, fmt.Errorf("list organization accounts (organizations:ListAccounts) from account %s: %w; run from the management account or a delegated administrator, or name accounts with --accounts", caller, err)
+		err := listActive(ctx, orgs, opts.Progress, func(page []orgtypes.Account) {
+			for _, a := range page {
+				accounts = append(accounts, account{aws.ToString(a.Id), aws.ToString(a.Name)})
 			}
-			for _, a := range page.Accounts {
-				if activeAccount(a) {
-					accounts = append(accounts, account{aws.ToString(a.Id), aws.ToString(a.Name)})
-					opts.Progress.addListed(1)
-				}
-			}
+		})
+		if err != nil {
+			return nil, listError(caller, err)
 		}
 		if err := keepRequested(&accounts, opts.Accounts, func(a account) string { return a.id }, "of the organization"); err != nil {
 			return nil, err
@@ -158,20 +154,14 @@ func DiscoverStream(ctx context.Context, cfg aws.Config, stsClient STSAPI, orgs 
 	caller := aws.ToString(ident.Account)
 	seen := map[string]bool{}
 	emitted := 0
-	p := organizations.NewListAccountsPaginator(orgs, &organizations.ListAccountsInput{MaxResults: aws.Int32(20)})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return fmt.Errorf("list organization accounts (organizations:ListAccounts) from account %s: %w; run from the management account or a delegated administrator, or name accounts with --accounts", caller, err)
-		}
+	err = listActive(ctx, orgs, opts.Progress, func(page []orgtypes.Account) {
 		var batch []Target
-		for _, a := range page.Accounts {
+		for _, a := range page {
 			id := aws.ToString(a.Id)
-			if !activeAccount(a) || seen[id] {
+			if seen[id] {
 				continue
 			}
 			seen[id] = true
-			opts.Progress.addListed(1)
 			if !slices.Contains(opts.ExcludeAccounts, id) {
 				batch = append(batch, newTarget(cfg, stsClient, ident, id, aws.ToString(a.Name), opts))
 			}
@@ -180,11 +170,19 @@ func DiscoverStream(ctx context.Context, cfg aws.Config, stsClient STSAPI, orgs 
 			emit(batch)
 			emitted += len(batch)
 		}
+	})
+	if err != nil {
+		return listError(caller, err)
 	}
 	if emitted == 0 {
 		return fmt.Errorf("no accounts to scan: the account selection (--org, --accounts, --exclude-accounts) matched none")
 	}
 	return nil
+}
+
+// listError is a failed ListAccounts of the organization, from caller.
+func listError(caller string, err error) error {
+	return fmt.Errorf("list organization accounts (organizations:ListAccounts) from account %s: %w; run from the management account or a delegated administrator, or name accounts with --accounts", caller, err)
 }
 
 // keepRequested keeps the requested accounts (all when none is requested).

@@ -195,7 +195,7 @@ func collect(ctx context.Context, o Options, sp *spooler) (*checks.Snapshot, []c
 	// report needs them.
 	targetOpts.DeferTeams = true
 	var teams *checks.TeamReader
-	readTeams := func() {
+	startTeamReader := func() {
 		if org && o.TeamTag != "" && o.AccountList == nil {
 			teams = checks.NewTeamReader(ctx, orgs, o.TeamTag, live)
 		}
@@ -216,7 +216,7 @@ func collect(ctx context.Context, o Options, sp *spooler) (*checks.Snapshot, []c
 	dctx, stopDiscovery := context.WithCancel(ctx)
 	defer stopDiscovery()
 	if streamed {
-		readTeams()
+		startTeamReader()
 		more = make(chan []checks.Target)
 		go func() {
 			defer close(more)
@@ -240,7 +240,7 @@ func collect(ctx context.Context, o Options, sp *spooler) (*checks.Snapshot, []c
 			selected[t.AccountID] = true
 		}
 		targets = inShard(targets, o.Shard)
-		if readTeams(); teams != nil {
+		if startTeamReader(); teams != nil {
 			teams.Add(targets)
 		}
 		discovered <- nil
