@@ -629,6 +629,7 @@ func sortResults(rs []report.Result) {
 			cmp.Compare(a.Resource, b.Resource),
 			cmp.Compare(a.Status, b.Status),
 			cmp.Compare(a.Message, b.Message),
+			cmp.Compare(findingID(a.Finding), findingID(b.Finding)),
 		)
 	})
 }

@@ -24,13 +24,15 @@ import (
 // The results wait in a compact form (item) until Evaluation builds them:
 // what a result has of its control and account is the control's and the
 // account's, so it is kept once, not in each of an organization's
-// results.
+// results. They wait in one slice per Add, so that Evaluation can let go
+// of each group as soon as its results are built: the compact and the
+// built form of an organization's results are never held whole together.
 type Evaluator struct {
 	ev          *evaluation
 	collectedAt time.Time
 	controls    map[string]int32  // the engine's controls, by id
 	accounts    []accountRef      // every account added, in order
-	items       []item            // every account's results, in the order added
+	groups      [][]item          // each Add's results, in the order added
 	statuses    []report.Status   // the statuses of items
 	strs        map[string]string // one copy of each repeated string of results
 	coverage    []report.Coverage
@@ -117,15 +119,18 @@ func (v *Evaluator) Add(ctx context.Context, accts []checks.AccountFacts) error 
 	for _, rs := range perAccount {
 		n += len(rs)
 	}
-	v.items = slices.Grow(v.items, n)
+	items := make([]item, 0, n)
 	for i, rs := range perAccount {
 		account := int32(len(v.accounts))
 		v.accounts = append(v.accounts, accountRef{accts[i].AccountID, accts[i].AccountName})
 		for j := range rs {
-			if err := v.keep(&rs[j], account); err != nil {
+			if err := v.keep(&items, &rs[j], account); err != nil {
 				return fmt.Errorf("evaluate account %s: %w", accts[i].AccountID, err)
 			}
 		}
+	}
+	if len(items) > 0 {
+		v.groups = append(v.groups, items)
 	}
 	part := &checks.Snapshot{Accounts: accts}
 	v.coverage = append(v.coverage, coverage(part, ev.engine.services.list)...)
@@ -133,11 +138,11 @@ func (v *Evaluator) Add(ctx context.Context, accts []checks.AccountFacts) error 
 	return nil
 }
 
-// keep adds r, a result of account, to the items, its strings that
+// keep adds r, a result of account, to items, its strings that
 // repeat across results (regions, messages, finding titles and times)
 // sharing one copy: an organization's results are kept until the report,
 // and most of their messages repeat.
-func (v *Evaluator) keep(r *report.Result, account int32) error {
+func (v *Evaluator) keep(items *[]item, r *report.Result, account int32) error {
 	c, ok := v.controls[r.ControlID]
 	if !ok {
 		return fmt.Errorf("a result of unknown control %q", r.ControlID)
@@ -170,7 +175,7 @@ func (v *Evaluator) keep(r *report.Result, account int32) error {
 		one(&f.FirstObservedAt)
 		one(&f.SLADue)
 	}
-	v.items = append(v.items, item{region: r.Region, resource: r.Resource, message: r.Message, finding: r.Finding,
+	*items = append(*items, item{region: r.Region, resource: r.Resource, message: r.Message, finding: r.Finding,
 		control: c, account: account, status: uint8(status), cause: r.Cause == report.CauseCollectionError})
 	return nil
 }
@@ -187,6 +192,30 @@ func (v *Evaluator) result(it *item) report.Result {
 	return r
 }
 
+// ascending reports whether every account of each group sorts before
+// every account of the next group (as the accounts of a streamed scan are
+// added: in the order of their ids).
+func (v *Evaluator) ascending(groups [][]item) bool {
+	var last string // the greatest account id of the groups before
+	for g := range groups {
+		lo, hi := "", ""
+		for i := range groups[g] {
+			id := v.accounts[groups[g][i].account].id
+			if lo == "" || id < lo {
+				lo = id
+			}
+			if id > hi {
+				hi = id
+			}
+		}
+		if g > 0 && lo <= last {
+			return false
+		}
+		last = hi
+	}
+	return true
+}
+
 // compareItems orders items as sortResults orders their results.
 func (v *Evaluator) compareItems(a, b item) int {
 	ctl := v.ev.engine.controls
@@ -197,7 +226,16 @@ func (v *Evaluator) compareItems(a, b item) int {
 		cmp.Compare(a.resource, b.resource),
 		cmp.Compare(v.statuses[a.status], v.statuses[b.status]),
 		cmp.Compare(a.message, b.message),
+		cmp.Compare(findingID(a.finding), findingID(b.finding)),
 	)
+}
+
+// findingID is f's id, "" without a finding.
+func findingID(f *report.Finding) string {
+	if f == nil {
+		return ""
+	}
+	return f.ID
 }
 
 // Evaluation is the evaluation of every account added, ordered as
@@ -205,25 +243,40 @@ func (v *Evaluator) compareItems(a, b item) int {
 // it builds are no longer kept in the evaluator.
 func (v *Evaluator) Evaluation() Evaluation {
 	var out Evaluation
-	// The upcoming findings are moved out, the rest keeping their order
-	// (splitUpcoming); each part is then sorted as sortResults sorts, by
-	// the same algorithm on the same order, so into the same order.
+	v.strs = nil // the items hold their strings; the index is no longer needed
+	groups := v.groups
+	v.groups = nil
+	if !v.ascending(groups) {
+		// Groups whose accounts interleave are sorted as one.
+		groups = [][]item{slices.Concat(groups...)}
+	}
+	// The upcoming findings are moved out (splitUpcoming); each part is
+	// then sorted as sortResults sorts, a total order but for results
+	// alike in every key, finding id included. Each
+	// group holds accounts that all sort before the next group's, and
+	// results sort by account first: sorting each group sorts them all.
 	var upcoming []item
-	if i := slices.Index(v.statuses, statusUpcoming); i >= 0 {
-		for _, it := range v.items {
-			if int(it.status) == i {
-				upcoming = append(upcoming, it)
+	n := 0
+	for g := range groups {
+		if i := slices.Index(v.statuses, statusUpcoming); i >= 0 {
+			for _, it := range groups[g] {
+				if int(it.status) == i {
+					upcoming = append(upcoming, it)
+				}
 			}
+			groups[g] = slices.DeleteFunc(groups[g], func(it item) bool { return int(it.status) == i })
 		}
-		v.items = slices.DeleteFunc(v.items, func(it item) bool { return int(it.status) == i })
+		slices.SortFunc(groups[g], v.compareItems)
+		n += len(groups[g])
 	}
-	slices.SortFunc(v.items, v.compareItems)
 	slices.SortFunc(upcoming, v.compareItems)
-	out.Results = make([]report.Result, len(v.items))
-	for i := range v.items {
-		out.Results[i] = v.result(&v.items[i])
+	out.Results = make([]report.Result, 0, n)
+	for g := range groups {
+		for i := range groups[g] {
+			out.Results = append(out.Results, v.result(&groups[g][i]))
+		}
+		groups[g] = nil // built: the collector may have it
 	}
-	v.items = nil
 	if upcoming != nil {
 		out.Upcoming = make([]report.Result, len(upcoming))
 		for i := range upcoming {
@@ -240,6 +293,5 @@ func (v *Evaluator) Evaluation() Evaluation {
 		out.Errors = []report.Error{}
 	}
 	sortErrors(out.Errors)
-	v.strs = nil
 	return out
 }

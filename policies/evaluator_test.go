@@ -3,6 +3,8 @@ package policies
 import (
 	"fmt"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -29,20 +31,48 @@ func TestEvaluatorEqualsEvaluate(t *testing.T) {
 	unreachable := checks.AccountFacts{AccountID: "000000000001", Regions: []string{"us-east-1"}, Errors: []checks.CollectionError{
 		{AccountID: "000000000001", Region: "global", Service: "sts", Operation: "AssumeRole", Code: "AccessDenied", Message: "no role"},
 	}}
-	snap.Accounts = append(snap.Accounts, denied, unreachable)
+	// Findings alike but for their ids: results that tie in the sort but
+	// for the finding id.
+	alike := healthyAccount("444444444444", "us-east-1")
+	for f := range 40 {
+		alike.SecurityHub["us-east-1"].Findings = append(alike.SecurityHub["us-east-1"].Findings, checks.SecurityHubFinding{
+			ID:    fmt.Sprintf("arn:aws:securityhub:us-east-1:444444444444:finding/%d", (f*17)%40),
+			Title: "finding", SeverityLabel: "CRITICAL", RecordState: "ACTIVE", WorkflowStatus: "NEW", ComplianceStatus: "FAILED",
+			ResourceType: "AwsS3Bucket", ResourceID: "arn:aws:s3:::b", GeneratorID: "security-control/S3.1",
+			FirstObservedAt: collectedAt.Add(-100 * 24 * time.Hour), UpdatedAt: collectedAt,
+		})
+	}
+	snap.Accounts = append(snap.Accounts, denied, unreachable, alike)
 	want := evaluate(t, e, snap)
 	if len(want.Errors) != 3 || len(want.Upcoming) == 0 || len(want.Coverage) == 0 {
 		t.Fatalf("the fixture should have errors, upcoming findings and coverage: %d, %d, %d", len(want.Errors), len(want.Upcoming), len(want.Coverage))
 	}
-	for _, group := range []int{1, 2, 3} {
+	// In the snapshot's order (an account added after a greater one: the
+	// groups are sorted as one) and in the order of their ids (as a
+	// streamed scan adds them: each group is sorted alone, and let go of
+	// once its results are built).
+	byID := slices.Clone(snap.Accounts)
+	slices.SortFunc(byID, func(a, b checks.AccountFacts) int { return strings.Compare(a.AccountID, b.AccountID) })
+	for _, tc := range []struct {
+		group     int
+		accounts  []checks.AccountFacts
+		ascending bool
+	}{
+		{1, snap.Accounts, false}, {2, snap.Accounts, false}, {3, snap.Accounts, false},
+		{1, byID, true}, {2, byID, true}, {3, byID, true}, {len(byID), byID, true},
+	} {
+		group := tc.group
 		v, err := e.NewEvaluator(t.Context(), snap.CollectedAt, DefaultConfig())
 		if err != nil {
 			t.Fatal(err)
 		}
-		for i := 0; i < len(snap.Accounts); i += group {
-			if err := v.Add(t.Context(), snap.Accounts[i:min(i+group, len(snap.Accounts))]); err != nil {
+		for i := 0; i < len(tc.accounts); i += group {
+			if err := v.Add(t.Context(), tc.accounts[i:min(i+group, len(tc.accounts))]); err != nil {
 				t.Fatal(err)
 			}
+		}
+		if got := v.ascending(v.groups); got != tc.ascending {
+			t.Fatalf("groups of %d: ascending %v, want %v", group, got, tc.ascending)
 		}
 		got := v.Evaluation()
 		for name, pair := range map[string][2]any{
