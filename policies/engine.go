@@ -301,7 +301,7 @@ func (e *Engine) Evaluate(ctx context.Context, snap *checks.Snapshot, cfg Config
 	if err := v.Add(ctx, snap.Accounts); err != nil {
 		return Evaluation{}, err
 	}
-	return v.Evaluation(), nil
+	return v.Evaluation()
 }
 
 func (e *Engine) prepare(ctx context.Context, cfg Config) (*evaluation, error) {

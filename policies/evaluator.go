@@ -32,11 +32,28 @@ type Evaluator struct {
 	collectedAt time.Time
 	controls    map[string]int32  // the engine's controls, by id
 	accounts    []accountRef      // every account added, in order
-	groups      [][]item          // each Add's results, in the order added
+	groups      []group           // each Add's results, in the order added
+	upcoming    []item            // the results of status UPCOMING
 	statuses    []report.Status   // the statuses of items
 	strs        map[string]string // one copy of each repeated string of results
-	coverage    []report.Coverage
-	errors      []report.Error
+	// With a spill file (Spill), the groups' items wait there, their
+	// repeated strings in strTable.
+	spill    SpillFile
+	spillOff int64
+	spillBuf []byte
+	strTable []string
+	strIndex map[string]uint32
+	coverage []report.Coverage
+	errors   []report.Error
+}
+
+// group is one Add's results but the upcoming ones: in items, or in the
+// spill file; lo and hi are the least and greatest of its account ids.
+type group struct {
+	items  []item
+	at     spilled
+	n      int
+	lo, hi string
 }
 
 // accountRef is what a result has of its account.
@@ -129,8 +146,32 @@ func (v *Evaluator) Add(ctx context.Context, accts []checks.AccountFacts) error 
 			}
 		}
 	}
+	// The upcoming findings are moved out (splitUpcoming) and sorted apart.
+	if i := slices.Index(v.statuses, statusUpcoming); i >= 0 {
+		for _, it := range items {
+			if int(it.status) == i {
+				v.upcoming = append(v.upcoming, it)
+			}
+		}
+		items = slices.DeleteFunc(items, func(it item) bool { return int(it.status) == i })
+	}
 	if len(items) > 0 {
-		v.groups = append(v.groups, items)
+		g := group{items: items, n: len(items)}
+		for i := range items {
+			id := v.accounts[items[i].account].id
+			if g.lo == "" || id < g.lo {
+				g.lo = id
+			}
+			g.hi = max(g.hi, id)
+		}
+		if v.spill != nil {
+			at, err := v.spillGroup(items)
+			if err != nil {
+				return err
+			}
+			g.items, g.at = nil, at
+		}
+		v.groups = append(v.groups, g)
 	}
 	part := &checks.Snapshot{Accounts: accts}
 	v.coverage = append(v.coverage, coverage(part, ev.engine.services.list)...)
@@ -195,23 +236,11 @@ func (v *Evaluator) result(it *item) report.Result {
 // ascending reports whether every account of each group sorts before
 // every account of the next group (as the accounts of a streamed scan are
 // added: in the order of their ids).
-func (v *Evaluator) ascending(groups [][]item) bool {
-	var last string // the greatest account id of the groups before
-	for g := range groups {
-		lo, hi := "", ""
-		for i := range groups[g] {
-			id := v.accounts[groups[g][i].account].id
-			if lo == "" || id < lo {
-				lo = id
-			}
-			if id > hi {
-				hi = id
-			}
-		}
-		if g > 0 && lo <= last {
+func ascending(groups []group) bool {
+	for g := 1; g < len(groups); g++ {
+		if groups[g].lo <= groups[g-1].hi {
 			return false
 		}
-		last = hi
 	}
 	return true
 }
@@ -241,42 +270,53 @@ func findingID(f *report.Finding) string {
 // Evaluation is the evaluation of every account added, ordered as
 // Evaluate orders it. It is called once, after the last Add: the results
 // it builds are no longer kept in the evaluator.
-func (v *Evaluator) Evaluation() Evaluation {
+func (v *Evaluator) Evaluation() (Evaluation, error) {
 	var out Evaluation
-	v.strs = nil // the items hold their strings; the index is no longer needed
+	v.strs = nil     // the items hold their strings; the index is no longer needed
+	v.strIndex = nil // likewise the spilled items' table's index
 	groups := v.groups
 	v.groups = nil
-	if !v.ascending(groups) {
+	if !ascending(groups) {
 		// Groups whose accounts interleave are sorted as one.
-		groups = [][]item{slices.Concat(groups...)}
+		var all []item
+		for g := range groups {
+			items, err := v.items(&groups[g], nil)
+			if err != nil {
+				return Evaluation{}, err
+			}
+			all = append(all, items...)
+			groups[g] = group{}
+		}
+		groups = []group{{items: all, n: len(all)}}
 	}
-	// The upcoming findings are moved out (splitUpcoming); each part is
-	// then sorted as sortResults sorts, a total order but for results
-	// alike in every key, finding id included. Each
-	// group holds accounts that all sort before the next group's, and
-	// results sort by account first: sorting each group sorts them all.
-	var upcoming []item
+	// Each group holds accounts that all sort before the next group's,
+	// and results sort by account first: sorting each group sorts them
+	// all (as sortResults sorts, a total order but for results alike in
+	// every key, finding id included).
 	n := 0
 	for g := range groups {
-		if i := slices.Index(v.statuses, statusUpcoming); i >= 0 {
-			for _, it := range groups[g] {
-				if int(it.status) == i {
-					upcoming = append(upcoming, it)
-				}
-			}
-			groups[g] = slices.DeleteFunc(groups[g], func(it item) bool { return int(it.status) == i })
-		}
-		slices.SortFunc(groups[g], v.compareItems)
-		n += len(groups[g])
+		n += groups[g].n
 	}
-	slices.SortFunc(upcoming, v.compareItems)
 	out.Results = make([]report.Result, 0, n)
+	var buf []item
 	for g := range groups {
-		for i := range groups[g] {
-			out.Results = append(out.Results, v.result(&groups[g][i]))
+		items, err := v.items(&groups[g], buf[:0])
+		if err != nil {
+			return Evaluation{}, err
 		}
-		groups[g] = nil // built: the collector may have it
+		slices.SortFunc(items, v.compareItems)
+		for i := range items {
+			out.Results = append(out.Results, v.result(&items[i]))
+		}
+		groups[g] = group{} // built: the collector may have it
+		buf = items         // a spilled group is read into the same memory
+
 	}
+	buf = nil
+	v.strTable = nil
+	upcoming := v.upcoming
+	v.upcoming = nil
+	slices.SortFunc(upcoming, v.compareItems)
 	if upcoming != nil {
 		out.Upcoming = make([]report.Result, len(upcoming))
 		for i := range upcoming {
@@ -293,5 +333,13 @@ func (v *Evaluator) Evaluation() Evaluation {
 		out.Errors = []report.Error{}
 	}
 	sortErrors(out.Errors)
-	return out
+	return out, nil
+}
+
+// items is g's items: in memory, or read from the spill file into buf.
+func (v *Evaluator) items(g *group, buf []item) ([]item, error) {
+	if g.items != nil || g.n == 0 {
+		return g.items, nil
+	}
+	return v.loadGroup(g.at, g.n, buf)
 }

@@ -2,6 +2,7 @@ package policies
 
 import (
 	"fmt"
+	"os"
 	"reflect"
 	"slices"
 	"strings"
@@ -53,28 +54,55 @@ func TestEvaluatorEqualsEvaluate(t *testing.T) {
 	// once its results are built).
 	byID := slices.Clone(snap.Accounts)
 	slices.SortFunc(byID, func(a, b checks.AccountFacts) int { return strings.Compare(a.AccountID, b.AccountID) })
-	for _, tc := range []struct {
+	// Each also with the results waiting in a spill file.
+	type tcase struct {
 		group     int
 		accounts  []checks.AccountFacts
 		ascending bool
-	}{
-		{1, snap.Accounts, false}, {2, snap.Accounts, false}, {3, snap.Accounts, false},
-		{1, byID, true}, {2, byID, true}, {3, byID, true}, {len(byID), byID, true},
-	} {
+		spill     bool
+	}
+	var cases []tcase
+	for _, spill := range []bool{false, true} {
+		cases = append(cases,
+			tcase{1, snap.Accounts, false, spill}, tcase{2, snap.Accounts, false, spill}, tcase{3, snap.Accounts, false, spill},
+			tcase{1, byID, true, spill}, tcase{2, byID, true, spill}, tcase{3, byID, true, spill}, tcase{len(byID), byID, true, spill})
+	}
+	for _, tc := range cases {
 		group := tc.group
 		v, err := e.NewEvaluator(t.Context(), snap.CollectedAt, DefaultConfig())
 		if err != nil {
 			t.Fatal(err)
+		}
+		var spill *os.File
+		if tc.spill {
+			if spill, err = os.CreateTemp(t.TempDir(), "spill"); err != nil {
+				t.Fatal(err)
+			}
+			defer spill.Close()
+			v.Spill(spill)
 		}
 		for i := 0; i < len(tc.accounts); i += group {
 			if err := v.Add(t.Context(), tc.accounts[i:min(i+group, len(tc.accounts))]); err != nil {
 				t.Fatal(err)
 			}
 		}
-		if got := v.ascending(v.groups); got != tc.ascending {
+		if got := ascending(v.groups); got != tc.ascending {
 			t.Fatalf("groups of %d: ascending %v, want %v", group, got, tc.ascending)
 		}
-		got := v.Evaluation()
+		if tc.spill {
+			if fi, err := spill.Stat(); err != nil || fi.Size() == 0 {
+				t.Fatalf("groups of %d: nothing spilled (%v)", group, err)
+			}
+			for _, g := range v.groups {
+				if g.items != nil {
+					t.Fatalf("groups of %d: a group's items are still in memory", group)
+				}
+			}
+		}
+		got, err := v.Evaluation()
+		if err != nil {
+			t.Fatal(err)
+		}
 		for name, pair := range map[string][2]any{
 			"results":  {got.Results, want.Results},
 			"upcoming": {got.Upcoming, want.Upcoming},
@@ -82,7 +110,7 @@ func TestEvaluatorEqualsEvaluate(t *testing.T) {
 			"errors":   {got.Errors, want.Errors},
 		} {
 			if !reflect.DeepEqual(pair[0], pair[1]) {
-				t.Errorf("groups of %d: %s differ from Evaluate's", group, name)
+				t.Errorf("groups of %d (spill %v): %s differ from Evaluate's", group, tc.spill, name)
 			}
 		}
 	}
@@ -154,5 +182,46 @@ func TestEvaluatorResultsAsEvaluated(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got.Upcoming, wantUpcoming) {
 		t.Errorf("upcoming findings differ: %d, want %d", len(got.Upcoming), len(wantUpcoming))
+	}
+}
+
+// TestEvaluatorSpillUnreadable holds a spill file that reads back short or
+// garbled to an error from Evaluation, not a panic or a wrong result.
+func TestEvaluatorSpillUnreadable(t *testing.T) {
+	e, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap := benchSnapshot(2)
+	for _, damage := range []string{"truncated", "garbled"} {
+		v, err := e.NewEvaluator(t.Context(), snap.CollectedAt, DefaultConfig())
+		if err != nil {
+			t.Fatal(err)
+		}
+		spill, err := os.CreateTemp(t.TempDir(), "spill")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer spill.Close()
+		v.Spill(spill)
+		if err := v.Add(t.Context(), snap.Accounts); err != nil {
+			t.Fatal(err)
+		}
+		fi, err := spill.Stat()
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch damage {
+		case "truncated":
+			err = spill.Truncate(fi.Size() / 2)
+		case "garbled":
+			_, err = spill.WriteAt(slices.Repeat([]byte{0xff}, int(fi.Size())), 0)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := v.Evaluation(); err == nil {
+			t.Errorf("%s spill file: no error", damage)
+		}
 	}
 }

@@ -133,6 +133,21 @@ func (s *Streamed) Report(ctx context.Context, engine *policies.Engine, cfg poli
 	if err != nil {
 		return nil, fmt.Errorf("evaluate: %w", err)
 	}
+	// The results wait on disk, not in memory, until the report is built
+	// from them (policies.Evaluator.Spill), in a file removed at once where
+	// an open file outlives its name.
+	spill, err := os.CreateTemp("", "baseline-results-*.spool")
+	if err != nil {
+		return nil, fmt.Errorf("evaluate: spill file: %w", err)
+	}
+	unlinked := runtime.GOOS != "windows" && os.Remove(spill.Name()) == nil
+	defer func() {
+		_ = spill.Close()
+		if !unlinked {
+			_ = os.Remove(spill.Name())
+		}
+	}()
+	v.Spill(spill)
 	facts := newReportFacts(s.Head, rv.TeamTag)
 	group := make([]checks.AccountFacts, 0, evalGroup*runtime.GOMAXPROCS(0))
 	flush := func() error {
@@ -165,7 +180,11 @@ func (s *Streamed) Report(ctx context.Context, engine *policies.Engine, cfg poli
 	// of the evaluation, scattered among what it keeps, cannot hold, so
 	// that a process otherwise peaks at both.
 	debug.FreeOSMemory()
-	return buildReport(facts, v.Evaluation(), tool, now(), rv)
+	ev, err := v.Evaluation()
+	if err != nil {
+		return nil, err
+	}
+	return buildReport(facts, ev, tool, now(), rv)
 }
 
 // span is one account's bytes in the spool file.
