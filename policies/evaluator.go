@@ -30,19 +30,19 @@ import (
 type Evaluator struct {
 	ev          *evaluation
 	collectedAt time.Time
-	controls    map[string]int32  // the engine's controls, by id
-	accounts    []accountRef      // every account added, in order
-	groups      []group           // each Add's results, in the order added
-	upcoming    []item            // the results of status UPCOMING
-	statuses    []report.Status   // the statuses of items
-	strs        map[string]string // one copy of each repeated string of results
-	// With a spill file (Spill), the groups' items wait there, their
-	// repeated strings in strTable.
+	controls    map[string]int32 // the engine's controls, by id
+	accounts    []accountRef     // every account added, in order
+	groups      []group          // each Add's results, in the order added
+	upcoming    []item           // the results of status UPCOMING
+	statuses    []report.Status  // the statuses of items
+	// One copy of each string that repeats across results (intern); a
+	// spilled item refers to them by index.
+	strTable []string
+	strIndex map[string]uint32
+	// With a spill file (Spill), the groups' items wait there.
 	spill    SpillFile
 	spillOff int64
 	spillBuf []byte
-	strTable []string
-	strIndex map[string]uint32
 	coverage []report.Coverage
 	errors   []report.Error
 }
@@ -196,16 +196,7 @@ func (v *Evaluator) keep(items *[]item, r *report.Result, account int32) error {
 		status = len(v.statuses)
 		v.statuses = append(v.statuses, r.Status)
 	}
-	one := func(s *string) {
-		if c, ok := v.strs[*s]; ok {
-			*s = c
-			return
-		}
-		if v.strs == nil {
-			v.strs = map[string]string{}
-		}
-		v.strs[*s] = *s
-	}
+	one := func(s *string) { *s = v.strTable[v.intern(*s)] }
 	one(&r.Region)
 	one(&r.Message)
 	if f := r.Finding; f != nil {
@@ -272,8 +263,7 @@ func findingID(f *report.Finding) string {
 // it builds are no longer kept in the evaluator.
 func (v *Evaluator) Evaluation() (Evaluation, error) {
 	var out Evaluation
-	v.strs = nil     // the items hold their strings; the index is no longer needed
-	v.strIndex = nil // likewise the spilled items' table's index
+	v.strIndex = nil // the items hold their strings; the index is no longer needed
 	groups := v.groups
 	v.groups = nil
 	if !ascending(groups) {
