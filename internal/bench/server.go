@@ -8,6 +8,7 @@ import (
 	"runtime/debug"
 	"time"
 
+	"github.com/baseline-scanner/baseline/checks"
 	"github.com/baseline-scanner/baseline/internal/awssim"
 )
 
@@ -137,5 +138,14 @@ func withDelegatedAdmin(w *awssim.World, home string, regions []string) {
 			}
 			return
 		}
+	}
+}
+
+// shardWorld is which accounts a shard's simulator generates the services
+// of (-shard-worlds): shard k of n's (checks.Shard) and the management
+// account, which owns the organization trail every member sees.
+func shardWorld(k, n int) func(int, awssim.AccountID) bool {
+	return func(i int, id awssim.AccountID) bool {
+		return i == 0 || checks.Shard(string(id), n) == k-1
 	}
 }
