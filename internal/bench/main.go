@@ -11,9 +11,12 @@
 //	go run ./internal/bench -accounts 200 -regions 4 -latency 40ms -throttle 0.05
 //	go run ./internal/bench -accounts 1000 -regions 4 -latency 40ms
 //	go run ./internal/bench -accounts 200 -regions 4 -shards 4 -accounts-from
+//	go run ./internal/bench -accounts 5000 -regions 17 -shards 8 -accounts-from -shard-worlds
 //
 // With -shards N the scan runs as N shards, one process after another
-// against the one simulator, and their reports are merged (shards.go).
+// against the one simulator, and their reports are merged (shards.go);
+// with -shard-worlds too, each shard has a simulator of its own that
+// generates only the services of its accounts and the management account.
 //
 // The simulator runs in a child process (the same binary with -serve), as
 // AWS runs elsewhere: the scan's process holds only what a real scan holds,
