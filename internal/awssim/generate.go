@@ -20,6 +20,13 @@ type GenerateOptions struct {
 	// two regions with thousands of Security Hub findings, hundreds of
 	// instances and GuardDuty findings (default 0.03; negative for none).
 	LargeAccountShare float64
+	// Only, when set, says which accounts get their services generated
+	// (index i of Accounts, id); the others are in the organization (id,
+	// name, email, status, role) with nothing in their regions. Each
+	// account's services come from a random stream of its own (the seed
+	// and its index), so the accounts Only keeps equal the same accounts
+	// of the whole world: a shard's simulator can hold its accounts alone.
+	Only func(i int, id AccountID) bool
 }
 
 // DefaultGenerateRegions are the regions of a generated world by default.
@@ -36,7 +43,7 @@ var DefaultGenerateRegions = []string{"us-east-1", "eu-west-1", "ap-northeast-1"
 // Ids are filled in here, so Start adds nothing per item and a world of
 // 1,000 accounts stays compact.
 func Generate(opts GenerateOptions) *World {
-	g := &generator{rng: rand.New(rand.NewPCG(opts.Seed, opts.Seed^0x6e6e)), seed: opts.Seed}
+	g := &generator{seed: opts.Seed}
 	regions := opts.Regions
 	if len(regions) == 0 {
 		regions = DefaultGenerateRegions
@@ -69,6 +76,11 @@ func Generate(opts GenerateOptions) *World {
 		if i == 0 {
 			a.Name, a.Email = "management", "aws+management@example.com"
 		}
+		if opts.Only != nil && !opts.Only(i, a.ID) {
+			w.Accounts[i] = a
+			continue
+		}
+		g.account(i)
 		isLarge := i > 0 && g.rng.Float64() < large
 		bigRegions := 1 + g.rng.IntN(2)
 		for j, r := range regions {
@@ -83,7 +95,15 @@ type generator struct {
 	rng        *rand.Rand
 	seed       uint64
 	productARN map[string]string
-	n          uint64 // id sequence
+	acct       string // the account's index, in its ids
+	n          uint64 // id sequence, within the account
+}
+
+// account starts account i's own random stream and id sequence: what is
+// generated for an account depends on the seed and its index alone.
+func (g *generator) account(i int) {
+	g.rng = rand.New(rand.NewPCG(g.seed, g.seed^0x6e6e^(uint64(i)+1)*0x9e3779b97f4a7c15))
+	g.acct, g.n = strconv.Itoa(i), 0
 }
 
 func (g *generator) pick(weights ...float64) int {
@@ -99,7 +119,7 @@ func (g *generator) pick(weights ...float64) int {
 
 func (g *generator) hex(n int) string {
 	g.n++
-	return hexID(n, "gen", strconv.FormatUint(g.seed, 10), strconv.FormatUint(g.n, 10))
+	return hexID(n, "gen", strconv.FormatUint(g.seed, 10), g.acct, strconv.FormatUint(g.n, 10))
 }
 
 // Shared strings keep a large world small: findings point into these.

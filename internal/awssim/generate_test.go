@@ -83,3 +83,40 @@ func TestRateLimitsThrottleLikeAWS(t *testing.T) {
 		t.Errorf("%d calls throttled, want %d", srv.Throttled(), len(tests)*awssimtest.MaxAttempts)
 	}
 }
+
+// TestGenerateSubsetEqualsTheWholeWorlds: the accounts Only keeps,
+// generated alone, equal the same accounts of the whole world (each
+// account's services come from its own stream), and the others keep their
+// place in the organization with nothing in their regions.
+func TestGenerateSubsetEqualsTheWholeWorlds(t *testing.T) {
+	opts := awssim.GenerateOptions{Accounts: 40, Regions: []string{"us-east-1", "eu-west-1", "ap-northeast-1"}, Seed: 3, LargeAccountShare: 0.2}
+	whole := awssim.Generate(opts)
+	keep := func(i int, id awssim.AccountID) bool { return i == 0 || checks.Shard(string(id), 4) == 2 }
+	opts.Only = keep
+	part := awssim.Generate(opts)
+	if len(part.Accounts) != len(whole.Accounts) || part.OrganizationID != whole.OrganizationID || !reflect.DeepEqual(part.Regions, whole.Regions) {
+		t.Fatalf("the subset's organization differs: %d accounts, %s", len(part.Accounts), part.OrganizationID)
+	}
+	kept, services := 0, 0
+	for i := range whole.Accounts {
+		w, p := whole.Accounts[i], part.Accounts[i]
+		if keep(i, w.ID) {
+			kept++
+			if !reflect.DeepEqual(p, w) {
+				t.Errorf("account %d (%s) generated alone differs from the whole world's", i, w.ID)
+			}
+			continue
+		}
+		if len(w.Regions) > 0 {
+			services++
+		}
+		org := w
+		org.Regions = p.Regions
+		if !reflect.DeepEqual(p, org) || len(p.Regions) != 0 {
+			t.Errorf("account %d (%s) left out: %+v, want the whole world's organization view with no regional state", i, w.ID, p)
+		}
+	}
+	if kept < 5 || kept == len(whole.Accounts) || services == 0 {
+		t.Fatalf("%d of %d accounts kept, %d left out with services: the test does not test a subset", kept, len(whole.Accounts), services)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/baseline-scanner/baseline/checks"
 	"github.com/baseline-scanner/baseline/internal/awssim"
 )
 
@@ -70,6 +71,35 @@ type Bound struct {
 // ComputeBound computes the bound of w scanned in regions with latency;
 // teamTags says whether every account's tags are read.
 func ComputeBound(w *awssim.World, regions []string, latency time.Duration, limits map[string]awssim.Rate, regionsAll, teamTags bool) Bound {
+	return computeBound(w, regions, latency, limits, regionsAll, teamTags, boundScope{})
+}
+
+// boundScope is the part of a world one scan collects: a shard.
+type boundScope struct {
+	// collect says whether the scan collects account i (its shard); nil:
+	// every account.
+	collect func(i int, a *awssim.Account) bool
+	// listed: the accounts come from an account list (--accounts-from):
+	// no ListAccounts pages and no team-tag reads; every account is known
+	// once the caller's identity is.
+	listed bool
+}
+
+// ComputeShardBound is the bound of shard k of n (checks.Shard(id, n) ==
+// k-1) of w, listed by the shard itself or read from an account list
+// (listed). It is the bound of ComputeBound restricted to the shard's
+// accounts, plus what a shard adds: with the organization trail's owner
+// outside the shard, the owner's CloudTrail facts are collected after the
+// shard's accounts (scan.collectOwners), read from the owner as the
+// cloudTrail chain below, after one more GetCallerIdentity. Discovery still lists every account when the
+// shard lists the organization, and team tags are read for the shard's
+// accounts only.
+func ComputeShardBound(w *awssim.World, regions []string, latency time.Duration, limits map[string]awssim.Rate, regionsAll, teamTags bool, k, n int, listed bool) Bound {
+	in := func(_ int, a *awssim.Account) bool { return checks.Shard(string(a.ID), n) == k-1 }
+	return computeBound(w, regions, latency, limits, regionsAll, teamTags, boundScope{collect: in, listed: listed})
+}
+
+func computeBound(w *awssim.World, regions []string, latency time.Duration, limits map[string]awssim.Rate, regionsAll, teamTags bool, scope boundScope) Bound {
 	L := latency
 	rate := func(action string) awssim.Rate {
 		if r, ok := limits[action]; ok {
@@ -97,16 +127,28 @@ func ComputeBound(w *awssim.World, regions []string, latency time.Duration, limi
 		b.Discovery = L + pages[0] + L
 	}
 	b.Calls += 1 + listPages
+	if scope.listed {
+		// GetCallerIdentity only: the list names every account.
+		arrive = func(int) time.Duration { return L }
+		b.Discovery = L
+		b.Calls -= listPages
+		teamTags = false
+	}
 
 	type account struct{ arrive, path time.Duration }
 	var accounts []account
 	var tagStarts []time.Duration
+	collected := 0
 	tags := newBucket(rate("organizations:ListTagsForResource"))
 	for i := range w.Accounts {
 		a := &w.Accounts[i]
 		if a.Status != "" && a.Status != "ACTIVE" {
 			continue
 		}
+		if scope.collect != nil && !scope.collect(i, a) {
+			continue
+		}
+		collected++
 		if teamTags {
 			tagStarts = append(tagStarts, tags.grant(arrive(i)))
 			b.Calls++
@@ -154,8 +196,48 @@ func ComputeBound(w *awssim.World, regions []string, latency time.Duration, limi
 	for _, a := range accounts {
 		end = max(end, sts.grant(a.arrive)+a.path)
 	}
+	// A shard that sees an organization trail but does not hold its owner
+	// reads the owner's CloudTrail facts once its accounts are collected.
+	if scope.collect != nil && collected > 0 {
+		// checks.AccountTargets asks the caller's identity again, then the
+		// owners are read side by side.
+		var owners time.Duration
+		missing := false
+		for i := range w.Accounts {
+			a := &w.Accounts[i]
+			if scope.collect(i, a) || !ownsOrganizationTrail(a) {
+				continue
+			}
+			d, n := cloudTrail(a, regions, L, rate)
+			if !a.Management {
+				d, n = d+L, n+1 // AssumeRole
+			}
+			owners, missing = max(owners, d), true
+			b.Calls += n
+		}
+		if missing {
+			end += L + owners // GetCallerIdentity
+			b.Calls++
+		}
+	}
 	b.Seconds = end.Seconds()
 	return b
+}
+
+// ownsOrganizationTrail says whether a has an organization trail, which
+// every member sees.
+func ownsOrganizationTrail(a *awssim.Account) bool {
+	for _, st := range a.Regions {
+		if st == nil || st.CloudTrail == nil {
+			continue
+		}
+		for _, t := range st.CloudTrail.Trails {
+			if t.Organization {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // cloudTrail is the account's CloudTrail chain and calls: DescribeTrails in

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -126,5 +127,69 @@ func TestParallelCallsWaitForTheirTokens(t *testing.T) {
 		if d := got[10+i] - w; d < -time.Millisecond || d > time.Millisecond {
 			t.Errorf("call %d starts at %v, want %v", 11+i, got[10+i], w)
 		}
+	}
+}
+
+// TestShardBoundCallsAreTheShardsCalls: a shard's minimal call count
+// (ComputeShardBound) is what the scanner makes scanning that shard of a
+// world that holds only the shard's accounts and the management account
+// (-shard-worlds), listing the organization itself or reading an account
+// list; the owner's trail facts a shard without the management account
+// reads are in it.
+func TestShardBoundCallsAreTheShardsCalls(t *testing.T) {
+	const accounts, shards = 30, 3
+	regions := allRegions[:2]
+	ctx := context.Background()
+	// The account list, from the whole organization.
+	whole := awssim.Generate(awssim.GenerateOptions{Accounts: accounts, Regions: regions, Seed: 5})
+	srv, err := awssim.Start(whole, awssim.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	akid, secret := srv.Credentials()
+	listPath := filepath.Join(t.TempDir(), "accounts.json")
+	if _, _, err := listAccounts(ctx, simConfig(srv.URL(), akid, secret, regions[0]), listPath); err != nil {
+		t.Fatal(err)
+	}
+	srv.Close()
+	list, err := scan.ReadAccountList(ctx, listPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	withoutOwner := 0
+	for k := 1; k <= shards; k++ {
+		w := awssim.Generate(awssim.GenerateOptions{Accounts: accounts, Regions: regions, Seed: 5, Only: shardWorld(k, shards)})
+		if checks.Shard(string(w.Accounts[0].ID), shards) != k-1 {
+			withoutOwner++
+		}
+		for _, listed := range []bool{false, true} {
+			srv, err := awssim.Start(w, awssim.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			b := ComputeShardBound(w, regions, 40*time.Millisecond, awssim.AWSRateLimits(), false, true, k, shards, listed)
+			akid, secret := srv.Credentials()
+			cfg := simConfig(srv.URL(), akid, secret, regions[0])
+			calls := checks.NewCallCounter()
+			o := scan.Options{
+				Org: true, AWS: &cfg, Regions: regions, Collection: scan.ModeDirect, TeamTag: "team",
+				Calls: calls, Tool: checks.Tool{Name: "baseline", Version: "test"},
+				Shard: checks.ShardScope{Index: k, Count: shards},
+			}
+			if listed {
+				o.AccountList = list
+			}
+			_, err = scan.Collect(ctx, o)
+			srv.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := calls.Total(); got != b.Calls {
+				t.Errorf("shard %d/%d, from a list %v: the scanner made %d calls, the bound counts %d (%v)", k, shards, listed, got, b.Calls, calls.Counts())
+			}
+		}
+	}
+	if withoutOwner == 0 {
+		t.Fatal("every shard holds the management account: the owner's reads are not tested")
 	}
 }

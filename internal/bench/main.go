@@ -11,9 +11,12 @@
 //	go run ./internal/bench -accounts 200 -regions 4 -latency 40ms -throttle 0.05
 //	go run ./internal/bench -accounts 1000 -regions 4 -latency 40ms
 //	go run ./internal/bench -accounts 200 -regions 4 -shards 4 -accounts-from
+//	go run ./internal/bench -accounts 5000 -regions 17 -shards 8 -accounts-from -shard-worlds
 //
 // With -shards N the scan runs as N shards, one process after another
-// against the one simulator, and their reports are merged (shards.go).
+// against the one simulator, and their reports are merged (shards.go);
+// with -shard-worlds too, each shard has a simulator of its own that
+// generates only the services of its accounts and the management account.
 //
 // The simulator runs in a child process (the same binary with -serve), as
 // AWS runs elsewhere: the scan's process holds only what a real scan holds,
@@ -22,14 +25,11 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
-	"io"
 	"os"
-	"os/exec"
 	"runtime"
 	"runtime/pprof"
 	"slices"
@@ -90,6 +90,21 @@ type Result struct {
 	OrganizationsByOperation map[string]int `json:"organizations_by_operation,omitempty"`
 	// Shard is "K/N" on the line of one shard of -shards, absent otherwise.
 	Shard string `json:"shard,omitempty"`
+	// A shard's line also has the requests the simulator served as the
+	// management account during the shard (any service: the caller's
+	// identity, Organizations, every AssumeRole, and the management
+	// account's own collection, or its trail facts read again by a shard
+	// without it), by operation; the simulator's peak resident set by the
+	// shard's end; and the load averages (as uptime prints them) when the
+	// shard started and ended. With -shard-worlds, LowerBoundSeconds,
+	// MinimalAPICalls and Ratio are the shard's (ComputeShardBound);
+	// without, they are 0 on a shard's line (its simulator's world is the
+	// whole organization's).
+	ManagementRequests    int              `json:"management_requests,omitempty"`
+	ManagementByOperation []OperationCount `json:"management_by_operation,omitempty"`
+	SimulatorPeakRSSMB    float64          `json:"simulator_peak_rss_mb,omitempty"`
+	LoadStart             string           `json:"load_start,omitempty"`
+	LoadEnd               string           `json:"load_end,omitempty"`
 }
 
 // OperationCount is the requests one API received.
@@ -128,6 +143,12 @@ type flags struct {
 	shards                               int
 	accountsFrom                         bool
 	shardRun, shardOut, shardAccountList string
+	// shardWorlds gives each shard a simulator of its own (-shard-worlds);
+	// serveWorld is what a simulator generates: "" the whole world, "org"
+	// the organization only, "K/N" shard K's accounts and the management
+	// account.
+	shardWorlds bool
+	serveWorld  string
 	// worldNow is the simulator's clock (-world-now), set by the parent.
 	worldNow time.Time
 	// memoryLimit is the scan process's soft memory limit (-memory-limit).
@@ -164,6 +185,8 @@ func main() {
 	flag.StringVar(&f.pipeline, "pipeline", pipelineStreamed, "what the scan process runs: streamed (baseline scan: finished accounts spooled to disk, then evaluated and reported one group at a time), whole (collect every account in memory, then evaluate and report), or collect (collection only)")
 	flag.IntVar(&f.shards, "shards", 0, "scan as N shards (baseline scan --shard K/N), one process after another against the one simulator, then merge their reports (baseline merge); 0 scans in one process")
 	flag.BoolVar(&f.accountsFrom, "accounts-from", false, "with -shards: list the organization once first (baseline accounts --org) and give every shard the list (--accounts-from), so that shards make no Organizations call")
+	flag.BoolVar(&f.shardWorlds, "shard-worlds", false, "with -shards: give each shard a simulator process of its own, started before the shard and stopped after it, that generates every account's Organizations view but the services (Security Hub, GuardDuty, CloudTrail, SSM, EC2) only of the shard's accounts and the management account (which owns the organization trail), so that the simulator's memory follows the shard, not the organization; the accounts equal the same accounts of the whole world. The listing of -accounts-from runs against a simulator that holds the organization only. Each shard's line then carries the shard's lower bound and minimal calls")
+	flag.StringVar(&f.serveWorld, "serve-world", "", "internal: what the simulator generates: org (the organization only) or K/N (shard K's accounts and the management account); the whole world when empty")
 	flag.StringVar(&f.shardRun, "shard-run", "", "internal: run shard K/N against the parent's simulator")
 	flag.StringVar(&f.shardOut, "shard-out", "", "internal: the shard's JSON report")
 	flag.StringVar(&f.shardAccountList, "shard-accounts-from", "", "internal: the account list the shard scans from")
@@ -202,36 +225,19 @@ func run(f flags) error {
 	benchStart := time.Now()
 	regions := allRegions[:f.regions]
 
-	// Start the simulator process and read its hello.
-	self, err := os.Executable()
+	// Start the simulator process and read its hello. With -shard-worlds
+	// it holds the organization only (for the listing); each shard gets a
+	// simulator of its own.
+	var world []string
+	if f.shardWorlds {
+		world = []string{"-serve-world", "org"}
+	}
+	sim, err := spawnSimulator(worldNow(benchStart), world)
 	if err != nil {
 		return err
 	}
-	// The simulator's clock comes last, so that it is the parent's.
-	args := append(append([]string{"-serve"}, os.Args[1:]...), "-world-now", worldNow(benchStart).Format(time.RFC3339Nano))
-	child := exec.Command(self, args...)
-	child.Stderr = os.Stderr
-	toChild, err := child.StdinPipe()
-	if err != nil {
-		return err
-	}
-	fromChild, err := child.StdoutPipe()
-	if err != nil {
-		return err
-	}
-	if err := child.Start(); err != nil {
-		return err
-	}
-	defer func() { _ = toChild.Close(); _ = child.Wait() }()
-	lines := bufio.NewScanner(fromChild)
-	lines.Buffer(make([]byte, 1<<20), 1<<20)
-	var hi hello
-	if !lines.Scan() {
-		return fmt.Errorf("simulator exited: %v", lines.Err())
-	}
-	if err := json.Unmarshal(lines.Bytes(), &hi); err != nil {
-		return fmt.Errorf("simulator hello: %w", err)
-	}
+	defer sim.close()
+	hi := sim.hi
 	fmt.Fprintf(os.Stderr, "simulator: %d accounts × %d regions generated in %s, serving on %s\n", f.accounts, len(regions), time.Duration(hi.GenerateNanos).Round(time.Millisecond), hi.URL)
 
 	cfg := aws.Config{
@@ -240,7 +246,7 @@ func run(f flags) error {
 		BaseEndpoint: aws.String(hi.URL),
 	}
 	if f.shards > 0 {
-		return runSharded(context.Background(), f, hi, cfg, &simClient{to: toChild, lines: lines})
+		return runSharded(context.Background(), f, benchStart, hi, cfg, sim.client)
 	}
 	calls := checks.NewCallCounter()
 
@@ -292,15 +298,9 @@ func run(f flags) error {
 	}
 
 	// Ask the simulator what it served.
-	if _, err := io.WriteString(toChild, "stats\n"); err != nil {
+	st, err := sim.client.stats()
+	if err != nil {
 		return err
-	}
-	var st stats
-	if !lines.Scan() {
-		return fmt.Errorf("simulator exited: %v", lines.Err())
-	}
-	if err := json.Unmarshal(lines.Bytes(), &st); err != nil {
-		return fmt.Errorf("simulator stats: %w", err)
 	}
 
 	res.LowerBoundSeconds = round(hi.Bound.Seconds, 3)

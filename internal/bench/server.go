@@ -5,9 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"os/exec"
 	"runtime/debug"
 	"time"
 
+	"github.com/baseline-scanner/baseline/checks"
 	"github.com/baseline-scanner/baseline/internal/awssim"
 )
 
@@ -28,6 +31,14 @@ type stats struct {
 	// ByOperation counts the requests per "service:Operation", retries
 	// included, so that a change in calls can be traced to its API.
 	ByOperation map[string]int `json:"by_operation"`
+	// ManagementRequests are the requests made as the management account
+	// (the caller: its identity, the Organizations calls, every
+	// AssumeRole, and its own collection), by operation in
+	// ManagementByOperation.
+	ManagementRequests    int            `json:"management_requests"`
+	ManagementByOperation map[string]int `json:"management_by_operation"`
+	// PeakRSSMB is the simulator process's peak resident set so far.
+	PeakRSSMB float64 `json:"peak_rss_mb"`
 }
 
 // runServer generates the world, serves it and answers the parent until
@@ -38,7 +49,20 @@ func runServer(f flags, in io.Reader, out io.Writer) error {
 	debug.SetGCPercent(400)
 	regions := allRegions[:f.regions]
 	start := time.Now()
-	world := awssim.Generate(awssim.GenerateOptions{Accounts: f.accounts, Regions: regions, Seed: f.seed})
+	opts := awssim.GenerateOptions{Accounts: f.accounts, Regions: regions, Seed: f.seed}
+	shardK, shardN := 0, 0
+	switch f.serveWorld {
+	case "":
+	case "org":
+		opts.Only = func(int, awssim.AccountID) bool { return false }
+	default:
+		k, n, err := parseShardRun(f.serveWorld)
+		if err != nil {
+			return fmt.Errorf("-serve-world: %w", err)
+		}
+		shardK, shardN, opts.Only = k, n, shardWorld(k, n)
+	}
+	world := awssim.Generate(opts)
 	if f.delegatedAdmin {
 		withDelegatedAdmin(world, regions[0], regions)
 	}
@@ -46,7 +70,21 @@ func runServer(f flags, in io.Reader, out io.Writer) error {
 	if f.noLimits {
 		limits = nil
 	}
-	bound := ComputeBound(world, regions, f.latency, limits, f.regionsAll, f.teamTag != "")
+	// The bound of what the parent scans here: the whole world, a shard's
+	// (-serve-world K/N), or nothing (the organization alone, listed).
+	var bound Bound
+	switch {
+	case shardN > 0:
+		bound = ComputeShardBound(world, regions, f.latency, limits, f.regionsAll, f.teamTag != "", shardK, shardN, f.accountsFrom)
+	case f.serveWorld == "":
+		bound = ComputeBound(world, regions, f.latency, limits, f.regionsAll, f.teamTag != "")
+	}
+	var management string
+	for _, a := range world.Accounts {
+		if a.Management {
+			management = string(a.ID)
+		}
+	}
 	srv, err := startSimulator(world, f, limits)
 	if err != nil {
 		return err
@@ -62,11 +100,15 @@ func runServer(f flags, in io.Reader, out io.Writer) error {
 		switch lines.Text() {
 		case "stats":
 			calls := srv.Calls()
-			byOp := map[string]int{}
+			st := stats{Requests: calls.Total, Throttled: srv.Throttled(), ByOperation: map[string]int{}, ManagementByOperation: map[string]int{}, PeakRSSMB: round(peakRSSMB(), 1)}
 			for k, v := range calls.ByCall {
-				byOp[k.Service+":"+k.Operation] += v
+				st.ByOperation[k.Service+":"+k.Operation] += v
+				if k.Account == management {
+					st.ManagementRequests += v
+					st.ManagementByOperation[k.Service+":"+k.Operation] += v
+				}
 			}
-			if err := enc.Encode(stats{Requests: calls.Total, Throttled: srv.Throttled(), ByOperation: byOp}); err != nil {
+			if err := enc.Encode(st); err != nil {
 				return err
 			}
 		default:
@@ -138,4 +180,65 @@ func withDelegatedAdmin(w *awssim.World, home string, regions []string) {
 			return
 		}
 	}
+}
+
+// shardWorld is which accounts a shard's simulator generates the services
+// of (-shard-worlds): shard k of n's (checks.Shard) and the management
+// account, which owns the organization trail every member sees.
+func shardWorld(k, n int) func(int, awssim.AccountID) bool {
+	return func(i int, id awssim.AccountID) bool {
+		return i == 0 || checks.Shard(string(id), n) == k-1
+	}
+}
+
+// simulator is a simulator process (this binary with -serve) and its hello.
+type simulator struct {
+	hi     hello
+	cmd    *exec.Cmd
+	to     io.WriteCloser
+	client *simClient
+}
+
+// spawnSimulator starts a simulator process with the bench's flags, its
+// clock at now, and extra flags (-serve-world), and reads its hello.
+func spawnSimulator(now time.Time, extra []string) (*simulator, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	// The simulator's clock and world come last, so that they are the
+	// parent's.
+	args := append(append([]string{"-serve"}, os.Args[1:]...), "-world-now", now.Format(time.RFC3339Nano))
+	cmd := exec.Command(self, append(args, extra...)...)
+	cmd.Stderr = os.Stderr
+	to, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, err
+	}
+	from, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	s := &simulator{cmd: cmd, to: to}
+	lines := bufio.NewScanner(from)
+	lines.Buffer(make([]byte, 1<<20), 1<<20)
+	s.client = &simClient{to: to, lines: lines}
+	if !lines.Scan() {
+		_ = s.close()
+		return nil, fmt.Errorf("simulator exited: %v", lines.Err())
+	}
+	if err := json.Unmarshal(lines.Bytes(), &s.hi); err != nil {
+		_ = s.close()
+		return nil, fmt.Errorf("simulator hello: %w", err)
+	}
+	return s, nil
+}
+
+// close stops the simulator (its stdin closes) and waits for it to exit.
+func (s *simulator) close() error {
+	_ = s.to.Close()
+	return s.cmd.Wait()
 }

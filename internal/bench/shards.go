@@ -68,6 +68,19 @@ type ShardedResult struct {
 	Requests           []int     `json:"requests"` // served by the simulator during the shard, retries included
 	PeakRSSMB          []float64 `json:"peak_rss_mb"`
 	Errors             []int     `json:"errors"`
+	// ManagementRequests were made as the management account (see
+	// Result.ManagementRequests); SimulatorPeakRSSMB is the simulator's
+	// peak by the shard's end (with -shard-worlds, the shard's simulator's);
+	// LoadStart and LoadEnd the machine's load averages around the shard.
+	ManagementRequests []int     `json:"management_requests"`
+	SimulatorPeakRSSMB []float64 `json:"simulator_peak_rss_mb"`
+	LoadStart          []string  `json:"load_start"`
+	LoadEnd            []string  `json:"load_end"`
+	// ShardWorlds: each shard had a simulator of its own (-shard-worlds),
+	// and LowerBoundSeconds and MinimalAPICalls are each shard's bound.
+	ShardWorlds       bool      `json:"shard_worlds"`
+	LowerBoundSeconds []float64 `json:"lower_bound_seconds,omitempty"`
+	MinimalAPICalls   []int     `json:"minimal_api_calls,omitempty"`
 	// SumWallSeconds is the shards' wall times added up (they ran one after
 	// another); MaxWallSeconds the longest, the scan's time when the shards
 	// run side by side on machines of their own.
@@ -94,6 +107,10 @@ func checkShardFlags(f flags) error {
 		return errors.New("-accounts-from: only with -shards N")
 	case f.shards > 0 && f.pipeline == pipelineCollect:
 		return errors.New("-shards: the shards' reports are merged: -pipeline streamed or whole, not collect")
+	case f.shardWorlds && f.shards == 0:
+		return errors.New("-shard-worlds: only with -shards N")
+	case f.shardWorlds && f.delegatedAdmin:
+		return errors.New("-shard-worlds: not with -delegated-admin (the administrator reads every member's findings, which a shard's world does not hold)")
 	case f.shards > 0 && f.cpuProfile != "":
 		return errors.New("-cpuprofile: not with -shards (each shard is a process of its own)")
 	}
@@ -122,10 +139,16 @@ func (c *simClient) stats() (stats, error) {
 
 // minus is what the simulator served between before and s.
 func (s stats) minus(before stats) stats {
-	d := stats{Requests: s.Requests - before.Requests, Throttled: s.Throttled - before.Throttled, ByOperation: map[string]int{}}
+	d := stats{Requests: s.Requests - before.Requests, Throttled: s.Throttled - before.Throttled, ByOperation: map[string]int{},
+		ManagementRequests: s.ManagementRequests - before.ManagementRequests, ManagementByOperation: map[string]int{}, PeakRSSMB: s.PeakRSSMB}
 	for op, n := range s.ByOperation {
 		if n -= before.ByOperation[op]; n > 0 {
 			d.ByOperation[op] = n
+		}
+	}
+	for op, n := range s.ManagementByOperation {
+		if n -= before.ManagementByOperation[op]; n > 0 {
+			d.ManagementByOperation[op] = n
 		}
 	}
 	return d
@@ -333,7 +356,11 @@ func mergeShards(paths []string, want int, wantIDs []string) (*report.Report, er
 
 // runSharded is -shards: the listing (with -accounts-from), the shards one
 // after another, each in its own process, then the merge.
-func runSharded(ctx context.Context, f flags, hi hello, cfg aws.Config, sim *simClient) error {
+//
+// With -shard-worlds each shard's simulator is started before it and
+// stopped after it (sim, the first, then serves the listing only), so
+// that one shard's world is in memory at a time.
+func runSharded(ctx context.Context, f flags, benchStart time.Time, hi hello, cfg aws.Config, sim *simClient) error {
 	dir, err := os.MkdirTemp("", "baseline-bench-shards-*")
 	if err != nil {
 		return err
@@ -342,7 +369,7 @@ func runSharded(ctx context.Context, f flags, hi hello, cfg aws.Config, sim *sim
 	total := ShardedResult{
 		Accounts: f.accounts, Regions: f.regions, LatencyMS: float64(f.latency) / float64(time.Millisecond),
 		Throttle: f.throttle, Concurrency: f.concurrency, Collection: f.collection, TeamTag: f.teamTag,
-		Pipeline: f.pipeline, Shards: f.shards, AccountsFrom: f.accountsFrom,
+		Pipeline: f.pipeline, Shards: f.shards, AccountsFrom: f.accountsFrom, ShardWorlds: f.shardWorlds,
 	}
 	var listPath string
 	var listed []string
@@ -363,23 +390,46 @@ func runSharded(ctx context.Context, f flags, hi hello, cfg aws.Config, sim *sim
 	paths := make([]string, f.shards)
 	for k := 1; k <= f.shards; k++ {
 		paths[k-1] = filepath.Join(dir, fmt.Sprintf("report-%d.json", k))
-		before, err := sim.stats()
-		if err != nil {
-			return err
+		shardHi, shardSim, stop := hi, sim, func() error { return nil }
+		if f.shardWorlds {
+			s, err := spawnSimulator(worldNow(benchStart), []string{"-serve-world", fmt.Sprintf("%d/%d", k, f.shards)})
+			if err != nil {
+				return fmt.Errorf("shard %d/%d's simulator: %w", k, f.shards, err)
+			}
+			shardHi, shardSim, stop = s.hi, s.client, s.close
+			fmt.Fprintf(os.Stderr, "simulator of shard %d/%d: generated in %s\n", k, f.shards, time.Duration(s.hi.GenerateNanos).Round(time.Millisecond))
 		}
-		res, err := spawnShard(ctx, hi, k, f.shards, paths[k-1], listPath)
+		before, err := shardSim.stats()
 		if err != nil {
-			return err
+			return errors.Join(err, stop())
 		}
-		after, err := sim.stats()
+		loadStart := loadAverage()
+		res, err := spawnShard(ctx, shardHi, k, f.shards, paths[k-1], listPath)
 		if err != nil {
+			return errors.Join(err, stop())
+		}
+		res.LoadStart, res.LoadEnd = loadStart, loadAverage()
+		after, err := shardSim.stats()
+		if err := errors.Join(err, stop()); err != nil {
 			return err
 		}
 		served := after.minus(before)
 		res.DelegatedAdmin = f.delegatedAdmin
 		res.Requests, res.Throttled, res.ByOperation = served.Requests, served.Throttled, byOperation(served.ByOperation)
-		fmt.Printf("shard %s:    %d accounts, %.3fs wall (%.3fs report), %d API calls (%d Organizations%s), %d requests served, %d retries, %d errors, peak RSS %.1f MB\n",
-			res.Shard, res.Accounts, res.WallSeconds, res.ReportSeconds, res.APICalls, res.OrganizationsCalls, orgDetail(res.OrganizationsByOperation), res.Requests, res.Retries, res.Errors, res.PeakRSSMB)
+		res.ManagementRequests, res.ManagementByOperation = served.ManagementRequests, byOperation(served.ManagementByOperation)
+		res.SimulatorPeakRSSMB = served.PeakRSSMB
+		if f.shardWorlds {
+			// The shard's own world's bound (ComputeShardBound).
+			res.LowerBoundSeconds, res.MinimalAPICalls = round(shardHi.Bound.Seconds, 3), shardHi.Bound.Calls
+			if shardHi.Bound.Seconds > 0 {
+				res.Ratio = round(res.WallSeconds/shardHi.Bound.Seconds, 3)
+			}
+		}
+		fmt.Printf("shard %s:    %d accounts, %.3fs wall (%.3fs report), %d API calls (%d Organizations%s), %d requests served (%d as the management account%s), %d retries, %d errors, peak RSS %.1f MB (simulator %.1f MB), load %s then %s\n",
+			res.Shard, res.Accounts, res.WallSeconds, res.ReportSeconds, res.APICalls, res.OrganizationsCalls, orgDetail(res.OrganizationsByOperation), res.Requests, res.ManagementRequests, managementDetail(res.ManagementByOperation), res.Retries, res.Errors, res.PeakRSSMB, res.SimulatorPeakRSSMB, res.LoadStart, res.LoadEnd)
+		if f.shardWorlds {
+			fmt.Printf("              lower bound %.3fs, ratio %.3f; minimum %d API calls (the shard's world)\n", res.LowerBoundSeconds, res.Ratio, res.MinimalAPICalls)
+		}
 		line, err := json.Marshal(res)
 		if err != nil {
 			return err
@@ -392,6 +442,14 @@ func runSharded(ctx context.Context, f flags, hi hello, cfg aws.Config, sim *sim
 		total.Requests = append(total.Requests, res.Requests)
 		total.PeakRSSMB = append(total.PeakRSSMB, res.PeakRSSMB)
 		total.Errors = append(total.Errors, res.Errors)
+		total.ManagementRequests = append(total.ManagementRequests, res.ManagementRequests)
+		total.SimulatorPeakRSSMB = append(total.SimulatorPeakRSSMB, res.SimulatorPeakRSSMB)
+		total.LoadStart = append(total.LoadStart, res.LoadStart)
+		total.LoadEnd = append(total.LoadEnd, res.LoadEnd)
+		if f.shardWorlds {
+			total.LowerBoundSeconds = append(total.LowerBoundSeconds, res.LowerBoundSeconds)
+			total.MinimalAPICalls = append(total.MinimalAPICalls, res.MinimalAPICalls)
+		}
 		total.SumWallSeconds += res.WallSeconds
 		total.MaxWallSeconds = max(total.MaxWallSeconds, res.WallSeconds)
 		total.TotalAPICalls += res.APICalls
@@ -413,6 +471,38 @@ func runSharded(ctx context.Context, f flags, hi hello, cfg aws.Config, sim *sim
 	}
 	fmt.Println(string(line))
 	return nil
+}
+
+// managementDetail is ": 12 cloudtrail, 3 organizations, 40 sts", the
+// management account's requests by service, or "".
+func managementDetail(ops []OperationCount) string {
+	by := map[string]int{}
+	for _, o := range ops {
+		service, _, _ := strings.Cut(o.Operation, ":")
+		by[service] += o.Requests
+	}
+	if len(by) == 0 {
+		return ""
+	}
+	var parts []string
+	for _, service := range slices.Sorted(maps.Keys(by)) {
+		parts = append(parts, fmt.Sprintf("%d %s", by[service], service))
+	}
+	return ": " + strings.Join(parts, ", ")
+}
+
+// loadAverage is the machine's load averages over 1, 5 and 15 minutes, as
+// uptime prints them ("0.83 0.85 1.18"), or "" where /proc/loadavg is not.
+func loadAverage() string {
+	data, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return ""
+	}
+	fields := strings.Fields(string(data))
+	if len(fields) < 3 {
+		return ""
+	}
+	return strings.Join(fields[:3], " ")
 }
 
 // orgDetail is ": ListAccounts 3, ListTagsForResource 50", or "".

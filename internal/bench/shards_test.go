@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+
 	"github.com/baseline-scanner/baseline/internal/awssim"
 	"github.com/baseline-scanner/baseline/internal/scan"
 	"github.com/baseline-scanner/baseline/report"
@@ -201,4 +203,103 @@ func sum(m map[string]int) int {
 		n += v
 	}
 	return n
+}
+
+// TestShardWorldsScan: with -shard-worlds each shard scans a simulator of
+// its own that holds the services of its accounts and the management
+// account only; listing the organization itself or from a list made
+// against a simulator of the organization alone, the shards' reports merge
+// into the report one scan of the whole world gives, and each shard makes
+// the calls its bound counts.
+func TestShardWorldsScan(t *testing.T) {
+	const accounts, shards = 24, 4
+	regions := allRegions[:2]
+	now := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
+	clock := func() time.Time { return now }
+	f := flags{accounts: accounts, regions: len(regions), concurrency: 8, collection: scan.ModeDirect, teamTag: "team", pipeline: pipelineStreamed}
+	ctx := context.Background()
+	dir := t.TempDir()
+	serve := func(t *testing.T, only func(int, awssim.AccountID) bool) (*awssim.World, *awssim.Server) {
+		t.Helper()
+		w := awssim.Generate(awssim.GenerateOptions{Accounts: accounts, Regions: regions, Seed: 2, Only: only})
+		srv, err := awssim.Start(w, awssim.Options{Now: clock, Seed: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(srv.Close)
+		return w, srv
+	}
+	config := func(srv *awssim.Server) aws.Config {
+		keyID, secret := srv.Credentials()
+		return simConfig(srv.URL(), keyID, secret, regions[0])
+	}
+
+	// The whole world in one scan.
+	_, wholeSrv := serve(t, nil)
+	whole := filepath.Join(dir, "whole.json")
+	if _, err := runShard(ctx, shardSpec{flags: f, cfg: config(wholeSrv), out: whole, now: clock}, func() {}); err != nil {
+		t.Fatal(err)
+	}
+	want := readResults(t, whole)
+	wholeRep, err := report.ReadReport(whole)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// The listing, against the organization alone.
+	_, orgSrv := serve(t, func(int, awssim.AccountID) bool { return false })
+	listPath := filepath.Join(dir, "accounts.json")
+	list, _, err := listAccounts(ctx, config(orgSrv), listPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, a := range list.Accounts {
+		ids = append(ids, a.ID)
+	}
+
+	for _, fromList := range []bool{false, true} {
+		t.Run(fmt.Sprintf("accounts-from=%v", fromList), func(t *testing.T) {
+			var paths []string
+			for k := 1; k <= shards; k++ {
+				w, srv := serve(t, shardWorld(k, shards))
+				spec := shardSpec{flags: f, cfg: config(srv), index: k, count: shards, out: filepath.Join(dir, fmt.Sprintf("worlds-%v-%d.json", fromList, k)), now: clock}
+				if fromList {
+					spec.accountsFrom = listPath
+				}
+				res, err := runShard(ctx, spec, func() {})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if res.Errors != 0 {
+					t.Errorf("shard %d: %d collection errors", k, res.Errors)
+				}
+				b := ComputeShardBound(w, regions, f.latency, nil, false, true, k, shards, fromList)
+				if res.APICalls != b.Calls {
+					t.Errorf("shard %d: %d calls, its bound counts %d", k, res.APICalls, b.Calls)
+				}
+				paths = append(paths, spec.out)
+			}
+			var wantIDs []string
+			if fromList {
+				wantIDs = ids
+			}
+			merged, err := mergeShards(paths, accounts, wantIDs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := results(merged)
+			if len(got) != len(want) || len(got) != len(merged.Results) {
+				t.Fatalf("merged: %d results (%d ids), one scan: %d", len(merged.Results), len(got), len(want))
+			}
+			for id, w := range want {
+				if g, ok := got[id]; !ok || g != w {
+					t.Errorf("result %s: merged %+v, one scan %+v", id, g, w)
+				}
+			}
+			if !reflect.DeepEqual(merged.Coverage, wholeRep.Coverage) || !reflect.DeepEqual(merged.Errors, wholeRep.Errors) || !reflect.DeepEqual(merged.Summary, wholeRep.Summary) {
+				t.Errorf("merged coverage, errors or summary differ from one scan's:\nmerged %+v\n       %+v\n       %+v\none    %+v\n       %+v\n       %+v", merged.Coverage, merged.Errors, merged.Summary, wholeRep.Coverage, wholeRep.Errors, wholeRep.Summary)
+			}
+		})
+	}
 }
