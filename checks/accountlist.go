@@ -11,15 +11,20 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
+	"github.com/goccy/go-yaml"
 	"golang.org/x/sync/errgroup"
 )
 
 // AccountListKind and AccountListVersion identify the file `baseline
-// accounts` writes and --accounts-from reads.
+// accounts` writes and --accounts-from reads. Version 1.1 added
+// trail_owners; 1.0 files (without it) are read too (AccountListVersions).
 const (
 	AccountListKind    = "baseline-accounts"
-	AccountListVersion = "1.0"
+	AccountListVersion = "1.1"
 )
+
+// AccountListVersions are the account list versions --accounts-from reads.
+var AccountListVersions = []string{"1.0", AccountListVersion}
 
 // AccountList is the organization's ACTIVE accounts with their tags, listed
 // once (`baseline accounts`) so that N shards scan from it without any
@@ -32,6 +37,79 @@ type AccountList struct {
 	// Caller is the account that listed the organization.
 	Caller   string          `json:"caller_account" yaml:"caller_account"`
 	Accounts []ListedAccount `json:"accounts" yaml:"accounts"`
+	// TrailOwners are the CloudTrail facts of the listing account as the
+	// owner of trails other accounts see (an organization trail), read with
+	// the list: shards scanning from it join them into their members
+	// instead of each reading the owner again (see TrailOwner.Matches).
+	// Absent when they were not read, or could not be read whole.
+	TrailOwners []TrailOwner `json:"trail_owners,omitempty" yaml:"trail_owners"`
+}
+
+// TrailOwner is one account's own trails, read as a scan reads a trail
+// owner that is not among its accounts (cloudtrail.OwnerFacts of its
+// CloudTrail collection), with the regions and time they were read for.
+type TrailOwner struct {
+	AccountID   string    `json:"account_id" yaml:"account_id"`
+	CollectedAt time.Time `json:"collected_at" yaml:"collected_at"`
+	// Regions, AllRegions and ExcludeRegions are the regions the facts
+	// were read for, as a scan is asked for them (--regions,
+	// --exclude-regions): a scan asked for others reads the owner itself.
+	Regions        []string `json:"regions" yaml:"regions"`
+	AllRegions     bool     `json:"all_regions" yaml:"all_regions"`
+	ExcludeRegions []string `json:"exclude_regions" yaml:"exclude_regions"`
+	// Facts are the owner facts, in the snapshot's account encoding.
+	Facts EncodedAccount `json:"facts" yaml:"facts"`
+}
+
+// Matches says whether the owner's facts were read for the regions a scan
+// is asked for: the same list (or both all enabled regions), less the same
+// exclusions, in any order.
+func (t *TrailOwner) Matches(regions []string, all bool, exclude []string) bool {
+	same := func(a, b []string) bool {
+		a, b = slices.Clone(a), slices.Clone(b)
+		slices.Sort(a)
+		slices.Sort(b)
+		return slices.Equal(slices.Compact(a), slices.Compact(b))
+	}
+	if t.AllRegions != all || !same(t.ExcludeRegions, exclude) {
+		return false
+	}
+	return all || same(t.Regions, regions)
+}
+
+// EncodedAccount is an account's facts that encode as the snapshot encodes
+// an account (EncodeAccount), in JSON or YAML.
+type EncodedAccount struct {
+	AccountFacts
+	pending []byte // the facts as JSON, read by UnmarshalYAML for Decode
+}
+
+// MarshalJSON encodes the facts as EncodeAccount does.
+func (e EncodedAccount) MarshalJSON() ([]byte, error) { return EncodeAccount(&e.AccountFacts) }
+
+// UnmarshalJSON decodes facts written by MarshalJSON.
+func (e *EncodedAccount) UnmarshalJSON(data []byte) error {
+	a, err := DecodeAccount(data)
+	e.AccountFacts = a
+	return err
+}
+
+// UnmarshalYAML keeps the facts of a YAML (or JSON) document's node for
+// Decode, whose error the reader places at the node.
+func (e *EncodedAccount) UnmarshalYAML(data []byte) error {
+	j, err := yaml.YAMLToJSON(data)
+	e.pending = j
+	return err
+}
+
+// Decode decodes the facts UnmarshalYAML kept (none: nothing to do).
+func (e *EncodedAccount) Decode() error {
+	if e.pending == nil {
+		return nil
+	}
+	j := e.pending
+	e.pending = nil
+	return e.UnmarshalJSON(j)
 }
 
 // ListedAccount is one ACTIVE account: its id, name and Organizations tags.

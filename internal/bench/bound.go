@@ -197,7 +197,9 @@ func computeBound(w *awssim.World, regions []string, latency time.Duration, limi
 		end = max(end, sts.grant(a.arrive)+a.path)
 	}
 	// A shard that sees an organization trail but does not hold its owner
-	// reads the owner's CloudTrail facts once its accounts are collected.
+	// reads the owner's CloudTrail facts once its accounts are collected,
+	// unless the account list holds them (read by the listing caller, the
+	// management account).
 	if scope.collect != nil && collected > 0 {
 		// checks.AccountTargets asks the caller's identity again, then the
 		// owners are read side by side.
@@ -205,7 +207,7 @@ func computeBound(w *awssim.World, regions []string, latency time.Duration, limi
 		missing := false
 		for i := range w.Accounts {
 			a := &w.Accounts[i]
-			if scope.collect(i, a) || !ownsOrganizationTrail(a) {
+			if scope.collect(i, a) || !ownsOrganizationTrail(a) || (scope.listed && a.Management) {
 				continue
 			}
 			d, n := cloudTrail(a, regions, L, rate)

@@ -145,8 +145,8 @@ type flags struct {
 	shardRun, shardOut, shardAccountList string
 	// shardWorlds gives each shard a simulator of its own (-shard-worlds);
 	// serveWorld is what a simulator generates: "" the whole world, "org"
-	// the organization only, "K/N" shard K's accounts and the management
-	// account.
+	// the organization and the management account's services (for the
+	// listing), "K/N" shard K's accounts and the management account.
 	shardWorlds bool
 	serveWorld  string
 	// worldNow is the simulator's clock (-world-now), set by the parent.
@@ -185,8 +185,8 @@ func main() {
 	flag.StringVar(&f.pipeline, "pipeline", pipelineStreamed, "what the scan process runs: streamed (baseline scan: finished accounts spooled to disk, then evaluated and reported one group at a time), whole (collect every account in memory, then evaluate and report), or collect (collection only)")
 	flag.IntVar(&f.shards, "shards", 0, "scan as N shards (baseline scan --shard K/N), one process after another against the one simulator, then merge their reports (baseline merge); 0 scans in one process")
 	flag.BoolVar(&f.accountsFrom, "accounts-from", false, "with -shards: list the organization once first (baseline accounts --org) and give every shard the list (--accounts-from), so that shards make no Organizations call")
-	flag.BoolVar(&f.shardWorlds, "shard-worlds", false, "with -shards: give each shard a simulator process of its own, started before the shard and stopped after it, that generates every account's Organizations view but the services (Security Hub, GuardDuty, CloudTrail, SSM, EC2) only of the shard's accounts and the management account (which owns the organization trail), so that the simulator's memory follows the shard, not the organization; the accounts equal the same accounts of the whole world. The listing of -accounts-from runs against a simulator that holds the organization only. Each shard's line then carries the shard's lower bound and minimal calls")
-	flag.StringVar(&f.serveWorld, "serve-world", "", "internal: what the simulator generates: org (the organization only) or K/N (shard K's accounts and the management account); the whole world when empty")
+	flag.BoolVar(&f.shardWorlds, "shard-worlds", false, "with -shards: give each shard a simulator process of its own, started before the shard and stopped after it, that generates every account's Organizations view but the services (Security Hub, GuardDuty, CloudTrail, SSM, EC2) only of the shard's accounts and the management account (which owns the organization trail), so that the simulator's memory follows the shard, not the organization; the accounts equal the same accounts of the whole world. The listing of -accounts-from runs against a simulator that holds the organization and the management account's services only (the listing reads its trails). Each shard's line then carries the shard's lower bound and minimal calls")
+	flag.StringVar(&f.serveWorld, "serve-world", "", "internal: what the simulator generates: org (the organization and the management account's services) or K/N (shard K's accounts and the management account); the whole world when empty")
 	flag.StringVar(&f.shardRun, "shard-run", "", "internal: run shard K/N against the parent's simulator")
 	flag.StringVar(&f.shardOut, "shard-out", "", "internal: the shard's JSON report")
 	flag.StringVar(&f.shardAccountList, "shard-accounts-from", "", "internal: the account list the shard scans from")
@@ -226,8 +226,8 @@ func run(f flags) error {
 	regions := allRegions[:f.regions]
 
 	// Start the simulator process and read its hello. With -shard-worlds
-	// it holds the organization only (for the listing); each shard gets a
-	// simulator of its own.
+	// it holds the organization and the management account's services
+	// (for the listing); each shard gets a simulator of its own.
 	var world []string
 	if f.shardWorlds {
 		world = []string{"-serve-world", "org"}

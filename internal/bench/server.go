@@ -54,7 +54,9 @@ func runServer(f flags, in io.Reader, out io.Writer) error {
 	switch f.serveWorld {
 	case "":
 	case "org":
-		opts.Only = func(int, awssim.AccountID) bool { return false }
+		// The organization, and the management account's services: the
+		// listing reads its trails (baseline accounts).
+		opts.Only = func(i int, _ awssim.AccountID) bool { return i == 0 }
 	default:
 		k, n, err := parseShardRun(f.serveWorld)
 		if err != nil {
@@ -71,7 +73,7 @@ func runServer(f flags, in io.Reader, out io.Writer) error {
 		limits = nil
 	}
 	// The bound of what the parent scans here: the whole world, a shard's
-	// (-serve-world K/N), or nothing (the organization alone, listed).
+	// (-serve-world K/N), or nothing (the organization, listed).
 	var bound Bound
 	switch {
 	case shardN > 0:

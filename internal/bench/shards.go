@@ -176,11 +176,17 @@ func organizationsCalls(calls *checks.CallCounter) (int, map[string]int) {
 }
 
 // listAccounts lists the organization once, as baseline accounts --org
-// does, and writes the list to path as that command does. It returns the
-// list and the listing's Organizations calls.
-func listAccounts(ctx context.Context, cfg aws.Config, path string) (*checks.AccountList, int, error) {
+// --regions does (the caller's trails read for regions, or for every
+// enabled region with all), and writes the list to path as that command
+// does, on the clock now (time.Now when nil). It returns the list and the
+// listing's Organizations calls.
+func listAccounts(ctx context.Context, cfg aws.Config, path string, regions []string, all bool, now func() time.Time) (*checks.AccountList, int, error) {
 	calls := checks.NewCallCounter()
-	list, err := scan.ListAccounts(ctx, scan.Options{Org: true, AWS: &cfg, Tool: checks.Tool{Name: "baseline", Version: "bench"}, Calls: calls})
+	o := scan.Options{Org: true, AWS: &cfg, Tool: checks.Tool{Name: "baseline", Version: "bench"}, Calls: calls, Regions: regions, AllRegions: all, Now: now}
+	if all {
+		o.Regions = nil
+	}
+	list, err := scan.ListAccounts(ctx, o)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -231,6 +237,9 @@ func runShard(ctx context.Context, s shardSpec, collected func()) (Result, error
 			return Result{}, err
 		}
 		o.AccountList = list
+		// The shards run one after another here, in parallel where they
+		// are deployed: the list's trail facts stay usable through them.
+		o.TrailFactsMaxAge = 24 * time.Hour
 	}
 	writer, err := report.NewWriter("json")
 	if err != nil {
@@ -376,7 +385,7 @@ func runSharded(ctx context.Context, f flags, benchStart time.Time, hi hello, cf
 	if f.accountsFrom {
 		listPath = filepath.Join(dir, "accounts.json")
 		start := time.Now()
-		list, orgCalls, err := listAccounts(ctx, cfg, listPath)
+		list, orgCalls, err := listAccounts(ctx, cfg, listPath, allRegions[:f.regions], f.regionsAll, nil)
 		if err != nil {
 			return fmt.Errorf("list the organization: %w", err)
 		}

@@ -60,7 +60,7 @@ func TestShardedScan(t *testing.T) {
 	// The listing, as baseline accounts --org.
 	listPath := filepath.Join(dir, "accounts.json")
 	before := srv.Calls()
-	list, listingCalls, err := listAccounts(ctx, cfg, listPath)
+	list, listingCalls, err := listAccounts(ctx, cfg, listPath, regions, false, clock)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -208,7 +208,8 @@ func sum(m map[string]int) int {
 // TestShardWorldsScan: with -shard-worlds each shard scans a simulator of
 // its own that holds the services of its accounts and the management
 // account only; listing the organization itself or from a list made
-// against a simulator of the organization alone, the shards' reports merge
+// against a simulator of the organization and the management account's
+// services (the list keeps its trails), the shards' reports merge
 // into the report one scan of the whole world gives, and each shard makes
 // the calls its bound counts.
 func TestShardWorldsScan(t *testing.T) {
@@ -246,10 +247,11 @@ func TestShardWorldsScan(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// The listing, against the organization alone.
-	_, orgSrv := serve(t, func(int, awssim.AccountID) bool { return false })
+	// The listing, against the organization and the management account's
+	// services (the listing reads its trails).
+	_, orgSrv := serve(t, func(i int, _ awssim.AccountID) bool { return i == 0 })
 	listPath := filepath.Join(dir, "accounts.json")
-	list, _, err := listAccounts(ctx, config(orgSrv), listPath)
+	list, _, err := listAccounts(ctx, config(orgSrv), listPath, regions, false, clock)
 	if err != nil {
 		t.Fatal(err)
 	}

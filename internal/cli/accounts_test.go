@@ -14,8 +14,10 @@ import (
 )
 
 // TestShardsFromAnAccountList: `baseline accounts` lists the organization
-// once; shards scanned from the list make no Organizations call, get the
-// same teams, and their merge equals the scan that listed the organization
+// once and reads the caller's (the organization trail owner's) trails;
+// shards scanned from the list make no Organizations call, the shards
+// without the management account no CloudTrail call as it, they get the same
+// teams, and their merge equals the scan that listed the organization
 // itself.
 func TestShardsFromAnAccountList(t *testing.T) {
 	world, err := awssim.SampleWorld()
@@ -24,7 +26,7 @@ func TestShardsFromAnAccountList(t *testing.T) {
 	}
 	dir := t.TempDir()
 	list := filepath.Join(dir, "accounts.json")
-	calls, stderr, code := scanThroughEnv(t, world, "accounts", "--org", "-q", "-o", list)
+	calls, stderr, code := scanThroughEnv(t, world, "accounts", "--org", "-q", "--regions", "us-east-1,eu-west-1", "-o", list)
 	if code != 0 {
 		t.Fatalf("accounts: exit %d: %s", code, stderr)
 	}
@@ -45,6 +47,13 @@ func TestShardsFromAnAccountList(t *testing.T) {
 		}
 		if n := calls.Count(awssim.Call{Service: "organizations"}); n != 0 {
 			t.Errorf("shard %d made %d Organizations call(s), want 0", k, n)
+		}
+		// The organization trail's owner is the management account: only
+		// the shard that scans it reads its trails.
+		mgmt := string(world.Accounts[0].ID)
+		holds := checks.Shard(mgmt, 3) == k-1
+		if n := calls.Count(awssim.Call{Account: mgmt, Service: "cloudtrail"}); (n == 0) == holds {
+			t.Errorf("shard %d (holds the management account: %v) made %d CloudTrail call(s) as it", k, holds, n)
 		}
 		shards = append(shards, out)
 	}
@@ -82,6 +91,14 @@ func TestAccountListErrors(t *testing.T) {
   {"id": "111111111111", "name": "management", "tags": {"team": "platform"}},
   {"id": "222222222222", "name": "prod", "tags": {}, "tags_error": {"code": "AccessDeniedException", "message": "denied"}}
 ]}`
+	// A 1.1 list with the caller's trail facts.
+	owners := func(id, factsID, at string) string {
+		return strings.Replace(strings.Replace(good, `"1.0"`, `"1.1"`, 1), "\n]}", `
+], "trail_owners": [
+  {"account_id": "`+id+`", "collected_at": `+at+`, "regions": ["us-east-1"], "all_regions": false, "exclude_regions": null,
+   "facts": {"account_id": "`+factsID+`", "cloudtrail": {"trails": []}, "errors": null}}
+]}`, 1)
+	}
 	for _, tc := range []struct{ name, content, want string }{
 		{"not json", "{", "bad.json:"},
 		{"kind", strings.Replace(good, "baseline-accounts", "report", 1), `bad.json:1:2: not an account list`},
@@ -89,6 +106,10 @@ func TestAccountListErrors(t *testing.T) {
 		{"id", strings.Replace(good, `"222222222222"`, `"2222"`, 1), `bad.json:3:4: "2222" is not a 12-digit AWS account id`},
 		{"twice", strings.Replace(good, `"222222222222"`, `"111111111111"`, 1), `account 111111111111 is listed twice`},
 		{"unknown field", strings.Replace(good, `"name": "prod"`, `"nmae": "prod"`, 1), `bad.json:3:`},
+		{"trail owner id", owners("1111", "111111111111", `"2026-12-01T00:00:00Z"`), `bad.json:5:`},
+		{"trail owner facts", owners("111111111111", "222222222222", `"2026-12-01T00:00:00Z"`), `the facts are account "222222222222"'s, not 111111111111's`},
+		{"trail owner time", owners("111111111111", "111111111111", `"0001-01-01T00:00:00Z"`), `collected_at is missing`},
+		{"trail owner facts field", strings.Replace(owners("111111111111", "111111111111", `"2026-12-01T00:00:00Z"`), `"trails": []`, `"trails": 3`, 1), `bad.json:6:4: facts: json: cannot unmarshal number`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := writeFile(t, dir, "bad.json", tc.content)

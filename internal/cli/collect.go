@@ -33,6 +33,7 @@ type targetFlags struct {
 	teamTag         string
 	collection      string
 	accountsFrom    string
+	trailMaxAge     time.Duration
 	ssmSyncMaxAge   time.Duration
 	scale           scaleFlags
 	regionsGiven    func() bool // whether --regions was on the command line
@@ -54,6 +55,7 @@ func (f *targetFlags) register(cmd *cobra.Command) {
 	f.scale.register(fs)
 	fs.StringVar(&f.collection, "collection", scan.ModeAuto, "how Security Hub and GuardDuty findings are read: auto (through the caller's Security Hub finding aggregator and GuardDuty detector when it is their delegated administrator, else direct), direct (each account and region), or admin (require both)")
 	fs.StringVar(&f.accountsFrom, "accounts-from", "", "scan the accounts of this file written by 'baseline accounts' (ids, names, tags) instead of listing the organization: no Organizations call; --accounts, --exclude-accounts and --shard apply to it")
+	fs.DurationVar(&f.trailMaxAge, "trail-facts-max-age", scan.DefaultTrailFactsMaxAge, "with --accounts-from, how old the list's facts of the organization trail owner (read by 'baseline accounts') may be for members to be judged with them instead of each shard reading the owner's trails again; 0 always reads them again")
 	fs.DurationVar(&f.ssmSyncMaxAge, "ssm-sync-max-age", scan.DefaultSSMSyncMaxAge, "with --collection auto|admin, how old the Systems Manager delegated administrator's AWS-QuickSetup-ManagedNode sync may be for its node inventory to be read; an older one is not used (every account and region is read directly and shown as a coverage gap)")
 	fs.StringVar(&f.teamTag, "team-tag", teams.DefaultTag, `with --org, the AWS Organizations account tag whose value is the account's team (organizations:ListTagsForResource); "" reads no tags`)
 }
@@ -87,6 +89,9 @@ func (f *targetFlags) validate() error {
 	if f.accountsFrom != "" && f.org {
 		return errors.New("--accounts-from and --org: give one of them (the file is the organization's account list)")
 	}
+	if f.trailMaxAge < 0 {
+		return fmt.Errorf("--trail-facts-max-age: must not be negative, got %s", f.trailMaxAge)
+	}
 	if f.ssmSyncMaxAge <= 0 {
 		return fmt.Errorf("--ssm-sync-max-age: must be positive, got %s", f.ssmSyncMaxAge)
 	}
@@ -101,22 +106,26 @@ func (f *targetFlags) options(stderr io.Writer) scan.Options {
 	regions, allRegions, _ := parseRegionsFlag(f.regions)
 	shardK, shardN, _ := f.scale.parseShard()
 	o := scan.Options{
-		Org:             f.org,
-		RoleName:        f.roleName,
-		ExternalID:      f.externalID,
-		Accounts:        f.accounts,
-		ExcludeAccounts: f.excludeAccounts,
-		Regions:         regions,
-		AllRegions:      allRegions,
-		ExcludeRegions:  f.scale.excludeRegions,
-		Demo:            f.demo,
-		World:           f.world,
-		Concurrency:     f.concurrency,
-		CallTimeout:     f.scale.callTimeout,
-		TeamTag:         f.teamTag,
-		Collection:      f.collection,
-		SSMSyncMaxAge:   f.ssmSyncMaxAge,
-		Tool:            checks.Tool{Name: "baseline", Version: version()},
+		Org:              f.org,
+		RoleName:         f.roleName,
+		ExternalID:       f.externalID,
+		Accounts:         f.accounts,
+		ExcludeAccounts:  f.excludeAccounts,
+		Regions:          regions,
+		AllRegions:       allRegions,
+		ExcludeRegions:   f.scale.excludeRegions,
+		Demo:             f.demo,
+		World:            f.world,
+		Concurrency:      f.concurrency,
+		CallTimeout:      f.scale.callTimeout,
+		TeamTag:          f.teamTag,
+		Collection:       f.collection,
+		SSMSyncMaxAge:    f.ssmSyncMaxAge,
+		TrailFactsMaxAge: f.trailMaxAge,
+		Tool:             checks.Tool{Name: "baseline", Version: version()},
+	}
+	if f.trailMaxAge == 0 {
+		o.TrailFactsMaxAge = -1 // never: 0 is the library's default
 	}
 	if shardN > 0 {
 		o.Shard = checks.ShardScope{Index: shardK, Count: shardN}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -11,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/baseline-scanner/baseline/checks"
+	"github.com/baseline-scanner/baseline/checks/cloudtrail"
 	"github.com/baseline-scanner/baseline/checks/services"
 	"github.com/baseline-scanner/baseline/internal/yamlfile"
 )
@@ -25,11 +28,15 @@ func ListAccounts(ctx context.Context, o Options) (*checks.AccountList, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	cfg, _, closeDemo, err := connect(ctx, o)
+	cfg, demoRegions, closeDemo, err := connect(ctx, o)
 	if err != nil {
 		return nil, err
 	}
 	defer closeDemo()
+	regions, err := requestedRegions(o, &cfg, demoRegions)
+	if err != nil {
+		return nil, err
+	}
 	if cfg.Region == "" {
 		cfg.Region = "us-east-1" // Organizations' endpoint region
 	}
@@ -41,26 +48,79 @@ func ListAccounts(ctx context.Context, o Options) (*checks.AccountList, error) {
 	}
 	cfg.APIOptions = append(cfg.APIOptions, calls.Middleware(names))
 	limiter := checks.NewRateLimiter(checks.RateLimitsOf(services.All), names)
-	cfg.APIOptions = append(cfg.APIOptions, limiter.Middleware("caller"))
+	discovery := cfg.Copy()
+	discovery.APIOptions = append(discovery.APIOptions, limiter.Middleware("caller"))
 
 	live := &checks.Progress{Calls: calls, Now: o.Now}
 	stop := o.Observer.Collecting(live)
 	defer stop()
-	ident, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	ident, err := sts.NewFromConfig(discovery).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	if err != nil {
 		return nil, fmt.Errorf("identify caller (sts:GetCallerIdentity): %w", err)
 	}
-	accounts, err := checks.ListOrganization(ctx, organizations.NewFromConfig(cfg), live)
+	caller := aws.ToString(ident.Account)
+	accounts, err := checks.ListOrganization(ctx, organizations.NewFromConfig(discovery), live)
 	if err != nil {
-		return nil, fmt.Errorf("%w (from account %s)", err, aws.ToString(ident.Account))
+		return nil, fmt.Errorf("%w (from account %s)", err, caller)
 	}
-	return &checks.AccountList{
+	list := &checks.AccountList{
 		Kind:          checks.AccountListKind,
 		SchemaVersion: checks.AccountListVersion,
 		Tool:          o.Tool,
 		GeneratedAt:   o.Now().UTC().Truncate(time.Second),
-		Caller:        aws.ToString(ident.Account),
+		Caller:        caller,
 		Accounts:      accounts,
+	}
+	if !o.NoTrailOwner {
+		owner, err := readTrailOwner(ctx, cfg, limiter, caller, regions, o)
+		if err != nil {
+			return nil, err
+		}
+		if owner != nil {
+			list.TrailOwners = []checks.TrailOwner{*owner}
+		}
+	}
+	return list, nil
+}
+
+// readTrailOwner reads the caller's own trails over the regions a scan is
+// asked for (regions, o.AllRegions, o.ExcludeRegions), as a scan reads a
+// trail owner outside its accounts, so that shards scanning from the list
+// join the caller's organization trails into their members without reading
+// them again each. Facts with a collection error are not kept (nil): each
+// shard then reads the owner itself, with its own credentials.
+func readTrailOwner(ctx context.Context, cfg aws.Config, limiter *checks.RateLimiter, caller string, regions []string, o Options) (*checks.TrailOwner, error) {
+	at := o.Now().UTC().Truncate(time.Second)
+	owned := checks.Collect(ctx, []checks.Target{{AccountID: caller, Regions: regions, Config: cfg.Copy()}}, checks.CollectOptions{
+		Collectors:  []checks.Collector{cloudtrail.New()},
+		Concurrency: checks.DefaultConcurrency,
+		Tool:        o.Tool,
+		Now:         o.Now,
+		RateLimiter: limiter,
+		Regions:     checks.RegionScope{All: o.AllRegions, Exclude: o.ExcludeRegions},
+	})
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("read the caller's trails: interrupted: %w", err)
+	}
+	if len(owned.Accounts) != 1 {
+		return nil, fmt.Errorf("read the caller's trails: collected %d accounts, want 1", len(owned.Accounts))
+	}
+	facts := cloudtrail.OwnerFacts(&owned.Accounts[0])
+	if len(facts.Errors) > 0 || facts.CloudTrail == nil {
+		e := "no facts"
+		if len(facts.Errors) > 0 {
+			e = facts.Errors[0].Code + ": " + facts.Errors[0].Message
+		}
+		o.Observer.Status(fmt.Sprintf("cloudtrail: the caller's trails could not be read whole (%s); not kept in the list, shards will read them", e))
+		return nil, nil
+	}
+	return &checks.TrailOwner{
+		AccountID:      caller,
+		CollectedAt:    at,
+		Regions:        regions,
+		AllRegions:     o.AllRegions,
+		ExcludeRegions: o.ExcludeRegions,
+		Facts:          checks.EncodedAccount{AccountFacts: facts},
 	}, nil
 }
 
@@ -82,8 +142,23 @@ func ReadAccountList(ctx context.Context, path string) (*checks.AccountList, err
 	if l.Kind != checks.AccountListKind {
 		return nil, fmt.Errorf("--accounts-from: %w", doc.Errorf(doc.Locate("kind"), "not an account list (kind %q, want %q): write one with 'baseline accounts --org -o FILE'", l.Kind, checks.AccountListKind))
 	}
-	if l.SchemaVersion != checks.AccountListVersion {
-		return nil, fmt.Errorf("--accounts-from: %w", doc.Errorf(doc.Locate("schema_version"), "schema_version %q is not supported (this baseline reads %s)", l.SchemaVersion, checks.AccountListVersion))
+	if !slices.Contains(checks.AccountListVersions, l.SchemaVersion) {
+		return nil, fmt.Errorf("--accounts-from: %w", doc.Errorf(doc.Locate("schema_version"), "schema_version %q is not supported (this baseline reads %s)", l.SchemaVersion, strings.Join(checks.AccountListVersions, ", ")))
+	}
+	for i := range l.TrailOwners {
+		t := &l.TrailOwners[i]
+		if err := t.Facts.Decode(); err != nil {
+			return nil, fmt.Errorf("--accounts-from: %w", doc.Errorf(doc.Locate("trail_owners", i, "facts"), "facts: %v", err))
+		}
+		if !listedAccountID.MatchString(t.AccountID) {
+			return nil, fmt.Errorf("--accounts-from: %w", doc.Errorf(doc.Locate("trail_owners", i, "account_id"), "%q is not a 12-digit AWS account id", t.AccountID))
+		}
+		if t.Facts.AccountID != t.AccountID {
+			return nil, fmt.Errorf("--accounts-from: %w", doc.Errorf(doc.Locate("trail_owners", i, "facts", "account_id"), "the facts are account %q's, not %s's", t.Facts.AccountID, t.AccountID))
+		}
+		if t.CollectedAt.IsZero() {
+			return nil, fmt.Errorf("--accounts-from: %w", doc.Errorf(doc.Locate("trail_owners", i), "collected_at is missing"))
+		}
 	}
 	seen := map[string]bool{}
 	for i, a := range l.Accounts {

@@ -3,6 +3,7 @@ package scan
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -50,6 +51,13 @@ type Options struct {
 	// accounts and tags listed earlier by ListAccounts: the scan makes no
 	// Organizations call. Org is implied.
 	AccountList *checks.AccountList
+	// TrailFactsMaxAge is how old the AccountList's trail owner facts may
+	// be for the scan to join them into its members instead of reading the
+	// owner itself (DefaultTrailFactsMaxAge when 0; never when negative).
+	TrailFactsMaxAge time.Duration
+	// NoTrailOwner, for ListAccounts, does not read the caller's trails
+	// into the list (TrailOwners).
+	NoTrailOwner bool
 	// Collection is how findings are read: auto, direct or admin
 	// (ModeAuto, ModeDirect, ModeAdmin).
 	Collection string
@@ -137,20 +145,9 @@ func collect(ctx context.Context, o Options, sp *spooler) (*checks.Snapshot, []c
 	}
 	if demoRegions != nil {
 		org = true
-		if regions == nil && !o.AllRegions {
-			regions = demoRegions
-		}
 	}
-	if regions == nil && !o.AllRegions {
-		if cfg.Region == "" {
-			return nil, nil, fmt.Errorf("no region to scan: pass --regions (e.g. --regions us-east-1,eu-west-1) or set AWS_REGION or a profile region")
-		}
-		if regions, err = checks.ParseRegions("AWS_REGION", cfg.Region); err != nil {
-			return nil, nil, err
-		}
-	}
-	if o.AllRegions && cfg.Region == "" {
-		cfg.Region = "us-east-1" // the Account API's endpoint region
+	if regions, err = requestedRegions(o, &cfg, demoRegions); err != nil {
+		return nil, nil, err
 	}
 
 	checks.ConfigureClients(&cfg, checks.ClientOptions{CallTimeout: o.CallTimeout, MaxConnsPerHost: o.Concurrency})
@@ -351,6 +348,27 @@ func collect(ctx context.Context, o Options, sp *spooler) (*checks.Snapshot, []c
 	return snap, tags, nil
 }
 
+// requestedRegions are the regions o asks for in every account: o.Regions,
+// else the simulated organization's (demoRegions), else the SDK's region;
+// with o.AllRegions, o.Regions as given (nil), and cfg gets a region for
+// the Account API's endpoint (us-east-1) when it has none.
+func requestedRegions(o Options, cfg *aws.Config, demoRegions []string) ([]string, error) {
+	switch {
+	case o.AllRegions:
+		if cfg.Region == "" {
+			cfg.Region = "us-east-1" // the Account API's endpoint region
+		}
+		return o.Regions, nil
+	case o.Regions != nil:
+		return o.Regions, nil
+	case demoRegions != nil:
+		return demoRegions, nil
+	case cfg.Region == "":
+		return nil, fmt.Errorf("no region to scan: pass --regions (e.g. --regions us-east-1,eu-west-1) or set AWS_REGION or a profile region")
+	}
+	return checks.ParseRegions("AWS_REGION", cfg.Region)
+}
+
 // inShard keeps the targets of shard s (all of them when s.Count is 0).
 func inShard(targets []checks.Target, s checks.ShardScope) []checks.Target {
 	if s.Count == 0 {
@@ -382,8 +400,10 @@ func joinTrailOwners(ctx context.Context, cfg aws.Config, stsClient checks.STSAP
 // collectOwners collects the CloudTrail facts of the trail owners missing
 // from the scan of snap (none when missing is empty).
 func collectOwners(ctx context.Context, cfg aws.Config, stsClient checks.STSAPI, limiter *checks.RateLimiter, opts checks.TargetOptions, snap *checks.Snapshot, missing []string, regions checks.RegionScope, o Options) ([]checks.AccountFacts, error) {
+	var listed []checks.AccountFacts
+	listed, missing = listedOwners(o, missing, opts.Regions)
 	if len(missing) == 0 {
-		return nil, nil
+		return listed, nil
 	}
 	opts.Regions = snap.Scope.Regions
 	targets, err := checks.AccountTargets(ctx, cfg, stsClient, missing, opts)
@@ -401,7 +421,47 @@ func collectOwners(ctx context.Context, cfg aws.Config, stsClient checks.STSAPI,
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("collect: interrupted: %w", err)
 	}
-	return owned.Accounts, nil
+	return append(listed, owned.Accounts...), nil
+}
+
+// DefaultTrailFactsMaxAge is Options.TrailFactsMaxAge's default: an account
+// list's trail owner facts an hour old or less are joined as they are.
+const DefaultTrailFactsMaxAge = time.Hour
+
+// listedOwners takes the owners of missing whose facts o.AccountList holds,
+// read for the regions the scan is asked for (requested, o.AllRegions,
+// o.ExcludeRegions) no longer than o.TrailFactsMaxAge ago, and returns
+// their facts and the owners left to read. Each owner's source is told.
+func listedOwners(o Options, missing, requested []string) (facts []checks.AccountFacts, left []string) {
+	if o.AccountList == nil || len(o.AccountList.TrailOwners) == 0 || o.TrailFactsMaxAge < 0 {
+		return nil, missing
+	}
+	maxAge := o.TrailFactsMaxAge
+	if maxAge == 0 {
+		maxAge = DefaultTrailFactsMaxAge
+	}
+	now := o.Now()
+	for _, id := range missing {
+		i := slices.IndexFunc(o.AccountList.TrailOwners, func(t checks.TrailOwner) bool { return t.AccountID == id })
+		if i < 0 {
+			left = append(left, id)
+			continue
+		}
+		t := &o.AccountList.TrailOwners[i]
+		read := t.CollectedAt.UTC().Format(time.RFC3339)
+		switch age := now.Sub(t.CollectedAt); {
+		case !t.Matches(requested, o.AllRegions, o.ExcludeRegions):
+			o.Observer.Status(fmt.Sprintf("cloudtrail: the account list has the trail facts of owner account %s for other regions; reading them again", id))
+			left = append(left, id)
+		case age > maxAge || age < -time.Minute:
+			o.Observer.Status(fmt.Sprintf("cloudtrail: the account list's trail facts of owner account %s were read at %s, not within --trail-facts-max-age %s of now; reading them again", id, read, maxAge))
+			left = append(left, id)
+		default:
+			o.Observer.Status(fmt.Sprintf("cloudtrail: trail facts of owner account %s from the account list (read at %s)", id, read))
+			facts = append(facts, t.Facts.AccountFacts)
+		}
+	}
+	return facts, left
 }
 
 // connect is the SDK configuration of a scan: o.AWS, the simulated
