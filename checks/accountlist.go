@@ -35,8 +35,13 @@ type AccountList struct {
 	Tool          Tool      `json:"tool" yaml:"tool"`
 	GeneratedAt   time.Time `json:"generated_at" yaml:"generated_at"`
 	// Caller is the account that listed the organization.
-	Caller   string          `json:"caller_account" yaml:"caller_account"`
-	Accounts []ListedAccount `json:"accounts" yaml:"accounts"`
+	Caller string `json:"caller_account" yaml:"caller_account"`
+	// OrganizationID is the organization's id (organizations:
+	// DescribeOrganization), so that shards scanning from the list need
+	// not ask it each (Security Hub's organization-scoped exposure
+	// findings); absent when it could not be read.
+	OrganizationID string          `json:"organization_id,omitempty" yaml:"organization_id"`
+	Accounts       []ListedAccount `json:"accounts" yaml:"accounts"`
 	// TrailOwners are the CloudTrail facts of the listing account as the
 	// owner of trails other accounts see (an organization trail), read with
 	// the list: shards scanning from it join them into their members

@@ -397,10 +397,13 @@ func TestAdministratorUnavailableInARegion(t *testing.T) {
 // TestNamedAccountsReadExposuresPerAccount: accounts named on the command
 // line may be invited members from outside the organization, which an
 // organization-scoped stream would miss; only accounts listed from the
-// organization use it.
+// organization use it. An organization id already known (from the account
+// list) is used without asking organizations:DescribeOrganization again.
 func TestNamedAccountsReadExposuresPerAccount(t *testing.T) {
-	for _, fromOrg := range []bool{false, true} {
-		t.Run(fmt.Sprint("from organization ", fromOrg), func(t *testing.T) {
+	for _, tc := range []struct {
+		fromOrg, knownID bool
+	}{{false, false}, {true, false}, {true, true}} {
+		t.Run(fmt.Sprintf("from organization %v, id known %v", tc.fromOrg, tc.knownID), func(t *testing.T) {
 			srv, cfg := awssimtest.Start(t, aggregatorWorld("region_linking_mode: ALL_REGIONS"))
 			ctx := t.Context()
 			targets, err := discover(ctx, cfg, checks.TargetOptions{Org: true, Regions: aggRegions})
@@ -411,9 +414,19 @@ func TestNamedAccountsReadExposuresPerAccount(t *testing.T) {
 			for _, tg := range targets {
 				accounts = append(accounts, tg.AccountID)
 			}
+			orgID := ""
+			if tc.knownID {
+				org, err := organizations.NewFromConfig(cfg).DescribeOrganization(ctx, &organizations.DescribeOrganizationInput{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				orgID = aws.ToString(org.Organization.Id)
+			}
+			before := srv.Calls().Count(awssim.Call{Service: "organizations", Operation: "DescribeOrganization"})
+			var status []string
 			got, err := securityhub.Service.Admin(ctx, checks.AdminEnv{
 				Caller: cfg, Accounts: accounts, Home: "us-east-1", Regions: aggRegions,
-				Mode: securityhub.ModeAuto, Status: func(string) {}, FromOrganization: fromOrg,
+				Mode: securityhub.ModeAuto, Status: func(l string) { status = append(status, l) }, FromOrganization: tc.fromOrg, OrganizationID: orgID,
 			})
 			if err != nil {
 				t.Fatal(err)
@@ -424,12 +437,18 @@ func TestNamedAccountsReadExposuresPerAccount(t *testing.T) {
 				Now:        awssimtest.Clock,
 			})
 			calls := srv.Calls()
-			described := calls.Count(awssim.Call{Service: "organizations", Operation: "DescribeOrganization"})
+			described := calls.Count(awssim.Call{Service: "organizations", Operation: "DescribeOrganization"}) - before
 			memberReads := calls.Count(awssim.Call{Service: "securityhub", Operation: "GetFindingsV2"}) - calls.Count(awssim.Call{Account: adminAccount, Service: "securityhub", Operation: "GetFindingsV2"})
-			if fromOrg && (described != 1 || memberReads != calls.Count(awssim.Call{Account: nonMember, Service: "securityhub", Operation: "GetFindingsV2"})) {
-				t.Errorf("listed from the organization: %d DescribeOrganization calls, %d member GetFindingsV2 reads; want 1 and only the non-member's", described, memberReads)
+			wantDescribed := map[bool]int{false: 1, true: 0}[tc.knownID]
+			if tc.fromOrg && (described != wantDescribed || memberReads != calls.Count(awssim.Call{Account: nonMember, Service: "securityhub", Operation: "GetFindingsV2"})) {
+				t.Errorf("listed from the organization: %d DescribeOrganization calls, %d member GetFindingsV2 reads; want %d and only the non-member's", described, memberReads, wantDescribed)
 			}
-			if !fromOrg && (described != 0 || memberReads <= aggMembers/2) {
+			if tc.knownID && !slices.ContainsFunc(status, func(l string) bool {
+				return strings.Contains(l, "scoped to organization "+orgID+" (from the account list)")
+			}) {
+				t.Errorf("status %q does not say the organization came from the list", status)
+			}
+			if !tc.fromOrg && (described != 0 || memberReads <= aggMembers/2) {
 				t.Errorf("named accounts: %d DescribeOrganization calls, %d member GetFindingsV2 reads; want none and every member's own", described, memberReads)
 			}
 		})

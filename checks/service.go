@@ -90,6 +90,10 @@ type AdminEnv struct {
 	// (--org, or --accounts-from a `baseline accounts --org` list), so each
 	// is one of its accounts; false when they were named (--accounts).
 	FromOrganization bool
+	// OrganizationID is the caller's organization id when it is already
+	// known (from the account list): a service that needs it does not ask
+	// organizations:DescribeOrganization. Empty: unknown.
+	OrganizationID string
 	// Status reports a line about the choice.
 	Status func(string)
 	// Now is the scan's clock (time.Now when nil).

@@ -62,12 +62,18 @@ func chooseAdmin(ctx context.Context, env checks.AdminEnv) (checks.AdminCollecti
 		env.Status("securityhub: exposure findings are read per account: the accounts were named, not listed from the organization")
 		return aggregated(ctx, env, agg), nil
 	}
-	org, err := organizations.NewFromConfig(env.Caller).DescribeOrganization(ctx, &organizations.DescribeOrganizationInput{})
-	if err != nil {
-		env.Status(fmt.Sprintf("securityhub: the organization is unknown (organizations:DescribeOrganization: %v); exposure findings are read per account", err))
-	} else if id := aws.ToString(org.Organization.Id); id != "" {
+	id, source := env.OrganizationID, " (from the account list)"
+	if id == "" {
+		org, err := organizations.NewFromConfig(env.Caller).DescribeOrganization(ctx, &organizations.DescribeOrganizationInput{})
+		if err != nil {
+			env.Status(fmt.Sprintf("securityhub: the organization is unknown (organizations:DescribeOrganization: %v); exposure findings are read per account", err))
+			return aggregated(ctx, env, agg), nil
+		}
+		id, source = aws.ToString(org.Organization.Id), ""
+	}
+	if id != "" {
 		agg.ReadExposuresAsAdministrator(id)
-		env.Status(fmt.Sprintf("securityhub: exposure findings of the members from administrator %s with GetFindingsV2 scoped to organization %s, per region", agg.Admin, id))
+		env.Status(fmt.Sprintf("securityhub: exposure findings of the members from administrator %s with GetFindingsV2 scoped to organization %s%s, per region", agg.Admin, id, source))
 	}
 	return aggregated(ctx, env, agg), nil
 }

@@ -66,8 +66,8 @@ func TestShardedScan(t *testing.T) {
 	}
 	listed := orgCalls(srv.Calls(), before)
 	pages := listed["ListAccounts"]
-	if pages != 1 || listed["ListTagsForResource"] != accounts || listingCalls != pages+accounts {
-		t.Fatalf("listing: %d Organizations calls (%v), want 1 ListAccounts page and %d ListTagsForResource", listingCalls, listed, accounts)
+	if pages != 1 || listed["ListTagsForResource"] != accounts || listed["DescribeOrganization"] != 1 || listingCalls != pages+accounts+1 {
+		t.Fatalf("listing: %d Organizations calls (%v), want 1 ListAccounts page, %d ListTagsForResource and 1 DescribeOrganization", listingCalls, listed, accounts)
 	}
 	if len(list.Accounts) != accounts {
 		t.Fatalf("listing: %d accounts, want %d", len(list.Accounts), accounts)
@@ -152,6 +152,74 @@ func TestShardedScan(t *testing.T) {
 	}
 	if _, err := mergeShards([]string{filepath.Join(dir, "false-1.json"), filepath.Join(dir, "false-2.json")}, accounts, nil); err == nil {
 		t.Error("merging 2 of 8 shards: no error")
+	}
+}
+
+// TestShardsFromAListAsDelegatedAdministrator: shards that read findings
+// through the delegated administrator (--collection admin) from an account
+// list make no Organizations call either (the list has the organization's
+// id, which Security Hub's organization-scoped exposure reads need), and
+// their merge is the one scan of the whole organization.
+func TestShardsFromAListAsDelegatedAdministrator(t *testing.T) {
+	const accounts, shards = 12, 3
+	regions := allRegions[:2]
+	now := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
+	clock := func() time.Time { return now }
+	world := awssim.Generate(awssim.GenerateOptions{Accounts: accounts, Regions: regions, Seed: 3})
+	withDelegatedAdmin(world, regions[0], regions)
+	srv, err := awssim.Start(world, awssim.Options{Now: clock, Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	keyID, secret := srv.Credentials()
+	cfg := simConfig(srv.URL(), keyID, secret, regions[0])
+	f := flags{accounts: accounts, regions: len(regions), concurrency: 8, collection: scan.ModeAdmin, teamTag: "team", pipeline: pipelineStreamed}
+	ctx := context.Background()
+	dir := t.TempDir()
+
+	whole := filepath.Join(dir, "whole.json")
+	if _, err := runShard(ctx, shardSpec{flags: f, cfg: cfg, out: whole, now: clock}, func() {}); err != nil {
+		t.Fatal(err)
+	}
+	want := readResults(t, whole)
+	listPath := filepath.Join(dir, "accounts.json")
+	list, _, err := listAccounts(ctx, cfg, listPath, regions, false, clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if list.OrganizationID == "" {
+		t.Fatal("the list has no organization id")
+	}
+	var paths []string
+	for k := 1; k <= shards; k++ {
+		spec := shardSpec{flags: f, cfg: cfg, index: k, count: shards, out: filepath.Join(dir, fmt.Sprintf("%d.json", k)), now: clock, accountsFrom: listPath}
+		before := srv.Calls()
+		res, err := runShard(ctx, spec, func() {})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if served := orgCalls(srv.Calls(), before); res.OrganizationsCalls != 0 || len(served) != 0 {
+			t.Errorf("shard %d: %d Organizations calls %v (the simulator served %v), want none", k, res.OrganizationsCalls, res.OrganizationsByOperation, served)
+		}
+		paths = append(paths, spec.out)
+	}
+	var ids []string
+	for _, a := range list.Accounts {
+		ids = append(ids, a.ID)
+	}
+	merged, err := mergeShards(paths, accounts, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := results(merged)
+	if len(got) != len(want) {
+		t.Fatalf("merged: %d results, one scan: %d", len(got), len(want))
+	}
+	for id, w := range want {
+		if g, ok := got[id]; !ok || g != w {
+			t.Errorf("result %s: merged %+v, one scan %+v", id, g, w)
+		}
 	}
 }
 

@@ -39,7 +39,10 @@ within --trail-facts-max-age, judges its members' view of the caller's
 organization trail with them instead of reading the caller's trails again.
 Run it from the account that owns the organization trail (the management
 account) with the regions the shards scan; otherwise, or with
---no-trail-facts, each shard reads the owner's trails itself.`,
+--no-trail-facts, each shard reads the owner's trails itself. The list also
+keeps the organization's id (organizations:DescribeOrganization), which
+shards reading Security Hub through its delegated administrator would
+otherwise each ask for.`,
 		Example: `  baseline accounts --org -o accounts.json
   baseline accounts --org --regions all -o accounts.json
   baseline scan --accounts-from accounts.json --shard 2/8 --regions all --format json -o report-2.json`,

@@ -71,6 +71,12 @@ func ListAccounts(ctx context.Context, o Options) (*checks.AccountList, error) {
 		Caller:        caller,
 		Accounts:      accounts,
 	}
+	// The organization's id, which shards would otherwise each ask for.
+	if org, err := organizations.NewFromConfig(discovery).DescribeOrganization(ctx, &organizations.DescribeOrganizationInput{}); err != nil {
+		o.Observer.Status(fmt.Sprintf("organizations: the organization's id is not in the list (organizations:DescribeOrganization: %v); shards that need it ask for it", err))
+	} else if org.Organization != nil {
+		list.OrganizationID = aws.ToString(org.Organization.Id)
+	}
 	if !o.NoTrailOwner {
 		owner, err := readTrailOwner(ctx, cfg, limiter, caller, regions, o)
 		if err != nil {
@@ -124,7 +130,12 @@ func readTrailOwner(ctx context.Context, cfg aws.Config, limiter *checks.RateLim
 	}, nil
 }
 
-var listedAccountID = regexp.MustCompile(`^[0-9]{12}$`)
+var (
+	listedAccountID = regexp.MustCompile(`^[0-9]{12}$`)
+	// organizationID is the Organizations API's pattern of an
+	// organization's id (Organization.Id).
+	organizationID = regexp.MustCompile(`^o-[a-z0-9]{10,32}$`)
+)
 
 // ReadAccountList reads a file written by `baseline accounts`. Errors are
 // one line, "file:line:col: problem": not JSON/YAML, another kind of file,
@@ -144,6 +155,9 @@ func ReadAccountList(ctx context.Context, path string) (*checks.AccountList, err
 	}
 	if !slices.Contains(checks.AccountListVersions, l.SchemaVersion) {
 		return nil, fmt.Errorf("--accounts-from: %w", doc.Errorf(doc.Locate("schema_version"), "schema_version %q is not supported (this baseline reads %s)", l.SchemaVersion, strings.Join(checks.AccountListVersions, ", ")))
+	}
+	if l.OrganizationID != "" && !organizationID.MatchString(l.OrganizationID) {
+		return nil, fmt.Errorf("--accounts-from: %w", doc.Errorf(doc.Locate("organization_id"), "%q is not an organization id (o- and 10 to 32 lowercase letters or digits)", l.OrganizationID))
 	}
 	for i := range l.TrailOwners {
 		t := &l.TrailOwners[i]

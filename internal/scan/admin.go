@@ -30,7 +30,8 @@ type adminEnv struct {
 	targets    []checks.Target
 	regions    []string
 	allRegions bool
-	fromOrg    bool // the targets were listed from the organization
+	fromOrg    bool   // the targets were listed from the organization
+	orgID      string // the organization's id, when the account list has it
 	mode       string
 	status     func(string)
 	now        func() time.Time
@@ -92,6 +93,7 @@ func chooseCollectors(ctx context.Context, svcs []checks.Service, env adminEnv) 
 			Status:   env.status,
 
 			FromOrganization: env.fromOrg,
+			OrganizationID:   env.orgID,
 
 			Now:        env.now,
 			SyncMaxAge: env.syncMaxAge,

@@ -244,6 +244,9 @@ func collect(ctx context.Context, o Options, sp *spooler) (*checks.Snapshot, []c
 	}
 
 	env := adminEnv{cfg: cfg, limiter: limiter, targets: targets, regions: regions, allRegions: o.AllRegions, fromOrg: org, mode: o.Collection, status: o.Observer.Status, now: o.Now, syncMaxAge: o.SSMSyncMaxAge}
+	if o.AccountList != nil {
+		env.orgID = o.AccountList.OrganizationID
+	}
 	collectors, gaps, err := chooseCollectors(ctx, o.Services, env)
 	if err != nil {
 		// Nothing is collected: stop the listing and the tag reads.
