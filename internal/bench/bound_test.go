@@ -148,7 +148,7 @@ func TestShardBoundCallsAreTheShardsCalls(t *testing.T) {
 	}
 	akid, secret := srv.Credentials()
 	listPath := filepath.Join(t.TempDir(), "accounts.json")
-	if _, _, err := listAccounts(ctx, simConfig(srv.URL(), akid, secret, regions[0]), listPath, regions, false, nil); err != nil {
+	if _, _, _, err := listAccounts(ctx, simConfig(srv.URL(), akid, secret, regions[0]), listPath, regions, false, nil); err != nil {
 		t.Fatal(err)
 	}
 	srv.Close()

@@ -56,10 +56,12 @@ type ShardedResult struct {
 	Pipeline    string  `json:"pipeline"`
 	Shards      int     `json:"shards"`
 	// AccountsFrom: the organization was listed once (ListingSeconds,
-	// ListingOrganizationsCalls) and the shards scanned from the list.
+	// ListingOrganizationsCalls; ListingAPICalls with the caller's trails
+	// and identity) and the shards scanned from the list.
 	AccountsFrom              bool    `json:"accounts_from"`
 	ListingSeconds            float64 `json:"listing_seconds"`
 	ListingOrganizationsCalls int     `json:"listing_organizations_calls"`
+	ListingAPICalls           int     `json:"listing_api_calls"`
 	// Per shard.
 	ShardAccounts      []int     `json:"shard_accounts"`
 	WallSeconds        []float64 `json:"wall_seconds"`
@@ -178,9 +180,9 @@ func organizationsCalls(calls *checks.CallCounter) (int, map[string]int) {
 // listAccounts lists the organization once, as baseline accounts --org
 // --regions does (the caller's trails read for regions, or for every
 // enabled region with all), and writes the list to path as that command
-// does, on the clock now (time.Now when nil). It returns the list and the
-// listing's Organizations calls.
-func listAccounts(ctx context.Context, cfg aws.Config, path string, regions []string, all bool, now func() time.Time) (*checks.AccountList, int, error) {
+// does, on the clock now (time.Now when nil). It returns the list, the
+// listing's Organizations calls and all its calls.
+func listAccounts(ctx context.Context, cfg aws.Config, path string, regions []string, all bool, now func() time.Time) (*checks.AccountList, int, int, error) {
 	calls := checks.NewCallCounter()
 	o := scan.Options{Org: true, AWS: &cfg, Tool: checks.Tool{Name: "baseline", Version: "bench"}, Calls: calls, Regions: regions, AllRegions: all, Now: now}
 	if all {
@@ -188,19 +190,19 @@ func listAccounts(ctx context.Context, cfg aws.Config, path string, regions []st
 	}
 	list, err := scan.ListAccounts(ctx, o)
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, 0, err
 	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(list); err != nil {
-		return nil, 0, err
+		return nil, 0, 0, err
 	}
 	if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
-		return nil, 0, err
+		return nil, 0, 0, err
 	}
 	n, _ := organizationsCalls(calls)
-	return list, n, nil
+	return list, n, calls.Total(), nil
 }
 
 // shardSpec is one shard's scan.
@@ -385,16 +387,17 @@ func runSharded(ctx context.Context, f flags, benchStart time.Time, hi hello, cf
 	if f.accountsFrom {
 		listPath = filepath.Join(dir, "accounts.json")
 		start := time.Now()
-		list, orgCalls, err := listAccounts(ctx, cfg, listPath, allRegions[:f.regions], f.regionsAll, nil)
+		list, orgCalls, listCalls, err := listAccounts(ctx, cfg, listPath, allRegions[:f.regions], f.regionsAll, nil)
 		if err != nil {
 			return fmt.Errorf("list the organization: %w", err)
 		}
 		total.ListingSeconds = round(time.Since(start).Seconds(), 3)
 		total.ListingOrganizationsCalls = orgCalls
+		total.ListingAPICalls = listCalls
 		for _, a := range list.Accounts {
 			listed = append(listed, a.ID)
 		}
-		fmt.Printf("listing:      %d accounts in %.3fs, %d Organizations calls (baseline accounts --org)\n", len(listed), total.ListingSeconds, orgCalls)
+		fmt.Printf("listing:      %d accounts in %.3fs, %d Organizations calls, %d API calls in all (baseline accounts --org: with the caller's trails)\n", len(listed), total.ListingSeconds, orgCalls, listCalls)
 	}
 	paths := make([]string, f.shards)
 	for k := 1; k <= f.shards; k++ {

@@ -60,9 +60,13 @@ func TestShardedScan(t *testing.T) {
 	// The listing, as baseline accounts --org.
 	listPath := filepath.Join(dir, "accounts.json")
 	before := srv.Calls()
-	list, listingCalls, err := listAccounts(ctx, cfg, listPath, regions, false, clock)
+	list, listingCalls, allCalls, err := listAccounts(ctx, cfg, listPath, regions, false, clock)
 	if err != nil {
 		t.Fatal(err)
+	}
+	served := srv.Calls()
+	if trails := served.Count(awssim.Call{Account: string(world.Accounts[0].ID), Service: "cloudtrail"}) - before.Count(awssim.Call{Account: string(world.Accounts[0].ID), Service: "cloudtrail"}); allCalls != served.Total-before.Total || trails == 0 || allCalls != listingCalls+1+trails {
+		t.Errorf("listing: %d API calls counted, the simulator served %d (%d of them the management account's CloudTrail); want the Organizations calls, one GetCallerIdentity and the trails", allCalls, served.Total-before.Total, trails)
 	}
 	listed := orgCalls(srv.Calls(), before)
 	pages := listed["ListAccounts"]
@@ -184,7 +188,7 @@ func TestShardsFromAListAsDelegatedAdministrator(t *testing.T) {
 	}
 	want := readResults(t, whole)
 	listPath := filepath.Join(dir, "accounts.json")
-	list, _, err := listAccounts(ctx, cfg, listPath, regions, false, clock)
+	list, _, _, err := listAccounts(ctx, cfg, listPath, regions, false, clock)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -319,7 +323,7 @@ func TestShardWorldsScan(t *testing.T) {
 	// services (the listing reads its trails).
 	_, orgSrv := serve(t, func(i int, _ awssim.AccountID) bool { return i == 0 })
 	listPath := filepath.Join(dir, "accounts.json")
-	list, _, err := listAccounts(ctx, config(orgSrv), listPath, regions, false, clock)
+	list, _, _, err := listAccounts(ctx, config(orgSrv), listPath, regions, false, clock)
 	if err != nil {
 		t.Fatal(err)
 	}
