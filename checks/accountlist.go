@@ -1,7 +1,9 @@
 package checks
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -107,14 +109,18 @@ func (e *EncodedAccount) UnmarshalYAML(data []byte) error {
 	return err
 }
 
-// Decode decodes the facts UnmarshalYAML kept (none: nothing to do).
+// Decode decodes the facts UnmarshalYAML kept (none: nothing to do),
+// strictly: a field the facts do not have is an error, not ignored. The
+// facts are an owner's (cloudtrail.OwnerFacts): no other service's facts.
 func (e *EncodedAccount) Decode() error {
 	if e.pending == nil {
 		return nil
 	}
-	j := e.pending
+	dec := json.NewDecoder(bytes.NewReader(e.pending))
+	dec.DisallowUnknownFields()
 	e.pending = nil
-	return e.UnmarshalJSON(j)
+	e.AccountFacts = AccountFacts{}
+	return dec.Decode(&e.AccountFacts)
 }
 
 // ListedAccount is one ACTIVE account: its id, name and Organizations tags.

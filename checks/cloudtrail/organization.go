@@ -95,6 +95,12 @@ func join(t *checks.Trail, of *checks.AccountFacts) string {
 	if o.RegionStatuses != nil {
 		t.RegionStatuses = make(map[string]*checks.TrailStatus, len(o.RegionStatuses))
 		for _, r := range slices.Sorted(maps.Keys(o.RegionStatuses)) {
+			if o.RegionStatuses[r] == nil {
+				// Kept null: not observed there, never a pass (the
+				// policies' cloudtrail_unobserved_regions).
+				t.RegionStatuses[r] = nil
+				continue
+			}
 			s := *o.RegionStatuses[r]
 			t.RegionStatuses[r] = &s
 		}

@@ -192,3 +192,24 @@ func TestJoinOwnerFactsOwnerUnreachable(t *testing.T) {
 		})
 	}
 }
+
+// TestJoinOwnerFactsNullRegionStatus: an owner's region status that is
+// null (not observed there) stays null in the member's view, so that the
+// region is judged unobserved rather than dropped; joining does not panic.
+func TestJoinOwnerFactsNullRegionStatus(t *testing.T) {
+	const arn = "arn:aws:cloudtrail:us-east-1:111111111111:trail/org-trail"
+	events := "all"
+	owner := checks.AccountFacts{AccountID: management, CloudTrail: &checks.CloudTrailFacts{Trails: []checks.Trail{{
+		ARN: arn, Name: "org-trail", HomeRegion: "us-east-1", IsMultiRegion: true, IsOrganizationTrail: true,
+		Status: &checks.TrailStatus{IsLogging: true}, ManagementEvents: &events,
+		RegionStatuses: map[string]*checks.TrailStatus{"eu-west-1": nil, "us-west-2": {IsLogging: true}},
+	}}}}
+	snap := &checks.Snapshot{Accounts: []checks.AccountFacts{{AccountID: member, CloudTrail: &checks.CloudTrailFacts{Trails: []checks.Trail{{
+		ARN: arn, Name: "org-trail", HomeRegion: "us-east-1", IsMultiRegion: true, IsOrganizationTrail: true,
+	}}}}}}
+	cloudtrail.JoinOwnerFacts(snap, []checks.AccountFacts{owner}, func(string) bool { return false })
+	got := snap.Accounts[0].CloudTrail.Trails[0]
+	if s, ok := got.RegionStatuses["eu-west-1"]; !ok || s != nil || got.RegionStatuses["us-west-2"] == nil || !got.RegionStatuses["us-west-2"].IsLogging {
+		t.Errorf("region statuses %v: want us-west-2 logging and eu-west-1 null", got.RegionStatuses)
+	}
+}

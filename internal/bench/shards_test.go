@@ -171,6 +171,16 @@ func TestShardsFromAListAsDelegatedAdministrator(t *testing.T) {
 	clock := func() time.Time { return now }
 	world := awssim.Generate(awssim.GenerateOptions{Accounts: accounts, Regions: regions, Seed: 3})
 	withDelegatedAdmin(world, regions[0], regions)
+	// The new Security Hub everywhere, so that exposure findings are read:
+	// through the administrator's organization-scoped stream when the
+	// organization's id is known.
+	for i := range world.Accounts {
+		for _, st := range world.Accounts[i].Regions {
+			if st != nil && st.SecurityHub != nil {
+				st.SecurityHub.V2 = &awssim.SecurityHubV2State{Enabled: true}
+			}
+		}
+	}
 	srv, err := awssim.Start(world, awssim.Options{Now: clock, Seed: 3})
 	if err != nil {
 		t.Fatal(err)
@@ -182,9 +192,20 @@ func TestShardsFromAListAsDelegatedAdministrator(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 
+	// Exposure findings read from the members themselves, not through the
+	// administrator's organization-scoped stream.
+	admin := string(world.Accounts[0].ID)
+	memberV2 := func(c awssim.CallCounts) int {
+		return c.Count(awssim.Call{Service: "securityhub", Operation: "GetFindingsV2"}) - c.Count(awssim.Call{Account: admin, Service: "securityhub", Operation: "GetFindingsV2"})
+	}
 	whole := filepath.Join(dir, "whole.json")
+	before := srv.Calls()
 	if _, err := runShard(ctx, shardSpec{flags: f, cfg: cfg, out: whole, now: clock}, func() {}); err != nil {
 		t.Fatal(err)
+	}
+	wholeV2, wholeAdminV2 := memberV2(srv.Calls())-memberV2(before), srv.Calls().Count(awssim.Call{Account: admin, Service: "securityhub", Operation: "GetFindingsV2"})
+	if wholeAdminV2 == 0 {
+		t.Fatal("the one scan read no exposure finding through the administrator")
 	}
 	want := readResults(t, whole)
 	listPath := filepath.Join(dir, "accounts.json")
@@ -196,6 +217,7 @@ func TestShardsFromAListAsDelegatedAdministrator(t *testing.T) {
 		t.Fatal("the list has no organization id")
 	}
 	var paths []string
+	shardsBefore := srv.Calls()
 	for k := 1; k <= shards; k++ {
 		spec := shardSpec{flags: f, cfg: cfg, index: k, count: shards, out: filepath.Join(dir, fmt.Sprintf("%d.json", k)), now: clock, accountsFrom: listPath}
 		before := srv.Calls()
@@ -207,6 +229,9 @@ func TestShardsFromAListAsDelegatedAdministrator(t *testing.T) {
 			t.Errorf("shard %d: %d Organizations calls %v (the simulator served %v), want none", k, res.OrganizationsCalls, res.OrganizationsByOperation, served)
 		}
 		paths = append(paths, spec.out)
+	}
+	if got := memberV2(srv.Calls()) - memberV2(shardsBefore); got != wholeV2 {
+		t.Errorf("the shards read %d members' exposure findings from the members themselves, the one scan %d: the organization-scoped stream was not used", got, wholeV2)
 	}
 	var ids []string
 	for _, a := range list.Accounts {

@@ -57,6 +57,39 @@ func TestShardsFromAnAccountList(t *testing.T) {
 		}
 		shards = append(shards, out)
 	}
+	// --trail-facts-max-age 0: a shard without the management account reads
+	// its trails again; --no-trail-facts keeps none in the list.
+	for k := 1; k <= 3; k++ {
+		mgmt := string(world.Accounts[0].ID)
+		if checks.Shard(mgmt, 3) == k-1 {
+			continue
+		}
+		calls, stderr, code := scanThroughEnv(t, world, "scan", "--accounts-from", list, "--trail-facts-max-age", "0", "--shard", string(rune('0'+k))+"/3", "-q", "--regions", "us-east-1,eu-west-1", "--format", "json", "-o", filepath.Join(dir, "again.json"))
+		if code == ExitUsage {
+			t.Fatalf("shard %d: exit %d: %s", k, code, stderr)
+		}
+		if n := calls.Count(awssim.Call{Account: mgmt, Service: "cloudtrail"}); n == 0 {
+			t.Errorf("shard %d with --trail-facts-max-age 0 made no CloudTrail call as the management account", k)
+		}
+	}
+	bare := filepath.Join(dir, "bare.json")
+	if _, stderr, code := scanThroughEnv(t, world, "accounts", "--org", "-q", "--no-trail-facts", "-o", bare); code != 0 {
+		t.Fatalf("accounts --no-trail-facts: exit %d: %s", code, stderr)
+	}
+	for path, want := range map[string]int{list: 1, bare: 0} {
+		var l checks.AccountList
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(data, &l); err != nil {
+			t.Fatal(err)
+		}
+		if len(l.TrailOwners) != want || l.OrganizationID == "" {
+			t.Errorf("%s: %d trail owner(s), organization %q; want %d and the id", filepath.Base(path), len(l.TrailOwners), l.OrganizationID, want)
+		}
+	}
+
 	merged := filepath.Join(dir, "merged.json")
 	if _, stderr, code := run(t, append([]string{"merge", "-o", merged}, shards...)...); code == ExitUsage {
 		t.Fatalf("merge: exit %d: %s", code, stderr)
@@ -109,6 +142,14 @@ func TestAccountListErrors(t *testing.T) {
 		{"trail owner id", owners("1111", "111111111111", `"2026-12-01T00:00:00Z"`), `bad.json:5:`},
 		{"trail owner facts", owners("111111111111", "222222222222", `"2026-12-01T00:00:00Z"`), `the facts are account "222222222222"'s, not 111111111111's`},
 		{"trail owner time", owners("111111111111", "111111111111", `"0001-01-01T00:00:00Z"`), `collected_at is missing`},
+		{"organization id", strings.Replace(owners("111111111111", "111111111111", `"2026-12-01T00:00:00Z"`), `"accounts": [`, `"organization_id": "O-ACME", "accounts": [`, 1), `"O-ACME" is not an organization id`},
+		{"1.1 fields in 1.0", strings.Replace(owners("111111111111", "111111111111", `"2026-12-01T00:00:00Z"`), `"1.1"`, `"1.0"`, 1), `trail_owners needs schema_version 1.1`},
+		{"trail owner twice", strings.Replace(owners("111111111111", "111111111111", `"2026-12-01T00:00:00Z"`), "\n]}", `,
+  {"account_id": "111111111111", "collected_at": "2026-12-01T00:00:00Z", "regions": ["us-east-1"], "all_regions": false, "exclude_regions": null, "facts": {"account_id": "111111111111", "cloudtrail": {"trails": []}, "errors": null}}
+]}`, 1), `trail owner 111111111111 is listed twice`},
+		{"trail owner errors", strings.Replace(owners("111111111111", "111111111111", `"2026-12-01T00:00:00Z"`), `"errors": null`, `"errors": [{"account_id": "111111111111", "region": "us-east-1", "service": "cloudtrail", "operation": "DescribeTrails", "code": "AccessDenied", "message": "no"}]`, 1), `facts: has collection errors`},
+		{"trail owner null region status", strings.Replace(owners("111111111111", "111111111111", `"2026-12-01T00:00:00Z"`), `"trails": []`, `"trails": [{"arn": "arn:aws:cloudtrail:us-east-1:111111111111:trail/t", "region_statuses": {"eu-west-1": null}}]`, 1), `region_statuses eu-west-1 is null`},
+		{"trail owner unknown facts field", strings.Replace(owners("111111111111", "111111111111", `"2026-12-01T00:00:00Z"`), `"trails": []`, `"trails": [], "bogus": 1`, 1), `facts: json: unknown field "bogus"`},
 		{"trail owner facts field", strings.Replace(owners("111111111111", "111111111111", `"2026-12-01T00:00:00Z"`), `"trails": []`, `"trails": 3`, 1), `bad.json:6:4: facts: json: cannot unmarshal number`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

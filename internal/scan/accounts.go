@@ -33,9 +33,14 @@ func ListAccounts(ctx context.Context, o Options) (*checks.AccountList, error) {
 		return nil, err
 	}
 	defer closeDemo()
-	regions, err := requestedRegions(o, &cfg, demoRegions)
-	if err != nil {
-		return nil, err
+	var regions []string
+	trails := !o.NoTrailOwner
+	if trails {
+		if regions, err = requestedRegions(o, &cfg, demoRegions); err != nil {
+			// The list itself needs no region: keep no trail facts.
+			o.Observer.Status(fmt.Sprintf("cloudtrail: %v; the caller's trails are not kept in the list, shards will read them", err))
+			trails = false
+		}
 	}
 	if cfg.Region == "" {
 		cfg.Region = "us-east-1" // Organizations' endpoint region
@@ -77,7 +82,7 @@ func ListAccounts(ctx context.Context, o Options) (*checks.AccountList, error) {
 	} else if org.Organization != nil {
 		list.OrganizationID = aws.ToString(org.Organization.Id)
 	}
-	if !o.NoTrailOwner {
+	if trails {
 		owner, err := readTrailOwner(ctx, cfg, limiter, caller, regions, o)
 		if err != nil {
 			return nil, err
@@ -111,11 +116,14 @@ func readTrailOwner(ctx context.Context, cfg aws.Config, limiter *checks.RateLim
 	if len(owned.Accounts) != 1 {
 		return nil, fmt.Errorf("read the caller's trails: collected %d accounts, want 1", len(owned.Accounts))
 	}
-	facts := cloudtrail.OwnerFacts(&owned.Accounts[0])
-	if len(facts.Errors) > 0 || facts.CloudTrail == nil {
+	// Any error of the collection (its regions' listing too), not only
+	// those OwnerFacts keeps: facts read in part are not kept.
+	all := &owned.Accounts[0]
+	facts := cloudtrail.OwnerFacts(all)
+	if len(all.Errors) > 0 || facts.CloudTrail == nil {
 		e := "no facts"
-		if len(facts.Errors) > 0 {
-			e = facts.Errors[0].Code + ": " + facts.Errors[0].Message
+		if len(all.Errors) > 0 {
+			e = all.Errors[0].Action() + ": " + all.Errors[0].Code + ": " + all.Errors[0].Message
 		}
 		o.Observer.Status(fmt.Sprintf("cloudtrail: the caller's trails could not be read whole (%s); not kept in the list, shards will read them", e))
 		return nil, nil
@@ -128,6 +136,29 @@ func readTrailOwner(ctx context.Context, cfg aws.Config, limiter *checks.RateLim
 		ExcludeRegions: o.ExcludeRegions,
 		Facts:          checks.EncodedAccount{AccountFacts: facts},
 	}, nil
+}
+
+// checkOwnerFacts is what is wrong with a list's trail owner facts, which
+// `baseline accounts` writes whole or not at all: CloudTrail facts, no
+// collection error, every trail with an ARN and its statuses read.
+func checkOwnerFacts(f *checks.AccountFacts) string {
+	switch {
+	case f.CloudTrail == nil:
+		return "no cloudtrail facts"
+	case len(f.Errors) > 0:
+		return "has collection errors (baseline accounts keeps no facts that could not be read whole)"
+	}
+	for _, t := range f.CloudTrail.Trails {
+		if t.ARN == "" {
+			return "a trail has no arn"
+		}
+		for r, s := range t.RegionStatuses {
+			if s == nil {
+				return fmt.Sprintf("trail %s: region_statuses %s is null", t.ARN, r)
+			}
+		}
+	}
+	return ""
 }
 
 var (
@@ -156,6 +187,14 @@ func ReadAccountList(ctx context.Context, path string) (*checks.AccountList, err
 	if !slices.Contains(checks.AccountListVersions, l.SchemaVersion) {
 		return nil, fmt.Errorf("--accounts-from: %w", doc.Errorf(doc.Locate("schema_version"), "schema_version %q is not supported (this baseline reads %s)", l.SchemaVersion, strings.Join(checks.AccountListVersions, ", ")))
 	}
+	if l.SchemaVersion == "1.0" {
+		if l.OrganizationID != "" {
+			return nil, fmt.Errorf("--accounts-from: %w", doc.Errorf(doc.Locate("organization_id"), "organization_id needs schema_version 1.1"))
+		}
+		if l.TrailOwners != nil {
+			return nil, fmt.Errorf("--accounts-from: %w", doc.Errorf(doc.Locate("trail_owners"), "trail_owners needs schema_version 1.1"))
+		}
+	}
 	if l.OrganizationID != "" && !organizationID.MatchString(l.OrganizationID) {
 		return nil, fmt.Errorf("--accounts-from: %w", doc.Errorf(doc.Locate("organization_id"), "%q is not an organization id (o- and 10 to 32 lowercase letters or digits)", l.OrganizationID))
 	}
@@ -171,7 +210,13 @@ func ReadAccountList(ctx context.Context, path string) (*checks.AccountList, err
 			return nil, fmt.Errorf("--accounts-from: %w", doc.Errorf(doc.Locate("trail_owners", i, "facts", "account_id"), "the facts are account %q's, not %s's", t.Facts.AccountID, t.AccountID))
 		}
 		if t.CollectedAt.IsZero() {
-			return nil, fmt.Errorf("--accounts-from: %w", doc.Errorf(doc.Locate("trail_owners", i), "collected_at is missing"))
+			return nil, fmt.Errorf("--accounts-from: %w", doc.Errorf(doc.Locate("trail_owners", i), "collected_at is missing or not an RFC 3339 time"))
+		}
+		if slices.ContainsFunc(l.TrailOwners[:i], func(o checks.TrailOwner) bool { return o.AccountID == t.AccountID }) {
+			return nil, fmt.Errorf("--accounts-from: %w", doc.Errorf(doc.Locate("trail_owners", i, "account_id"), "trail owner %s is listed twice", t.AccountID))
+		}
+		if err := checkOwnerFacts(&t.Facts.AccountFacts); err != "" {
+			return nil, fmt.Errorf("--accounts-from: %w", doc.Errorf(doc.Locate("trail_owners", i, "facts"), "facts: %s", err))
 		}
 	}
 	seen := map[string]bool{}

@@ -142,6 +142,11 @@ func TestTrailOwnerFactsFromTheAccountList(t *testing.T) {
 	if _, logging := orgTrailLogging(snap); ownerCalls == 0 || logging != seen || !has(status, "cloudtrail: the account list's trail facts of owner account "+owner+" were read at") {
 		t.Errorf("from a list older than the maximum age: %d owner call(s), %d of %d logging; status %q", ownerCalls, logging, seen, status)
 	}
+	// Read "after" the scan (a clock ahead of the scanner's): read again.
+	snap, ownerCalls, _ = scanWith(&stopped, 0, now.Add(-2*time.Minute))
+	if _, logging := orgTrailLogging(snap); ownerCalls == 0 || logging != seen {
+		t.Errorf("from a list read 2 minutes after the scan's now: %d owner call(s), %d of %d logging; want them read again", ownerCalls, logging, seen)
+	}
 	snap, ownerCalls, _ = scanWith(&stopped, 3*time.Hour, now.Add(2*time.Hour))
 	if _, logging := orgTrailLogging(snap); ownerCalls != 0 || logging != 0 {
 		t.Errorf("within a 3h maximum age: %d owner call(s), %d logging; want the list's facts", ownerCalls, logging)
@@ -152,5 +157,30 @@ func TestTrailOwnerFactsFromTheAccountList(t *testing.T) {
 	_, ownerCalls, status = scanWith(other, 0, now)
 	if ownerCalls == 0 || !has(status, "cloudtrail: the account list has the trail facts of owner account "+owner+" for other regions") {
 		t.Errorf("from a list for other regions: %d owner call(s); status %q", ownerCalls, status)
+	}
+
+	// No region to read the trails for: the list is made without them.
+	noRegion := cfg.Copy()
+	noRegion.Region = ""
+	rec := &recorder{}
+	bare, err := ListAccounts(t.Context(), Options{AWS: &noRegion, Tool: tool, Now: awssimtest.Clock, Observer: rec})
+	if err != nil {
+		t.Fatalf("listing without a region: %v", err)
+	}
+	if len(bare.TrailOwners) != 0 || len(bare.Accounts) != len(list.Accounts) || !has(rec.status, "cloudtrail: no region to scan") {
+		t.Errorf("listing without a region: %d trail owner(s), %d accounts; status %q", len(bare.TrailOwners), len(bare.Accounts), rec.status)
+	}
+
+	// Facts the listing could not read whole are not kept: shards read them.
+	if err := srv.AddFault(awssim.Fault{Account: awssim.AccountID(owner), Region: "eu-west-1", Service: "cloudtrail", Operation: "GetTrailStatus", Code: "AccessDeniedException", Message: "denied"}); err != nil {
+		t.Fatal(err)
+	}
+	rec = &recorder{}
+	partial, err := ListAccounts(t.Context(), Options{AWS: &cfg, Regions: world.Regions, Tool: tool, Now: awssimtest.Clock, Observer: rec})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(partial.TrailOwners) != 0 || !has(rec.status, "cloudtrail: the caller's trails could not be read whole (cloudtrail:GetTrailStatus: AccessDeniedException") {
+		t.Errorf("with a trail status denied, the list keeps %d trail owner(s); status %q", len(partial.TrailOwners), rec.status)
 	}
 }
