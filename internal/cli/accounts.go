@@ -43,8 +43,7 @@ account) with the regions the shards scan; otherwise, or with
 keeps the organization's id (organizations:DescribeOrganization), which
 shards reading Security Hub through its delegated administrator would
 otherwise each ask for.`,
-		Example: `  baseline accounts --org -o accounts.json
-  baseline accounts --org --regions all -o accounts.json
+		Example: `  baseline accounts --org --regions all -o accounts.json
   baseline scan --accounts-from accounts.json --shard 2/8 --regions all --format json -o report-2.json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
