@@ -48,7 +48,6 @@ func TestShardedScan(t *testing.T) {
 	if _, err := runShard(ctx, shardSpec{flags: f, cfg: cfg, out: whole, now: clock}, func() {}); err != nil {
 		t.Fatal(err)
 	}
-	want := readResults(t, whole)
 	wholeRep, err := report.ReadReport(whole)
 	if err != nil {
 		t.Fatal(err)
@@ -133,25 +132,7 @@ func TestShardedScan(t *testing.T) {
 					ids = append(ids, a.ID)
 				}
 			}
-			merged, err := mergeShards(paths, accounts, ids)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got := results(merged)
-			if len(got) != len(merged.Results) {
-				t.Fatalf("merged: %d results, %d ids", len(merged.Results), len(got))
-			}
-			if len(got) != len(want) {
-				t.Fatalf("merged: %d results, one scan: %d", len(got), len(want))
-			}
-			for id, w := range want {
-				if g, ok := got[id]; !ok || g != w {
-					t.Errorf("result %s: merged %+v, one scan %+v", id, g, w)
-				}
-			}
-			if !reflect.DeepEqual(merged.Coverage, wholeRep.Coverage) || !reflect.DeepEqual(merged.Errors, wholeRep.Errors) || !reflect.DeepEqual(merged.Summary, wholeRep.Summary) {
-				t.Errorf("merged coverage, errors or summary differ from one scan's:\nmerged %+v\n       %+v\n       %+v\none    %+v\n       %+v\n       %+v", merged.Coverage, merged.Errors, merged.Summary, wholeRep.Coverage, wholeRep.Errors, wholeRep.Summary)
-			}
+			mergedLikeOneScan(t, paths, accounts, ids, whole)
 		})
 	}
 	if _, err := mergeShards([]string{filepath.Join(dir, "false-1.json"), filepath.Join(dir, "false-2.json")}, accounts, nil); err == nil {
@@ -207,7 +188,6 @@ func TestShardsFromAListAsDelegatedAdministrator(t *testing.T) {
 	if wholeAdminV2 == 0 {
 		t.Fatal("the one scan read no exposure finding through the administrator")
 	}
-	want := readResults(t, whole)
 	listPath := filepath.Join(dir, "accounts.json")
 	list, _, _, err := listAccounts(ctx, cfg, listPath, regions, false, clock)
 	if err != nil {
@@ -237,18 +217,35 @@ func TestShardsFromAListAsDelegatedAdministrator(t *testing.T) {
 	for _, a := range list.Accounts {
 		ids = append(ids, a.ID)
 	}
+	mergedLikeOneScan(t, paths, accounts, ids, whole)
+}
+
+// mergedLikeOneScan merges the shards' reports at paths (accounts in all,
+// each once; exactly ids when given) and holds the merge to the one scan's
+// report at whole: the same results (status, team, message), coverage,
+// collection errors and summary.
+func mergedLikeOneScan(t *testing.T, paths []string, accounts int, ids []string, whole string) {
+	t.Helper()
+	want := readResults(t, whole)
+	wholeRep, err := report.ReadReport(whole)
+	if err != nil {
+		t.Fatal(err)
+	}
 	merged, err := mergeShards(paths, accounts, ids)
 	if err != nil {
 		t.Fatal(err)
 	}
 	got := results(merged)
-	if len(got) != len(want) {
-		t.Fatalf("merged: %d results, one scan: %d", len(got), len(want))
+	if len(got) != len(want) || len(got) != len(merged.Results) {
+		t.Fatalf("merged: %d results (%d ids), one scan: %d", len(merged.Results), len(got), len(want))
 	}
 	for id, w := range want {
 		if g, ok := got[id]; !ok || g != w {
 			t.Errorf("result %s: merged %+v, one scan %+v", id, g, w)
 		}
+	}
+	if !reflect.DeepEqual(merged.Coverage, wholeRep.Coverage) || !reflect.DeepEqual(merged.Errors, wholeRep.Errors) || !reflect.DeepEqual(merged.Summary, wholeRep.Summary) {
+		t.Errorf("merged coverage, errors or summary differ from one scan's:\nmerged %+v\n       %+v\n       %+v\none    %+v\n       %+v\n       %+v", merged.Coverage, merged.Errors, merged.Summary, wholeRep.Coverage, wholeRep.Errors, wholeRep.Summary)
 	}
 }
 
@@ -338,11 +335,6 @@ func TestShardWorldsScan(t *testing.T) {
 	if _, err := runShard(ctx, shardSpec{flags: f, cfg: config(wholeSrv), out: whole, now: clock}, func() {}); err != nil {
 		t.Fatal(err)
 	}
-	want := readResults(t, whole)
-	wholeRep, err := report.ReadReport(whole)
-	if err != nil {
-		t.Fatal(err)
-	}
 
 	// The listing, against the organization and the management account's
 	// services (the listing reads its trails).
@@ -383,22 +375,7 @@ func TestShardWorldsScan(t *testing.T) {
 			if fromList {
 				wantIDs = ids
 			}
-			merged, err := mergeShards(paths, accounts, wantIDs)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got := results(merged)
-			if len(got) != len(want) || len(got) != len(merged.Results) {
-				t.Fatalf("merged: %d results (%d ids), one scan: %d", len(merged.Results), len(got), len(want))
-			}
-			for id, w := range want {
-				if g, ok := got[id]; !ok || g != w {
-					t.Errorf("result %s: merged %+v, one scan %+v", id, g, w)
-				}
-			}
-			if !reflect.DeepEqual(merged.Coverage, wholeRep.Coverage) || !reflect.DeepEqual(merged.Errors, wholeRep.Errors) || !reflect.DeepEqual(merged.Summary, wholeRep.Summary) {
-				t.Errorf("merged coverage, errors or summary differ from one scan's:\nmerged %+v\n       %+v\n       %+v\none    %+v\n       %+v\n       %+v", merged.Coverage, merged.Errors, merged.Summary, wholeRep.Coverage, wholeRep.Errors, wholeRep.Summary)
-			}
+			mergedLikeOneScan(t, paths, accounts, wantIDs, whole)
 		})
 	}
 }
