@@ -123,8 +123,10 @@ func TestScheduledScanWorkflow(t *testing.T) {
 	checkScanFlags(t, "scheduled-scan.yml", with["args"])
 }
 
-// TestShardedScanWorkflow: a matrix of --shard K/N over every K, then one
-// merge job that judges the whole with its own baseline.
+// TestShardedScanWorkflow: one job lists the organization (baseline
+// accounts, with the shards' regions) and uploads the list; a matrix of
+// --shard K/N over every K scans from it; then one merge job judges the
+// whole with its own baseline.
 func TestShardedScanWorkflow(t *testing.T) {
 	w, ok := readWorkflows(t)["scheduled-scan-sharded.yml"]
 	if !ok {
@@ -163,6 +165,46 @@ func TestShardedScanWorkflow(t *testing.T) {
 	}
 	if fmt.Sprint(merge.Needs) != "shard" {
 		t.Errorf("merge needs %v, want shard", merge.Needs)
+	}
+
+	// The list, made once with the shards' regions and handed to them.
+	accounts, ok := w.Jobs["accounts"]
+	if !ok || fmt.Sprint(shard.Needs) != "accounts" {
+		t.Fatalf("no accounts job before the shards (shard needs %v)", shard.Needs)
+	}
+	if !strings.Contains(args, "--accounts-from accounts.json") || regexp.MustCompile(`--org\b`).MatchString(args) {
+		t.Errorf("shard args = %q, want --accounts-from accounts.json and no --org", args)
+	}
+	var listed, uploaded bool
+	for _, s := range accounts.Steps {
+		if strings.Contains(s.Run, " accounts --org ") {
+			listed = true
+			if !strings.Contains(s.Run, `--regions "$REGIONS"`) || s.Env["REGIONS"] != fmt.Sprint(shardWith["regions"]) || !strings.Contains(s.Run, "-o accounts.json") {
+				t.Errorf("listing step %q with REGIONS %q: want --regions \"$REGIONS\" equal to the shards' regions %q, and -o accounts.json", s.Run, s.Env["REGIONS"], shardWith["regions"])
+			}
+			cmd, _, err := newRoot(nil, nil).Find([]string{"accounts"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range regexp.MustCompile(`(?:^|\s)--([a-z][a-z-]+)`).FindAllStringSubmatch(s.Run, -1) {
+				if cmd.Flags().Lookup(m[1]) == nil {
+					t.Errorf("the listing passes --%s, which baseline accounts does not have", m[1])
+				}
+			}
+		}
+		if strings.HasPrefix(s.Uses, "actions/upload-artifact@") && s.With["path"] == "accounts.json" {
+			uploaded = true
+			var downloaded bool
+			for _, d := range shard.Steps {
+				downloaded = downloaded || (strings.HasPrefix(d.Uses, "actions/download-artifact@") && d.With["name"] == s.With["name"])
+			}
+			if !downloaded {
+				t.Errorf("no shard step downloads the artifact %v", s.With["name"])
+			}
+		}
+	}
+	if !listed || !uploaded {
+		t.Errorf("the accounts job lists the organization: %v, uploads accounts.json: %v", listed, uploaded)
 	}
 	if mergeWith == nil || mergeWith["merge-reports"] == nil || mergeWith["previous-artifact"] != "baseline-sharded" {
 		t.Errorf("merge job's action inputs: %v", mergeWith)
