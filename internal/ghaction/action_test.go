@@ -19,6 +19,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/goccy/go-yaml"
 )
@@ -368,6 +369,10 @@ func TestActionStepsAgainstTheSimulator(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Run 1 as a scheduled run an hour earlier: a history report counts
+	// only when generated before the report it is history of, and runs 1
+	// and 2 here often fall in the same second.
+	report1 = anHourEarlier(t, report1)
 	api.mu.Lock()
 	api.artifacts = []map[string]any{
 		{"id": 10, "name": "baseline", "expired": false, "created_at": "2026-11-16T06:20:00Z", "workflow_run": run(100, "main", 7)},
@@ -735,4 +740,22 @@ func TestShardedRunMergesIntoOneVerdict(t *testing.T) {
 	if out, o, _, err := runStep(t, dir, "scan.sh", env); err != nil || o["exit-code"] != "2" || !bytes.Contains(out, []byte("no file matches")) {
 		t.Errorf("no shard at all: %v %v\n%s", err, o, out)
 	}
+}
+
+// anHourEarlier is report with its generation time, and every time stamp
+// equal to it (the failures first seen then), an hour earlier.
+func anHourEarlier(t *testing.T, report []byte) []byte {
+	t.Helper()
+	var r struct {
+		GeneratedAt string `json:"generated_at"`
+	}
+	if err := json.Unmarshal(report, &r); err != nil {
+		t.Fatal(err)
+	}
+	at, err := time.Parse(time.RFC3339Nano, r.GeneratedAt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	earlier := at.Add(-time.Hour).Format(time.RFC3339Nano)
+	return bytes.ReplaceAll(report, []byte(`"`+r.GeneratedAt+`"`), []byte(`"`+earlier+`"`))
 }
