@@ -94,11 +94,10 @@ type EncodedAccount struct {
 // MarshalJSON encodes the facts as EncodeAccount does.
 func (e EncodedAccount) MarshalJSON() ([]byte, error) { return EncodeAccount(&e.AccountFacts) }
 
-// UnmarshalJSON decodes facts written by MarshalJSON.
+// UnmarshalJSON decodes facts written by MarshalJSON, as Decode does.
 func (e *EncodedAccount) UnmarshalJSON(data []byte) error {
-	a, err := DecodeAccount(data)
-	e.AccountFacts = a
-	return err
+	e.pending = data
+	return e.Decode()
 }
 
 // UnmarshalYAML keeps the facts of a YAML (or JSON) document's node for

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -53,18 +52,13 @@ otherwise each ask for.`,
 			if err := checkOutputPath("-o", out); err != nil {
 				return err
 			}
-			regionList, all, err := parseRegionsFlag(regions)
-			if err != nil {
+			if err := checkRegionsFlag(regions, cmd.Flags().Changed("regions")); err != nil {
 				return err
 			}
-			if cmd.Flags().Changed("regions") && strings.TrimSpace(regions) == "" {
-				return errors.New("--regions: no region given")
+			if err := checkExcludeRegions(excludeRegions); err != nil {
+				return err
 			}
-			if len(excludeRegions) > 0 {
-				if _, err := checks.ParseRegions("--exclude-regions", strings.Join(excludeRegions, ",")); err != nil {
-					return err
-				}
-			}
+			regionList, all, _ := parseRegionsFlag(regions)
 			o := scan.Options{Org: true, Demo: demo, World: world, Regions: regionList, AllRegions: all, ExcludeRegions: excludeRegions, NoTrailOwner: noTrails, Tool: checks.Tool{Name: "baseline", Version: version()}}
 			if !quiet {
 				o.Observer = &stderrObserver{w: stderr, terminal: isTerminal(stderr)}

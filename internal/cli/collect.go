@@ -69,13 +69,8 @@ func (f *targetFlags) validate() error {
 	if err := checks.ValidateAccountIDs("--exclude-accounts", f.excludeAccounts); err != nil {
 		return err
 	}
-	if _, _, err := parseRegionsFlag(f.regions); err != nil {
+	if err := checkRegionsFlag(f.regions, f.regionsGiven != nil && f.regionsGiven()); err != nil {
 		return err
-	}
-	// Given but empty is a mistake (an unset CI variable, say), not a
-	// request for the default region.
-	if f.regionsGiven != nil && f.regionsGiven() && strings.TrimSpace(f.regions) == "" {
-		return errors.New("--regions: no region given")
 	}
 	if err := f.scale.validate(); err != nil {
 		return err

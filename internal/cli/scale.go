@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -34,10 +35,8 @@ func (s *scaleFlags) register(fs *pflag.FlagSet) {
 
 // validate checks the scale flags that need no AWS call.
 func (s *scaleFlags) validate() error {
-	if len(s.excludeRegions) > 0 {
-		if _, err := checks.ParseRegions("--exclude-regions", strings.Join(s.excludeRegions, ",")); err != nil {
-			return err
-		}
+	if err := checkExcludeRegions(s.excludeRegions); err != nil {
+		return err
 	}
 	if s.callTimeout <= 0 {
 		return fmt.Errorf("--call-timeout: must be positive, got %s", s.callTimeout)
@@ -71,6 +70,28 @@ func (s *scaleFlags) parseShard() (k, n int, err error) {
 
 // parseRegionsFlag reads --regions: "all" (resolved per account), a list,
 // or empty (the SDK's region).
+// checkRegionsFlag checks --regions (given: it was on the command line):
+// given but empty is a mistake (an unset CI variable, say), not a request
+// for the default region.
+func checkRegionsFlag(value string, given bool) error {
+	if _, _, err := parseRegionsFlag(value); err != nil {
+		return err
+	}
+	if given && strings.TrimSpace(value) == "" {
+		return errors.New("--regions: no region given")
+	}
+	return nil
+}
+
+// checkExcludeRegions checks --exclude-regions.
+func checkExcludeRegions(regions []string) error {
+	if len(regions) == 0 {
+		return nil
+	}
+	_, err := checks.ParseRegions("--exclude-regions", strings.Join(regions, ","))
+	return err
+}
+
 func parseRegionsFlag(value string) (regions []string, all bool, err error) {
 	if strings.TrimSpace(value) == "all" {
 		return nil, true, nil
