@@ -3,7 +3,6 @@ package report
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"io"
 	"strconv"
 )
 
@@ -24,15 +23,18 @@ const IDLength = 16
 // The id is a string of its own 16 bytes, not a slice of the whole digest's
 // hex: a report keeps one per result.
 func ResultID(controlID, accountID, region, resource, findingID string) string {
-	h := sha256.New()
-	var n [24]byte
+	// The canonical bytes are built in one buffer on the stack and hashed
+	// at once: a hash.Hash and its writes each escaped to the heap.
+	var stack [512]byte
+	b := stack[:0]
 	for _, f := range [...]string{controlID, accountID, region, resource, findingID} {
-		h.Write(append(strconv.AppendInt(n[:0], int64(len(f)), 10), ':'))
-		io.WriteString(h, f)
+		b = strconv.AppendInt(b, int64(len(f)), 10)
+		b = append(b, ':')
+		b = append(b, f...)
 	}
-	var sum [sha256.Size]byte
+	sum := sha256.Sum256(b)
 	var id [IDLength]byte
-	hex.Encode(id[:], h.Sum(sum[:0])[:IDLength/2])
+	hex.Encode(id[:], sum[:IDLength/2])
 	return string(id[:])
 }
 
