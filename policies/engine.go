@@ -105,6 +105,10 @@ func compile(sources []source, set *serviceSet) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
+	for i := range controls {
+		c := &controls[i]
+		c.text = &report.ControlText{Title: c.Title, Service: c.Service, Remediation: c.Remediation, References: c.References}
+	}
 	if problems := checkResultTypes(compiler, mods.policies, controls); len(problems) > 0 {
 		return nil, errors.New(strings.Join(problems, "\n"))
 	}
@@ -604,8 +608,7 @@ func failedCalls(c *Control, acct *checks.AccountFacts, cell string) string {
 func newResult(c *Control, acct *checks.AccountFacts, region, resource string, status report.Status, msg string) report.Result {
 	return report.Result{
 		ControlID:   c.ID,
-		Title:       c.Title,
-		Service:     c.Service,
+		Control:     c.resultText(),
 		Severity:    c.Severity,
 		Status:      status,
 		AccountID:   acct.AccountID,
@@ -613,8 +616,6 @@ func newResult(c *Control, acct *checks.AccountFacts, region, resource string, s
 		Region:      region,
 		Resource:    resource,
 		Message:     msg,
-		Remediation: c.Remediation,
-		References:  c.References,
 	}
 }
 

@@ -189,7 +189,7 @@ func TestHealthyAccountPassesEverything(t *testing.T) {
 	for _, r := range ev.Results {
 		// The trail is judged once, in its home region: the trail-scoped
 		// controls have nothing of their own to judge in the other region.
-		if r.Region == "us-east-1" && r.Service == "cloudtrail" && r.Status == report.StatusNotApplicable &&
+		if r.Region == "us-east-1" && r.Service() == "cloudtrail" && r.Status == report.StatusNotApplicable &&
 			r.Message == "no trail judged in this account is homed in this region" {
 			continue
 		}
@@ -203,8 +203,7 @@ func TestHealthyAccountPassesEverything(t *testing.T) {
 	first := ev.Results[0]
 	want := report.Result{
 		ControlID:   "cloudtrail.cloudwatch_logs",
-		Title:       "CloudTrail delivers to CloudWatch Logs",
-		Service:     "cloudtrail",
+		Control:     &report.ControlText{Title: "CloudTrail delivers to CloudWatch Logs", Service: "cloudtrail", Remediation: first.Remediation(), References: []string{"CloudTrail.5", "CIS AWS Foundations 3.4", "Prowler cloudtrail_cloudwatch_logging_enabled"}},
 		Severity:    report.SeverityLow,
 		Status:      report.StatusPass,
 		AccountID:   "111122223333",
@@ -212,10 +211,8 @@ func TestHealthyAccountPassesEverything(t *testing.T) {
 		Region:      "eu-west-1",
 		Resource:    "arn:aws:cloudtrail:eu-west-1:111122223333:trail/main",
 		Message:     "delivers to arn:aws:logs:eu-west-1:111122223333:log-group:trail (last delivery 1 hours ago)",
-		Remediation: first.Remediation,
-		References:  []string{"CloudTrail.5", "CIS AWS Foundations 3.4", "Prowler cloudtrail_cloudwatch_logging_enabled"},
 	}
-	if !reflect.DeepEqual(first, want) || !strings.HasPrefix(first.Remediation, "Create a log group") {
+	if !reflect.DeepEqual(first, want) || !strings.HasPrefix(first.Remediation(), "Create a log group") {
 		t.Errorf("first result:\n got %+v\nwant %+v", first, want)
 	}
 }

@@ -113,7 +113,35 @@ func TestEvaluatorEqualsEvaluate(t *testing.T) {
 				t.Errorf("groups of %d (spill %v): %s differ from Evaluate's", group, tc.spill, name)
 			}
 		}
+		if err := sharedControlTexts(append(got.Results, got.Upcoming...)); err != nil {
+			t.Errorf("groups of %d (spill %v): %v", group, tc.spill, err)
+		}
 	}
+	if err := sharedControlTexts(append(want.Results, want.Upcoming...)); err != nil {
+		t.Errorf("Evaluate: %v", err)
+	}
+}
+
+// sharedControlTexts checks that the results of one control share one
+// control text: an organization's report holds millions of results, and a
+// copy of the title, service, remediation and references in each was 64
+// bytes a result.
+func sharedControlTexts(results []report.Result) error {
+	texts := map[string]*report.ControlText{}
+	for i := range results {
+		r := &results[i]
+		if r.Control == nil {
+			return fmt.Errorf("a result of %s has no control text", r.ControlID)
+		}
+		if first, ok := texts[r.ControlID]; ok && first != r.Control {
+			return fmt.Errorf("two results of %s hold two copies of its text", r.ControlID)
+		}
+		texts[r.ControlID] = r.Control
+	}
+	if len(texts) < 2 {
+		return fmt.Errorf("results of %d controls, want several", len(texts))
+	}
+	return nil
 }
 
 // TestEvaluatorResultsAsEvaluated holds the evaluator's compact keeping of

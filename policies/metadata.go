@@ -44,6 +44,18 @@ type Control struct {
 
 	pkg      ast.Ref // data.baseline.controls.<service>.<name>
 	location string  // file:line:col of its METADATA, for errors
+	// text is what its results say of it, one copy for them all; set
+	// when the engine is built.
+	text *report.ControlText
+}
+
+// resultText is what c's results say of it: shared by them, or, for a
+// control not built by an engine, a copy of its own.
+func (c *Control) resultText() *report.ControlText {
+	if c.text != nil {
+		return c.text
+	}
+	return &report.ControlText{Title: c.Title, Service: c.Service, Remediation: c.Remediation, References: c.References}
 }
 
 var actionPattern = regexp.MustCompile(`^[a-z0-9-]+:[A-Za-z0-9]+$`)

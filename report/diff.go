@@ -282,7 +282,7 @@ func Compare(prev, cur *Report) (*Diff, error) {
 func diffResult(r, was, now *Result) DiffResult {
 	dr := DiffResult{
 		ID: r.StableID(), Finding: r.Finding,
-		ControlID: r.ControlID, Title: r.Title, Severity: r.Severity,
+		ControlID: r.ControlID, Title: r.Title(), Severity: r.Severity,
 		AccountID: r.AccountID, AccountName: r.AccountName, Region: r.Region, Resource: r.Resource,
 		Team: r.Team, Message: r.Message,
 	}

@@ -9,7 +9,8 @@ import (
 )
 
 func diffRes(control, account, resource string, status Status, team string) Result {
-	return Result{ControlID: control, Title: control + " title", Severity: SeverityHigh, Status: status,
+	return Result{ControlID: control,
+		Control: &ControlText{Title: control + " title"}, Severity: SeverityHigh, Status: status,
 		AccountID: account, AccountName: "acct", Region: "us-east-1", Resource: resource, Message: string(status), Team: team}
 }
 

@@ -59,7 +59,7 @@ func ParseSeverities(values []string) ([]Severity, error) {
 func (f Filter) Match(res Result) bool {
 	return (len(f.Statuses) == 0 || slices.Contains(f.Statuses, res.Status)) &&
 		(len(f.Severities) == 0 || slices.Contains(f.Severities, res.Severity)) &&
-		(len(f.Services) == 0 || slices.Contains(f.Services, res.Service)) &&
+		(len(f.Services) == 0 || slices.Contains(f.Services, res.Service())) &&
 		(len(f.Controls) == 0 || slices.ContainsFunc(f.Controls, func(c string) bool { return strings.EqualFold(c, res.ControlID) })) &&
 		(len(f.Teams) == 0 || slices.Contains(f.Teams, teamName(res.Team)))
 }
@@ -71,7 +71,7 @@ func (f Filter) Match(res Result) bool {
 func (f Filter) Check(r *Report, knownTeams []string) error {
 	services, controls, teams := map[string]bool{}, map[string]bool{}, map[string]bool{}
 	for _, res := range r.Results {
-		services[res.Service] = true
+		services[res.Service()] = true
 		controls[strings.ToUpper(res.ControlID)] = true
 		teams[teamName(res.Team)] = true
 	}
@@ -154,12 +154,12 @@ func (f Filter) Apply(r *Report) *Report {
 func (f Filter) applyDiff(d *Diff, results []Result) *Diff {
 	service := map[string]string{}
 	for _, res := range results {
-		service[res.ControlID] = res.Service
+		service[res.ControlID] = res.Service()
 	}
 	g := Filter{Severities: f.Severities, Services: f.Services, Controls: f.Controls, Teams: f.Teams}
 	keep := func(list []DiffResult) []DiffResult {
 		return slices.DeleteFunc(slices.Clone(list), func(c DiffResult) bool {
-			return !g.Match(Result{Severity: c.Severity, Service: service[c.ControlID], ControlID: c.ControlID, Team: c.Team})
+			return !g.Match(Result{Severity: c.Severity, Control: &ControlText{Service: service[c.ControlID]}, ControlID: c.ControlID, Team: c.Team})
 		})
 	}
 	out := *d

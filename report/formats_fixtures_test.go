@@ -22,8 +22,9 @@ func largeReport(n, msgLen int) *Report {
 			msg += strings.Repeat("x", msgLen-len(msg))
 		}
 		r.Results = append(r.Results, Result{
-			ControlID: "ssm.patch_compliant", Title: "Instances are patch compliant", Service: "ssm",
-			Severity: Severities[i%len(Severities)], Status: StatusFail,
+			ControlID: "ssm.patch_compliant",
+			Control:   &ControlText{Title: "Instances are patch compliant", Service: "ssm"},
+			Severity:  Severities[i%len(Severities)], Status: StatusFail,
 			AccountID: fmt.Sprintf("%012d", 100000000000+i%50), Region: "eu-west-1",
 			Resource: fmt.Sprintf("arn:aws:ec2:eu-west-1:111111111111:instance/i-%017x", i),
 			Message:  msg, Team: teams[i%len(teams)],
@@ -78,12 +79,12 @@ func demoLikeReport() *Report {
 			for _, c := range controls {
 				i++
 				res := Result{
-					ControlID: c.id, Title: c.title, Service: c.service, Severity: c.sev,
+					ControlID: c.id,
+					Control:   &ControlText{Title: c.title, Service: c.service, Remediation: "Fix it.", References: []string{"https://docs.aws.amazon.com/" + c.service}}, Severity: c.sev,
 					Status:    statuses[i%len(statuses)],
 					AccountID: acct.id, AccountName: acct.name, Region: region, Team: acct.team,
-					Resource:    fmt.Sprintf("arn:aws:%s:%s:%s:thing/%d", c.service, region, acct.id, i),
-					Message:     fmt.Sprintf("%s in %s: result %d", c.title, region, i),
-					Remediation: "Fix it.", References: []string{"https://docs.aws.amazon.com/" + c.service},
+					Resource: fmt.Sprintf("arn:aws:%s:%s:%s:thing/%d", c.service, region, acct.id, i),
+					Message:  fmt.Sprintf("%s in %s: result %d", c.title, region, i),
 				}
 				r.Results = append(r.Results, res)
 			}

@@ -187,7 +187,7 @@ func newHTMLView(r *Report) htmlView {
 			listed = append(listed, res)
 		}
 		teams[htmlText(teamName(res.Team))] = true
-		services[htmlText(res.Service)] = true
+		services[htmlText(res.Service())] = true
 		if res.Status == StatusWaived {
 			v.Waivers = append(v.Waivers, newHTMLWaiver(*res, r.GeneratedAt))
 		}
@@ -277,8 +277,8 @@ func newHTMLRow(res Result) htmlRow {
 		Status:       htmlText(string(res.Status)),
 		Severity:     htmlText(string(res.Severity)),
 		Control:      htmlText(res.ControlID),
-		Title:        htmlText(res.Title),
-		Service:      htmlText(res.Service),
+		Title:        htmlText(res.Title()),
+		Service:      htmlText(res.Service()),
 		Account:      htmlAccount(res),
 		AccountID:    htmlText(res.AccountID),
 		Region:       htmlText(res.Region),
@@ -286,7 +286,7 @@ func newHTMLRow(res Result) htmlRow {
 		ResourceFull: htmlText(res.Resource),
 		ResourceURL:  consoleURL(htmlText(res.Resource)),
 		Message:      linkify(htmlText(res.Message)),
-		Remediation:  htmlText(res.Remediation),
+		Remediation:  htmlText(res.Remediation()),
 		Team:         htmlText(teamName(res.Team)),
 	}
 	if f := res.Finding; f != nil {
@@ -302,7 +302,7 @@ func newHTMLRow(res Result) htmlRow {
 			row.Finding.SLA = htmlText(sla)
 		}
 	}
-	for _, ref := range res.References {
+	for _, ref := range res.References() {
 		ref = htmlText(ref)
 		row.References = append(row.References, textLink{Text: ref, URL: referenceURL(ref)})
 	}
@@ -449,8 +449,8 @@ func newHeatmap(r *Report) heatmapView {
 	}
 	names := map[string]string{}
 	for _, res := range r.Results {
-		if res.Service != "" {
-			services[res.Service] = true
+		if res.Service() != "" {
+			services[res.Service()] = true
 		}
 		if res.AccountName != "" && names[res.AccountID] == "" {
 			names[res.AccountID] = res.AccountName

@@ -137,7 +137,7 @@ func checkRows(t *testing.T, dom string, r *Report, filter map[string]string) {
 
 func matches(res Result, filter map[string]string) bool {
 	values := map[string]string{
-		"team": teamName(res.Team), "severity": string(res.Severity), "status": string(res.Status), "service": res.Service,
+		"team": teamName(res.Team), "severity": string(res.Severity), "status": string(res.Status), "service": res.Service(),
 	}
 	for k, v := range filter {
 		if values[k] != v {

@@ -16,7 +16,8 @@ func pagedReport(n int) *Report {
 	r.Scope.Regions = []string{"eu-west-1"}
 	for i := range n {
 		r.Results = append(r.Results, Result{
-			ControlID: "ec2.imdsv2", Title: "Instances require IMDSv2", Service: "ec2", Severity: Severities[i%len(Severities)],
+			ControlID: "ec2.imdsv2",
+			Control:   &ControlText{Title: "Instances require IMDSv2", Service: "ec2"}, Severity: Severities[i%len(Severities)],
 			Status: StatusFail, AccountID: "111122223333", Region: "eu-west-1", Team: teams[i%len(teams)],
 			Resource: fmt.Sprintf("arn:aws:ec2:eu-west-1:111122223333:instance/i-%017x", i), Message: "IMDSv1 allowed",
 		})
@@ -75,7 +76,8 @@ func coverageReport(accounts int) *Report {
 		}
 		for _, region := range r.Scope.Regions {
 			r.Coverage = append(r.Coverage, Coverage{AccountID: account, Region: region, Service: "securityhub", State: state})
-			r.Results = append(r.Results, Result{ControlID: "securityhub.enabled", Title: "Security Hub is enabled", Service: "securityhub",
+			r.Results = append(r.Results, Result{ControlID: "securityhub.enabled",
+				Control:  &ControlText{Title: "Security Hub is enabled", Service: "securityhub"},
 				Severity: SeverityHigh, Status: map[bool]Status{true: StatusPass, false: StatusFail}[state == CoverageEnabled],
 				AccountID: account, Region: region, Team: team, Message: "Security Hub is " + string(state)})
 		}

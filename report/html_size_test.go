@@ -31,9 +31,9 @@ func largeOrgReport() *Report {
 			}
 			for c := range 66 {
 				res := Result{
-					ControlID: fmt.Sprintf("%s.control_%02d", services[c%4], c), Title: "A control of the large organization",
-					Service: services[c%4], Severity: Severities[c%4], AccountID: account, AccountName: "account-" + account[8:],
-					Region: region, Team: team, Remediation: "Fix it as the control's reference says.", References: []string{"S3.2"},
+					ControlID: fmt.Sprintf("%s.control_%02d", services[c%4], c),
+					Control:   &ControlText{Title: "A control of the large organization", Service: services[c%4], Remediation: "Fix it as the control's reference says.", References: []string{"S3.2"}}, Severity: Severities[c%4], AccountID: account, AccountName: "account-" + account[8:],
+					Region: region, Team: team,
 					Resource: fmt.Sprintf("arn:aws:ec2:%s:%s:instance/i-%017x", region, account, a*1000+gi*100+c),
 				}
 				switch n := (a*7 + gi*13 + c*5) % 1000; {

@@ -28,7 +28,7 @@ func TestHTMLEscaping(t *testing.T) {
 		r.Results[i].Resource = "arn:aws:ec2:eu-west-1:111111111111:instance/" + payload
 		r.Results[i].AccountName = payload
 		r.Results[i].Team = `team"><img src=x onerror=alert(3)>`
-		r.Results[i].References = []string{"javascript:alert(4)"}
+		r.Results[i].EditControl(func(c *ControlText) { c.References = []string{"javascript:alert(4)"} })
 		if w := r.Results[i].Waiver; w != nil {
 			w.Reason, w.Owner, w.Expires = payload, payload, payload
 		}

@@ -86,10 +86,9 @@ func writeReportJSON(w io.Writer, r *Report) error {
 	var buf bytes.Buffer
 	enc = json.NewEncoder(&buf)
 	enc.SetIndent("    ", "  ")
-	var res Result
+	var res resultJSON
 	for i := range r.Results {
-		res = r.Results[i]
-		res.References = nonNil(res.References)
+		res = r.Results[i].wire()
 		buf.Reset()
 		if i > 0 {
 			buf.WriteByte(',')

@@ -15,11 +15,7 @@ import (
 func wholeDocumentJSON(t *testing.T, r *Report) []byte {
 	t.Helper()
 	c := contractCopy(r)
-	c.Results = make([]Result, len(r.Results))
-	for i, res := range r.Results {
-		res.References = nonNil(res.References)
-		c.Results[i] = res
-	}
+	c.Results = append(make([]Result, 0, len(r.Results)), r.Results...) // each through Result.MarshalJSON
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
@@ -38,7 +34,7 @@ func TestJSONWriterStreamsTheSameBytes(t *testing.T) {
 	seam := func() *Report {
 		r := sampleReport()
 		r.Results[0].Message = "\n  \"results\": [],\n  \"results\": []\u2028<script>&"
-		r.Results[1].References = nil
+		r.Results[1].EditControl(func(c *ControlText) { c.References = nil })
 		since := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
 		r.Results[1].FailingSince = &since
 		return r

@@ -118,8 +118,8 @@ func junitDocument(r *Report) junitSuites {
 			Name:      first.ControlID,
 			Timestamp: timestamp,
 			Properties: []junitProperty{
-				{Name: "title", Value: first.Title},
-				{Name: "service", Value: first.Service},
+				{Name: "title", Value: first.Title()},
+				{Name: "service", Value: first.Service()},
 				{Name: "severity", Value: string(first.Severity)},
 			},
 		}
@@ -163,13 +163,13 @@ func junitDocument(r *Report) junitSuites {
 // terminal escapes.
 func junitDetail(res Result) string {
 	res = Result{
-		ControlID: res.ControlID, Title: xmlText(res.Title), Severity: Severity(xmlText(string(res.Severity))),
+		ControlID: res.ControlID, Severity: Severity(xmlText(string(res.Severity))),
+		Control:   &ControlText{Title: xmlText(res.Title()), Remediation: xmlText(res.Remediation()), References: res.References()},
 		AccountID: xmlText(res.AccountID), AccountName: xmlText(res.AccountName), Region: xmlText(res.Region),
 		Resource: xmlText(res.Resource), Team: xmlText(res.Team), Message: xmlText(res.Message),
-		Remediation: xmlText(res.Remediation), References: res.References,
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s (%s)\n", res.Title, res.Severity)
+	fmt.Fprintf(&b, "%s (%s)\n", res.Title(), res.Severity)
 	account := res.AccountID
 	if res.AccountName != "" {
 		account = res.AccountName + " (" + res.AccountID + ")"
@@ -182,11 +182,11 @@ func junitDetail(res Result) string {
 		fmt.Fprintf(&b, "team: %s\n", res.Team)
 	}
 	fmt.Fprintf(&b, "message: %s\n", res.Message)
-	if res.Remediation != "" {
-		fmt.Fprintf(&b, "remediation: %s\n", res.Remediation)
+	if res.Remediation() != "" {
+		fmt.Fprintf(&b, "remediation: %s\n", res.Remediation())
 	}
-	if len(res.References) > 0 {
-		fmt.Fprintf(&b, "references: %s\n", xmlText(strings.Join(res.References, ", ")))
+	if len(res.References()) > 0 {
+		fmt.Fprintf(&b, "references: %s\n", xmlText(strings.Join(res.References(), ", ")))
 	}
 	return b.String()
 }

@@ -123,7 +123,7 @@ func findingConsoleURL(res Result) string {
 	if u := consoleURL(id); u != "" {
 		return u
 	}
-	if res.Service == "guardduty" && id != "" && validRegion.MatchString(res.Region) && !strings.ContainsAny(id, ":/") {
+	if res.Service() == "guardduty" && id != "" && validRegion.MatchString(res.Region) && !strings.ContainsAny(id, ":/") {
 		return "https://" + res.Region + ".console.aws.amazon.com/guardduty/home?region=" + res.Region + "#/findings?macros=current&fId=" + url.QueryEscape(id)
 	}
 	return ""

@@ -69,10 +69,12 @@ func TestLinkify(t *testing.T) {
 // finding's console page and its Security Hub control id to the user guide.
 func TestHTMLFindingLinks(t *testing.T) {
 	r := &Report{Results: []Result{
-		{ControlID: "securityhub.critical_findings", Service: "securityhub", Severity: SeverityCritical, Status: StatusFail, AccountID: "222222222222", Region: "us-east-1",
+		{ControlID: "securityhub.critical_findings",
+			Control: &ControlText{Service: "securityhub"}, Severity: SeverityCritical, Status: StatusFail, AccountID: "222222222222", Region: "us-east-1",
 			Resource: "arn:aws:s3:::bucket", Message: "past its SLA",
 			Finding: &Finding{ID: "arn:aws:securityhub:us-east-1:222222222222:security-control/S3.2/finding/8beb", Title: "S3 general purpose buckets should block public read access <b>", ControlID: "S3.2", Product: "Security Hub", SLADays: 7, SLADue: "2026-11-28", DaysOverdue: func() *int { n := 4; return &n }(), FirstObservedAt: "2026-11-21T10:00:00Z"}},
-		{ControlID: "guardduty.high_findings", Service: "guardduty", Severity: SeverityHigh, Status: StatusFail, AccountID: "222222222222", Region: "eu-west-1",
+		{ControlID: "guardduty.high_findings",
+			Control: &ControlText{Service: "guardduty"}, Severity: SeverityHigh, Status: StatusFail, AccountID: "222222222222", Region: "eu-west-1",
 			Resource: "arn:aws:ec2:eu-west-1:222222222222:instance/i-0d52e8a91c7f3b640", Message: "past its SLA",
 			Finding: &Finding{ID: "d78d8846b318b8f44bd695c14fb2fc5c", Title: "CryptoCurrency:EC2/BitcoinTool.B!DNS", ControlID: "CryptoCurrency:EC2/BitcoinTool.B!DNS", Product: "GuardDuty"}},
 	}}

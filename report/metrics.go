@@ -101,7 +101,7 @@ func metricFamilies(r *Report) []metricFamily {
 	counts := map[key]int{}
 	cells := map[cell]bool{}
 	for _, res := range r.Results {
-		c := cell{cmp.Or(res.Team, unassignedTeam), res.Service}
+		c := cell{cmp.Or(res.Team, unassignedTeam), res.Service()}
 		cells[c] = true
 		counts[key{c, res.Status, res.Severity}]++
 	}

@@ -145,7 +145,7 @@ func TestMetricsCounts(t *testing.T) {
 		if team == "" {
 			team = "unassigned"
 		}
-		want[k{strings.ToValidUTF8(team, "\uFFFD"), res.Service, string(res.Status), string(res.Severity)}]++
+		want[k{strings.ToValidUTF8(team, "\uFFFD"), res.Service(), string(res.Status), string(res.Severity)}]++
 	}
 	for key, n := range want {
 		if got := sumWhere(fams, "baseline_results", map[string]string{"team": key.team, "service": key.service, "status": key.status, "severity": key.severity}); got != float64(n) {

@@ -44,11 +44,11 @@ type ndjsonHead struct {
 }
 
 // ndjsonRow is a result line. The outer Team and References shadow the
-// embedded Result's so that team is never omitted and references is never
+// embedded result's so that team is never omitted and references is never
 // null.
 type ndjsonRow struct {
 	ndjsonHead
-	Result
+	resultJSON
 	References []string `json:"references"`
 	Team       string   `json:"team"`
 }
@@ -102,7 +102,7 @@ func (NDJSONWriter) Write(w io.Writer, doc Document) error {
 		}
 	}
 	for _, res := range r.Results {
-		row := ndjsonRow{head(RecordResult), res, nonNil(res.References), res.Team}
+		row := ndjsonRow{head(RecordResult), res.wire(), nonNil(res.References()), res.Team}
 		if err := enc.Encode(row); err != nil {
 			return fmt.Errorf("write ndjson report: %s %s/%s: %w", res.ControlID, res.AccountID, res.Region, err)
 		}

@@ -38,12 +38,17 @@ func TestNDJSONLines(t *testing.T) {
 				t.Errorf("line %d has no %q", i+1, key)
 			}
 		}
+		// (A struct embedding Result would decode through its
+		// UnmarshalJSON alone: the head is read apart.)
 		var row struct {
 			SchemaVersion string    `json:"schema_version"`
 			GeneratedAt   time.Time `json:"generated_at"`
-			Result
+			Result        Result    `json:"-"`
 		}
 		if err := json.Unmarshal([]byte(line), &row); err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal([]byte(line), &row.Result); err != nil {
 			t.Fatal(err)
 		}
 		if row.SchemaVersion != SchemaVersion || !row.GeneratedAt.Equal(r.GeneratedAt) {

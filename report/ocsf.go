@@ -186,7 +186,7 @@ func ocsfEventOf(r *Report, res Result) ocsfEvent {
 			// Stable across scans: the same control on the same account,
 			// region and resource is the same finding.
 			UID:   strings.Join([]string{"baseline", res.ControlID, res.AccountID, res.Region, res.Resource}, "/"),
-			Title: res.Title,
+			Title: res.Title(),
 			Desc:  res.Message,
 		},
 		Compliance: ocsfCompliance{
@@ -199,13 +199,13 @@ func ocsfEventOf(r *Report, res Result) ocsfEvent {
 			Provider: "AWS",
 			Account:  ocsfAccount{UID: res.AccountID, Name: res.AccountName, TypeID: 10, Type: "AWS Account"},
 		},
-		Unmapped: ocsfUnmapped{Team: res.Team, Service: res.Service},
+		Unmapped: ocsfUnmapped{Team: res.Team, Service: res.Service()},
 	}
 	if res.Region != Global {
 		ev.Cloud.Region = res.Region
 	}
 	var urls []string
-	for _, ref := range res.References {
+	for _, ref := range res.References() {
 		if strings.HasPrefix(ref, "https://") || strings.HasPrefix(ref, "http://") {
 			urls = append(urls, ref)
 		} else {
@@ -213,8 +213,8 @@ func ocsfEventOf(r *Report, res Result) ocsfEvent {
 			ev.Compliance.Requirements = append(ev.Compliance.Requirements, ref)
 		}
 	}
-	if res.Remediation != "" {
-		ev.Remediation = &ocsfRemediation{Desc: res.Remediation, References: urls}
+	if res.Remediation() != "" {
+		ev.Remediation = &ocsfRemediation{Desc: res.Remediation(), References: urls}
 	}
 	if res.Resource != "" {
 		ev.Resource = &ocsfResource{UID: res.Resource, Region: ev.Cloud.Region}

@@ -38,11 +38,24 @@ func ParseReport(name string, data []byte) (*Report, error) {
 	if !slices.Contains(ReadableSchemaVersions, *probe.SchemaVersion) {
 		return nil, fmt.Errorf("%s: report schema_version %q is not supported (this baseline reads %s)", name, *probe.SchemaVersion, strings.Join(ReadableSchemaVersions, ", "))
 	}
-	var r Report
+	// The results are decoded in their contract's form, not through
+	// Result.UnmarshalJSON, so that an error in one gives its line and
+	// column in the whole document.
+	var wire struct {
+		Report
+		Results []resultJSON `json:"results"`
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&r); err != nil {
+	if err := dec.Decode(&wire); err != nil {
 		return nil, reportJSONError(name, data, err)
 	}
+	r := wire.Report
+	r.Results = make([]Result, len(wire.Results))
+	for i := range wire.Results {
+		r.Results[i] = wire.Results[i].result()
+		wire.Results[i] = resultJSON{}
+	}
+	wire.Results = nil
 	if err := r.check(); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
@@ -75,22 +88,25 @@ func (r *Report) share() {
 		}
 		strs[*s] = *s
 	}
-	refs := map[string][]string{}
+	texts := map[controlTextKey]*ControlText{}
 	for i := range r.Results {
 		res := &r.Results[i]
-		for _, s := range []*string{&res.ControlID, &res.Title, &res.Service, (*string)(&res.Severity), (*string)(&res.Status),
-			&res.AccountID, &res.AccountName, &res.Region, &res.Message, &res.Remediation, &res.Team, &res.Cause} {
+		for _, s := range []*string{&res.ControlID, (*string)(&res.Severity), (*string)(&res.Status),
+			&res.AccountID, &res.AccountName, &res.Region, &res.Message, &res.Team, &res.Cause} {
 			one(s)
 		}
-		if res.References != nil {
-			key := strings.Join(res.References, "\x00")
-			if c, ok := refs[key]; ok && slices.Equal(c, res.References) {
-				res.References = c
+		if c := res.Control; c != nil {
+			key := controlTextKey{c.Title, c.Service, c.Remediation, strings.Join(c.References, "\x00"), c.References == nil}
+			if shared, ok := texts[key]; ok && slices.Equal(shared.References, c.References) {
+				res.Control = shared
 			} else {
-				for j := range res.References {
-					one(&res.References[j])
+				for _, s := range []*string{&c.Title, &c.Service, &c.Remediation} {
+					one(s)
 				}
-				refs[key] = res.References
+				for j := range c.References {
+					one(&c.References[j])
+				}
+				texts[key] = c
 			}
 		}
 		if f := res.Finding; f != nil {
@@ -104,6 +120,13 @@ func (r *Report) share() {
 			}
 		}
 	}
+}
+
+// controlTextKey is a control text's content: its references joined by
+// NUL, and whether they are absent.
+type controlTextKey struct {
+	title, service, remediation, refs string
+	noRefs                            bool
 }
 
 // validStatuses are the statuses a report may hold.

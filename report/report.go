@@ -1,6 +1,9 @@
 package report
 
-import "time"
+import (
+	"encoding/json"
+	"time"
+)
 
 // SchemaVersion is the version of the JSON report contract. Renaming or
 // removing a field, or changing its meaning, bumps it; report.schema.json
@@ -165,25 +168,31 @@ type StatusCounts struct {
 }
 
 // Result is one control's verdict on one account, region and resource.
+//
+// What a result says about its control (title, service, remediation and
+// references) is the same for every result of the control and is held
+// once, in Control: a large organization's report holds millions of
+// results. Its JSON is the contract's (MarshalJSON): those four fields
+// appear in their places, as if they were the result's own.
 type Result struct {
 	// ID is the result's stable id (see ResultID): the same for one check
 	// on one thing in every scan. New in 3.0.
-	ID          string   `json:"id"`
-	ControlID   string   `json:"control_id"`
-	Title       string   `json:"title"`
-	Service     string   `json:"service"`
-	Severity    Severity `json:"severity"`
-	Status      Status   `json:"status"`
-	AccountID   string   `json:"account_id"`
-	AccountName string   `json:"account_name"`
+	ID        string `json:"id"`
+	ControlID string `json:"control_id"`
+	// Control is the control's title, service, remediation and
+	// references, shared by its results; nil reads as empty (the
+	// accessors Title, Service, Remediation and References).
+	Control     *ControlText `json:"-"`
+	Severity    Severity     `json:"severity"`
+	Status      Status       `json:"status"`
+	AccountID   string       `json:"account_id"`
+	AccountName string       `json:"account_name"`
 	// Region is "global" for account-scoped controls.
-	Region      string   `json:"region"`
-	Resource    string   `json:"resource"`
-	Message     string   `json:"message"`
-	Remediation string   `json:"remediation"`
-	References  []string `json:"references"`
-	Waiver      *Waiver  `json:"waiver,omitempty"`
-	Team        string   `json:"team,omitempty"`
+	Region   string  `json:"region"`
+	Resource string  `json:"resource"`
+	Message  string  `json:"message"`
+	Waiver   *Waiver `json:"waiver,omitempty"`
+	Team     string  `json:"team,omitempty"`
 	// FailingSince is when the result began failing without a break, from
 	// the --history reports (FAIL and WAIVED results only; absent without
 	// --history). Additive in 3.0.
@@ -196,6 +205,126 @@ type Result struct {
 	// owned by the error owner (--error-owner), not the account's team.
 	// Absent otherwise. New in 3.0.
 	Cause string `json:"cause,omitempty"`
+}
+
+// ControlText is what every result of one control says about it. It is
+// shared between results: change a result's by giving it another.
+type ControlText struct {
+	Title       string
+	Service     string
+	Remediation string
+	References  []string
+}
+
+// Title is the control's title.
+func (r *Result) Title() string {
+	if r.Control == nil {
+		return ""
+	}
+	return r.Control.Title
+}
+
+// Service is the control's service.
+func (r *Result) Service() string {
+	if r.Control == nil {
+		return ""
+	}
+	return r.Control.Service
+}
+
+// Remediation is how to fix a failing result of the control.
+func (r *Result) Remediation() string {
+	if r.Control == nil {
+		return ""
+	}
+	return r.Control.Remediation
+}
+
+// References are the control's references (shared: do not modify).
+func (r *Result) References() []string {
+	if r.Control == nil {
+		return nil
+	}
+	return r.Control.References
+}
+
+// EditControl gives r a copy of its control text changed by edit: the
+// text is shared with the control's other results.
+func (r *Result) EditControl(edit func(*ControlText)) {
+	var c ControlText
+	if r.Control != nil {
+		c = *r.Control
+	}
+	edit(&c)
+	r.Control = &c
+}
+
+// resultJSON is a result as the JSON contract has it
+// (schema/report.schema.json $defs/result), field for field in its order.
+type resultJSON struct {
+	ID           string     `json:"id"`
+	ControlID    string     `json:"control_id"`
+	Title        string     `json:"title"`
+	Service      string     `json:"service"`
+	Severity     Severity   `json:"severity"`
+	Status       Status     `json:"status"`
+	AccountID    string     `json:"account_id"`
+	AccountName  string     `json:"account_name"`
+	Region       string     `json:"region"`
+	Resource     string     `json:"resource"`
+	Message      string     `json:"message"`
+	Remediation  string     `json:"remediation"`
+	References   []string   `json:"references"`
+	Waiver       *Waiver    `json:"waiver,omitempty"`
+	Team         string     `json:"team,omitempty"`
+	FailingSince *time.Time `json:"failing_since,omitempty"`
+	Finding      *Finding   `json:"finding,omitempty"`
+	Cause        string     `json:"cause,omitempty"`
+}
+
+// wire is r as the contract writes it: references never null.
+func (r *Result) wire() resultJSON {
+	refs := r.References()
+	if refs == nil {
+		refs = []string{}
+	}
+	return resultJSON{
+		ID: r.ID, ControlID: r.ControlID, Title: r.Title(), Service: r.Service(),
+		Severity: r.Severity, Status: r.Status, AccountID: r.AccountID, AccountName: r.AccountName,
+		Region: r.Region, Resource: r.Resource, Message: r.Message, Remediation: r.Remediation(),
+		References: refs, Waiver: r.Waiver, Team: r.Team, FailingSince: r.FailingSince,
+		Finding: r.Finding, Cause: r.Cause,
+	}
+}
+
+// result is the result w stands for, with a control text of its own
+// (Report.share makes the report's results share theirs).
+func (w *resultJSON) result() Result {
+	r := Result{
+		ID: w.ID, ControlID: w.ControlID, Severity: w.Severity, Status: w.Status,
+		AccountID: w.AccountID, AccountName: w.AccountName, Region: w.Region, Resource: w.Resource,
+		Message: w.Message, Waiver: w.Waiver, Team: w.Team, FailingSince: w.FailingSince,
+		Finding: w.Finding, Cause: w.Cause,
+	}
+	if w.Title != "" || w.Service != "" || w.Remediation != "" || w.References != nil {
+		r.Control = &ControlText{Title: w.Title, Service: w.Service, Remediation: w.Remediation, References: w.References}
+	}
+	return r
+}
+
+// MarshalJSON writes the result as the contract has it.
+func (r Result) MarshalJSON() ([]byte, error) { return json.Marshal(r.wire()) }
+
+// UnmarshalJSON reads a result as the contract has it. (ParseReport
+// decodes a report's results without it, so that its errors give their
+// place in the whole document.)
+func (r *Result) UnmarshalJSON(data []byte) error {
+	var w resultJSON
+	if err := json.Unmarshal(data, &w); err != nil {
+		return err
+	}
+	*r = w.result()
+	return nil
 }
 
 // CauseCollectionError is the cause of an ERROR result whose facts could not

@@ -99,9 +99,6 @@ func (r *Report) Finalize() {
 	r.Scope.Accounts = nonNil(r.Scope.Accounts)
 	r.Scope.Regions = nonNil(r.Scope.Regions)
 	r.Results = nonNil(r.Results)
-	for i := range r.Results {
-		r.Results[i].References = nonNil(r.Results[i].References)
-	}
 	r.Coverage = nonNil(r.Coverage)
 	r.Errors = nonNil(r.Errors)
 	AssignIDs(r.Results)

@@ -106,7 +106,7 @@ func TestSummaryLine(t *testing.T) {
 func TestWritersDoNotModify(t *testing.T) {
 	for _, f := range Formats() {
 		r := sampleReport()
-		r.Results[0].References = nil
+		r.Results[0].EditControl(func(c *ControlText) { c.References = nil })
 		r.Coverage = nil
 		before := *r
 		before.Results = append([]Result(nil), r.Results...)

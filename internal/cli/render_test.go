@@ -71,8 +71,9 @@ func TestHostileNamesInEveryOutput(t *testing.T) {
 			GeneratedAt: time.Date(2026, 3, 1, 6, 0, 0, 0, time.UTC),
 			Scope:       report.Scope{Accounts: []string{account}, Regions: []string{"eu-west-1"}},
 			Results: []report.Result{{
-				ControlID: "securityhub.enabled", Title: "Security Hub is enabled", Service: "securityhub",
-				Severity: report.SeverityHigh, Status: status, AccountID: account, AccountName: hostileName,
+				ControlID: "securityhub.enabled",
+				Control:   &report.ControlText{Title: "Security Hub is enabled", Service: "securityhub"},
+				Severity:  report.SeverityHigh, Status: status, AccountID: account, AccountName: hostileName,
 				Region: "eu-west-1", Resource: "hub\x1b[2J", Message: "off\x1b]52;c;ZXZpbA==\x07", Team: "pay\u009b2Jments",
 			}},
 		}

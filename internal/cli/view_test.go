@@ -96,9 +96,9 @@ func TestScanTableColourFollowsTerminal(t *testing.T) {
 
 func sampleFailingReport() *report.Report {
 	r := &report.Report{Results: []report.Result{
-		{ControlID: "ssm.patch_compliant", Service: "ssm", Severity: report.SeverityHigh, Status: report.StatusFail, AccountID: "111111111111", Region: "us-east-1", Resource: "i-1", Team: "payments", Message: "3 missing"},
-		{ControlID: "guardduty.enabled", Service: "guardduty", Severity: report.SeverityHigh, Status: report.StatusPass, AccountID: "222222222222", Region: "us-east-1", Team: "data", Message: "on"},
-		{ControlID: "securityhub.enabled", Service: "securityhub", Severity: report.SeverityHigh, Status: report.StatusError, AccountID: "222222222222", Region: "us-east-1", Team: "data", Message: "AccessDenied"},
+		{ControlID: "ssm.patch_compliant", Control: &report.ControlText{Service: "ssm"}, Severity: report.SeverityHigh, Status: report.StatusFail, AccountID: "111111111111", Region: "us-east-1", Resource: "i-1", Team: "payments", Message: "3 missing"},
+		{ControlID: "guardduty.enabled", Control: &report.ControlText{Service: "guardduty"}, Severity: report.SeverityHigh, Status: report.StatusPass, AccountID: "222222222222", Region: "us-east-1", Team: "data", Message: "on"},
+		{ControlID: "securityhub.enabled", Control: &report.ControlText{Service: "securityhub"}, Severity: report.SeverityHigh, Status: report.StatusError, AccountID: "222222222222", Region: "us-east-1", Team: "data", Message: "AccessDenied"},
 	}}
 	r.Coverage = []report.Coverage{{AccountID: "111111111111", Region: "us-east-1", Service: "ssm", State: report.CoverageEnabled},
 		{AccountID: "222222222222", Region: "us-east-1", Service: "guardduty", State: report.CoverageEnabled}}

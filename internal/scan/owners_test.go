@@ -90,7 +90,7 @@ func TestAccessDeniedIsOwnedByTheErrorOwner(t *testing.T) {
 		for _, r := range rep.Results {
 			// guardduty.org_auto_enable is judged from the administrator
 			// only: NOT_APPLICABLE in a member, whatever its own calls do.
-			if r.AccountID != "222222222222" || r.Region != "us-east-1" || r.Service != "guardduty" || r.ControlID == "guardduty.org_auto_enable" {
+			if r.AccountID != "222222222222" || r.Region != "us-east-1" || r.Service() != "guardduty" || r.ControlID == "guardduty.org_auto_enable" {
 				continue
 			}
 			n++
