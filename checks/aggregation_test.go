@@ -69,12 +69,22 @@ accounts:
 // collectWith collects the aggregator world with the Security Hub
 // collector of mode, and returns the snapshot and the server's counts.
 func collectWith(t *testing.T, mode, linking string, extra ...string) (*checks.Snapshot, awssim.CallCounts) {
+	return collectShardWith(t, mode, linking, false, nil, extra...)
+}
+
+// collectShardWith is collectWith of the accounts keep keeps (all when
+// nil), the administrator looking up its members among them (GetMembers)
+// when byID.
+func collectShardWith(t *testing.T, mode, linking string, byID bool, keep func(string) bool, extra ...string) (*checks.Snapshot, awssim.CallCounts) {
 	t.Helper()
 	srv, cfg := awssimtest.Start(t, aggregatorWorld(linking)+strings.Join(extra, ""))
 	ctx := t.Context()
 	targets, err := discover(ctx, cfg, checks.TargetOptions{Org: true, Regions: aggRegions})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if keep != nil {
+		targets = slices.DeleteFunc(targets, func(tg checks.Target) bool { return !keep(tg.AccountID) })
 	}
 	sh := securityhub.New()
 	var agg *securityhub.Aggregation
@@ -85,7 +95,7 @@ func collectWith(t *testing.T, mode, linking string, extra ...string) (*checks.S
 		}
 		agg, err = securityhub.DiscoverAggregation(ctx, func(region string) securityhub.AdminAPI {
 			return awssecurityhub.NewFromConfig(cfg, func(o *awssecurityhub.Options) { o.Region = region })
-		}, "us-east-1", accounts)
+		}, "us-east-1", accounts, byID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -459,7 +469,7 @@ func TestDiscoverAggregationWithoutAggregator(t *testing.T) {
 	_, cfg := awssimtest.Start(t, faultWorld)
 	_, err := securityhub.DiscoverAggregation(t.Context(), func(region string) securityhub.AdminAPI {
 		return awssecurityhub.NewFromConfig(cfg, func(o *awssecurityhub.Options) { o.Region = region })
-	}, "us-east-1", []string{"100000000001"})
+	}, "us-east-1", []string{"100000000001"}, false)
 	if !errors.Is(err, securityhub.ErrNoAggregator) {
 		t.Fatalf("err = %v, want ErrNoAggregator", err)
 	}
@@ -473,4 +483,45 @@ func replaceCollector(all []checks.Collector, c checks.Collector) []checks.Colle
 		}
 	}
 	return all
+}
+
+// TestSecurityHubShardLooksUpItsOwnMembers: a shard of a larger scan looks
+// up its own accounts' membership in each linked region (GetMembers, 50 at
+// a time, SH-65) instead of listing the administrator's whole
+// organization's: the same facts, gaps and verdicts as the listing, for a
+// shard with the administrator and the non-member and for one without,
+// and no ListMembers call.
+func TestSecurityHubShardLooksUpItsOwnMembers(t *testing.T) {
+	const linking = "region_linking_mode: SPECIFIED_REGIONS, regions: [eu-west-1]"
+	for _, tc := range []struct {
+		name string
+		keep func(string) bool
+	}{
+		{"every account", nil},
+		{"the administrator, the non-member and a third", func(id string) bool {
+			return id == adminAccount || id == nonMember || id[len(id)-1]%3 == 0
+		}},
+		{"members only", func(id string) bool { return id != adminAccount && id != nonMember && id[len(id)-1]%2 == 1 }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			listed, _ := collectShardWith(t, securityhub.ModeAdmin, linking, false, tc.keep)
+			byID, calls := collectShardWith(t, securityhub.ModeAdmin, linking, true, tc.keep)
+			if len(listed.Accounts) < 5 {
+				t.Fatalf("%d accounts: the shard exercises nothing", len(listed.Accounts))
+			}
+			for i := range listed.Accounts {
+				awssimtest.Equal(t, "securityhub facts of "+listed.Accounts[i].AccountID, byID.Accounts[i].SecurityHub, listed.Accounts[i].SecurityHub)
+				awssimtest.Equal(t, "errors of "+listed.Accounts[i].AccountID, byID.Accounts[i].Errors, listed.Accounts[i].Errors)
+			}
+			awssimtest.Equal(t, "coverage gaps", byID.CoverageGaps, listed.CoverageGaps)
+			if n := calls.Count(awssim.Call{Service: "securityhub", Operation: "ListMembers"}); n != 0 {
+				t.Errorf("%d ListMembers calls, want 0", n)
+			}
+			for _, r := range []string{"us-east-1", "eu-west-1"} {
+				if n := calls.Count(awssim.Call{Account: adminAccount, Region: r, Service: "securityhub", Operation: "GetMembers"}); n != 1 {
+					t.Errorf("%s: %d GetMembers calls, want 1 (fewer than 50 accounts)", r, n)
+				}
+			}
+		})
+	}
 }

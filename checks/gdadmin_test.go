@@ -3,6 +3,7 @@ package checks_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -58,12 +59,22 @@ func gdAdminWorld() string {
 }
 
 func collectGuardDuty(t *testing.T, admin bool) (*checks.Snapshot, awssim.CallCounts) {
+	return collectGuardDutyShard(t, admin, false, nil)
+}
+
+// collectGuardDutyShard collects the accounts keep keeps (all when nil),
+// through the administrator when admin, its members looked up among them
+// (GetMembers) when byID.
+func collectGuardDutyShard(t *testing.T, admin, byID bool, keep func(string) bool) (*checks.Snapshot, awssim.CallCounts) {
 	t.Helper()
 	srv, cfg := awssimtest.Start(t, gdAdminWorld())
 	ctx := t.Context()
 	targets, err := discover(ctx, cfg, checks.TargetOptions{Org: true, Regions: aggRegions})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if keep != nil {
+		targets = slices.DeleteFunc(targets, func(tg checks.Target) bool { return !keep(tg.AccountID) })
 	}
 	gd := guardduty.New()
 	var adm *guardduty.Administration
@@ -74,7 +85,7 @@ func collectGuardDuty(t *testing.T, admin bool) (*checks.Snapshot, awssim.CallCo
 		}
 		adm, err = guardduty.DiscoverAdministration(ctx, func(region string) guardduty.AdminAPI {
 			return awsguardduty.NewFromConfig(cfg, func(o *awsguardduty.Options) { o.Region = region })
-		}, "us-east-1", accounts)
+		}, "us-east-1", accounts, byID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -160,5 +171,54 @@ func TestGuardDutyAdministratorGivesTheSameFactsAndVerdicts(t *testing.T) {
 	}
 	if a*2 > d {
 		t.Errorf("admin made %d GuardDuty calls, direct %d: want at most half", a, d)
+	}
+}
+
+// TestGuardDutyShardLooksUpItsOwnMembers: a shard of a larger scan looks
+// up its own accounts' membership (GetMembers, 50 at a time, GD-47)
+// instead of listing the administrator's whole organization: the same
+// facts, gaps and verdicts as the listing, for its accounts, whichever
+// they are (the administrator, a non-member and an unassociated account
+// included), and no ListMembers call.
+func TestGuardDutyShardLooksUpItsOwnMembers(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		keep func(string) bool
+		// noMember: none of the shard's accounts is a member; one entry
+		// of ListMembers in each region says the caller administers others.
+		noMember bool
+	}{
+		{"every account", nil, false},
+		{"a shard with the administrator and the odd ones out", func(id string) bool {
+			return id == gdAdmin || id == gdNonMember || id == gdUnassoc || id[len(id)-1]%3 == 0
+		}, false},
+		{"a shard of members only", func(id string) bool { return id != gdAdmin && id != gdNonMember && id[len(id)-1]%2 == 1 }, false},
+		{"the administrator and a non-member only", func(id string) bool { return id == gdAdmin || id == gdNonMember }, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			listed, _ := collectGuardDutyShard(t, true, false, tc.keep)
+			byID, calls := collectGuardDutyShard(t, true, true, tc.keep)
+			if len(listed.Accounts) < 2 {
+				t.Fatalf("%d accounts: the shard exercises nothing", len(listed.Accounts))
+			}
+			for i := range listed.Accounts {
+				awssimtest.Equal(t, "guardduty facts of "+listed.Accounts[i].AccountID, byID.Accounts[i].GuardDuty, listed.Accounts[i].GuardDuty)
+				awssimtest.Equal(t, "errors of "+listed.Accounts[i].AccountID, byID.Accounts[i].Errors, listed.Accounts[i].Errors)
+			}
+			awssimtest.Equal(t, "coverage gaps", byID.CoverageGaps, listed.CoverageGaps)
+			wantList := 0
+			if tc.noMember {
+				wantList = len(aggRegions)
+			}
+			if n := calls.Count(awssim.Call{Service: "guardduty", Operation: "ListMembers"}); n != wantList {
+				t.Errorf("%d ListMembers calls, want %d", n, wantList)
+			}
+			want := (len(listed.Accounts) + 49) / 50
+			for _, r := range aggRegions {
+				if n := calls.Count(awssim.Call{Service: "guardduty", Operation: "GetMembers", Region: r}); n != want {
+					t.Errorf("%s: %d GetMembers calls for %d accounts, want %d", r, n, len(listed.Accounts), want)
+				}
+			}
+		})
 	}
 }

@@ -80,6 +80,9 @@ type AdminEnv struct {
 	Caller aws.Config
 	// Accounts are the accounts to collect.
 	Accounts []string
+	// ScanAccounts is how many accounts the whole scan selected, of
+	// which Accounts are this shard's (--shard); 0 when unknown.
+	ScanAccounts int
 	// Home is the region the administrator is looked for in.
 	Home string
 	// Regions are the regions in scope; nil with --regions all.
@@ -103,6 +106,11 @@ type AdminEnv struct {
 	// sync, --ssm-sync-max-age); 0 means the service's default.
 	SyncMaxAge time.Duration
 }
+
+// Sharded reports whether the accounts to collect are one shard of a
+// larger scan: an administrator then looks up its members among them
+// rather than listing the whole organization's in every shard.
+func (e AdminEnv) Sharded() bool { return e.ScanAccounts > len(e.Accounts) }
 
 // AdminCollection is what a service's administrator-mode choice returned.
 type AdminCollection struct {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/guardduty"
+	"github.com/aws/aws-sdk-go-v2/service/guardduty/types"
 
 	"github.com/baseline-scanner/baseline/checks"
 )
@@ -24,6 +25,7 @@ const maxAccountsPerRead = 50
 type AdminAPI interface {
 	guardduty.ListDetectorsAPIClient
 	guardduty.ListMembersAPIClient
+	GetMembers(ctx context.Context, in *guardduty.GetMembersInput, optFns ...func(*guardduty.Options)) (*guardduty.GetMembersOutput, error)
 	GetFindingsStatistics(ctx context.Context, in *guardduty.GetFindingsStatisticsInput, optFns ...func(*guardduty.Options)) (*guardduty.GetFindingsStatisticsOutput, error)
 	findingsAPI
 	coverageAPI
@@ -44,6 +46,9 @@ type Administration struct {
 	Admin     string // the administrator's account id
 	clientFor func(region string) AdminAPI
 	accounts  []string // in scope, sorted
+	// byID: the members are looked up by the accounts in scope
+	// (GetMembers) rather than listed (ListMembers).
+	byID bool
 
 	mu      sync.Mutex
 	regions map[string]*adminRegion
@@ -83,9 +88,13 @@ type adminChunk struct {
 // DiscoverAdministration finds whether the caller administers GuardDuty:
 // its detector in home (ListDetectors) has members (ListMembers). Other
 // regions are discovered when first collected. accounts are those in
-// scope. A caller without members gets ErrNotAdministrator, wrapped.
-func DiscoverAdministration(ctx context.Context, clientFor func(region string) AdminAPI, home string, accounts []string) (*Administration, error) {
-	a := &Administration{clientFor: clientFor, accounts: slices.Sorted(slices.Values(accounts)), regions: map[string]*adminRegion{}, gaps: map[checks.CoverageGap]bool{}}
+// scope. With byID (a shard of a larger scan) the members are looked up
+// among those accounts, 50 at a time (GetMembers), instead of listing the
+// whole organization's in every shard: a caller none of whose accounts in
+// scope is a member is then not their administrator. A caller without
+// members gets ErrNotAdministrator, wrapped.
+func DiscoverAdministration(ctx context.Context, clientFor func(region string) AdminAPI, home string, accounts []string, byID bool) (*Administration, error) {
+	a := &Administration{clientFor: clientFor, accounts: slices.Sorted(slices.Values(accounts)), byID: byID, regions: map[string]*adminRegion{}, gaps: map[checks.CoverageGap]bool{}}
 	a.accounts = slices.Compact(a.accounts)
 	ar := a.region(ctx, home)
 	if ar.err != nil {
@@ -96,7 +105,10 @@ func DiscoverAdministration(ctx context.Context, clientFor func(region string) A
 			a.Admin = id
 		}
 	}
-	if len(ar.members) <= 1 {
+	if a.Admin == "" {
+		if byID {
+			return nil, fmt.Errorf("%w (guardduty:GetMembers and ListMembers in %s found none)", ErrNotAdministrator, home)
+		}
 		return nil, fmt.Errorf("%w (guardduty:ListMembers in %s found none)", ErrNotAdministrator, home)
 	}
 	return a, nil
@@ -143,18 +155,48 @@ func (a *Administration) discover(ctx context.Context, region string, ar *adminR
 		return fmt.Errorf("no detector in %s (guardduty:ListDetectors)", region)
 	}
 	ar.members = map[string]gdMember{}
-	mp := guardduty.NewListMembersPaginator(ar.api, &guardduty.ListMembersInput{DetectorId: aws.String(ar.detector), OnlyAssociated: aws.String("false"), MaxResults: aws.Int32(50)})
 	admin := ""
-	for mp.HasMorePages() {
-		page, err := mp.NextPage(ctx)
-		if err != nil {
-			return fmt.Errorf("list GuardDuty members (guardduty:ListMembers) in %s: %w", region, err)
-		}
-		for _, m := range page.Members {
+	add := func(members []types.Member) {
+		for _, m := range members {
 			ar.members[aws.ToString(m.AccountId)] = gdMember{detector: aws.ToString(m.DetectorId), status: aws.ToString(m.RelationshipStatus)}
 			if admin = aws.ToString(m.AdministratorId); admin == "" {
 				admin = aws.ToString(m.MasterId)
 			}
+		}
+	}
+	if a.byID {
+		// The same Member entries as ListMembers with onlyAssociated
+		// "false", for the accounts asked; the others come back
+		// unprocessed: not members (GD-47).
+		for ids := range slices.Chunk(a.accounts, maxAccountsPerRead) {
+			out, err := ar.api.GetMembers(ctx, &guardduty.GetMembersInput{DetectorId: aws.String(ar.detector), AccountIds: ids})
+			if err != nil {
+				return fmt.Errorf("get GuardDuty members (guardduty:GetMembers) in %s: %w", region, err)
+			}
+			add(slices.DeleteFunc(out.Members, func(m types.Member) bool { return !slices.Contains(ids, aws.ToString(m.AccountId)) }))
+		}
+		if admin == "" {
+			// None of the accounts (maybe none at all, an empty shard) is
+			// a member here: one entry of the list says whether the caller
+			// administers any account, and its id.
+			page, err := ar.api.ListMembers(ctx, &guardduty.ListMembersInput{DetectorId: aws.String(ar.detector), OnlyAssociated: aws.String("false"), MaxResults: aws.Int32(1)})
+			if err != nil {
+				return fmt.Errorf("list GuardDuty members (guardduty:ListMembers) in %s: %w", region, err)
+			}
+			for _, m := range page.Members {
+				if admin = aws.ToString(m.AdministratorId); admin == "" {
+					admin = aws.ToString(m.MasterId)
+				}
+			}
+		}
+	} else {
+		mp := guardduty.NewListMembersPaginator(ar.api, &guardduty.ListMembersInput{DetectorId: aws.String(ar.detector), OnlyAssociated: aws.String("false"), MaxResults: aws.Int32(50)})
+		for mp.HasMorePages() {
+			page, err := mp.NextPage(ctx)
+			if err != nil {
+				return fmt.Errorf("list GuardDuty members (guardduty:ListMembers) in %s: %w", region, err)
+			}
+			add(page.Members)
 		}
 	}
 	if admin != "" {

@@ -25,6 +25,7 @@ var Service = checks.Service{
 		"guardduty:ListDetectors",
 		"guardduty:ListFindings",
 		"guardduty:ListMalwareProtectionPlans",
+		"guardduty:GetMembers",  // --collection auto|admin in a shard: the shard's accounts' membership
 		"guardduty:ListMembers", // --collection auto|admin: is the caller the GuardDuty administrator?
 	},
 	RateLimits: checks.RateLimits{
@@ -44,7 +45,7 @@ var Service = checks.Service{
 func chooseAdmin(ctx context.Context, env checks.AdminEnv) (checks.AdminCollection, error) {
 	admin, err := DiscoverAdministration(ctx, func(region string) AdminAPI {
 		return awsguardduty.NewFromConfig(env.Caller, func(o *awsguardduty.Options) { o.Region = region })
-	}, env.Home, env.Accounts)
+	}, env.Home, env.Accounts, env.Sharded())
 	if err != nil {
 		if env.Mode == checks.ModeAdmin {
 			return checks.AdminCollection{}, fmt.Errorf("--collection admin: %w; run as the GuardDuty delegated administrator, or use --collection direct", err)

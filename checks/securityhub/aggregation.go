@@ -38,6 +38,7 @@ type AdminAPI interface {
 	securityhub.ListFindingAggregatorsAPIClient
 	GetFindingAggregator(ctx context.Context, in *securityhub.GetFindingAggregatorInput, optFns ...func(*securityhub.Options)) (*securityhub.GetFindingAggregatorOutput, error)
 	securityhub.ListMembersAPIClient
+	GetMembers(ctx context.Context, in *securityhub.GetMembersInput, optFns ...func(*securityhub.Options)) (*securityhub.GetMembersOutput, error)
 	securityhub.GetFindingsAPIClient
 	securityhub.GetFindingsV2APIClient
 	DescribeSecurityHubV2(ctx context.Context, in *securityhub.DescribeSecurityHubV2Input, optFns ...func(*securityhub.Options)) (*securityhub.DescribeSecurityHubV2Output, error)
@@ -64,7 +65,10 @@ type Aggregation struct {
 	Regions     []string
 	members     map[string]bool // in the aggregation region, the administrator included
 	accounts    []string        // in scope and members in the aggregation region, sorted
-	clientFor   func(region string) AdminAPI
+	// byID: members are looked up among the accounts in scope
+	// (GetMembers) rather than listed (ListMembers), in a shard.
+	byID      bool
+	clientFor func(region string) AdminAPI
 	// orgID, when set, is the organization whose scope the administrator
 	// reads its members' exposure findings with (v2admin.go).
 	orgID string
@@ -104,9 +108,11 @@ type chunk struct {
 // aggregation region) and its associated members there (ListMembers);
 // other regions' members are listed when first collected. clientFor
 // returns a client for a region. accounts are those in scope; each region
-// reads them in chunks of 20. A caller without an aggregator gets
-// ErrNoAggregator, wrapped.
-func DiscoverAggregation(ctx context.Context, clientFor func(region string) AdminAPI, home string, accounts []string) (*Aggregation, error) {
+// reads them in chunks of 20. With byID (a shard of a larger scan) members
+// are looked up among the accounts in scope (GetMembers) instead of
+// listing the whole organization's in every shard. A caller without an
+// aggregator gets ErrNoAggregator, wrapped.
+func DiscoverAggregation(ctx context.Context, clientFor func(region string) AdminAPI, home string, accounts []string, byID bool) (*Aggregation, error) {
 	var arns []string
 	lp := securityhub.NewListFindingAggregatorsPaginator(clientFor(home), &securityhub.ListFindingAggregatorsInput{})
 	for lp.HasMorePages() {
@@ -137,6 +143,7 @@ func DiscoverAggregation(ctx context.Context, clientFor func(region string) Admi
 		Region:      aws.ToString(fa.FindingAggregationRegion),
 		LinkingMode: aws.ToString(fa.RegionLinkingMode),
 		Regions:     fa.Regions,
+		byID:        byID,
 		clientFor:   clientFor,
 		regions:     map[string]*adminRegion{},
 		gaps:        map[checks.CoverageGap]bool{},
@@ -144,7 +151,7 @@ func DiscoverAggregation(ctx context.Context, clientFor func(region string) Admi
 	if agg.Region == "" {
 		agg.Region = region
 	}
-	agg.members, err = listMembers(ctx, clientFor(agg.Region), agg.Region, admin)
+	agg.members, err = agg.listMembers(ctx, clientFor(agg.Region), agg.Region, accounts)
 	if err != nil {
 		return nil, err
 	}
@@ -162,20 +169,37 @@ func DiscoverAggregation(ctx context.Context, clientFor func(region string) Admi
 }
 
 // listMembers lists the administrator's associated members in region
-// (ListMembers), the administrator included.
-func listMembers(ctx context.Context, api AdminAPI, region, admin string) (map[string]bool, error) {
-	members := map[string]bool{admin: true}
+// (ListMembers), the administrator included; with byID, those of accounts
+// (GetMembers, 50 at a time: the same Member entries, whatever their
+// status, and the accounts that are not members unprocessed; SH-65).
+func (a *Aggregation) listMembers(ctx context.Context, api AdminAPI, region string, accounts []string) (map[string]bool, error) {
+	members := map[string]bool{a.Admin: true}
+	associated := func(ms []types.Member) {
+		for _, m := range ms {
+			if s := aws.ToString(m.MemberStatus); s == "Enabled" || s == "Associated" {
+				members[aws.ToString(m.AccountId)] = true
+			}
+		}
+	}
+	if a.byID {
+		ids := slices.DeleteFunc(slices.Clone(accounts), func(id string) bool { return id == a.Admin })
+		slices.Sort(ids)
+		for chunk := range slices.Chunk(slices.Compact(ids), 50) {
+			out, err := api.GetMembers(ctx, &securityhub.GetMembersInput{AccountIds: chunk})
+			if err != nil {
+				return nil, fmt.Errorf("get Security Hub members (securityhub:GetMembers) in %s: %w", region, err)
+			}
+			associated(slices.DeleteFunc(out.Members, func(m types.Member) bool { return !slices.Contains(chunk, aws.ToString(m.AccountId)) }))
+		}
+		return members, nil
+	}
 	mp := securityhub.NewListMembersPaginator(api, &securityhub.ListMembersInput{OnlyAssociated: aws.Bool(true), MaxResults: aws.Int32(50)})
 	for mp.HasMorePages() {
 		page, err := mp.NextPage(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("list Security Hub members (securityhub:ListMembers) in %s: %w", region, err)
 		}
-		for _, m := range page.Members {
-			if s := aws.ToString(m.MemberStatus); s == "Enabled" || s == "Associated" {
-				members[aws.ToString(m.AccountId)] = true
-			}
-		}
+		associated(page.Members)
 	}
 	return members, nil
 }
@@ -209,7 +233,7 @@ func (a *Aggregation) region(ctx context.Context, region string) *adminRegion {
 	}
 	a.mu.Unlock()
 	ar.once.Do(func() {
-		members, err := listMembers(ctx, a.clientFor(region), region, a.Admin)
+		members, err := a.listMembers(ctx, a.clientFor(region), region, a.accounts)
 		if err != nil {
 			ar.err = err
 			return

@@ -22,6 +22,7 @@ var Service = checks.Service{
 		"securityhub:GetEnabledStandards",
 		"securityhub:GetFindingAggregator", // --collection auto|admin, as delegated administrator
 		"securityhub:GetFindings",
+		"securityhub:GetMembers",             // --collection auto|admin in a shard: the shard's accounts' membership
 		"securityhub:ListFindingAggregators", // --collection auto|admin: is the caller an administrator with an aggregator?
 		"securityhub:ListMembers",            // --collection auto|admin, as delegated administrator
 		// --collection auto|admin: the organization id that scopes the
@@ -45,7 +46,7 @@ var Service = checks.Service{
 func chooseAdmin(ctx context.Context, env checks.AdminEnv) (checks.AdminCollection, error) {
 	agg, err := DiscoverAggregation(ctx, func(region string) AdminAPI {
 		return awssecurityhub.NewFromConfig(env.Caller, func(o *awssecurityhub.Options) { o.Region = region })
-	}, env.Home, env.Accounts)
+	}, env.Home, env.Accounts, env.Sharded())
 	if err != nil {
 		if env.Mode == ModeAdmin {
 			return checks.AdminCollection{}, fmt.Errorf("--collection admin: %w; run as the Security Hub delegated administrator, or use --collection direct", err)

@@ -200,6 +200,14 @@ func driveSecurityHub(ctx context.Context, cfg aws.Config, s *Server) {
 		}
 	}
 	_, _ = sh.ListMembers(ctx, &securityhub.ListMembersInput{MaxResults: aws.Int32(51)})
+	if out, err := sh.ListMembers(ctx, &securityhub.ListMembersInput{MaxResults: aws.Int32(3)}); err == nil {
+		ids := []string{"000000000000"} // not a member: unprocessed
+		for _, m := range out.Members {
+			ids = append(ids, aws.ToString(m.AccountId))
+		}
+		_, _ = sh.GetMembers(ctx, &securityhub.GetMembersInput{AccountIds: ids})
+	}
+	_, _ = sh.GetMembers(ctx, &securityhub.GetMembersInput{AccountIds: make([]string, 51)})
 	driveSecurityHubV2(ctx, sh, s)
 }
 
@@ -269,6 +277,14 @@ func driveGuardDuty(ctx context.Context, cfg aws.Config) {
 			}
 		}
 		_, _ = gd.ListMembers(ctx, &guardduty.ListMembersInput{DetectorId: aws.String(id), MaxResults: aws.Int32(51)})
+		if out, err := gd.ListMembers(ctx, &guardduty.ListMembersInput{DetectorId: aws.String(id), OnlyAssociated: aws.String("false"), MaxResults: aws.Int32(3)}); err == nil {
+			ids := []string{"000000000000"} // not a member: unprocessed
+			for _, m := range out.Members {
+				ids = append(ids, aws.ToString(m.AccountId))
+			}
+			_, _ = gd.GetMembers(ctx, &guardduty.GetMembersInput{DetectorId: aws.String(id), AccountIds: ids})
+		}
+		_, _ = gd.GetMembers(ctx, &guardduty.GetMembersInput{DetectorId: aws.String(id), AccountIds: make([]string, 51)})
 	}
 }
 

@@ -46,36 +46,45 @@ func listGuardDutyMembers(c *call) (any, error) {
 	}
 	onlyAssociated := q.Get("onlyAssociated") != "false"
 	caller := string(c.account.ID)
-	type member struct {
-		AccountID          string `json:"accountId"`
-		DetectorID         string `json:"detectorId,omitempty"`
-		MasterID           string `json:"masterId"`
-		AdministratorID    string `json:"administratorId"`
-		Email              string `json:"email"`
-		RelationshipStatus string `json:"relationshipStatus"`
-		UpdatedAt          string `json:"updatedAt"`
-	}
-	members := []member{}
-	for _, a := range c.srv.world.Accounts {
+	members := []gdMemberJSON{}
+	for i := range c.srv.world.Accounts {
+		a := &c.srv.world.Accounts[i]
 		status, d := c.srv.gdMember(caller, string(a.ID), c.region)
 		if status == "" || onlyAssociated && status != "Enabled" {
 			continue
 		}
-		m := member{AccountID: string(a.ID), MasterID: caller, AdministratorID: caller, Email: a.Email, RelationshipStatus: status,
-			UpdatedAt: isoTime(c.srv.resolveOr(a.Joined, c.srv.now.AddDate(-1, 0, 0)))}
-		if d != nil {
-			m.DetectorID = d.ID
-		}
-		members = append(members, m)
+		members = append(members, c.gdMemberEntry(caller, a, status, d))
 	}
 	p, err := paginate(c, len(members), size, q.Get("nextToken"), gdBadRequest("The request is rejected because the nextToken is invalid."))
 	if err != nil {
 		return nil, err
 	}
 	return struct {
-		Members   []member `json:"members"`
-		NextToken *string  `json:"nextToken,omitempty"`
+		Members   []gdMemberJSON `json:"members"`
+		NextToken *string        `json:"nextToken,omitempty"`
 	}{members[p.start:p.end], ptr(p.next)}, nil
+}
+
+// gdMemberJSON is a GuardDuty Member.
+type gdMemberJSON struct {
+	AccountID          string `json:"accountId"`
+	DetectorID         string `json:"detectorId,omitempty"`
+	MasterID           string `json:"masterId"`
+	AdministratorID    string `json:"administratorId"`
+	Email              string `json:"email"`
+	RelationshipStatus string `json:"relationshipStatus"`
+	UpdatedAt          string `json:"updatedAt"`
+}
+
+// gdMemberEntry is account a as a member of admin's, with its status and
+// its detector in the region (nil: none).
+func (c *call) gdMemberEntry(admin string, a *Account, status string, d *Detector) gdMemberJSON {
+	m := gdMemberJSON{AccountID: string(a.ID), MasterID: admin, AdministratorID: admin, Email: a.Email, RelationshipStatus: status,
+		UpdatedAt: isoTime(c.srv.resolveOr(a.Joined, c.srv.now.AddDate(-1, 0, 0)))}
+	if d != nil {
+		m.DetectorID = d.ID
+	}
+	return m
 }
 
 // groupByAccount answers GetFindingsStatistics with groupBy ACCOUNT: the
@@ -114,4 +123,40 @@ func groupByAccount(c *call, found []gdHit, size int, asc bool) any {
 		out = append(out, *st)
 	}
 	return map[string]any{"findingStatistics": map[string]any{"groupedByAccount": out}}
+}
+
+// getGuardDutyMembers answers GetMembers on the caller's detector: each
+// requested account that is one of the administrator's members in the
+// region, whatever its relationship status (ListMembers with
+// onlyAssociated "false" lists the same entries), and every other
+// requested account as unprocessed. At most 50 account ids.
+func getGuardDutyMembers(c *call) (any, error) {
+	var in struct {
+		AccountIDs []string `json:"accountIds"`
+	}
+	if err := decodeJSON(c, &in, "BadRequestException"); err != nil {
+		return nil, err
+	}
+	if _, err := detector(c); err != nil {
+		return nil, err
+	}
+	if len(in.AccountIDs) < 1 || len(in.AccountIDs) > 50 {
+		return nil, gdBadRequest("The request is rejected because the number of accountIds (%d) is not between 1 and 50.", len(in.AccountIDs))
+	}
+	caller := string(c.account.ID)
+	members := []gdMemberJSON{}
+	type unprocessed struct {
+		AccountID string `json:"accountId"`
+		Result    string `json:"result"`
+	}
+	unproc := []unprocessed{}
+	for _, id := range in.AccountIDs {
+		status, d := c.srv.gdMember(caller, id, c.region)
+		if status == "" {
+			unproc = append(unproc, unprocessed{id, "The request is rejected because the given account ID is not a member of the current account."})
+			continue
+		}
+		members = append(members, c.gdMemberEntry(caller, c.srv.accounts[id], status, d))
+	}
+	return map[string]any{"members": members, "unprocessedAccounts": unproc}, nil
 }

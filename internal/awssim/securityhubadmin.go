@@ -166,16 +166,10 @@ func listSecurityHubMembers(c *call) (any, error) {
 		size = n
 	}
 	caller := string(c.account.ID)
-	type member struct {
-		AccountId, AdministratorId, MasterId, MemberStatus, InvitedAt, UpdatedAt string
-	}
-	members := []member{}
-	if c.srv.isSecurityHubAdmin(caller) {
-		for _, a := range c.srv.world.Accounts {
-			if id := string(a.ID); id != caller && c.srv.isMember(id) {
-				joined := isoTime(c.srv.resolveOr(a.Joined, c.srv.now.AddDate(-1, 0, 0)))
-				members = append(members, member{id, caller, caller, "Enabled", joined, joined})
-			}
+	members := []shMember{}
+	for i := range c.srv.world.Accounts {
+		if m, ok := c.shMemberOf(caller, &c.srv.world.Accounts[i]); ok {
+			members = append(members, m)
 		}
 	}
 	p, err := paginate(c, len(members), size, q.Get("NextToken"), shInvalidInput("Invalid parameter 'NextToken'"))
@@ -183,7 +177,59 @@ func listSecurityHubMembers(c *call) (any, error) {
 		return nil, err
 	}
 	return struct {
-		Members   []member
+		Members   []shMember
 		NextToken *string `json:",omitempty"`
 	}{members[p.start:p.end], ptr(p.next)}, nil
+}
+
+// shMember is a Security Hub Member.
+type shMember struct {
+	AccountId, AdministratorId, MasterId, MemberStatus, InvitedAt, UpdatedAt string
+}
+
+// shMemberOf is account a as a member of admin's: every member is
+// associated ("Enabled"), as in an organization; ok is false when a is not
+// a member or admin is not the administrator.
+func (c *call) shMemberOf(admin string, a *Account) (shMember, bool) {
+	id := string(a.ID)
+	if !c.srv.isSecurityHubAdmin(admin) || id == admin || !c.srv.isMember(id) {
+		return shMember{}, false
+	}
+	joined := isoTime(c.srv.resolveOr(a.Joined, c.srv.now.AddDate(-1, 0, 0)))
+	return shMember{id, admin, admin, "Enabled", joined, joined}, true
+}
+
+// getSecurityHubMembers answers GetMembers: each requested account that is
+// one of the administrator's members (as ListMembers lists them), every
+// other as unprocessed. At most 50 account ids.
+func getSecurityHubMembers(c *call) (any, error) {
+	var in struct {
+		AccountIds []string
+	}
+	if err := decodeJSON(c, &in, "InvalidInputException"); err != nil {
+		return nil, err
+	}
+	if _, err := hub(c); err != nil {
+		return nil, err
+	}
+	if len(in.AccountIds) == 0 {
+		return nil, shInvalidInput("Invalid parameter 'AccountIds': at least one account id is required")
+	}
+	if len(in.AccountIds) > 50 {
+		return nil, shInvalidInput("Invalid parameter 'AccountIds': at most 50 account ids, got %d", len(in.AccountIds))
+	}
+	caller := string(c.account.ID)
+	type result struct{ AccountId, ProcessingResult string }
+	members, unproc := []shMember{}, []result{}
+	for _, id := range in.AccountIds {
+		a := c.srv.accounts[id]
+		if a != nil {
+			if m, ok := c.shMemberOf(caller, a); ok {
+				members = append(members, m)
+				continue
+			}
+		}
+		unproc = append(unproc, result{id, "Account is not a member of the administrator account"})
+	}
+	return map[string]any{"Members": members, "UnprocessedAccounts": unproc}, nil
 }

@@ -50,6 +50,7 @@ var motoAnswers = map[string]string{
 	"guardduty:GetFindings":                       notFound,
 	"guardduty:GetFindingsStatistics":             notFound,
 	"guardduty:GetMalwareProtectionPlan":          notFound,
+	"guardduty:GetMembers":                        notFound,
 	"guardduty:ListCoverage":                      notFound,
 	"guardduty:ListDetectors":                     implemented,
 	"guardduty:ListFindings":                      notFound,
@@ -63,6 +64,7 @@ var motoAnswers = map[string]string{
 	"securityhub:GetEnabledStandards":             notFound,
 	"securityhub:GetFindingAggregator":            notFound,
 	"securityhub:GetFindings":                     implemented,
+	"securityhub:GetMembers":                      implemented,
 	"securityhub:ListFindingAggregators":          notFound,
 	"securityhub:ListMembers":                     implemented,
 	"ssm:DescribeInstanceInformation":             serverError,
@@ -171,6 +173,10 @@ func probeAPIs(ctx context.Context, t *testing.T, w *world) map[string]string {
 			_, err := gd.ListMalwareProtectionPlans(ctx, &guardduty.ListMalwareProtectionPlansInput{})
 			return err
 		},
+		"guardduty:GetMembers": func() error {
+			_, err := gd.GetMembers(ctx, &guardduty.GetMembersInput{DetectorId: detector, AccountIds: []string{"123456789012"}})
+			return err
+		},
 		"guardduty:ListMembers": func() error {
 			_, err := gd.ListMembers(ctx, &guardduty.ListMembersInput{DetectorId: detector})
 			return err
@@ -209,6 +215,10 @@ func probeAPIs(ctx context.Context, t *testing.T, w *world) map[string]string {
 		},
 		"securityhub:ListFindingAggregators": func() error {
 			_, err := sh.ListFindingAggregators(ctx, &securityhub.ListFindingAggregatorsInput{})
+			return err
+		},
+		"securityhub:GetMembers": func() error {
+			_, err := sh.GetMembers(ctx, &securityhub.GetMembersInput{AccountIds: []string{"123456789012"}})
 			return err
 		},
 		"securityhub:ListMembers": func() error {

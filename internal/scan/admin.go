@@ -30,12 +30,15 @@ type adminEnv struct {
 	targets    []checks.Target
 	regions    []string
 	allRegions bool
-	fromOrg    bool   // the targets were listed from the organization
-	orgID      string // the organization's id, when the account list has it
-	mode       string
-	status     func(string)
-	now        func() time.Time
-	syncMaxAge time.Duration
+	fromOrg    bool // the targets were listed from the organization
+	// scanAccounts is how many accounts the whole scan selected (more
+	// than the targets in a shard).
+	scanAccounts int
+	orgID        string // the organization's id, when the account list has it
+	mode         string
+	status       func(string)
+	now          func() time.Time
+	syncMaxAge   time.Duration
 }
 
 // accounts are the targets' account ids.
@@ -85,12 +88,13 @@ func chooseCollectors(ctx context.Context, svcs []checks.Service, env adminEnv) 
 			scope = nil
 		}
 		got, err := s.Admin(ctx, checks.AdminEnv{
-			Caller:   env.callerConfig(),
-			Accounts: env.accounts(),
-			Home:     env.home(),
-			Regions:  scope,
-			Mode:     env.mode,
-			Status:   env.status,
+			Caller:       env.callerConfig(),
+			Accounts:     env.accounts(),
+			ScanAccounts: env.scanAccounts,
+			Home:         env.home(),
+			Regions:      scope,
+			Mode:         env.mode,
+			Status:       env.status,
 
 			FromOrganization: env.fromOrg,
 			OrganizationID:   env.orgID,

@@ -247,6 +247,9 @@ func collect(ctx context.Context, o Options, sp *spooler) (*checks.Snapshot, []c
 	if o.AccountList != nil {
 		env.orgID = o.AccountList.OrganizationID
 	}
+	if !streamed {
+		env.scanAccounts = len(selected)
+	}
 	collectors, gaps, err := chooseCollectors(ctx, o.Services, env)
 	if err != nil {
 		// Nothing is collected: stop the listing and the tag reads.
