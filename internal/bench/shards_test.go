@@ -208,6 +208,16 @@ func TestShardsFromAListAsDelegatedAdministrator(t *testing.T) {
 		if served := orgCalls(srv.Calls(), before); res.OrganizationsCalls != 0 || len(served) != 0 {
 			t.Errorf("shard %d: %d Organizations calls %v (the simulator served %v), want none", k, res.OrganizationsCalls, res.OrganizationsByOperation, served)
 		}
+		// Each shard looks up its own accounts' membership (GetMembers)
+		// instead of listing the organization's members.
+		after := srv.Calls()
+		for _, svc := range []string{"guardduty", "securityhub"} {
+			list := after.Count(awssim.Call{Service: svc, Operation: "ListMembers"}) - before.Count(awssim.Call{Service: svc, Operation: "ListMembers"})
+			get := after.Count(awssim.Call{Service: svc, Operation: "GetMembers"}) - before.Count(awssim.Call{Service: svc, Operation: "GetMembers"})
+			if list != 0 || get == 0 {
+				t.Errorf("shard %d: %d %s:ListMembers and %d GetMembers calls, want none and some", k, list, svc, get)
+			}
+		}
 		paths = append(paths, spec.out)
 	}
 	if got := memberV2(srv.Calls()) - memberV2(shardsBefore); got != wholeV2 {
