@@ -184,7 +184,11 @@ func reportJSONError(name string, data []byte, err error) error {
 		return fmt.Errorf("%s:%d:%d: invalid JSON: %v", name, line, col, syntax)
 	case errors.As(err, &typeErr):
 		line, col := reportLineCol(data, typeErr.Offset)
-		return fmt.Errorf("%s:%d:%d: not a baseline report: %s is %s, want %s", name, line, col, typeErr.Field, typeErr.Value, typeErr.Type)
+		// Named as the document has them: not the reader's embedding of
+		// Report, not the contract form its results are decoded into.
+		field := strings.TrimPrefix(typeErr.Field, "Report.")
+		want := strings.ReplaceAll(typeErr.Type.String(), "report.resultJSON", "report.Result")
+		return fmt.Errorf("%s:%d:%d: not a baseline report: %s is %s, want %s", name, line, col, field, typeErr.Value, want)
 	}
 	return fmt.Errorf("%s: not a baseline report: %v", name, err)
 }

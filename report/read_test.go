@@ -121,3 +121,20 @@ func BenchmarkParseReportMemory(b *testing.B) {
 	}
 	b.ReportMetric(held/float64(b.N), "held-B/result")
 }
+
+// TestParseReportTypeErrorsNameTheDocument: a value of the wrong type is
+// named by its path in the document and the contract's type, whatever
+// form the reader decodes it into.
+func TestParseReportTypeErrorsNameTheDocument(t *testing.T) {
+	for doc, want := range map[string]string{
+		`{"schema_version":"3.0","summary":{"pass":"x"},"results":[]}`:               `r.json:1:46: not a baseline report: summary.pass is string, want int`,
+		`{"schema_version":"3.0","results":{}}`:                                      `r.json:1:36: not a baseline report: results is object, want []report.Result`,
+		`{"schema_version":"3.0","results":[{"control_id":"a","references":"x"}]}`:   `r.json:1:70: not a baseline report: results.references is string, want []string`,
+		`{"schema_version":"3.0","results":[{"control_id":"a","finding":{"id":7}}]}`: `r.json:1:71: not a baseline report: results.finding.id is number, want string`,
+	} {
+		_, err := ParseReport("r.json", []byte(doc))
+		if err == nil || err.Error() != want {
+			t.Errorf("%s:\n got %v\nwant %s", doc, err, want)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/baseline-scanner/baseline/checks"
+	"github.com/baseline-scanner/baseline/report"
 )
 
 // adminWorld: the management account administers Security Hub with an
@@ -138,4 +139,48 @@ func equalJSON(t *testing.T, got, want any) bool {
 		t.Fatal(err1, err2)
 	}
 	return string(g) == string(w)
+}
+
+// TestMembershipDeniedIsError: whether the caller administers GuardDuty
+// is read with ListMembers, or, in a shard, GetMembers of its own accounts
+// (GD-47). Either call denied leaves the organization configuration
+// unobserved: guardduty.org_auto_enable is ERROR on the administrator, not
+// NOT_APPLICABLE (which would drop it from the score). Shard 3/3 of the
+// admin world holds the administrator alone.
+func TestMembershipDeniedIsError(t *testing.T) {
+	dir := t.TempDir()
+	const admin = "111111111111"
+	if checks.Shard(admin, 3) != 2 || checks.Shard("222222222222", 3) == 2 {
+		t.Fatal("shard 3/3 of the admin world no longer holds the administrator alone")
+	}
+	for _, tc := range []struct{ name, op, shard string }{
+		{"unsharded, ListMembers denied", "ListMembers", ""},
+		{"sharded, GetMembers denied", "GetMembers", "3/3"},
+	} {
+		world := filepath.Join(dir, tc.op+".yaml")
+		fault := "faults:\n  - {account: \"" + admin + "\", region: us-east-1, service: guardduty, operation: " + tc.op + ", code: AccessDeniedException}\n"
+		if err := os.WriteFile(world, []byte(adminWorld+fault), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(dir, tc.op+".json")
+		args := []string{"scan", "--world", world, "--collection", "auto", "-q", "--format", "json", "-o", path}
+		if tc.shard != "" {
+			args = append(args, "--shard", tc.shard)
+		}
+		if _, stderr, code := run(t, args...); code > ExitFailing {
+			t.Fatalf("%s: exit %d: %s", tc.name, code, stderr)
+		}
+		seen := 0
+		for _, r := range readReport(t, path).Results {
+			if r.ControlID == "guardduty.org_auto_enable" && r.AccountID == admin {
+				seen++
+				if r.Status != report.StatusError {
+					t.Errorf("%s: org_auto_enable in %s is %s (%s), want ERROR", tc.name, r.Region, r.Status, r.Message)
+				}
+			}
+		}
+		if seen == 0 {
+			t.Errorf("%s: no org_auto_enable result on the administrator", tc.name)
+		}
+	}
 }

@@ -22,7 +22,7 @@
 #     Name=LAMBDA_NETWORK_LOGS,AutoEnable=ALL
 #     'Name=RUNTIME_MONITORING,AutoEnable=ALL,AdditionalConfiguration=[{Name=EKS_ADDON_MANAGEMENT,AutoEnable=ALL},{Name=ECS_FARGATE_AGENT_MANAGEMENT,AutoEnable=ALL},{Name=EC2_AGENT_MANAGEMENT,AutoEnable=ALL}]'
 #   references: ["GuardDuty DescribeOrganizationConfiguration", "Prowler guardduty_delegated_admin_enabled_all_regions"]
-#   requires: ["guardduty:DescribeOrganizationConfiguration", "guardduty:ListMembers"]
+#   requires: ["guardduty:DescribeOrganizationConfiguration", "guardduty:GetMembers", "guardduty:ListMembers"]
 package baseline.controls.guardduty.org_auto_enable
 
 import data.baseline.lib
