@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -105,5 +106,31 @@ func TestJSONWriterReportsAFailedWrite(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "disk full") {
 			t.Errorf("after %d bytes: error %v, want disk full", n, err)
 		}
+	}
+}
+
+// TestResultJSONHasEveryField: a Result is written through its contract
+// form (resultJSON); a field added to Result but not there would silently
+// never be written or read. Every Result field but the shared control
+// text has its namesake, with the same JSON tag, and the control text's
+// fields are there too.
+func TestResultJSONHasEveryField(t *testing.T) {
+	wire := reflect.TypeFor[resultJSON]()
+	for f := range reflect.TypeFor[Result]().Fields() {
+		if f.Name == "Control" {
+			continue
+		}
+		w, ok := wire.FieldByName(f.Name)
+		if !ok || w.Tag.Get("json") != f.Tag.Get("json") || w.Type != f.Type {
+			t.Errorf("Result.%s (%s, json %q) has no namesake in resultJSON", f.Name, f.Type, f.Tag.Get("json"))
+		}
+	}
+	for f := range reflect.TypeFor[ControlText]().Fields() {
+		if _, ok := wire.FieldByName(f.Name); !ok {
+			t.Errorf("ControlText.%s is not in resultJSON", f.Name)
+		}
+	}
+	if got, want := wire.NumField(), reflect.TypeFor[Result]().NumField()-1+reflect.TypeFor[ControlText]().NumField(); got != want {
+		t.Errorf("resultJSON has %d fields, want %d (Result's and ControlText's)", got, want)
 	}
 }
