@@ -146,10 +146,11 @@ type ListError struct {
 func ListOrganization(ctx context.Context, orgs OrganizationsAPI, progress *Progress) ([]ListedAccount, error) {
 	progress.SetPhase(PhaseDiscovery)
 	var out []ListedAccount
-	err := listActive(ctx, orgs, progress, func(page []orgtypes.Account) {
+	err := listActive(ctx, orgs, progress, func(page []orgtypes.Account) bool {
 		for _, a := range page {
 			out = append(out, ListedAccount{ID: aws.ToString(a.Id), Name: aws.ToString(a.Name), Tags: map[string]string{}})
 		}
+		return true
 	})
 	if err != nil {
 		return nil, fmt.Errorf("list organization accounts (organizations:ListAccounts): %w; run from the management account or a delegated administrator", err)
@@ -196,8 +197,8 @@ func ListOrganization(ctx context.Context, orgs OrganizationsAPI, progress *Prog
 
 // listActive lists the organization's accounts (organizations:ListAccounts,
 // 20 a page) and gives page each page's ACTIVE accounts as it arrives,
-// counted in progress as listed.
-func listActive(ctx context.Context, orgs organizations.ListAccountsAPIClient, progress *Progress, page func([]orgtypes.Account)) error {
+// counted in progress as listed, until page says it wants no more.
+func listActive(ctx context.Context, orgs organizations.ListAccountsAPIClient, progress *Progress, page func([]orgtypes.Account) (more bool)) error {
 	p := organizations.NewListAccountsPaginator(orgs, &organizations.ListAccountsInput{MaxResults: aws.Int32(20)})
 	for p.HasMorePages() {
 		out, err := p.NextPage(ctx)
@@ -206,7 +207,9 @@ func listActive(ctx context.Context, orgs organizations.ListAccountsAPIClient, p
 		}
 		active := slices.DeleteFunc(slices.Clone(out.Accounts), func(a orgtypes.Account) bool { return !activeAccount(a) })
 		progress.addListed(len(active))
-		page(active)
+		if !page(active) {
+			return nil
+		}
 	}
 	return nil
 }

@@ -98,10 +98,11 @@ func Discover(ctx context.Context, cfg aws.Config, stsClient STSAPI, orgs Organi
 		}
 	case opts.Org:
 		opts.Progress.SetPhase(PhaseDiscovery)
-		err := listActive(ctx, orgs, opts.Progress, func(page []orgtypes.Account) {
+		err := listActive(ctx, orgs, opts.Progress, func(page []orgtypes.Account) bool {
 			for _, a := range page {
 				accounts = append(accounts, account{aws.ToString(a.Id), aws.ToString(a.Name)})
 			}
+			return true
 		})
 		if err != nil {
 			return nil, listError(caller, err)
@@ -139,13 +140,17 @@ func Discover(ctx context.Context, cfg aws.Config, stsClient STSAPI, orgs Organi
 	return targets, nil
 }
 
-// DiscoverStream is Discover for every account of the organization (Org,
-// without Listed or Accounts), streamed: emit receives each ListAccounts
-// page's ACTIVE accounts that are not excluded, as targets with
-// credentials, as soon as the page is answered, so that a scan collects
-// them while the listing goes on. Team tags are the caller's (TeamReader).
-// An account listed twice is emitted once; a listing that emits none is an
-// error, returned after the listing ends.
+// DiscoverStream is Discover for the organization's accounts (Org,
+// without Listed), streamed: emit receives each ListAccounts page's ACTIVE
+// accounts that are selected (named with Accounts when it is set, and not
+// excluded), as targets with credentials, as soon as the page is answered,
+// so that a scan collects them while the listing goes on. With Accounts
+// the listing stops at the page where the last named account appears; a
+// named account the organization does not have is Discover's error,
+// returned once the listing has ended (the accounts found may have been
+// emitted). Team tags are the caller's (TeamReader). An account listed
+// twice is emitted once; a selection that emits none is an error,
+// returned after the listing ends.
 func DiscoverStream(ctx context.Context, cfg aws.Config, stsClient STSAPI, orgs OrganizationsAPI, opts TargetOptions, emit func([]Target)) error {
 	ident, err := stsClient.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	if err != nil {
@@ -153,8 +158,12 @@ func DiscoverStream(ctx context.Context, cfg aws.Config, stsClient STSAPI, orgs 
 	}
 	caller := aws.ToString(ident.Account)
 	seen := map[string]bool{}
+	named := map[string]bool{} // the named accounts not yet listed
+	for _, id := range opts.Accounts {
+		named[id] = true
+	}
 	emitted := 0
-	err = listActive(ctx, orgs, opts.Progress, func(page []orgtypes.Account) {
+	err = listActive(ctx, orgs, opts.Progress, func(page []orgtypes.Account) bool {
 		var batch []Target
 		for _, a := range page {
 			id := aws.ToString(a.Id)
@@ -162,6 +171,12 @@ func DiscoverStream(ctx context.Context, cfg aws.Config, stsClient STSAPI, orgs 
 				continue
 			}
 			seen[id] = true
+			if len(opts.Accounts) > 0 {
+				if !named[id] {
+					continue
+				}
+				delete(named, id)
+			}
 			if !slices.Contains(opts.ExcludeAccounts, id) {
 				batch = append(batch, newTarget(cfg, stsClient, ident, id, aws.ToString(a.Name), opts))
 			}
@@ -170,9 +185,20 @@ func DiscoverStream(ctx context.Context, cfg aws.Config, stsClient STSAPI, orgs 
 			emit(batch)
 			emitted += len(batch)
 		}
+		return len(opts.Accounts) == 0 || len(named) > 0
 	})
 	if err != nil {
 		return listError(caller, err)
+	}
+	if len(named) > 0 {
+		// Discover's error, naming them in the order given.
+		var missing []string
+		for _, id := range opts.Accounts {
+			if named[id] && !slices.Contains(missing, id) {
+				missing = append(missing, id)
+			}
+		}
+		return keepRequested(&[]string{}, missing, func(s string) string { return s }, "of the organization")
 	}
 	if emitted == 0 {
 		return fmt.Errorf("no accounts to scan: the account selection (--org, --accounts, --exclude-accounts) matched none")

@@ -3,6 +3,7 @@ package checks_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -310,3 +311,68 @@ var assumeRoleDenied = []checks.CollectionError{{
 	AccountID: "555555555555", Region: checks.Global, Service: "sts", Operation: "AssumeRole", Code: "AccessDenied",
 	Message: "User: arn:aws:iam::111111111111:user/awssim is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::555555555555:role/OrganizationAccountAccessRole",
 }}
+
+// TestDiscoverStreamEqualsDiscover: streamed discovery selects what
+// Discover selects, --accounts and --exclude-accounts applied to each page
+// as it arrives: the same targets, and the same errors for a named account
+// the organization does not have (once the listing ends) or nothing left.
+func TestDiscoverStreamEqualsDiscover(t *testing.T) {
+	regions := []string{"us-east-1", "eu-west-1"}
+	for _, opts := range []checks.TargetOptions{
+		{},
+		{Accounts: []string{"333333333333", "222222222222", "333333333333"}},
+		{Accounts: []string{"111111111111", "999999999999"}},
+		{Accounts: []string{"444444444444", "222222222222"}},
+		{Accounts: []string{"999999999999", "222222222222", "444444444444"}},
+		{ExcludeAccounts: []string{"111111111111", "555555555555"}},
+		{Accounts: []string{"222222222222"}, ExcludeAccounts: []string{"222222222222"}},
+		{Accounts: []string{"222222222222", "555555555555"}, ExcludeAccounts: []string{"555555555555"}},
+	} {
+		opts.Org, opts.Regions = true, regions
+		name := fmt.Sprintf("accounts %v exclude %v", opts.Accounts, opts.ExcludeAccounts)
+		t.Run(name, func(t *testing.T) {
+			_, cfg := awssimtest.Start(t, orgWorld)
+			want, wantErr := discover(t.Context(), cfg, opts)
+			var got []checks.Target
+			err := checks.DiscoverStream(t.Context(), cfg, sts.NewFromConfig(cfg), organizations.NewFromConfig(cfg), opts, func(page []checks.Target) {
+				got = append(got, page...)
+			})
+			if fmt.Sprint(err) != fmt.Sprint(wantErr) {
+				t.Fatalf("DiscoverStream error %v, Discover's %v", err, wantErr)
+			}
+			if wantErr != nil {
+				return
+			}
+			slices.SortFunc(got, func(a, b checks.Target) int { return strings.Compare(a.AccountID, b.AccountID) })
+			awssimtest.Equal(t, "targets", targetsOf(got), targetsOf(want))
+		})
+	}
+}
+
+// TestDiscoverStreamStopsWhenEveryNamedAccountIsFound: with --accounts,
+// the listing stops at the page where the last named account appears
+// instead of listing the rest of the organization.
+func TestDiscoverStreamStopsWhenEveryNamedAccountIsFound(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("regions: [us-east-1]\naccounts:\n  - {id: \"100000000000\", name: management, management: true}\n")
+	for i := 1; i < 100; i++ { // 5 pages of 20
+		fmt.Fprintf(&b, "  - {id: \"%012d\", name: a%d}\n", 200000000000+i, i)
+	}
+	srv, cfg := awssimtest.Start(t, b.String())
+	opts := checks.TargetOptions{Org: true, Regions: []string{"us-east-1"}, Accounts: []string{"200000000003", "200000000025"}}
+	var got []string
+	err := checks.DiscoverStream(t.Context(), cfg, sts.NewFromConfig(cfg), organizations.NewFromConfig(cfg), opts, func(page []checks.Target) {
+		for _, tg := range page {
+			got = append(got, tg.AccountID)
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got, opts.Accounts) {
+		t.Errorf("emitted %v, want %v", got, opts.Accounts)
+	}
+	if n := srv.Calls().Count(awssim.Call{Service: "organizations", Operation: "ListAccounts"}); n != 2 {
+		t.Errorf("%d ListAccounts pages read, want 2 (the named accounts are on the first two of five)", n)
+	}
+}

@@ -198,12 +198,15 @@ func collect(ctx context.Context, o Options, sp *spooler) (*checks.Snapshot, []c
 		}
 	}
 	// Discovery is streamed when nothing needs the whole account list
-	// before collection: each ListAccounts page's accounts (of the shard)
-	// are collected, and their tags read, as the page arrives. A list of
-	// --accounts is checked whole first (a typo is an error before any
-	// collection), and the administrators' streams (--collection auto or
-	// admin) are planned over every account.
-	streamed := org && o.AccountList == nil && len(o.Accounts) == 0 && o.Collection == ModeDirect
+	// before collection: each ListAccounts page's selected accounts (of
+	// the shard; named with --accounts, not --exclude-accounts) are
+	// collected, and their tags read, as the page arrives. With --accounts
+	// the listing stops once every named account is found; one the
+	// organization does not have is an error once the listing ends (the
+	// scan stops, no report). The administrators' streams (--collection
+	// auto or admin) are planned over every account, so their discovery
+	// is whole.
+	streamed := org && o.AccountList == nil && o.Collection == ModeDirect
 	selected := map[string]bool{} // every selected account, whatever the shard
 	var (
 		targets    []checks.Target

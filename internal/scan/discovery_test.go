@@ -3,6 +3,8 @@ package scan
 import (
 	"bytes"
 	"context"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -100,5 +102,56 @@ func TestDiscoveryStreamsIntoCollection(t *testing.T) {
 		if len(want.Accounts) == 0 || !bytes.Equal(gotBytes.Bytes(), wantBytes.Bytes()) {
 			t.Errorf("shard %+v: the streamed discovery's snapshot differs from listing first (%d accounts, want %d):\n%s", shard, len(snap.Accounts), len(want.Accounts), firstDifference(gotBytes.Bytes(), wantBytes.Bytes()))
 		}
+	}
+}
+
+// TestNamedAccountsAreStreamed: --org --accounts is streamed too: the
+// named accounts are collected as their pages arrive, the listing stops at
+// the page of the last one, and the snapshot is the one of listing every
+// account first; a named account the organization does not have is still
+// an error, with no snapshot.
+func TestNamedAccountsAreStreamed(t *testing.T) {
+	world := awssim.Generate(awssim.GenerateOptions{Accounts: 45, Seed: 5, Regions: []string{"us-east-1"}, LargeAccountShare: -1})
+	// ListAccounts lists the world's accounts in order, 20 a page: name
+	// one of the first page and one of the second.
+	named := []string{string(world.Accounts[25].ID), string(world.Accounts[3].ID)}
+	srv, cfg := awssimtest.StartWorld(t, world)
+	rec := &recorder{}
+	opts := Options{Org: true, AWS: &cfg, Regions: world.Regions, TeamTag: "team", Collection: ModeDirect, Accounts: named,
+		Tool: checks.Tool{Name: "baseline", Version: "test"}, Now: awssimtest.Clock, Observer: rec}
+	snap, err := Collect(t.Context(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := rec.progress.State(); st.AccountsTotal != 2 || st.TagsTotal != 2 {
+		t.Errorf("progress counts %d accounts and %d tags, want the 2 named", st.AccountsTotal, st.TagsTotal)
+	}
+	if n := srv.Calls().Count(awssim.Call{Service: "organizations", Operation: "ListAccounts"}); n != 2 {
+		t.Errorf("%d ListAccounts pages read, want 2 of 3: the named accounts are on the first two", n)
+	}
+	_, listedCfg := awssimtest.StartWorld(t, world)
+	listed := opts
+	listed.AWS, listed.Collection, listed.Observer = &listedCfg, ModeAuto, &recorder{}
+	want, err := Collect(t.Context(), listed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gotBytes, wantBytes bytes.Buffer
+	if err := checks.WriteSnapshot(&gotBytes, snap); err != nil {
+		t.Fatal(err)
+	}
+	if err := checks.WriteSnapshot(&wantBytes, want); err != nil {
+		t.Fatal(err)
+	}
+	if len(want.Accounts) != 2 || !bytes.Equal(gotBytes.Bytes(), wantBytes.Bytes()) {
+		t.Errorf("the streamed snapshot differs from listing first (%d accounts, want 2):\n%s", len(want.Accounts), firstDifference(gotBytes.Bytes(), wantBytes.Bytes()))
+	}
+
+	typo := opts
+	typo.Accounts = append(slices.Clone(named), "999999999999")
+	_, typoCfg := awssimtest.StartWorld(t, world)
+	typo.AWS, typo.Observer = &typoCfg, &recorder{}
+	if snap, err := Collect(t.Context(), typo); err == nil || !strings.Contains(err.Error(), "--accounts: 999999999999 is not an ACTIVE account of the organization") || snap != nil {
+		t.Errorf("a named account outside the organization: %v (snapshot %v), want Discover's error and no snapshot", err, snap != nil)
 	}
 }
