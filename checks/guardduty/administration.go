@@ -90,9 +90,9 @@ type adminChunk struct {
 // regions are discovered when first collected. accounts are those in
 // scope. With byID (a shard of a larger scan) the members are looked up
 // among those accounts, 50 at a time (GetMembers), instead of listing the
-// whole organization's in every shard: a caller none of whose accounts in
-// scope is a member is then not their administrator. A caller without
-// members gets ErrNotAdministrator, wrapped.
+// whole organization's in every shard; when none of them is a member, one
+// entry of ListMembers says whether the caller administers any account. A
+// caller without members gets ErrNotAdministrator, wrapped.
 func DiscoverAdministration(ctx context.Context, clientFor func(region string) AdminAPI, home string, accounts []string, byID bool) (*Administration, error) {
 	a := &Administration{clientFor: clientFor, accounts: slices.Sorted(slices.Values(accounts)), byID: byID, regions: map[string]*adminRegion{}, gaps: map[checks.CoverageGap]bool{}}
 	a.accounts = slices.Compact(a.accounts)
