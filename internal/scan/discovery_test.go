@@ -85,20 +85,7 @@ func TestDiscoveryStreamsIntoCollection(t *testing.T) {
 		}
 
 		// The same scan, listing every account first.
-		_, listedCfg := awssimtest.StartWorld(t, world)
-		listed := opts
-		listed.AWS, listed.Collection, listed.Observer = &listedCfg, ModeAuto, &recorder{}
-		want, err := Collect(t.Context(), listed)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var gotBytes, wantBytes bytes.Buffer
-		if err := checks.WriteSnapshot(&gotBytes, snap); err != nil {
-			t.Fatal(err)
-		}
-		if err := checks.WriteSnapshot(&wantBytes, want); err != nil {
-			t.Fatal(err)
-		}
+		want, gotBytes, wantBytes := listedFirst(t, world, opts, snap)
 		if len(want.Accounts) == 0 || !bytes.Equal(gotBytes.Bytes(), wantBytes.Bytes()) {
 			t.Errorf("shard %+v: the streamed discovery's snapshot differs from listing first (%d accounts, want %d):\n%s", shard, len(snap.Accounts), len(want.Accounts), firstDifference(gotBytes.Bytes(), wantBytes.Bytes()))
 		}
@@ -129,20 +116,7 @@ func TestNamedAccountsAreStreamed(t *testing.T) {
 	if n := srv.Calls().Count(awssim.Call{Service: "organizations", Operation: "ListAccounts"}); n != 2 {
 		t.Errorf("%d ListAccounts pages read, want 2 of 3: the named accounts are on the first two", n)
 	}
-	_, listedCfg := awssimtest.StartWorld(t, world)
-	listed := opts
-	listed.AWS, listed.Collection, listed.Observer = &listedCfg, ModeAuto, &recorder{}
-	want, err := Collect(t.Context(), listed)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var gotBytes, wantBytes bytes.Buffer
-	if err := checks.WriteSnapshot(&gotBytes, snap); err != nil {
-		t.Fatal(err)
-	}
-	if err := checks.WriteSnapshot(&wantBytes, want); err != nil {
-		t.Fatal(err)
-	}
+	want, gotBytes, wantBytes := listedFirst(t, world, opts, snap)
 	if len(want.Accounts) != 2 || !bytes.Equal(gotBytes.Bytes(), wantBytes.Bytes()) {
 		t.Errorf("the streamed snapshot differs from listing first (%d accounts, want 2):\n%s", len(want.Accounts), firstDifference(gotBytes.Bytes(), wantBytes.Bytes()))
 	}
@@ -154,4 +128,25 @@ func TestNamedAccountsAreStreamed(t *testing.T) {
 	if snap, err := Collect(t.Context(), typo); err == nil || !strings.Contains(err.Error(), "--accounts: 999999999999 is not an ACTIVE account of the organization") || snap != nil {
 		t.Errorf("a named account outside the organization: %v (snapshot %v), want Discover's error and no snapshot", err, snap != nil)
 	}
+}
+
+// listedFirst collects world as opts says but listing every account first
+// (--collection auto, which a world without administrators collects
+// directly), and gives that snapshot and both snapshots' bytes.
+func listedFirst(t *testing.T, world *awssim.World, opts Options, snap *checks.Snapshot) (want *checks.Snapshot, gotBytes, wantBytes bytes.Buffer) {
+	t.Helper()
+	_, listedCfg := awssimtest.StartWorld(t, world)
+	listed := opts
+	listed.AWS, listed.Collection, listed.Observer = &listedCfg, ModeAuto, &recorder{}
+	want, err := Collect(t.Context(), listed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := checks.WriteSnapshot(&gotBytes, snap); err != nil {
+		t.Fatal(err)
+	}
+	if err := checks.WriteSnapshot(&wantBytes, want); err != nil {
+		t.Fatal(err)
+	}
+	return want, gotBytes, wantBytes
 }
