@@ -337,7 +337,7 @@ func (a *Aggregation) stream(ctx context.Context, region string, accounts []stri
 	cells := map[[2]string][]checks.SecurityHubFinding{}
 	p := securityhub.NewGetFindingsPaginator(a.clientFor(region), &securityhub.GetFindingsInput{Filters: filters, MaxResults: aws.Int32(100)})
 	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
+		page, err := p.NextPage(ctx, withLeanFindings)
 		if err != nil {
 			return nil, fmt.Errorf("from administrator %s in %s: %w", a.Admin, region, err)
 		}

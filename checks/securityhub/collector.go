@@ -100,7 +100,7 @@ func directFindings(ctx context.Context, api securityhub.GetFindingsAPIClient, a
 	findings := []checks.SecurityHubFinding{}
 	fp := securityhub.NewGetFindingsPaginator(api, &securityhub.GetFindingsInput{Filters: filters, MaxResults: aws.Int32(100)})
 	for fp.HasMorePages() {
-		page, err := fp.NextPage(ctx)
+		page, err := fp.NextPage(ctx, withLeanFindings)
 		if err != nil {
 			return nil, err
 		}
