@@ -2,6 +2,7 @@ package checks
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"reflect"
@@ -105,7 +106,19 @@ type AdminEnv struct {
 	// service to read it instead of each account (ssm's resource data
 	// sync, --ssm-sync-max-age); 0 means the service's default.
 	SyncMaxAge time.Duration
+	// AccountsPending: the accounts are still being listed (Accounts is
+	// nil), in ModeAuto. A service whose caller administers nothing for
+	// it returns its direct collection, decided without the accounts; one
+	// whose choice depends on them (an administrator, an inventory)
+	// returns ErrAccountsNeeded, and is asked again once every account is
+	// listed. Discovery is streamed into collection only when no service
+	// needs the accounts.
+	AccountsPending bool
 }
+
+// ErrAccountsNeeded is a service's answer, with AdminEnv.AccountsPending,
+// when its choice of collector depends on the accounts.
+var ErrAccountsNeeded = errors.New("the choice of collector depends on the accounts")
 
 // Sharded reports whether the accounts to collect are one shard of a
 // larger scan: an administrator then looks up its members among them

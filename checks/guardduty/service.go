@@ -43,9 +43,14 @@ var Service = checks.Service{
 // members; auto falls back to direct collection when it is not, admin
 // fails.
 func chooseAdmin(ctx context.Context, env checks.AdminEnv) (checks.AdminCollection, error) {
+	// With the accounts still being listed, the caller's own membership
+	// decides: the members are looked up by id among no accounts, then one
+	// entry of ListMembers says whether the caller administers any account
+	// (the same two calls as listing members that are not there).
+	byID := env.Sharded() || env.AccountsPending
 	admin, err := DiscoverAdministration(ctx, func(region string) AdminAPI {
 		return awsguardduty.NewFromConfig(env.Caller, func(o *awsguardduty.Options) { o.Region = region })
-	}, env.Home, env.Accounts, env.Sharded())
+	}, env.Home, env.Accounts, byID)
 	if err != nil {
 		if env.Mode == checks.ModeAdmin {
 			return checks.AdminCollection{}, fmt.Errorf("--collection admin: %w; run as the GuardDuty delegated administrator, or use --collection direct", err)
@@ -61,6 +66,9 @@ func chooseAdmin(ctx context.Context, env checks.AdminEnv) (checks.AdminCollecti
 			return checks.AdminCollection{Collector: Collector{adminUnknown: &adminUnknown{op: oe.Operation(), err: err}}}, nil
 		}
 		return checks.AdminCollection{Collector: New()}, nil
+	}
+	if env.AccountsPending {
+		return checks.AdminCollection{}, checks.ErrAccountsNeeded
 	}
 	env.Status(fmt.Sprintf("guardduty: findings of %d member account(s) in %s from administrator %s's detector", admin.Members(ctx, env.Home), env.Home, admin.Admin))
 	return checks.AdminCollection{Collector: NewAdministered(admin), Gaps: admin.Gaps, CoveredBy: "administrator"}, nil

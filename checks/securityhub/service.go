@@ -46,7 +46,7 @@ var Service = checks.Service{
 func chooseAdmin(ctx context.Context, env checks.AdminEnv) (checks.AdminCollection, error) {
 	agg, err := DiscoverAggregation(ctx, func(region string) AdminAPI {
 		return awssecurityhub.NewFromConfig(env.Caller, func(o *awssecurityhub.Options) { o.Region = region })
-	}, env.Home, env.Accounts, env.Sharded())
+	}, env.Home, env.Accounts, env.Sharded() || env.AccountsPending)
 	if err != nil {
 		if env.Mode == ModeAdmin {
 			return checks.AdminCollection{}, fmt.Errorf("--collection admin: %w; run as the Security Hub delegated administrator, or use --collection direct", err)
@@ -55,6 +55,9 @@ func chooseAdmin(ctx context.Context, env checks.AdminEnv) (checks.AdminCollecti
 			env.Status(fmt.Sprintf("securityhub: %v; collecting each account directly", err))
 		}
 		return checks.AdminCollection{Collector: New()}, nil
+	}
+	if env.AccountsPending {
+		return checks.AdminCollection{}, checks.ErrAccountsNeeded
 	}
 	env.Status(fmt.Sprintf("securityhub: findings of %d member account(s) from administrator %s in each region its aggregator in %s links (%s)", agg.Members(), agg.Admin, agg.Region, agg.LinkingMode))
 	if !env.FromOrganization {

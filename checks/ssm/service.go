@@ -82,6 +82,11 @@ func chooseAdmin(ctx context.Context, env checks.AdminEnv) (checks.AdminCollecti
 		}
 		return checks.AdminCollection{Collector: New()}, nil
 	}
+	if env.AccountsPending {
+		// Whether the inventory is read, and for which cells, depends on
+		// the accounts.
+		return checks.AdminCollection{}, checks.ErrAccountsNeeded
+	}
 	env.Status(inv.Describe(env.Home, now()))
 	if inv.unusable == "" && !inv.listed { // too many nodes to be worth listing
 		return checks.AdminCollection{Collector: New()}, nil

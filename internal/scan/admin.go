@@ -2,6 +2,7 @@ package scan
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -39,6 +40,8 @@ type adminEnv struct {
 	status       func(string)
 	now          func() time.Time
 	syncMaxAge   time.Duration
+	// accountsPending: the accounts are still being listed (targets nil).
+	accountsPending bool
 }
 
 // accounts are the targets' account ids.
@@ -48,6 +51,63 @@ func (e adminEnv) accounts() []string {
 		out = append(out, t.AccountID)
 	}
 	return out
+}
+
+// adminEnv is what a service's Admin is given.
+func (e adminEnv) adminEnv() checks.AdminEnv {
+	scope := e.regions
+	if e.allRegions {
+		scope = nil
+	}
+	var accounts []string
+	if !e.accountsPending {
+		accounts = e.accounts()
+	}
+	return checks.AdminEnv{
+		Caller:       e.callerConfig(),
+		Accounts:     accounts,
+		ScanAccounts: e.scanAccounts,
+		Home:         e.home(),
+		Regions:      scope,
+		Mode:         e.mode,
+		Status:       e.status,
+
+		FromOrganization: e.fromOrg,
+		OrganizationID:   e.orgID,
+
+		Now:             e.now,
+		SyncMaxAge:      e.syncMaxAge,
+		AccountsPending: e.accountsPending,
+	}
+}
+
+// probeCollectors asks every service with an administrator mode, before
+// the accounts are listed (--collection auto), how it would collect: the
+// choices a service could make without the accounts (the caller
+// administers nothing for it) are returned by service name; all reports
+// whether every service made one, so that discovery can be streamed.
+func probeCollectors(ctx context.Context, svcs []checks.Service, env adminEnv) (decided map[string]checks.AdminCollection, all bool, err error) {
+	env.accountsPending, env.targets = true, nil
+	decided, all = map[string]checks.AdminCollection{}, true
+	for _, s := range svcs {
+		if s.Admin == nil {
+			continue
+		}
+		got, err := s.Admin(ctx, env.adminEnv())
+		switch {
+		case errors.Is(err, checks.ErrAccountsNeeded):
+			all = false
+		case err != nil:
+			return nil, false, err
+		case got.Gaps != nil:
+			// An administrator's collection all the same: asked again
+			// with the accounts.
+			all = false
+		default:
+			decided[s.Name] = got
+		}
+	}
+	return decided, all, nil
 }
 
 // home is the region the administrator is looked for in.
@@ -74,8 +134,9 @@ type gapSource struct {
 
 // chooseCollectors returns the collector of every service, in order, each
 // direct or, for a service with an administrator mode, through the
-// caller's delegated administrator (--collection).
-func chooseCollectors(ctx context.Context, svcs []checks.Service, env adminEnv) ([]checks.Collector, []gapSource, error) {
+// caller's delegated administrator (--collection). decided are choices
+// already made (by probeCollectors), kept as they are.
+func chooseCollectors(ctx context.Context, svcs []checks.Service, env adminEnv, decided map[string]checks.AdminCollection) ([]checks.Collector, []gapSource, error) {
 	var collectors, last []checks.Collector
 	var gaps []gapSource
 	for _, s := range svcs {
@@ -83,25 +144,11 @@ func chooseCollectors(ctx context.Context, svcs []checks.Service, env adminEnv) 
 			collectors = append(collectors, s.New())
 			continue
 		}
-		scope := env.regions
-		if env.allRegions {
-			scope = nil
+		got, ok := decided[s.Name]
+		var err error
+		if !ok {
+			got, err = s.Admin(ctx, env.adminEnv())
 		}
-		got, err := s.Admin(ctx, checks.AdminEnv{
-			Caller:       env.callerConfig(),
-			Accounts:     env.accounts(),
-			ScanAccounts: env.scanAccounts,
-			Home:         env.home(),
-			Regions:      scope,
-			Mode:         env.mode,
-			Status:       env.status,
-
-			FromOrganization: env.fromOrg,
-			OrganizationID:   env.orgID,
-
-			Now:        env.now,
-			SyncMaxAge: env.syncMaxAge,
-		})
 		if err != nil {
 			return nil, nil, err
 		}

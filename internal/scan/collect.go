@@ -79,6 +79,10 @@ type Options struct {
 	// Notes are status lines the observer hears once the scan has its AWS
 	// configuration (the caller's settings, e.g. the memory limit chosen).
 	Notes []string
+
+	// listFirst (tests) lists every account before collection whatever
+	// the mode: the reference a streamed discovery is compared with.
+	listFirst bool
 }
 
 // Observer hears what a scan is doing. Status lines carry AWS-supplied
@@ -203,10 +207,20 @@ func collect(ctx context.Context, o Options, sp *spooler) (*checks.Snapshot, []c
 	// collected, and their tags read, as the page arrives. With --accounts
 	// the listing stops once every named account is found; one the
 	// organization does not have is an error once the listing ends (the
-	// scan stops, no report). The administrators' streams (--collection
-	// auto or admin) are planned over every account, so their discovery
-	// is whole.
+	// scan stops, no report). The administrators' streams are planned over
+	// every account, so with an administrator (--collection admin, or auto
+	// when the caller is one) discovery is whole: auto asks each service
+	// first, before listing, whether the caller administers it.
 	streamed := org && o.AccountList == nil && o.Collection == ModeDirect
+	var decided map[string]checks.AdminCollection
+	if org && o.AccountList == nil && o.Collection == ModeAuto && !o.listFirst {
+		penv := adminEnv{cfg: cfg, limiter: limiter, regions: regions, allRegions: o.AllRegions, fromOrg: org, mode: o.Collection, status: o.Observer.Status, now: o.Now, syncMaxAge: o.SSMSyncMaxAge}
+		var all bool
+		if decided, all, err = probeCollectors(ctx, o.Services, penv); err != nil {
+			return nil, nil, err
+		}
+		streamed = all
+	}
 	selected := map[string]bool{} // every selected account, whatever the shard
 	var (
 		targets    []checks.Target
@@ -253,7 +267,7 @@ func collect(ctx context.Context, o Options, sp *spooler) (*checks.Snapshot, []c
 	if !streamed {
 		env.scanAccounts = len(selected)
 	}
-	collectors, gaps, err := chooseCollectors(ctx, o.Services, env)
+	collectors, gaps, err := chooseCollectors(ctx, o.Services, env, decided)
 	if err != nil {
 		// Nothing is collected: stop the listing and the tag reads.
 		stopDiscovery()

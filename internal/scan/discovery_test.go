@@ -24,11 +24,17 @@ import (
 // still to come (the later pages wait here until a Security Hub call has
 // been made); the shard is applied on the stream (team tags are read for
 // the shard's accounts only); progress counts the accounts as they arrive;
-// and the snapshot is byte for byte the one of listing every account first
-// (--collection auto without an administrator).
+// and the snapshot is byte for byte the one of listing every account first.
+// --collection auto is streamed too when the caller administers nothing
+// (GuardDuty, Security Hub, Systems Manager's inventory), which it asks
+// before listing.
 func TestDiscoveryStreamsIntoCollection(t *testing.T) {
 	world := awssim.Generate(awssim.GenerateOptions{Accounts: 45, Seed: 5, Regions: []string{"us-east-1"}, LargeAccountShare: -1})
-	for _, shard := range []checks.ShardScope{{}, {Index: 2, Count: 3}} {
+	for _, tc := range []struct {
+		mode  string
+		shard checks.ShardScope
+	}{{ModeDirect, checks.ShardScope{}}, {ModeDirect, checks.ShardScope{Index: 2, Count: 3}}, {ModeAuto, checks.ShardScope{}}} {
+		shard := tc.shard
 		srv, cfg := awssimtest.StartWorld(t, world)
 		collecting := make(chan struct{})
 		var once sync.Once
@@ -54,14 +60,14 @@ func TestDiscoveryStreamsIntoCollection(t *testing.T) {
 			}), middleware.Before)
 		})
 		rec := &recorder{}
-		opts := Options{Org: true, AWS: &cfg, Regions: world.Regions, TeamTag: "team", Collection: ModeDirect, Shard: shard,
+		opts := Options{Org: true, AWS: &cfg, Regions: world.Regions, TeamTag: "team", Collection: tc.mode, Shard: shard,
 			Tool: checks.Tool{Name: "baseline", Version: "test"}, Now: awssimtest.Clock, Observer: rec}
 		snap, err := Collect(t.Context(), opts)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if laterPages.Load() != 2 || waitedFor.Load() != 2 {
-			t.Errorf("shard %+v: %d later ListAccounts pages, %d of them after collection began; want 2 and 2", shard, laterPages.Load(), waitedFor.Load())
+			t.Errorf("%s, shard %+v: %d later ListAccounts pages, %d of them after collection began; want 2 and 2", tc.mode, shard, laterPages.Load(), waitedFor.Load())
 		}
 		st := rec.progress.State()
 		if st.AccountsTotal != len(snap.Accounts) || st.TagsTotal != len(snap.Accounts) || st.TagsDone != st.TagsTotal {
@@ -137,7 +143,7 @@ func listedFirst(t *testing.T, world *awssim.World, opts Options, snap *checks.S
 	t.Helper()
 	_, listedCfg := awssimtest.StartWorld(t, world)
 	listed := opts
-	listed.AWS, listed.Collection, listed.Observer = &listedCfg, ModeAuto, &recorder{}
+	listed.AWS, listed.Observer, listed.listFirst = &listedCfg, &recorder{}, true
 	want, err := Collect(t.Context(), listed)
 	if err != nil {
 		t.Fatal(err)
@@ -149,4 +155,105 @@ func listedFirst(t *testing.T, world *awssim.World, opts Options, snap *checks.S
 		t.Fatal(err)
 	}
 	return want, gotBytes, wantBytes
+}
+
+// TestAutoWithAnAdministratorListsFirst: --collection auto asks each
+// service before listing whether the caller administers it; when one does
+// (GuardDuty members, a Security Hub finding aggregator, a Systems Manager
+// node inventory), the administrator's streams are planned over every
+// account, so every ListAccounts page is read before collection, the
+// status lines are said once, and the snapshot is the one of listing
+// first, at the cost of the asking (at most two calls more).
+func TestAutoWithAnAdministratorListsFirst(t *testing.T) {
+	for name, admin := range map[string]func(mgmt awssim.AccountID) *awssim.DelegatedAdmin{
+		"guardduty": func(m awssim.AccountID) *awssim.DelegatedAdmin { return &awssim.DelegatedAdmin{GuardDuty: m} },
+		"securityhub": func(m awssim.AccountID) *awssim.DelegatedAdmin {
+			return &awssim.DelegatedAdmin{SecurityHub: m, FindingAggregator: &awssim.FindingAggregator{Region: "us-east-1"}}
+		},
+		"ssm": func(m awssim.AccountID) *awssim.DelegatedAdmin {
+			return &awssim.DelegatedAdmin{SSM: m, SSMSync: &awssim.SSMSync{Region: "us-east-1"}}
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			world := awssim.Generate(awssim.GenerateOptions{Accounts: 45, Seed: 5, Regions: []string{"us-east-1"}, LargeAccountShare: -1})
+			for _, a := range world.Accounts {
+				if a.Management {
+					world.DelegatedAdmin = admin(a.ID)
+					if st := a.Regions["us-east-1"]; st.GuardDuty == nil || len(st.GuardDuty.Detectors) == 0 {
+						st.GuardDuty = &awssim.GuardDutyState{Detectors: []awssim.Detector{{Status: "ENABLED"}}}
+					}
+				}
+			}
+			_, cfg := awssimtest.StartWorld(t, world)
+			var mu sync.Mutex
+			var pages, pagesBeforeCollection int
+			collecting := false
+			cfg.APIOptions = append(cfg.APIOptions, func(stack *middleware.Stack) error {
+				return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("watch", func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+					mu.Lock()
+					switch in.Parameters.(type) {
+					case *organizations.ListAccountsInput:
+						pages++
+						if !collecting {
+							pagesBeforeCollection++
+						}
+					case *securityhub.DescribeHubInput:
+						collecting = true
+					}
+					mu.Unlock()
+					return next.HandleInitialize(ctx, in)
+				}), middleware.Before)
+			})
+			rec := &recorder{}
+			calls := checks.NewCallCounter()
+			opts := Options{Org: true, AWS: &cfg, Regions: world.Regions, Collection: ModeAuto, Calls: calls,
+				Tool: checks.Tool{Name: "baseline", Version: "test"}, Now: awssimtest.Clock, Observer: rec}
+			snap, err := Collect(t.Context(), opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if pages != 3 || pagesBeforeCollection != 3 {
+				t.Errorf("%d ListAccounts pages, %d of them before collection; want 3 and 3 (listed first)", pages, pagesBeforeCollection)
+			}
+			seen := map[string]bool{}
+			for _, line := range rec.status {
+				if seen[line] {
+					t.Errorf("status line said twice: %q", line)
+				}
+				seen[line] = true
+			}
+
+			_, listedCfg := awssimtest.StartWorld(t, world)
+			listed := opts
+			listedCalls := checks.NewCallCounter()
+			listed.AWS, listed.Observer, listed.Calls, listed.listFirst = &listedCfg, &recorder{}, listedCalls, true
+			want, err := Collect(t.Context(), listed)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got, wantBytes bytes.Buffer
+			if err := checks.WriteSnapshot(&got, snap); err != nil {
+				t.Fatal(err)
+			}
+			if err := checks.WriteSnapshot(&wantBytes, want); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got.Bytes(), wantBytes.Bytes()) {
+				t.Errorf("the snapshot differs from listing first:\n%s", firstDifference(got.Bytes(), wantBytes.Bytes()))
+			}
+			// Operations, not requests: the simulator's rate limits may
+			// answer a request with a throttle, and its retry is a request
+			// more (the scan's call counter counts an operation once).
+			extra := 0
+			for action, n := range calls.Counts() {
+				if d := n - listedCalls.Counts()[action]; d != 0 {
+					extra += d
+					t.Logf("%s: %d calls more than listing first", action, d)
+				}
+			}
+			if extra < 1 || extra > 2 {
+				t.Errorf("%d calls more than listing first, want 1 or 2 (asking before the listing)", extra)
+			}
+		})
+	}
 }
