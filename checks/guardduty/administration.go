@@ -178,14 +178,22 @@ func (a *Administration) discover(ctx context.Context, region string, ar *adminR
 		if admin == "" {
 			// None of the accounts (maybe none at all, an empty shard) is
 			// a member here: one entry of the list says whether the caller
-			// administers any account, and its id.
-			page, err := ar.api.ListMembers(ctx, &guardduty.ListMembersInput{DetectorId: aws.String(ar.detector), OnlyAssociated: aws.String("false"), MaxResults: aws.Int32(1)})
-			if err != nil {
-				return fmt.Errorf("list GuardDuty members (guardduty:ListMembers) in %s: %w", region, err)
-			}
-			for _, m := range page.Members {
-				if admin = aws.ToString(m.AdministratorId); admin == "" {
-					admin = aws.ToString(m.MasterId)
+			// administers any account, and its id. A page with no entry
+			// but a NextToken is read past (AWS does not say that a page
+			// before the last holds one).
+			mp := guardduty.NewListMembersPaginator(ar.api, &guardduty.ListMembersInput{DetectorId: aws.String(ar.detector), OnlyAssociated: aws.String("false"), MaxResults: aws.Int32(1)})
+			for admin == "" && mp.HasMorePages() {
+				page, err := mp.NextPage(ctx)
+				if err != nil {
+					return fmt.Errorf("list GuardDuty members (guardduty:ListMembers) in %s: %w", region, err)
+				}
+				for _, m := range page.Members {
+					if admin = aws.ToString(m.AdministratorId); admin == "" {
+						admin = aws.ToString(m.MasterId)
+					}
+				}
+				if len(page.Members) > 0 {
+					break
 				}
 			}
 		}
