@@ -71,9 +71,15 @@ func (m leanFindingsDeserializer) HandleDeserialize(ctx context.Context, in midd
 	var buff [1024]byte
 	ringBuffer := smithyio.NewRingBuffer(buff[:])
 	var page leanPage
-	// As the SDK: the first JSON value of the body, an empty body an
-	// empty page.
-	if err := json.NewDecoder(io.TeeReader(response.Body, ringBuffer)).Decode(&page); err != nil && err != io.EOF {
+	// As the SDK, the first JSON value of the body. Unlike the SDK, an
+	// answer without Findings (a required member of GetFindingsResponse:
+	// an empty body, null, {}) is an error, not a page of no findings:
+	// nothing was observed.
+	err = json.NewDecoder(io.TeeReader(response.Body, ringBuffer)).Decode(&page)
+	if err == nil && page.Findings == nil {
+		err = fmt.Errorf("no Findings in the answer")
+	}
+	if err != nil {
 		var snapshot bytes.Buffer
 		_, _ = io.Copy(&snapshot, ringBuffer)
 		return out, metadata, &smithy.DeserializationError{
@@ -82,11 +88,9 @@ func (m leanFindingsDeserializer) HandleDeserialize(ctx context.Context, in midd
 		}
 	}
 	output.NextToken = page.NextToken
-	if page.Findings != nil {
-		output.Findings = make([]types.AwsSecurityFinding, len(page.Findings))
-		for i := range page.Findings {
-			output.Findings[i] = page.Findings[i].sdk()
-		}
+	output.Findings = make([]types.AwsSecurityFinding, len(page.Findings))
+	for i := range page.Findings {
+		output.Findings[i] = page.Findings[i].sdk()
 	}
 	return out, metadata, nil
 }
