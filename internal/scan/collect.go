@@ -212,11 +212,11 @@ func collect(ctx context.Context, o Options, sp *spooler) (*checks.Snapshot, []c
 	// when the caller is one) discovery is whole: auto asks each service
 	// first, before listing, whether the caller administers it.
 	streamed := org && o.AccountList == nil && o.Collection == ModeDirect
+	env := adminEnv{cfg: cfg, limiter: limiter, regions: regions, allRegions: o.AllRegions, fromOrg: org, mode: o.Collection, status: o.Observer.Status, now: o.Now, syncMaxAge: o.SSMSyncMaxAge}
 	var decided map[string]checks.AdminCollection
 	if org && o.AccountList == nil && o.Collection == ModeAuto && !o.listFirst {
-		penv := adminEnv{cfg: cfg, limiter: limiter, regions: regions, allRegions: o.AllRegions, fromOrg: org, mode: o.Collection, status: o.Observer.Status, now: o.Now, syncMaxAge: o.SSMSyncMaxAge}
 		var all bool
-		if decided, all, err = probeCollectors(ctx, o.Services, penv); err != nil {
+		if decided, all, err = probeCollectors(ctx, o.Services, env); err != nil {
 			return nil, nil, err
 		}
 		streamed = all
@@ -260,7 +260,7 @@ func collect(ctx context.Context, o Options, sp *spooler) (*checks.Snapshot, []c
 		discovered <- nil
 	}
 
-	env := adminEnv{cfg: cfg, limiter: limiter, targets: targets, regions: regions, allRegions: o.AllRegions, fromOrg: org, mode: o.Collection, status: o.Observer.Status, now: o.Now, syncMaxAge: o.SSMSyncMaxAge}
+	env.targets = targets
 	if o.AccountList != nil {
 		env.orgID = o.AccountList.OrganizationID
 	}
