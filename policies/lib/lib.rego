@@ -69,8 +69,11 @@ usable_ns(timestamp) := ns if {
 	year >= 1678
 	year <= 2261
 	ns := time.parse_rfc3339_ns(timestamp)
-	ns <= now_ns + clock_skew_ns
+	ns <= latest_usable_ns
 }
+
+# latest_usable_ns is the latest usable observation time (usable_ns).
+latest_usable_ns := now_ns + clock_skew_ns
 
 # age_ns is how long before the collection an RFC 3339 timestamp is.
 age_ns(timestamp) := now_ns - time.parse_rfc3339_ns(timestamp)
@@ -87,3 +90,9 @@ enumerate(items) := concat(", ", items) if {
 
 # arn_account is the account id field of an ARN.
 arn_account(arn) := split(arn, ":")[4]
+
+# overdue_status is FAIL for a finding open for age (ns) longer than the
+# SLA of sla_ns, UPCOMING (listed, not a verdict) within it.
+overdue_status(age, sla_ns) := "FAIL" if {
+	age > sla_ns
+} else := "UPCOMING"

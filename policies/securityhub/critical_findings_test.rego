@@ -68,6 +68,28 @@ test_upcoming_finding_counts_days_left if {
 	r.finding.control_id == "security-control/S3.3"
 }
 
+# Due within the day (less than one whole day left): days_overdue is -1, as
+# the report schema says, never 0 as for a finding just past its SLA. (OPA's
+# floor rounds a value between -1 and 0 up to 0, so the days overdue are not
+# computed as floor((age - SLA) / day).)
+test_finding_due_within_a_day_is_minus_one_day_overdue if {
+	some r in critical_findings.results with input as account({"enabled": true, "findings": [finding("f-6d19h", "CRITICAL", "2025-06-23T17:00:00Z")]})
+	r.status == "UPCOMING"
+	r.finding.days_overdue == -1
+	r.finding.sla_due == "2025-06-30"
+	r.message == "CRITICAL finding open 6 days (SLA 7 days): S3 bucket allows public write"
+}
+
+# First observed within the clock skew after the collection: taken as
+# observed at the collection, open 0 days with the whole SLA left.
+test_finding_first_observed_within_the_skew_is_new if {
+	some r in critical_findings.results with input as account({"enabled": true, "findings": [finding("f-skew", "CRITICAL", "2025-06-30T12:05:00Z")]})
+	r.status == "UPCOMING"
+	r.finding.days_overdue == -7
+	r.finding.sla_due == "2025-07-07"
+	r.message == "CRITICAL finding open 0 days (SLA 7 days): S3 bucket allows public write"
+}
+
 test_recent_critical_findings_pass if {
 	verdicts(critical_findings.results) == {["PASS", "", ""], ["UPCOMING", "arn:aws:s3:::bucket", "f-6d"]} with input as account({"enabled": true, "standards": [], "findings": [
 		finding("f-6d", "CRITICAL", "2025-06-24T12:00:00Z"),
