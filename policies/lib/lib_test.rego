@@ -13,6 +13,16 @@ test_age_is_relative_to_collection if {
 	lib.whole_days(lib.age_ns("2025-06-20T12:00:01Z")) == 9 with input.collected_at as "2025-06-30T12:00:00Z"
 }
 
+# A time within the clock skew after the collection is 0 hours and 0 days
+# old, as the controls that print an age (CloudTrail's deliveries, GuardDuty's
+# and exposure findings) assume. This rests on OPA's floor giving 0, not -1,
+# for a value between -1 and 0 (v1.22.2, topdown/arithmetic.go arithFloor):
+# if OPA changes that, these fail and the helpers need a clamp at 0.
+test_age_within_the_clock_skew_is_zero if {
+	lib.whole_hours(lib.now_ns - lib.usable_ns("2025-06-30T12:10:00Z")) == 0 with input.collected_at as "2025-06-30T12:00:00Z"
+	lib.whole_days(lib.now_ns - lib.usable_ns("2025-06-30T12:10:00Z")) == 0 with input.collected_at as "2025-06-30T12:00:00Z"
+}
+
 test_arn_account if {
 	lib.arn_account("arn:aws:cloudtrail:us-east-1:999999999999:trail/org") == "999999999999"
 }
