@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"fmt"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -38,5 +40,48 @@ func TestMemoryLimitHoldsThroughTheReport(t *testing.T) {
 	}
 	if after := debug.SetMemoryLimit(-1); after != before {
 		t.Errorf("memory limit after the command: %d, before it %d", after, before)
+	}
+}
+
+// TestMergeAndReportLimitMemory: merge and report, which hold a merged
+// organization's results until they are written, run under --memory-limit
+// as scan does; a bad value is a one-line usage error naming the flag, and
+// the previous limit is back once the command returns.
+func TestMergeAndReportLimitMemory(t *testing.T) {
+	dir := t.TempDir()
+	var shards []string
+	for k := 1; k <= 2; k++ {
+		p := filepath.Join(dir, fmt.Sprintf("shard-%d.json", k))
+		if _, stderr, code := run(t, "scan", "--demo", "-q", "--shard", fmt.Sprintf("%d/2", k), "--format", "json", "-o", p); code == ExitUsage {
+			t.Fatalf("shard %d: exit %d: %s", k, code, stderr)
+		}
+		shards = append(shards, p)
+	}
+	merged := filepath.Join(dir, "merged.json")
+	for _, c := range []struct {
+		name string
+		args []string
+	}{
+		{"merge", append([]string{"merge", "-o", merged}, shards...)},
+		{"report", []string{"report", merged, "--format", "json", "-o", filepath.Join(dir, "again.json")}},
+	} {
+		_, stderr, code := run(t, append(slices.Clone(c.args), "--memory-limit", "lots")...)
+		if code != ExitUsage || !strings.Contains(stderr, `--memory-limit: "lots" is not a size`) {
+			t.Errorf("%s, bad value: exit %d, stderr %q", c.name, code, stderr)
+		}
+		before := debug.SetMemoryLimit(-1)
+		var during int64
+		beforeReportsRead = func() { during = debug.SetMemoryLimit(-1) }
+		_, stderr, code = run(t, append(slices.Clone(c.args), "--memory-limit", "300MiB")...)
+		beforeReportsRead = nil
+		if code == ExitUsage || code == 2 {
+			t.Fatalf("%s: exit %d: %s", c.name, code, stderr)
+		}
+		if during != 300<<20 {
+			t.Errorf("%s: memory limit while reading the reports: %d, want %d", c.name, during, int64(300<<20))
+		}
+		if after := debug.SetMemoryLimit(-1); after != before {
+			t.Errorf("%s: memory limit after the command: %d, before it %d", c.name, after, before)
+		}
 	}
 }

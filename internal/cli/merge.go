@@ -13,7 +13,7 @@ import (
 )
 
 func newMergeCmd(stdout io.Writer) *cobra.Command {
-	var output, format, failOn string
+	var output, format, failOn, memoryLimit string
 	cmd := &cobra.Command{
 		Use:   "merge FILE FILE... [-o merged.json]",
 		Short: "Combine the JSON reports (or snapshots) of sharded scans into one",
@@ -46,6 +46,11 @@ snapshots, 3 when any account has collection errors.`,
 			if err := checkOutputPath("-o", output); err != nil {
 				return err
 			}
+			restore, err := limitMemory(memoryLimit)
+			if err != nil {
+				return err
+			}
+			defer restore()
 			var write func(io.Writer) error
 			var verdict scan.Verdict
 			switch kind {
@@ -86,6 +91,7 @@ snapshots, 3 when any account has collection errors.`,
 	}
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write the merged document to FILE instead of stdout")
 	cmd.Flags().StringVar(&format, "format", "json", "format of a merged report: "+strings.Join(report.Formats(), ", ")+" (snapshots: json)")
+	registerMemoryLimit(cmd.Flags(), &memoryLimit)
 	cmd.Flags().StringVar(&failOn, "fail-on", "high", "for reports, the lowest severity whose failures exit 1: critical, high, medium or low")
 	return cmd
 }

@@ -12,6 +12,7 @@ import (
 
 func newReportCmd(stdout io.Writer) *cobra.Command {
 	var output outputFlags
+	var memoryLimit string
 	cmd := &cobra.Command{
 		Use:   "report report.json",
 		Short: "Render a saved JSON report in any format and exit with its verdict",
@@ -36,6 +37,11 @@ saved report keeps them.`,
 			if err := output.validate(cmd.Context()); err != nil {
 				return err
 			}
+			restore, err := limitMemory(memoryLimit)
+			if err != nil {
+				return err
+			}
+			defer restore()
 			rep, err := report.ReadReport(args[0])
 			if err != nil {
 				return err
@@ -52,6 +58,7 @@ saved report keeps them.`,
 	}
 	output.registerFormats(cmd)
 	fs := cmd.Flags()
+	registerMemoryLimit(fs, &memoryLimit)
 	fs.StringVar(&output.review.previousFile, "previous", "", "previous JSON report: attach what is new, regressed and fixed since it")
 	fs.BoolVar(&output.review.failOnNew, "fail-on-new", false, "with --previous or --history: exit 1 only for new or regressed failures at or above --fail-on")
 	output.review.registerHistory(cmd)

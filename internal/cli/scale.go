@@ -29,7 +29,7 @@ func (s *scaleFlags) register(fs *pflag.FlagSet) {
 	fs.DurationVar(&s.callTimeout, "call-timeout", checks.DefaultCallTimeout, "time limit of one API call attempt; a timed-out attempt is retried, then recorded as a Timeout error")
 	fs.StringVar(&s.shard, "shard", "", "scan only shard K of N (e.g. 2/4): the accounts whose id hashes (FNV-1a) to K-1 mod N; merge the shards' outputs with 'baseline merge'. 'auto': K from JOB_COMPLETION_INDEX (Kubernetes Indexed Job) or AWS_BATCH_JOB_ARRAY_INDEX (AWS Batch array job), 0-based, N from --shard-count or BASELINE_SHARD_COUNT")
 	fs.BoolVar(&s.exitZero, "exit-zero", false, "exit 0 instead of 1 (failures) or 3 (incomplete) when the command ran to the end: for shard jobs of schedulers that retry non-zero exits; merge gives the verdict")
-	fs.StringVar(&s.memoryLimit, "memory-limit", "auto", "soft memory limit of the process: a size (1536MiB, 2GiB), \"off\", or \"auto\": 75% of the container's cgroup limit, else of the machine's memory (GOMEMLIMIT, when set, wins over auto)")
+	registerMemoryLimit(fs, &s.memoryLimit)
 	fs.IntVar(&s.shardCount, "shard-count", 0, "with --shard auto, the number of shards (the Job's completions, the array job's size); default BASELINE_SHARD_COUNT")
 }
 
@@ -101,4 +101,31 @@ func parseRegionsFlag(value string) (regions []string, all bool, err error) {
 	}
 	regions, err = checks.ParseRegions("--regions", value)
 	return regions, false, err
+}
+
+// memoryLimitUsage is --memory-limit's help, the same for every command.
+const memoryLimitUsage = "soft memory limit of the process: a size (1536MiB, 2GiB), \"off\", or \"auto\": 75% of the container's cgroup limit, else of the machine's memory (GOMEMLIMIT, when set, wins over auto)"
+
+func registerMemoryLimit(fs *pflag.FlagSet, spec *string) {
+	fs.StringVar(spec, "memory-limit", "auto", memoryLimitUsage)
+}
+
+// beforeReportsRead, when set (tests), runs as merge or report starts
+// reading its reports, under the memory limit.
+var beforeReportsRead func()
+
+// limitMemory sets the soft memory limit of spec (--memory-limit) and the
+// GC target for a command that reads whole reports (merge, report: a
+// merged organization's results are held until written), and returns what
+// restores the previous ones. The process, not the library, sets them.
+func limitMemory(spec string) (restore func(), err error) {
+	mem, err := memlimit.Decide(spec, os.LookupEnv, os.ReadFile)
+	if err != nil {
+		return nil, err
+	}
+	restore = memlimit.Apply(mem, os.LookupEnv)
+	if beforeReportsRead != nil {
+		beforeReportsRead()
+	}
+	return restore, nil
 }
