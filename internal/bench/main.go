@@ -143,6 +143,7 @@ type flags struct {
 	shards                               int
 	accountsFrom                         bool
 	shardRun, shardOut, shardAccountList string
+	mergeRun, shardsDir                  string
 	// shardWorlds gives each shard a simulator of its own (-shard-worlds);
 	// serveWorld is what a simulator generates: "" the whole world, "org"
 	// the organization and the management account's services (for the
@@ -190,6 +191,8 @@ func main() {
 	flag.StringVar(&f.shardRun, "shard-run", "", "internal: run shard K/N against the parent's simulator")
 	flag.StringVar(&f.shardOut, "shard-out", "", "internal: the shard's JSON report")
 	flag.StringVar(&f.shardAccountList, "shard-accounts-from", "", "internal: the account list the shard scans from")
+	flag.StringVar(&f.shardsDir, "shards-dir", "", "with -shards: keep the shards' reports (report-K.json) and the merged report (merged.json) in this directory; by default they go to a temporary one, removed at the end")
+	flag.StringVar(&f.mergeRun, "merge-run", "", "internal: run baseline merge of the reports given as arguments into this file")
 	flag.TextVar(&f.worldNow, "world-now", time.Time{}, "internal: the instant (RFC 3339) the simulator resolves the world's relative times against; the parent sets it")
 	flag.StringVar(&f.memoryLimit, "memory-limit", "auto", "the scan process's soft memory limit, as baseline's --memory-limit: auto (75% of the cgroup's or machine's memory), a size such as 900MiB, or off")
 	serve := flag.Bool("serve", false, "internal: serve the world on stdout/stdin for the parent bench")
@@ -212,6 +215,8 @@ func main() {
 		err = runServer(f, os.Stdin, os.Stdout)
 	case f.shardRun != "":
 		err = runShardProcess(f)
+	case f.mergeRun != "":
+		err = runMergeProcess(f.mergeRun, f.memoryLimit, flag.Args())
 	default:
 		err = run(f)
 	}

@@ -24,12 +24,14 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"github.com/baseline-scanner/baseline/checks"
+	"github.com/baseline-scanner/baseline/internal/cli"
 	"github.com/baseline-scanner/baseline/internal/memlimit"
 	"github.com/baseline-scanner/baseline/internal/scan"
 	"github.com/baseline-scanner/baseline/report"
@@ -93,11 +95,15 @@ type ShardedResult struct {
 	// (the listing's apart).
 	TotalOrganizationsCalls int `json:"total_organizations_calls"`
 	// The merged report: its accounts (each once, every account of the
-	// organization), results, and the merge's time (reading the shards'
-	// reports, scan.MergeReports).
+	// organization), results, and the merge's wall time and peak RSS:
+	// baseline merge's code (reading the shards' reports, merging them,
+	// writing the merged JSON report) in a process of its own.
 	MergedAccounts int     `json:"merged_accounts"`
 	MergedResults  int     `json:"merged_results"`
 	MergeSeconds   float64 `json:"merge_seconds"`
+	MergePeakRSSMB float64 `json:"merge_peak_rss_mb"`
+	MergedReportMB float64 `json:"merged_report_mb"` // the merged JSON report's size
+	ShardReportsMB float64 `json:"shard_reports_mb"` // the shards' JSON reports' sizes added up
 }
 
 // checkShardFlags refuses -shards combinations the bench does not run.
@@ -105,6 +111,8 @@ func checkShardFlags(f flags) error {
 	switch {
 	case f.shards < 0:
 		return fmt.Errorf("-shards: %d is negative", f.shards)
+	case f.shardsDir != "" && f.shards == 0:
+		return errors.New("-shards-dir: only with -shards N")
 	case f.accountsFrom && f.shards == 0:
 		return errors.New("-accounts-from: only with -shards N")
 	case f.shards > 0 && f.pipeline == pipelineCollect:
@@ -341,28 +349,72 @@ func spawnShard(ctx context.Context, hi hello, k, n int, out, accountsFrom strin
 	return res, nil
 }
 
-// mergeShards merges the shards' reports with baseline merge's code and
-// checks that the merged report covers every account once: want of them,
-// and exactly wantIDs when given.
-func mergeShards(paths []string, want int, wantIDs []string) (*report.Report, error) {
-	merged, err := scan.MergeReports(paths)
+// mergeRun is what the merge process took: wall seconds and peak RSS (MiB).
+type mergeRun struct{ seconds, peakRSSMB float64 }
+
+// spawnMerge runs baseline merge of the shards' reports into out in a
+// process of its own (this binary with -merge-run), so that its peak RSS is
+// the merge's alone.
+func spawnMerge(ctx context.Context, out, memoryLimit string, paths []string) (mergeRun, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return mergeRun{}, err
+	}
+	cmd := exec.CommandContext(ctx, self, append([]string{"-memory-limit", memoryLimit, "-merge-run", out}, paths...)...)
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	start := time.Now()
+	if err := cmd.Run(); err != nil {
+		return mergeRun{}, fmt.Errorf("baseline merge: %w", err)
+	}
+	run := mergeRun{seconds: round(time.Since(start).Seconds(), 3)}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		run.peakRSSMB = round(float64(ru.Maxrss)/1024, 1) // Maxrss is in KiB on Linux
+	}
+	return run, nil
+}
+
+// runMergeProcess is -merge-run: baseline merge of paths into out, as the
+// command runs it, with --memory-limit memoryLimit. The merged verdict (exit 1 for failures, 3 for an
+// incomplete scan) is the report's, not the merge's failure.
+func runMergeProcess(out, memoryLimit string, paths []string) error {
+	err := cli.Execute(context.Background(), append([]string{"merge", "-o", out, "--memory-limit", memoryLimit}, paths...), io.Discard, os.Stderr)
+	switch code := cli.ExitCode(err); code {
+	case 0, 1, 3:
+		return nil
+	default:
+		return fmt.Errorf("baseline merge exited %d: %w", code, err)
+	}
+}
+
+// checkMerged reads the merged report and checks that it covers every
+// account once: want of them, and exactly wantIDs when given.
+func checkMerged(path string, want int, wantIDs []string) (*report.Report, error) {
+	merged, err := report.ReadReport(path)
 	if err != nil {
 		return nil, err
 	}
 	got := merged.Scope.Accounts
-	if len(slices.Compact(slices.Clone(got))) != len(got) {
+	if len(slices.Compact(slices.Sorted(slices.Values(got)))) != len(got) {
 		return nil, fmt.Errorf("merged report: an account is in two shards")
 	}
 	if len(got) != want {
 		return nil, fmt.Errorf("merged report: %d accounts, the organization has %d", len(got), want)
 	}
 	if wantIDs != nil {
-		ids := slices.Sorted(slices.Values(wantIDs))
-		if !slices.Equal(got, ids) {
+		if !slices.Equal(slices.Sorted(slices.Values(got)), slices.Sorted(slices.Values(wantIDs))) {
 			return nil, fmt.Errorf("merged report: the accounts are not the listed ones")
 		}
 	}
 	return merged, nil
+}
+
+// fileMB is a file's size in MiB, to one decimal.
+func fileMB(path string) (float64, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return 0, err
+	}
+	return round(float64(fi.Size())/(1<<20), 1), nil
 }
 
 // runSharded is -shards: the listing (with -accounts-from), the shards one
@@ -372,11 +424,17 @@ func mergeShards(paths []string, want int, wantIDs []string) (*report.Report, er
 // stopped after it (sim, the first, then serves the listing only), so
 // that one shard's world is in memory at a time.
 func runSharded(ctx context.Context, f flags, benchStart time.Time, hi hello, cfg aws.Config, sim *simClient) error {
-	dir, err := os.MkdirTemp("", "baseline-bench-shards-*")
-	if err != nil {
+	dir := f.shardsDir
+	if dir == "" {
+		tmp, err := os.MkdirTemp("", "baseline-bench-shards-*")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(tmp)
+		dir = tmp
+	} else if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
 	total := ShardedResult{
 		Accounts: f.accounts, Regions: f.regions, LatencyMS: float64(f.latency) / float64(time.Millisecond),
 		Throttle: f.throttle, Concurrency: f.concurrency, Collection: f.collection, TeamTag: f.teamTag,
@@ -468,14 +526,29 @@ func runSharded(ctx context.Context, f flags, benchStart time.Time, hi hello, cf
 		total.TotalOrganizationsCalls += res.OrganizationsCalls
 	}
 	total.SumWallSeconds = round(total.SumWallSeconds, 3)
-	start := time.Now()
-	merged, err := mergeShards(paths, f.accounts, listed)
+	mergedPath := filepath.Join(dir, "merged.json")
+	merge, err := spawnMerge(ctx, mergedPath, f.memoryLimit, paths)
 	if err != nil {
 		return err
 	}
-	total.MergeSeconds = round(time.Since(start).Seconds(), 3)
+	merged, err := checkMerged(mergedPath, f.accounts, listed)
+	if err != nil {
+		return err
+	}
+	total.MergeSeconds, total.MergePeakRSSMB = merge.seconds, merge.peakRSSMB
 	total.MergedAccounts, total.MergedResults = len(merged.Scope.Accounts), len(merged.Results)
-	fmt.Printf("merged:       %d accounts, each once; %d results; merged in %.3fs (baseline merge)\n", total.MergedAccounts, total.MergedResults, total.MergeSeconds)
+	if total.MergedReportMB, err = fileMB(mergedPath); err != nil {
+		return err
+	}
+	for _, p := range paths {
+		mb, err := fileMB(p)
+		if err != nil {
+			return err
+		}
+		total.ShardReportsMB += mb
+	}
+	total.ShardReportsMB = round(total.ShardReportsMB, 1)
+	fmt.Printf("merged:       %d accounts, each once; %d results; baseline merge took %.3fs, peak RSS %.1f MB (shard reports %.1f MB, merged report %.1f MB)\n", total.MergedAccounts, total.MergedResults, total.MergeSeconds, total.MergePeakRSSMB, total.ShardReportsMB, total.MergedReportMB)
 	fmt.Printf("shards:       %d, %.3fs wall added up, %.3fs the longest; %d API calls in all, %d of them Organizations\n", total.Shards, total.SumWallSeconds, total.MaxWallSeconds, total.TotalAPICalls, total.TotalOrganizationsCalls)
 	line, err := json.Marshal(total)
 	if err != nil {

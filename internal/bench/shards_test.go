@@ -135,7 +135,7 @@ func TestShardedScan(t *testing.T) {
 			mergedLikeOneScan(t, paths, accounts, ids, whole)
 		})
 	}
-	if _, err := mergeShards([]string{filepath.Join(dir, "false-1.json"), filepath.Join(dir, "false-2.json")}, accounts, nil); err == nil {
+	if err := runMergeProcess(filepath.Join(dir, "partial.json"), "auto", []string{filepath.Join(dir, "false-1.json"), filepath.Join(dir, "false-2.json")}); err == nil {
 		t.Error("merging 2 of 8 shards: no error")
 	}
 }
@@ -241,9 +241,18 @@ func mergedLikeOneScan(t *testing.T, paths []string, accounts int, ids []string,
 	if err != nil {
 		t.Fatal(err)
 	}
-	merged, err := mergeShards(paths, accounts, ids)
+	// What the bench measures: baseline merge's command writing the
+	// merged report, read back.
+	out := filepath.Join(t.TempDir(), "merged.json")
+	if err := runMergeProcess(out, "auto", paths); err != nil {
+		t.Fatal(err)
+	}
+	merged, err := checkMerged(out, accounts, ids)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if _, err := checkMerged(out, accounts+1, nil); err == nil {
+		t.Errorf("a merged report of %d accounts passed for %d", accounts, accounts+1)
 	}
 	got := results(merged)
 	if len(got) != len(want) || len(got) != len(merged.Results) {
