@@ -374,8 +374,9 @@ func spawnMerge(ctx context.Context, out, memoryLimit string, paths []string) (m
 }
 
 // runMergeProcess is -merge-run: baseline merge of paths into out, as the
-// command runs it, with --memory-limit memoryLimit. The merged verdict (exit 1 for failures, 3 for an
-// incomplete scan) is the report's, not the merge's failure.
+// command runs it, with --memory-limit memoryLimit. The merged verdict
+// (exit 1 for failures, 3 for an incomplete scan) is the report's, not the
+// merge's failure.
 func runMergeProcess(out, memoryLimit string, paths []string) error {
 	err := cli.Execute(context.Background(), append([]string{"merge", "-o", out, "--memory-limit", memoryLimit}, paths...), io.Discard, os.Stderr)
 	switch code := cli.ExitCode(err); code {
