@@ -1,77 +1,288 @@
 package report
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 )
 
 // ReadReport loads a JSON report written by `--format json`, e.g. the
 // previous scan to diff against. Errors are one line naming the file: not
 // JSON (with line and column), not a baseline report, or a schema version
-// this program does not read.
+// this program does not read. The file is decoded as it is read, one
+// result at a time: a merged organization's report is gigabytes of JSON,
+// and neither its bytes nor its results' decoded JSON form are ever held
+// whole.
 func ReadReport(path string) (*Report, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("read report: %w", err)
 	}
-	return ParseReport(path, data)
+	defer f.Close()
+	return decodeReport(path, bufio.NewReaderSize(f, 1<<16), source{
+		at:    func(offset int64) (int, int) { return fileLineCol(path, offset) },
+		whole: func() ([]byte, error) { return os.ReadFile(path) },
+	})
 }
 
 // ParseReport decodes a JSON report; name is used in errors. Unknown fields
 // are ignored, so a report with additive fields of a later 1.x still reads.
 func ParseReport(name string, data []byte) (*Report, error) {
-	var probe struct {
-		SchemaVersion *string `json:"schema_version"`
-		Results       present `json:"results"`
+	return decodeReport(name, bytes.NewReader(data), source{
+		at:    func(offset int64) (int, int) { return reportLineCol(data, offset) },
+		whole: func() ([]byte, error) { return data, nil },
+	})
+}
+
+// source is where a report's errors are placed: at gives the line and
+// column of a byte offset; whole gives the whole document again, read only
+// to place a syntax error (json.Decoder gives the offsets of some relative
+// to the value it was reading).
+type source struct {
+	at    func(int64) (int, int)
+	whole func() ([]byte, error)
+}
+
+// resultDecoded, when set (tests), runs after each result is decoded.
+var resultDecoded func()
+
+// maxResultsHint bounds the capacity a report's summary.total may reserve.
+const maxResultsHint = 1 << 26
+
+// decodeReport decodes a report from in: the document's top-level members
+// but results are kept as raw JSON (with where each starts) and decoded
+// once the whole document has been read, so that a document that is not a
+// report (no schema_version and results) is called that before any of its
+// members is judged; results are decoded as they stream, each into its
+// contract's form and then into a Result sharing the strings that repeat
+// (share). src places errors.
+func decodeReport(name string, in io.Reader, src source) (*Report, error) {
+	dec := json.NewDecoder(in)
+	fail := func(err error) error { return decodeError(name, src, err) }
+	at := src.at
+	notReport := fmt.Errorf("%s: not a baseline report: no schema_version and results (write one with --format json)", name)
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, fail(err)
 	}
-	if err := json.Unmarshal(data, &probe); err != nil {
-		return nil, reportJSONError(name, data, err)
+	if tok != json.Delim('{') {
+		line, col := at(dec.InputOffset())
+		return nil, fmt.Errorf("%s:%d:%d: not a baseline report: the document is %s, want an object", name, line, col, jsonKind(tok))
 	}
-	if probe.SchemaVersion == nil || !probe.Results {
-		return nil, fmt.Errorf("%s: not a baseline report: no schema_version and results (write one with --format json)", name)
+	type member struct {
+		raw   json.RawMessage
+		start int64
 	}
-	if !slices.Contains(ReadableSchemaVersions, *probe.SchemaVersion) {
-		return nil, fmt.Errorf("%s: report schema_version %q is not supported (this baseline reads %s)", name, *probe.SchemaVersion, strings.Join(ReadableSchemaVersions, ", "))
+	members := map[string]member{}
+	var (
+		results     []Result
+		haveResults bool
+		share       sharer
+		versionErr  error
+	)
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, fail(err)
+		}
+		key, _ := tok.(string)
+		if key != "results" {
+			var raw json.RawMessage
+			if err := dec.Decode(&raw); err != nil {
+				return nil, fail(err)
+			}
+			members[key] = member{raw, dec.InputOffset() - int64(len(raw))}
+			if key == "schema_version" {
+				versionErr = checkSchemaVersion(name, raw)
+			}
+			continue
+		}
+		if versionErr != nil {
+			// A report of a version this program does not read: its
+			// results may not have the shape decoded here.
+			return nil, versionErr
+		}
+		// Later members of the same name replace earlier ones, as
+		// encoding/json decodes them.
+		results, haveResults = nil, false
+		tok, err = dec.Token()
+		if err != nil {
+			return nil, fail(err)
+		}
+		if tok == nil {
+			continue // null: no results
+		}
+		if tok != json.Delim('[') {
+			line, col := at(dec.InputOffset())
+			return nil, fmt.Errorf("%s:%d:%d: not a baseline report: results is %s, want []report.Result", name, line, col, jsonKind(tok))
+		}
+		haveResults = true
+		if m, ok := members["summary"]; ok {
+			var sum struct{ Total int }
+			if json.Unmarshal(m.raw, &sum) == nil && sum.Total > 0 {
+				results = make([]Result, 0, min(sum.Total, maxResultsHint))
+			}
+		}
+		for dec.More() {
+			var raw json.RawMessage
+			if err := dec.Decode(&raw); err != nil {
+				return nil, fail(err)
+			}
+			var w resultJSON
+			if err := json.Unmarshal(raw, &w); err != nil {
+				return nil, fail(atOffset(err, "results", dec.InputOffset()-int64(len(raw))))
+			}
+			results = append(results, w.result())
+			share.result(&results[len(results)-1])
+			if resultDecoded != nil {
+				resultDecoded()
+			}
+		}
+		if _, err := dec.Token(); err != nil { // ]
+			return nil, fail(err)
+		}
 	}
-	// The results are decoded in their contract's form, not through
-	// Result.UnmarshalJSON, so that an error in one gives its line and
-	// column in the whole document.
-	var wire struct {
-		Report
-		Results []resultJSON `json:"results"`
+	if _, err := dec.Token(); err != nil { // }
+		return nil, fail(err)
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&wire); err != nil {
-		return nil, reportJSONError(name, data, err)
+	if err := skipRest(dec); err != nil {
+		return nil, fail(err)
 	}
-	r := wire.Report
-	r.Results = make([]Result, len(wire.Results))
-	for i := range wire.Results {
-		r.Results[i] = wire.Results[i].result()
-		wire.Results[i] = resultJSON{}
+	if _, ok := members["schema_version"]; !ok || !haveResults {
+		return nil, notReport
 	}
-	wire.Results = nil
+	if versionErr != nil {
+		return nil, versionErr
+	}
+	var r Report
+	for key, m := range members {
+		// Each member is decoded as the one member of an object, so that a
+		// type error names it by its path in the document.
+		doc := append(append(append(append([]byte(`{`), strconv.Quote(key)...), ':'), m.raw...), '}')
+		prefix := int64(len(doc) - len(m.raw) - 1)
+		if err := json.Unmarshal(doc, &r); err != nil {
+			return nil, fail(atOffset(err, "", m.start-prefix))
+		}
+	}
+	r.Results = results
 	if err := r.check(); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	r.share()
 	r.Upgrade()
 	return &r, nil
 }
 
-// present records that a field is there (and not null) without keeping
-// its value.
-type present bool
-
-// UnmarshalJSON implements json.Unmarshaler.
-func (p *present) UnmarshalJSON(data []byte) error {
-	*p = string(data) != "null"
+// checkSchemaVersion refuses a schema version this program does not read.
+func checkSchemaVersion(name string, raw json.RawMessage) error {
+	var v *string
+	if json.Unmarshal(raw, &v) != nil || v == nil {
+		return nil // judged with the other members
+	}
+	if !slices.Contains(ReadableSchemaVersions, *v) {
+		return fmt.Errorf("%s: report schema_version %q is not supported (this baseline reads %s)", name, *v, strings.Join(ReadableSchemaVersions, ", "))
+	}
 	return nil
+}
+
+// skipRest reads what follows the document: nothing but white space.
+func skipRest(dec *json.Decoder) error {
+	if _, err := dec.Token(); err != io.EOF {
+		if err == nil {
+			return &json.SyntaxError{Offset: dec.InputOffset()}
+		}
+		return err
+	}
+	return nil
+}
+
+// jsonKind names the JSON type of a token, as encoding/json's type errors do.
+func jsonKind(tok json.Token) string {
+	switch tok.(type) {
+	case json.Delim:
+		if tok == json.Delim('[') {
+			return "array"
+		}
+		return "object"
+	case string:
+		return "string"
+	case bool:
+		return "bool"
+	}
+	return "number"
+}
+
+// offsetError is a type error of a value that starts at a byte offset of
+// the document, under a path.
+type offsetError struct {
+	err   *json.UnmarshalTypeError
+	path  string
+	start int64
+}
+
+func (e *offsetError) Error() string { return e.err.Error() }
+
+// atOffset places a type error of a value decoded on its own at the
+// offset where it starts in the document, under path.
+func atOffset(err error, path string, start int64) error {
+	var typeErr *json.UnmarshalTypeError
+	if !errors.As(err, &typeErr) {
+		return err
+	}
+	return &offsetError{typeErr, path, start}
+}
+
+// decodeError is err as one line naming the document, with the line and
+// column where it is.
+func decodeError(name string, src source, err error) error {
+	var syntax *json.SyntaxError
+	var placed *offsetError
+	switch {
+	case err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &syntax):
+		// Not JSON: json.Unmarshal of the whole document says where, as
+		// it said before reports were streamed.
+		data, rerr := src.whole()
+		if rerr != nil {
+			return fmt.Errorf("%s: %w", name, rerr)
+		}
+		if !errors.As(json.Unmarshal(data, new(any)), &syntax) {
+			return fmt.Errorf("%s: invalid JSON: %v", name, err)
+		}
+		line, col := reportLineCol(data, max(syntax.Offset-1, 0))
+		return fmt.Errorf("%s:%d:%d: invalid JSON: %v", name, line, col, syntax)
+	case errors.As(err, &placed):
+		line, col := src.at(placed.start + placed.err.Offset)
+		// Named as the document has them: not the contract form results
+		// are decoded into.
+		field := placed.err.Field
+		if placed.path != "" {
+			field = strings.TrimSuffix(placed.path+"."+field, ".")
+		}
+		want := strings.ReplaceAll(placed.err.Type.String(), "report.resultJSON", "report.Result")
+		return fmt.Errorf("%s:%d:%d: not a baseline report: %s is %s, want %s", name, line, col, field, placed.err.Value, want)
+	}
+	return fmt.Errorf("%s: not a baseline report: %v", name, err)
+}
+
+// fileLineCol is reportLineCol of the file at path, read again up to the
+// offset (only for an error).
+func fileLineCol(path string, offset int64) (int, int) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, 0
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, offset))
+	if err != nil {
+		return 0, 0
+	}
+	return reportLineCol(data, offset)
 }
 
 // share makes the strings that repeat across r's results one copy each:
@@ -80,44 +291,57 @@ func (p *present) UnmarshalJSON(data []byte) error {
 // status, and a report read for a diff, a merge or the history is held
 // whole while it is compared.
 func (r *Report) share() {
-	strs := map[string]string{}
-	one := func(s *string) {
-		if c, ok := strs[*s]; ok {
-			*s = c
+	var s sharer
+	for i := range r.Results {
+		s.result(&r.Results[i])
+	}
+}
+
+// sharer is share's state: one copy of each string, one of each control
+// text.
+type sharer struct {
+	strs  map[string]string
+	texts map[controlTextKey]*ControlText
+}
+
+// result makes res's strings the shared copies.
+func (s *sharer) result(res *Result) {
+	if s.strs == nil {
+		s.strs, s.texts = map[string]string{}, map[controlTextKey]*ControlText{}
+	}
+	one := func(p *string) {
+		if c, ok := s.strs[*p]; ok {
+			*p = c
 			return
 		}
-		strs[*s] = *s
+		s.strs[*p] = *p
 	}
-	texts := map[controlTextKey]*ControlText{}
-	for i := range r.Results {
-		res := &r.Results[i]
-		for _, s := range []*string{&res.ControlID, (*string)(&res.Severity), (*string)(&res.Status),
-			&res.AccountID, &res.AccountName, &res.Region, &res.Message, &res.Team, &res.Cause} {
-			one(s)
-		}
-		if c := res.Control; c != nil {
-			key := controlTextKey{c.Title, c.Service, c.Remediation, strings.Join(c.References, "\x00"), c.References == nil}
-			if shared, ok := texts[key]; ok && slices.Equal(shared.References, c.References) {
-				res.Control = shared
-			} else {
-				for _, s := range []*string{&c.Title, &c.Service, &c.Remediation} {
-					one(s)
-				}
-				for j := range c.References {
-					one(&c.References[j])
-				}
-				texts[key] = c
+	for _, p := range []*string{&res.ControlID, (*string)(&res.Severity), (*string)(&res.Status),
+		&res.AccountID, &res.AccountName, &res.Region, &res.Message, &res.Team, &res.Cause} {
+		one(p)
+	}
+	if c := res.Control; c != nil {
+		key := controlTextKey{c.Title, c.Service, c.Remediation, strings.Join(c.References, "\x00"), c.References == nil}
+		if shared, ok := s.texts[key]; ok && slices.Equal(shared.References, c.References) {
+			res.Control = shared
+		} else {
+			for _, p := range []*string{&c.Title, &c.Service, &c.Remediation} {
+				one(p)
 			}
-		}
-		if f := res.Finding; f != nil {
-			for _, s := range []*string{&f.Title, &f.Product, &f.ControlID, &f.Severity, &f.FirstObservedAt, &f.SLADue} {
-				one(s)
+			for j := range c.References {
+				one(&c.References[j])
 			}
+			s.texts[key] = c
 		}
-		if w := res.Waiver; w != nil {
-			for _, s := range []*string{&w.Control, &w.Reason, &w.Owner, &w.Expires} {
-				one(s)
-			}
+	}
+	if f := res.Finding; f != nil {
+		for _, p := range []*string{&f.Title, &f.Product, &f.ControlID, &f.Severity, &f.FirstObservedAt, &f.SLADue} {
+			one(p)
+		}
+	}
+	if w := res.Waiver; w != nil {
+		for _, p := range []*string{&w.Control, &w.Reason, &w.Owner, &w.Expires} {
+			one(p)
 		}
 	}
 }
@@ -173,24 +397,6 @@ func (r *Report) Upgrade() {
 	r.SchemaVersion = SchemaVersion
 	AssignIDs(r.Results)
 	r.Summary = Summarize(r.Results)
-}
-
-func reportJSONError(name string, data []byte, err error) error {
-	var syntax *json.SyntaxError
-	var typeErr *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &syntax):
-		line, col := reportLineCol(data, max(syntax.Offset-1, 0))
-		return fmt.Errorf("%s:%d:%d: invalid JSON: %v", name, line, col, syntax)
-	case errors.As(err, &typeErr):
-		line, col := reportLineCol(data, typeErr.Offset)
-		// Named as the document has them: not the reader's embedding of
-		// Report, not the contract form its results are decoded into.
-		field := strings.TrimPrefix(typeErr.Field, "Report.")
-		want := strings.ReplaceAll(typeErr.Type.String(), "report.resultJSON", "report.Result")
-		return fmt.Errorf("%s:%d:%d: not a baseline report: %s is %s, want %s", name, line, col, field, typeErr.Value, want)
-	}
-	return fmt.Errorf("%s: not a baseline report: %v", name, err)
 }
 
 // reportLineCol converts a byte offset into a 1-based line and column.

@@ -3,8 +3,12 @@ package report
 import (
 	"bytes"
 	"fmt"
+	"io"
+	"os"
+	"path/filepath"
 	"reflect"
 	"runtime"
+	"strings"
 	"testing"
 	"unsafe"
 )
@@ -136,5 +140,111 @@ func TestParseReportTypeErrorsNameTheDocument(t *testing.T) {
 		if err == nil || err.Error() != want {
 			t.Errorf("%s:\n got %v\nwant %s", doc, err, want)
 		}
+	}
+}
+
+// TestReadReportStreamsAndSaysWhere: a report is decoded as it is read;
+// whatever is wrong with it is one line naming the file with the line and
+// column, the same read from a file as parsed from memory, and a document
+// that is not a report is called that before any of its members is judged.
+func TestReadReportStreamsAndSaysWhere(t *testing.T) {
+	valid := string(sampleJSON(t, sampleReport()))
+	cut := strings.Index(valid, `"results"`) + 40
+	for _, tt := range []struct{ name, doc, want string }{
+		{"empty", ``, `r.json:1:1: invalid JSON: unexpected end of JSON input`},
+		{"cut in the results", valid[:cut], `r.json:`},
+		{"trailing value", `{"schema_version":"3.0","results":[]} {}`, `r.json:1:39: invalid JSON`},
+		{"trailing text", "{\"schema_version\":\"3.0\",\"results\":[]}\nx", `r.json:2:1: invalid JSON`},
+		{"array", `[]`, `r.json:1:2: not a baseline report: the document is array, want an object`},
+		{"string", `"report"`, `r.json:1:9: not a baseline report: the document is string, want an object`},
+		{"results null", `{"schema_version":"3.0","results":null}`, `r.json: not a baseline report: no schema_version and results`},
+		{"no version", `{"results":[]}`, `r.json: not a baseline report: no schema_version and results`},
+		{"snapshot with a scope of another shape", `{"schema_version":"1","scope":[1],"accounts":[]}`, `r.json: not a baseline report: no schema_version and results`},
+		{"version after results", `{"results":[],"schema_version":"9.0"}`, `r.json: report schema_version "9.0" is not supported`},
+		{"status of a result", `{"schema_version":"3.0","results":[{"control_id":"a","account_id":"1","region":"r","status":"MAYBE"}]}`, `r.json: results[0] (a, 1): status "MAYBE" is not one of`},
+		{"second result's field", "{\"schema_version\":\"3.0\",\"results\":[\n{\"control_id\":\"a\"},\n{\"control_id\":\"b\",\"message\":7}]}", `r.json:3:30: not a baseline report: results.message is number, want string`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "r.json")
+			if err := os.WriteFile(path, []byte(tt.doc), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, parseErr := ParseReport("r.json", []byte(tt.doc))
+			_, readErr := ReadReport(path)
+			if parseErr == nil || !strings.HasPrefix(parseErr.Error(), tt.want) {
+				t.Errorf("ParseReport: %v, want %q…", parseErr, tt.want)
+			}
+			if readErr == nil || strings.Replace(readErr.Error(), path, "r.json", 1) != parseErr.Error() {
+				t.Errorf("ReadReport: %v, ParseReport: %v", readErr, parseErr)
+			}
+		})
+	}
+	// Members named twice: the last is kept, as encoding/json keeps it.
+	r, err := ParseReport("r.json", []byte(`{"schema_version":"3.0","results":[{"control_id":"a","account_id":"1","region":"r","status":"PASS"}],"results":[]}`))
+	if err != nil || len(r.Results) != 0 {
+		t.Errorf("results named twice: %v results, %v", r, err)
+	}
+}
+
+// TestReadReportEqualsParseReport: a report read from its file is the one
+// parsed from its bytes, and written again gives the same document.
+func TestReadReportEqualsParseReport(t *testing.T) {
+	data := sampleJSON(t, sampleReport())
+	path := filepath.Join(t.TempDir(), "r.json")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	read, err := ReadReport(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	parsed, err := ParseReport("r.json", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(read, parsed) {
+		t.Error("ReadReport and ParseReport differ")
+	}
+	again := sampleJSON(t, read)
+	if !bytes.Equal(again, data) {
+		t.Errorf("written again, the report differs:\n%s\nwant\n%s", again, data)
+	}
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += n
+	return n, err
+}
+
+// TestReadReportDecodesAsItReads: the first result is decoded before a
+// tenth of a large report has been read (the whole document was read
+// first, and held twice, before): a merged organization's report is
+// gigabytes, and reading one must not take as much memory again.
+func TestReadReportDecodesAsItReads(t *testing.T) {
+	data := sampleJSON(t, orgReport(50, 4, 20))
+	in := &countingReader{r: bytes.NewReader(data)}
+	readAtFirst := -1
+	resultDecoded = func() {
+		if readAtFirst < 0 {
+			readAtFirst = in.n
+		}
+	}
+	defer func() { resultDecoded = nil }()
+	r, err := decodeReport("r.json", in, source{
+		at:    func(offset int64) (int, int) { return reportLineCol(data, offset) },
+		whole: func() ([]byte, error) { return data, nil },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if readAtFirst < 0 || readAtFirst > len(data)/10 {
+		t.Errorf("first of %d results decoded after %d of %d bytes were read", len(r.Results), readAtFirst, len(data))
 	}
 }
