@@ -26,7 +26,12 @@ func ReadReport(path string) (*Report, error) {
 		return nil, fmt.Errorf("read report: %w", err)
 	}
 	defer f.Close()
+	var size int64
+	if fi, err := f.Stat(); err == nil {
+		size = fi.Size()
+	}
 	return decodeReport(path, bufio.NewReaderSize(f, 1<<16), source{
+		size:  size,
 		at:    func(offset int64) (int, int) { return fileLineCol(path, offset) },
 		whole: func() ([]byte, error) { return os.ReadFile(path) },
 	})
@@ -36,16 +41,19 @@ func ReadReport(path string) (*Report, error) {
 // are ignored, so a report with additive fields of a later 1.x still reads.
 func ParseReport(name string, data []byte) (*Report, error) {
 	return decodeReport(name, bytes.NewReader(data), source{
+		size:  int64(len(data)),
 		at:    func(offset int64) (int, int) { return reportLineCol(data, offset) },
 		whole: func() ([]byte, error) { return data, nil },
 	})
 }
 
-// source is where a report's errors are placed: at gives the line and
-// column of a byte offset; whole gives the whole document again, read only
-// to place a syntax error (json.Decoder gives the offsets of some relative
-// to the value it was reading).
+// source is what is known of a report's document: its size in bytes (0:
+// unknown) and where its errors are: at gives the line and column of a byte
+// offset; whole gives the whole document again, read only to place a
+// syntax error (json.Decoder gives the offsets of some relative to the
+// value it was reading).
 type source struct {
+	size  int64
 	at    func(int64) (int, int)
 	whole func() ([]byte, error)
 }
@@ -53,8 +61,10 @@ type source struct {
 // resultDecoded, when set (tests), runs after each result is decoded.
 var resultDecoded func()
 
-// maxResultsHint bounds the capacity a report's summary.total may reserve.
-const maxResultsHint = 1 << 26
+// minResultBytes is the least JSON a result takes (its control_id,
+// account_id, region and status): what a document's size says of how many
+// results it can hold, so that its summary.total reserves no more.
+const minResultBytes = 64
 
 // decodeReport decodes a report from in: the document's top-level members
 // but results are kept as raw JSON (with where each starts) and decoded
@@ -127,7 +137,7 @@ func decodeReport(name string, in io.Reader, src source) (*Report, error) {
 		if m, ok := members["summary"]; ok {
 			var sum struct{ Total int }
 			if json.Unmarshal(m.raw, &sum) == nil && sum.Total > 0 {
-				results = make([]Result, 0, min(sum.Total, maxResultsHint))
+				results = make([]Result, 0, min(int64(sum.Total), src.size/minResultBytes))
 			}
 		}
 		for dec.More() {

@@ -248,3 +248,20 @@ func TestReadReportDecodesAsItReads(t *testing.T) {
 		t.Errorf("first of %d results decoded after %d of %d bytes were read", len(r.Results), readAtFirst, len(data))
 	}
 }
+
+// TestReadReportTrustsNoSummaryForItsSize: summary.total sizes the results
+// only as far as the document could hold them, so a report that claims
+// more results than it has cannot make the reader reserve memory for them.
+func TestReadReportTrustsNoSummaryForItsSize(t *testing.T) {
+	doc := []byte(`{"schema_version":"3.0","summary":{"total":1000000000000},"results":[{"control_id":"a","account_id":"1","region":"r","status":"PASS"}]}`)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	r, err := ParseReport("r.json", doc)
+	runtime.ReadMemStats(&after)
+	if err != nil || len(r.Results) != 1 {
+		t.Fatalf("%v, %v", r, err)
+	}
+	if got := after.TotalAlloc - before.TotalAlloc; got > 1<<20 {
+		t.Errorf("reading a %d-byte report allocated %d bytes", len(doc), got)
+	}
+}
