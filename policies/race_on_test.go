@@ -2,5 +2,6 @@
 
 package policies
 
-// raceEnabled: the race detector is on, and allocation counts are its own.
+// raceEnabled says whether the race detector is on: allocation counts are
+// then its own.
 const raceEnabled = true
