@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"slices"
-	"strconv"
 	"strings"
 )
 
@@ -26,12 +25,21 @@ func ReadReport(path string) (*Report, error) {
 		return nil, fmt.Errorf("read report: %w", err)
 	}
 	defer f.Close()
-	var size int64
-	if fi, err := f.Stat(); err == nil {
-		size = fi.Size()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("read report: %w", err)
+	}
+	if !fi.Mode().IsRegular() {
+		// A pipe or a device cannot be read again to place an error (a
+		// FIFO would wait for ever): read whole, as it was before.
+		data, err := io.ReadAll(f)
+		if err != nil {
+			return nil, fmt.Errorf("read report: %w", err)
+		}
+		return ParseReport(path, data)
 	}
 	return decodeReport(path, bufio.NewReaderSize(f, 1<<16), source{
-		size:  size,
+		size:  fi.Size(),
 		at:    func(offset int64) (int, int) { return fileLineCol(path, offset) },
 		whole: func() ([]byte, error) { return os.ReadFile(path) },
 	})
@@ -66,36 +74,40 @@ var resultDecoded func()
 // results it can hold, so that its summary.total reserves no more.
 const minResultBytes = 64
 
-// decodeReport decodes a report from in: the document's top-level members
-// but results are kept as raw JSON (with where each starts) and decoded
-// once the whole document has been read, so that a document that is not a
-// report (no schema_version and results) is called that before any of its
-// members is judged; results are decoded as they stream, each into its
-// contract's form and then into a Result sharing the strings that repeat
-// (share). src places errors.
+// decodeReport decodes a report from in, in the order json.Unmarshal of
+// the whole document would judge it: not JSON, then not a report (no
+// schema_version and results, as encoding/json matches member names,
+// ignoring case), then a schema version this program does not read, then
+// the first value of the wrong type in the document. Results are decoded as
+// they stream, each into its contract's form and then into a Result
+// sharing the strings that repeat (share); the other top-level members are
+// kept as raw JSON and decoded, in the document's order, once it has been
+// read. src places errors.
 func decodeReport(name string, in io.Reader, src source) (*Report, error) {
 	dec := json.NewDecoder(in)
+	dec.UseNumber() // a number token is never a decoding error
 	fail := func(err error) error { return decodeError(name, src, err) }
-	at := src.at
-	notReport := fmt.Errorf("%s: not a baseline report: no schema_version and results (write one with --format json)", name)
 	tok, err := dec.Token()
 	if err != nil {
 		return nil, fail(err)
 	}
 	if tok != json.Delim('{') {
-		line, col := at(dec.InputOffset())
+		line, col := src.at(dec.InputOffset())
+		if err := skipValue(dec, tok); err != nil {
+			return nil, fail(err)
+		}
+		if err := skipRest(dec); err != nil {
+			return nil, fail(err)
+		}
 		return nil, fmt.Errorf("%s:%d:%d: not a baseline report: the document is %s, want an object", name, line, col, jsonKind(tok))
 	}
-	type member struct {
-		raw   json.RawMessage
-		start int64
-	}
-	members := map[string]member{}
 	var (
-		results     []Result
-		haveResults bool
-		share       sharer
-		versionErr  error
+		members      []rawMember // but results, in the document's order
+		results      []Result
+		haveResults  bool  // results is there and not null
+		resultsErr   error // the first value of the wrong type in results
+		resultsStart int64 // where that value is
+		share        sharer
 	)
 	for dec.More() {
 		tok, err := dec.Token()
@@ -103,25 +115,17 @@ func decodeReport(name string, in io.Reader, src source) (*Report, error) {
 			return nil, fail(err)
 		}
 		key, _ := tok.(string)
-		if key != "results" {
+		if !strings.EqualFold(key, "results") {
 			var raw json.RawMessage
 			if err := dec.Decode(&raw); err != nil {
 				return nil, fail(err)
 			}
-			members[key] = member{raw, dec.InputOffset() - int64(len(raw))}
-			if key == "schema_version" {
-				versionErr = checkSchemaVersion(name, raw)
-			}
+			members = append(members, rawMember{key, raw, dec.InputOffset() - int64(len(raw))})
 			continue
 		}
-		if versionErr != nil {
-			// A report of a version this program does not read: its
-			// results may not have the shape decoded here.
-			return nil, versionErr
-		}
-		// Later members of the same name replace earlier ones, as
-		// encoding/json decodes them.
-		results, haveResults = nil, false
+		// A later results replaces an earlier one.
+		results, haveResults, resultsErr = nil, false, nil
+		start := dec.InputOffset()
 		tok, err = dec.Token()
 		if err != nil {
 			return nil, fail(err)
@@ -129,25 +133,29 @@ func decodeReport(name string, in io.Reader, src source) (*Report, error) {
 		if tok == nil {
 			continue // null: no results
 		}
-		if tok != json.Delim('[') {
-			line, col := at(dec.InputOffset())
-			return nil, fmt.Errorf("%s:%d:%d: not a baseline report: results is %s, want []report.Result", name, line, col, jsonKind(tok))
-		}
 		haveResults = true
-		if m, ok := members["summary"]; ok {
-			var sum struct{ Total int }
-			if json.Unmarshal(m.raw, &sum) == nil && sum.Total > 0 {
-				results = make([]Result, 0, min(int64(sum.Total), src.size/minResultBytes))
+		if tok != json.Delim('[') {
+			resultsErr = &kindError{path: "results", kind: jsonKind(tok), want: "[]report.Result", offset: dec.InputOffset()}
+			resultsStart = start
+			if err := skipValue(dec, tok); err != nil {
+				return nil, fail(err)
 			}
+			continue
 		}
+		results = make([]Result, 0, resultsHint(members, src.size))
 		for dec.More() {
 			var raw json.RawMessage
 			if err := dec.Decode(&raw); err != nil {
 				return nil, fail(err)
 			}
+			if resultsErr != nil {
+				continue // the document is still read to its end: it may not be JSON
+			}
 			var w resultJSON
+			at := dec.InputOffset() - int64(len(raw))
 			if err := json.Unmarshal(raw, &w); err != nil {
-				return nil, fail(atOffset(err, "results", dec.InputOffset()-int64(len(raw))))
+				resultsErr, resultsStart = atOffset(err, "results", at), at
+				continue
 			}
 			results = append(results, w.result())
 			share.result(&results[len(results)-1])
@@ -165,21 +173,44 @@ func decodeReport(name string, in io.Reader, src source) (*Report, error) {
 	if err := skipRest(dec); err != nil {
 		return nil, fail(err)
 	}
-	if _, ok := members["schema_version"]; !ok || !haveResults {
-		return nil, notReport
+
+	// What json.Unmarshal of a probe for schema_version and results said.
+	var version *string
+	for _, m := range members {
+		if strings.EqualFold(m.key, "schema_version") {
+			var v *string
+			if err := json.Unmarshal(m.raw, &v); err != nil {
+				return nil, fail(atOffset(err, m.key, m.start))
+			}
+			version = v
+		}
 	}
-	if versionErr != nil {
-		return nil, versionErr
+	if version == nil || !haveResults {
+		return nil, fmt.Errorf("%s: not a baseline report: no schema_version and results (write one with --format json)", name)
 	}
+	if !slices.Contains(ReadableSchemaVersions, *version) {
+		return nil, fmt.Errorf("%s: report schema_version %q is not supported (this baseline reads %s)", name, *version, strings.Join(ReadableSchemaVersions, ", "))
+	}
+	// The members, in order, each as the one member of an object so that
+	// a type error names it by its path; the first error in the document
+	// is the one said, results' among them.
 	var r Report
-	for key, m := range members {
-		// Each member is decoded as the one member of an object, so that a
-		// type error names it by its path in the document.
-		doc := append(append(append(append([]byte(`{`), strconv.Quote(key)...), ':'), m.raw...), '}')
+	for _, m := range members {
+		if resultsErr != nil && m.start > resultsStart {
+			break
+		}
+		key, err := json.Marshal(m.key)
+		if err != nil {
+			return nil, fail(err)
+		}
+		doc := append(append(append(append([]byte(`{`), key...), ':'), m.raw...), '}')
 		prefix := int64(len(doc) - len(m.raw) - 1)
 		if err := json.Unmarshal(doc, &r); err != nil {
 			return nil, fail(atOffset(err, "", m.start-prefix))
 		}
+	}
+	if resultsErr != nil {
+		return nil, fail(resultsErr)
 	}
 	r.Results = results
 	if err := r.check(); err != nil {
@@ -189,16 +220,60 @@ func decodeReport(name string, in io.Reader, src source) (*Report, error) {
 	return &r, nil
 }
 
-// checkSchemaVersion refuses a schema version this program does not read.
-func checkSchemaVersion(name string, raw json.RawMessage) error {
-	var v *string
-	if json.Unmarshal(raw, &v) != nil || v == nil {
-		return nil // judged with the other members
+// rawMember is a top-level member of a report but its results, as read:
+// its name, its JSON and where that starts in the document.
+type rawMember struct {
+	key   string
+	raw   json.RawMessage
+	start int64
+}
+
+// resultsHint is the capacity to reserve for results: the total of the
+// last summary before them, as far as a document of size bytes could hold
+// that many (minResultBytes).
+func resultsHint(members []rawMember, size int64) int {
+	for i := len(members) - 1; i >= 0; i-- {
+		if strings.EqualFold(members[i].key, "summary") {
+			var sum struct{ Total int64 }
+			if json.Unmarshal(members[i].raw, &sum) != nil || sum.Total <= 0 {
+				return 0
+			}
+			return int(min(sum.Total, size/minResultBytes))
+		}
 	}
-	if !slices.Contains(ReadableSchemaVersions, *v) {
-		return fmt.Errorf("%s: report schema_version %q is not supported (this baseline reads %s)", name, *v, strings.Join(ReadableSchemaVersions, ", "))
+	return 0
+}
+
+// skipValue reads the rest of the value whose first token was tok.
+func skipValue(dec *json.Decoder, tok json.Token) error {
+	if tok != json.Delim('{') && tok != json.Delim('[') {
+		return nil
+	}
+	for depth := 1; depth > 0; {
+		tok, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		switch tok {
+		case json.Delim('{'), json.Delim('['):
+			depth++
+		case json.Delim('}'), json.Delim(']'):
+			depth--
+		}
 	}
 	return nil
+}
+
+// kindError is a value of the wrong JSON kind where the reader streams
+// (the document, results): what encoding/json would call a type error at
+// offset.
+type kindError struct {
+	path, kind, want string
+	offset           int64
+}
+
+func (e *kindError) Error() string {
+	return fmt.Sprintf("%s is %s, want %s", e.path, e.kind, e.want)
 }
 
 // skipRest reads what follows the document: nothing but white space.
@@ -224,6 +299,8 @@ func jsonKind(tok json.Token) string {
 		return "string"
 	case bool:
 		return "bool"
+	case nil:
+		return "null"
 	}
 	return "number"
 }
@@ -253,7 +330,11 @@ func atOffset(err error, path string, start int64) error {
 func decodeError(name string, src source, err error) error {
 	var syntax *json.SyntaxError
 	var placed *offsetError
+	var kind *kindError
 	switch {
+	case errors.As(err, &kind):
+		line, col := src.at(kind.offset)
+		return fmt.Errorf("%s:%d:%d: not a baseline report: %v", name, line, col, kind)
 	case err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &syntax):
 		// Not JSON: json.Unmarshal of the whole document says where, as
 		// it said before reports were streamed.

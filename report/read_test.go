@@ -9,7 +9,9 @@ import (
 	"reflect"
 	"runtime"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 	"unsafe"
 )
 
@@ -163,6 +165,16 @@ func TestReadReportStreamsAndSaysWhere(t *testing.T) {
 		{"version after results", `{"results":[],"schema_version":"9.0"}`, `r.json: report schema_version "9.0" is not supported`},
 		{"status of a result", `{"schema_version":"3.0","results":[{"control_id":"a","account_id":"1","region":"r","status":"MAYBE"}]}`, `r.json: results[0] (a, 1): status "MAYBE" is not one of`},
 		{"second result's field", "{\"schema_version\":\"3.0\",\"results\":[\n{\"control_id\":\"a\"},\n{\"control_id\":\"b\",\"message\":7}]}", `r.json:3:30: not a baseline report: results.message is number, want string`},
+		{"version null", `{"schema_version":null,"results":[]}`, `r.json: not a baseline report: no schema_version and results`},
+		{"version a number", `{"schema_version":3,"results":[]}`, `r.json:1:20: not a baseline report: schema_version is number, want string`},
+		{"document null", `null`, `r.json:1:5: not a baseline report: the document is null, want an object`},
+		{"results a huge number", `{"schema_version":"3.0","results":1e999}`, `r.json:1:40: not a baseline report: results is number, want []report.Result`},
+		{"results typed wrong, then not JSON", `{"schema_version":"3.0","results":[{"status":5}],}`, `r.json:1:50: invalid JSON`},
+		{"results before an unknown version", `{"results":[{"status":5}],"schema_version":"9.0"}`, `r.json: report schema_version "9.0" is not supported`},
+		{"results typed wrong, no version", `{"results":[{"status":5}]}`, `r.json: not a baseline report: no schema_version and results`},
+		{"the first wrong value in the document", `{"schema_version":"3.0","tool":5,"results":[{"status":5}],"scope":5}`, `r.json:1:33: not a baseline report: tool is number, want report.Tool`},
+		{"results' wrong value first", `{"schema_version":"3.0","results":[{"status":5}],"tool":5}`, `r.json:1:47: not a baseline report: results.status is number, want report.Status`},
+		{"a later version named in capitals", `{"schema_version":"3.0","results":[],"Schema_Version":"9.9"}`, `r.json: report schema_version "9.9" is not supported`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "r.json")
@@ -179,10 +191,19 @@ func TestReadReportStreamsAndSaysWhere(t *testing.T) {
 			}
 		})
 	}
-	// Members named twice: the last is kept, as encoding/json keeps it.
-	r, err := ParseReport("r.json", []byte(`{"schema_version":"3.0","results":[{"control_id":"a","account_id":"1","region":"r","status":"PASS"}],"results":[]}`))
-	if err != nil || len(r.Results) != 0 {
-		t.Errorf("results named twice: %v results, %v", r, err)
+	// As encoding/json decodes them: results named twice, the last; an
+	// object named twice, merged; names matched whatever their case;
+	// names that need escapes.
+	for doc, check := range map[string]func(*Report) bool{
+		`{"schema_version":"3.0","results":[{"control_id":"a","account_id":"1","region":"r","status":"PASS"}],"results":[]}`: func(r *Report) bool { return r.Results != nil && len(r.Results) == 0 },
+		`{"schema_version":"3.0","summary":{"total":1,"pass":1},"Summary":{"fail":1},"results":[]}`:                          func(r *Report) bool { return r.Summary.Total == 1 && r.Summary.Pass == 1 && r.Summary.Fail == 1 },
+		`{"SCHEMA_VERSION":"2.0","RESULTS":[]}`:                                         func(r *Report) bool { return r.SchemaVersion == SchemaVersion },
+		`{"\u0007":1,"x\u007f":2,"\udb40\udc01":3,"schema_version":"3.0","results":[]}`: func(r *Report) bool { return r.SchemaVersion == "3.0" },
+	} {
+		r, err := ParseReport("r.json", []byte(doc))
+		if err != nil || !check(r) {
+			t.Errorf("%s: %+v, %v", doc, r, err)
+		}
 	}
 }
 
@@ -263,5 +284,42 @@ func TestReadReportTrustsNoSummaryForItsSize(t *testing.T) {
 	}
 	if got := after.TotalAlloc - before.TotalAlloc; got > 1<<20 {
 		t.Errorf("reading a %d-byte report allocated %d bytes", len(doc), got)
+	}
+}
+
+// TestReadReportFromAPipe: a report that cannot be read twice (a FIFO, a
+// process substitution) is read whole, so that an error in it is placed
+// without reading it again, which would wait for ever; a directory is an
+// error that says it could not be read.
+func TestReadReportFromAPipe(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "r.json")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skipf("no FIFO here: %v", err)
+	}
+	doc := "{\"schema_version\":\"3.0\",\n\"results\":[{\"status\":5}]}"
+	go func() {
+		f, err := os.OpenFile(fifo, os.O_WRONLY, 0)
+		if err != nil {
+			return
+		}
+		_, _ = f.WriteString(doc)
+		_ = f.Close()
+	}()
+	done := make(chan error, 1)
+	go func() {
+		_, err := ReadReport(fifo)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if want := fifo + ":2:23: not a baseline report: results.status is number, want report.Status"; err == nil || err.Error() != want {
+			t.Errorf("FIFO: %v, want %s", err, want)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("ReadReport of a FIFO did not return within a minute")
+	}
+	if _, err := ReadReport(dir); err == nil || !strings.HasPrefix(err.Error(), "read report: ") {
+		t.Errorf("a directory: %v", err)
 	}
 }
