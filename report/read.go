@@ -369,11 +369,22 @@ func fileLineCol(path string, offset int64) (int, int) {
 		return 0, 0
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, offset))
-	if err != nil {
-		return 0, 0
+	// Counted as it is read: the offset may be gigabytes in.
+	line, lastNL, pos := 1, int64(-1), int64(0)
+	buf := make([]byte, 1<<16)
+	for r := io.LimitReader(f, offset); ; {
+		n, err := r.Read(buf)
+		for i, b := range buf[:n] {
+			if b == '\n' {
+				line, lastNL = line+1, pos+int64(i)
+			}
+		}
+		pos += int64(n)
+		if err != nil {
+			break
+		}
 	}
-	return reportLineCol(data, offset)
+	return line, int(pos - lastNL)
 }
 
 // share makes the strings that repeat across r's results one copy each:
