@@ -1,7 +1,7 @@
 package report
 
 import (
-	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -29,21 +29,11 @@ func ReadHistory(dir string) (reports []*Report, skipped []string, err error) {
 		if d.IsDir() || !d.Type().IsRegular() || !strings.EqualFold(filepath.Ext(path), ".json") {
 			return nil
 		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return fmt.Errorf("history: %w", err)
+		rep, err := ReadReport(path)
+		if errors.Is(err, errNotReport) {
+			skipped = append(skipped, path)
+			return nil
 		}
-		var probe struct {
-			SchemaVersion *string          `json:"schema_version"`
-			Results       *json.RawMessage `json:"results"`
-		}
-		if json.Unmarshal(data, &probe) != nil || probe.SchemaVersion == nil || probe.Results == nil {
-			if json.Valid(data) {
-				skipped = append(skipped, path)
-				return nil
-			}
-		}
-		rep, err := ParseReport(path, data)
 		if err != nil {
 			return fmt.Errorf("history: %w", err)
 		}

@@ -66,6 +66,11 @@ type source struct {
 	whole func() ([]byte, error)
 }
 
+// errNotReport is a JSON document that is not a baseline report: no
+// schema_version (a string) and results, or not an object. --history
+// leaves such files out; a report that does not read is an error.
+var errNotReport = errors.New("not a baseline report")
+
 // resultDecoded, when set (tests), runs after each result is decoded.
 var resultDecoded func()
 
@@ -99,7 +104,7 @@ func decodeReport(name string, in io.Reader, src source) (*Report, error) {
 		if err := skipRest(dec); err != nil {
 			return nil, fail(err)
 		}
-		return nil, fmt.Errorf("%s:%d:%d: not a baseline report: the document is %s, want an object", name, line, col, jsonKind(tok))
+		return nil, fmt.Errorf("%s:%d:%d: %w: the document is %s, want an object", name, line, col, errNotReport, jsonKind(tok))
 	}
 	var (
 		members      []rawMember // but results, in the document's order
@@ -180,13 +185,17 @@ func decodeReport(name string, in io.Reader, src source) (*Report, error) {
 		if strings.EqualFold(m.key, "schema_version") {
 			var v *string
 			if err := json.Unmarshal(m.raw, &v); err != nil {
-				return nil, fail(atOffset(err, m.key, m.start))
+				err := atOffset(err, m.key, m.start)
+				if placed, ok := err.(*offsetError); ok {
+					placed.notReport = true // no schema_version a report has
+				}
+				return nil, fail(err)
 			}
 			version = v
 		}
 	}
 	if version == nil || !haveResults {
-		return nil, fmt.Errorf("%s: not a baseline report: no schema_version and results (write one with --format json)", name)
+		return nil, fmt.Errorf("%s: %w: no schema_version and results (write one with --format json)", name, errNotReport)
 	}
 	if !slices.Contains(ReadableSchemaVersions, *version) {
 		return nil, fmt.Errorf("%s: report schema_version %q is not supported (this baseline reads %s)", name, *version, strings.Join(ReadableSchemaVersions, ", "))
@@ -308,9 +317,10 @@ func jsonKind(tok json.Token) string {
 // offsetError is a type error of a value that starts at a byte offset of
 // the document, under a path.
 type offsetError struct {
-	err   *json.UnmarshalTypeError
-	path  string
-	start int64
+	err       *json.UnmarshalTypeError
+	path      string
+	start     int64
+	notReport bool // the error says the document is not a report (errNotReport)
 }
 
 func (e *offsetError) Error() string { return e.err.Error() }
@@ -322,7 +332,7 @@ func atOffset(err error, path string, start int64) error {
 	if !errors.As(err, &typeErr) {
 		return err
 	}
-	return &offsetError{typeErr, path, start}
+	return &offsetError{err: typeErr, path: path, start: start}
 }
 
 // decodeError is err as one line naming the document, with the line and
@@ -356,7 +366,11 @@ func decodeError(name string, src source, err error) error {
 			field = strings.TrimSuffix(placed.path+"."+field, ".")
 		}
 		want := strings.ReplaceAll(placed.err.Type.String(), "report.resultJSON", "report.Result")
-		return fmt.Errorf("%s:%d:%d: not a baseline report: %s is %s, want %s", name, line, col, field, placed.err.Value, want)
+		err := fmt.Errorf("%s:%d:%d: not a baseline report: %s is %s, want %s", name, line, col, field, placed.err.Value, want)
+		if placed.notReport {
+			err = fmt.Errorf("%s:%d:%d: %w: %s is %s, want %s", name, line, col, errNotReport, field, placed.err.Value, want)
+		}
+		return err
 	}
 	return fmt.Errorf("%s: not a baseline report: %v", name, err)
 }

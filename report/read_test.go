@@ -323,3 +323,40 @@ func TestReadReportFromAPipe(t *testing.T) {
 		t.Errorf("a directory: %v", err)
 	}
 }
+
+// TestReadHistoryLeavesOutWhatIsNotAReport: --history reads every report
+// under its folder as ReadReport does, leaves out a JSON file that is not
+// a report (as it did when it read each whole: no schema_version string
+// and results, or not an object), and fails on a report that does not read.
+func TestReadHistoryLeavesOutWhatIsNotAReport(t *testing.T) {
+	report := string(sampleJSON(t, sampleReport()))
+	for _, tt := range []struct {
+		name, doc string
+		read, skip bool // else an error
+	}{
+		{"a report", report, true, false},
+		{"other JSON", `{"not": "a report"}`, false, true},
+		{"an array", `[1, 2]`, false, true},
+		{"a version that is a number", `{"schema_version": 5, "results": []}`, false, true},
+		{"results null", `{"schema_version": "3.0", "results": null}`, false, true},
+		{"an unknown version", `{"schema_version": "9.0", "results": []}`, false, false},
+		{"not JSON", `{"schema_version": "3.0", "results": [`, false, false},
+		{"a result of the wrong type", `{"schema_version": "3.0", "results": [{"status": 5}]}`, false, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, "r.json"), []byte(tt.doc), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			reports, skipped, err := ReadHistory(dir)
+			switch {
+			case tt.read && (err != nil || len(reports) != 1):
+				t.Errorf("read %d reports, %v", len(reports), err)
+			case tt.skip && (err != nil || len(skipped) != 1 || len(reports) != 0):
+				t.Errorf("skipped %v, read %d, %v", skipped, len(reports), err)
+			case !tt.read && !tt.skip && err == nil:
+				t.Errorf("no error: read %d, skipped %v", len(reports), skipped)
+			}
+		})
+	}
+}
