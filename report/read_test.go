@@ -331,7 +331,7 @@ func TestReadReportFromAPipe(t *testing.T) {
 func TestReadHistoryLeavesOutWhatIsNotAReport(t *testing.T) {
 	report := string(sampleJSON(t, sampleReport()))
 	for _, tt := range []struct {
-		name, doc string
+		name, doc  string
 		read, skip bool // else an error
 	}{
 		{"a report", report, true, false},
