@@ -85,7 +85,7 @@ const minResultBytes = 64
 // ignoring case), then a schema version this program does not read, then
 // the first value of the wrong type in the document. Results are decoded as
 // they stream, each into its contract's form and then into a Result
-// sharing the strings that repeat (share); the other top-level members are
+// sharing the strings that repeat (sharer); the other top-level members are
 // kept as raw JSON and decoded, in the document's order, once it has been
 // read. src places errors.
 func decodeReport(name string, in io.Reader, src source) (*Report, error) {
@@ -401,20 +401,12 @@ func fileLineCol(path string, offset int64) (int, int) {
 	return line, int(pos - lastNL)
 }
 
-// share makes the strings that repeat across r's results one copy each:
-// decoding gives every result its own copy of its control's title,
+// sharer makes the strings that repeat across a report's results one copy
+// each: decoding gives every result its own copy of its control's title,
 // remediation and references, its account's id and name, its region and
 // status, and a report read for a diff, a merge or the history is held
-// whole while it is compared.
-func (r *Report) share() {
-	var s sharer
-	for i := range r.Results {
-		s.result(&r.Results[i])
-	}
-}
-
-// sharer is share's state: one copy of each string, one of each control
-// text.
+// whole while it is compared. Its state: one copy of each string, one of
+// each control text.
 type sharer struct {
 	strs  map[string]string
 	texts map[controlTextKey]*ControlText
