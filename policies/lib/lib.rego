@@ -36,9 +36,7 @@ not_applicable(region, resource, message) := result("NOT_APPLICABLE", region, re
 
 # finding_status is FAIL for a finding first observed at first (ns) longer
 # ago than the SLA, UPCOMING (listed, not a verdict) within it.
-finding_status(first, sla_days) := "FAIL" if {
-	now_ns - first > sla_days * day_ns
-} else := "UPCOMING"
+finding_status(first, sla_days) := overdue_status(now_ns - first, sla_days * day_ns)
 
 # finding_resource is the resource a finding result is about: the affected
 # resource, else the finding itself.
