@@ -230,7 +230,7 @@ func collectAccount(ctx context.Context, p *pool, opts CollectOptions, t Target,
 		}
 	}
 	for k, it := range items {
-		p.push(it.prio, func() {
+		run := func() {
 			tt := t
 			tt.Regions = it.regions
 			part := it.collector.Collect(ctx, tt)
@@ -243,8 +243,30 @@ func collectAccount(ctx context.Context, p *pool, opts CollectOptions, t Target,
 				opts.Progress.accountDone()
 				done()
 			}
-		})
+		}
+		if d, ok := it.collector.(Deferred); ok {
+			// Queued when the collector can collect; the pool does not
+			// finish before.
+			p.pending.Add(1)
+			d.Later(func() {
+				p.push(it.prio, run)
+				p.pending.Done()
+			})
+			continue
+		}
+		p.push(it.prio, run)
 	}
+}
+
+// Deferred is a collector that cannot collect yet: a service whose choice
+// of collector waits for every account to be listed (discovery streamed
+// with a delegated administrator). Its cells wait outside the pool,
+// holding no worker, while the other collectors' run. Later calls run once
+// the collector can collect, at once when it already can, and exactly
+// once for each call whatever happens (a failed choice included: the
+// collector then records the failure).
+type Deferred interface {
+	Later(run func())
 }
 
 // pool runs tasks on a fixed number of workers, lowest priority value

@@ -107,12 +107,12 @@ type AdminEnv struct {
 	// sync, --ssm-sync-max-age); 0 means the service's default.
 	SyncMaxAge time.Duration
 	// AccountsPending: the accounts are still being listed (Accounts is
-	// nil), in ModeAuto. A service whose caller administers nothing for
-	// it returns its direct collection, decided without the accounts; one
-	// whose choice depends on them (an administrator, an inventory)
-	// returns ErrAccountsNeeded, and is asked again once every account is
-	// listed. Discovery is streamed into collection only when no service
-	// needs the accounts.
+	// nil), in ModeAuto or ModeAdmin. A service whose caller administers
+	// nothing for it returns its direct collection (or, in ModeAdmin, its
+	// error), decided without the accounts; one whose choice depends on
+	// them (an administrator, an inventory) returns ErrAccountsNeeded, and
+	// is asked again once every account is listed, while the other
+	// services collect the accounts as they are listed.
 	AccountsPending bool
 }
 

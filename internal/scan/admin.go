@@ -82,13 +82,15 @@ func (e adminEnv) adminEnv() checks.AdminEnv {
 }
 
 // probeCollectors asks every service with an administrator mode, before
-// the accounts are listed (--collection auto), how it would collect: the
-// choices a service could make without the accounts (the caller
-// administers nothing for it) are returned by service name; all reports
-// whether every service made one, so that discovery can be streamed.
-func probeCollectors(ctx context.Context, svcs []checks.Service, env adminEnv) (decided map[string]checks.AdminCollection, all bool, err error) {
+// the accounts are listed (--collection auto or admin), how it would
+// collect: the choices a service could make without the accounts (the
+// caller administers nothing for it) are returned by service name; the
+// others are asked again once every account is listed (pendingChoice). An
+// error (--collection admin, and the caller administers nothing) stops
+// the scan before the listing.
+func probeCollectors(ctx context.Context, svcs []checks.Service, env adminEnv) (decided map[string]checks.AdminCollection, err error) {
 	env.accountsPending, env.targets = true, nil
-	decided, all = map[string]checks.AdminCollection{}, true
+	decided = map[string]checks.AdminCollection{}
 	for _, s := range svcs {
 		if s.Admin == nil {
 			continue
@@ -96,18 +98,16 @@ func probeCollectors(ctx context.Context, svcs []checks.Service, env adminEnv) (
 		got, err := s.Admin(ctx, env.adminEnv())
 		switch {
 		case errors.Is(err, checks.ErrAccountsNeeded):
-			all = false
 		case err != nil:
-			return nil, false, err
+			return nil, err
 		case got.Gaps != nil:
 			// An administrator's collection all the same: asked again
 			// with the accounts.
-			all = false
 		default:
 			decided[s.Name] = got
 		}
 	}
-	return decided, all, nil
+	return decided, nil
 }
 
 // home is the region the administrator is looked for in.
@@ -135,8 +135,10 @@ type gapSource struct {
 // chooseCollectors returns the collector of every service, in order, each
 // direct or, for a service with an administrator mode, through the
 // caller's delegated administrator (--collection). decided are choices
-// already made (by probeCollectors), kept as they are.
-func chooseCollectors(ctx context.Context, svcs []checks.Service, env adminEnv, decided map[string]checks.AdminCollection) ([]checks.Collector, []gapSource, error) {
+// already made (by probeCollectors), kept as they are; with pending
+// (discovery streamed), a service not decided chooses once every account
+// is listed, and its collector waits until then.
+func chooseCollectors(ctx context.Context, svcs []checks.Service, env adminEnv, decided map[string]checks.AdminCollection, pending *pendingChoice) ([]checks.Collector, []gapSource, error) {
 	var collectors, last []checks.Collector
 	var gaps []gapSource
 	for _, s := range svcs {
@@ -145,6 +147,11 @@ func chooseCollectors(ctx context.Context, svcs []checks.Service, env adminEnv, 
 			continue
 		}
 		got, ok := decided[s.Name]
+		if !ok && pending != nil {
+			// Its cells wait for the listing: last, as a background one.
+			last = append(last, pendingCollector{choice: pending, name: s.Name, direct: s.New()})
+			continue
+		}
 		var err error
 		if !ok {
 			got, err = s.Admin(ctx, env.adminEnv())

@@ -40,7 +40,7 @@ func TestBackgroundCollectorsGoLast(t *testing.T) {
 		{ModeDirect, []string{"first", "second", "third"}},
 	} {
 		env.mode = tc.mode
-		got, _, err := chooseCollectors(t.Context(), svcs, env, nil)
+		got, _, err := chooseCollectors(t.Context(), svcs, env, nil, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -191,6 +191,10 @@ func collect(ctx context.Context, o Options, sp *spooler) (*checks.Snapshot, []c
 		org, targetOpts.Org = true, true
 	}
 	orgs := organizations.NewFromConfig(discovery)
+	// Collection and the team-tag reads stop early when a service's
+	// choice of collector, made once the accounts are listed, fails.
+	cctx, stopCollection := context.WithCancel(ctx)
+	defer stopCollection()
 	// Team tags are read beside collection, not before it: at
 	// Organizations' pace they took a minute at 100 accounts, and only the
 	// report needs them.
@@ -198,7 +202,7 @@ func collect(ctx context.Context, o Options, sp *spooler) (*checks.Snapshot, []c
 	var teams *checks.TeamReader
 	startTeamReader := func() {
 		if org && o.TeamTag != "" && o.AccountList == nil {
-			teams = checks.NewTeamReader(ctx, orgs, o.TeamTag, live)
+			teams = checks.NewTeamReader(cctx, orgs, o.TeamTag, live)
 		}
 	}
 	// Discovery is streamed when nothing needs the whole account list
@@ -207,19 +211,32 @@ func collect(ctx context.Context, o Options, sp *spooler) (*checks.Snapshot, []c
 	// collected, and their tags read, as the page arrives. With --accounts
 	// the listing stops once every named account is found; one the
 	// organization does not have is an error once the listing ends (the
-	// scan stops, no report). The administrators' streams are planned over
-	// every account, so with an administrator (--collection admin, or auto
-	// when the caller is one) discovery is whole: auto asks each service
-	// first, before listing, whether the caller administers it.
-	streamed := org && o.AccountList == nil && o.Collection == ModeDirect
+	// scan stops, no report). With --collection auto or admin each service
+	// is asked first, before listing, whether the caller administers it.
+	// An administrator's streams and coverage gaps are planned over every
+	// account: such a service chooses its collector once the listing has
+	// ended, with every account as when listing first, and its cells wait
+	// until then without holding a worker (pendingChoice); the other
+	// services collect the accounts as they arrive.
+	streamed := org && o.AccountList == nil && !o.listFirst
 	env := adminEnv{cfg: cfg, limiter: limiter, regions: regions, allRegions: o.AllRegions, fromOrg: org, mode: o.Collection, status: o.Observer.Status, now: o.Now, syncMaxAge: o.SSMSyncMaxAge}
-	var decided map[string]checks.AdminCollection
-	if org && o.AccountList == nil && o.Collection == ModeAuto && !o.listFirst {
-		var all bool
-		if decided, all, err = probeCollectors(ctx, o.Services, env); err != nil {
+	var (
+		decided     map[string]checks.AdminCollection
+		pending     *pendingChoice
+		pendingSvcs []checks.Service
+	)
+	if streamed && o.Collection != ModeDirect {
+		if decided, err = probeCollectors(ctx, o.Services, env); err != nil {
 			return nil, nil, err
 		}
-		streamed = all
+		for _, s := range o.Services {
+			if _, ok := decided[s.Name]; s.Admin != nil && !ok {
+				pendingSvcs = append(pendingSvcs, s)
+			}
+		}
+		if len(pendingSvcs) > 0 {
+			pending = newPendingChoice()
+		}
 	}
 	selected := map[string]bool{} // every selected account, whatever the shard
 	var (
@@ -232,19 +249,37 @@ func collect(ctx context.Context, o Options, sp *spooler) (*checks.Snapshot, []c
 	if streamed {
 		startTeamReader()
 		more = make(chan []checks.Target)
+		penv := env // the pending services' environment, once every account is listed
 		go func() {
 			defer close(more)
-			discovered <- checks.DiscoverStream(dctx, cfg, stsClient, orgs, targetOpts, func(page []checks.Target) {
+			var shardTargets []checks.Target
+			err := checks.DiscoverStream(dctx, cfg, stsClient, orgs, targetOpts, func(page []checks.Target) {
 				for _, t := range page {
 					selected[t.AccountID] = true
 				}
 				if page = inShard(page, o.Shard); len(page) > 0 {
+					if pending != nil {
+						shardTargets = append(shardTargets, page...)
+					}
 					if teams != nil {
 						teams.Add(page)
 					}
 					more <- page
 				}
 			})
+			if pending != nil {
+				var got map[string]checks.AdminCollection
+				if err == nil {
+					penv.targets, penv.scanAccounts = sortedTargets(shardTargets), len(selected)
+					var cerr error
+					if got, cerr = pending.choose(cctx, pendingSvcs, penv); cerr != nil {
+						stopCollection()
+					}
+					pending.resolve(got, cerr)
+				}
+				pending.resolve(nil, err)
+			}
+			discovered <- err
 		}()
 	} else {
 		if targets, err = checks.Discover(ctx, cfg, stsClient, orgs, targetOpts); err != nil {
@@ -267,7 +302,7 @@ func collect(ctx context.Context, o Options, sp *spooler) (*checks.Snapshot, []c
 	if !streamed {
 		env.scanAccounts = len(selected)
 	}
-	collectors, gaps, err := chooseCollectors(ctx, o.Services, env, decided)
+	collectors, gaps, err := chooseCollectors(ctx, o.Services, env, decided, pending)
 	if err != nil {
 		// Nothing is collected: stop the listing and the tag reads.
 		stopDiscovery()
@@ -313,7 +348,7 @@ func collect(ctx context.Context, o Options, sp *spooler) (*checks.Snapshot, []c
 		sp.start(targets, selected)
 		copts.Sink = sp.add
 	}
-	snap := checks.Collect(ctx, targets, copts)
+	snap := checks.Collect(cctx, targets, copts)
 	derr := <-discovered
 	var tags []checks.Target
 	if teams != nil {
@@ -323,6 +358,16 @@ func collect(ctx context.Context, o Options, sp *spooler) (*checks.Snapshot, []c
 	stop = func() {}
 	if derr != nil {
 		return nil, nil, derr
+	}
+	if pending != nil {
+		if pending.err != nil {
+			return nil, nil, pending.err
+		}
+		gaps = append(gaps, pending.gaps(pendingSvcs)...)
+		slices.SortStableFunc(gaps, func(a, b gapSource) int {
+			return slices.IndexFunc(o.Services, func(s checks.Service) bool { return s.Name == a.service }) -
+				slices.IndexFunc(o.Services, func(s checks.Service) bool { return s.Name == b.service })
+		})
 	}
 	if sp == nil {
 		checks.JoinTeams(snap, tags)

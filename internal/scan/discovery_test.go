@@ -3,6 +3,8 @@ package scan
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -10,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
+	"github.com/aws/aws-sdk-go-v2/service/guardduty"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/aws-sdk-go-v2/service/securityhub"
 	"github.com/aws/smithy-go/middleware"
@@ -157,63 +161,80 @@ func listedFirst(t *testing.T, world *awssim.World, opts Options, snap *checks.S
 	return want, gotBytes, wantBytes
 }
 
-// TestAutoWithAnAdministratorListsFirst: --collection auto asks each
-// service before listing whether the caller administers it; when one does
-// (GuardDuty members, a Security Hub finding aggregator, a Systems Manager
-// node inventory), the administrator's streams are planned over every
-// account, so every ListAccounts page is read before collection, the
-// status lines are said once, and the snapshot is the one of listing
-// first, at the cost of the asking (at most two calls more).
-func TestAutoWithAnAdministratorListsFirst(t *testing.T) {
-	for name, admin := range map[string]func(mgmt awssim.AccountID) *awssim.DelegatedAdmin{
-		"guardduty": func(m awssim.AccountID) *awssim.DelegatedAdmin { return &awssim.DelegatedAdmin{GuardDuty: m} },
-		"securityhub": func(m awssim.AccountID) *awssim.DelegatedAdmin {
+// TestWithAnAdministratorDiscoveryIsStreamed: --collection auto and admin
+// ask each service before listing whether the caller administers it; a
+// service it administers (GuardDuty members, a Security Hub finding
+// aggregator, a Systems Manager node inventory) plans its streams over
+// every account, so it chooses its collector once the listing has ended,
+// while the other services collect the accounts as their pages arrive (the
+// later pages wait here until a CloudTrail call has been made). The status
+// lines are said once, and the snapshot is byte for byte the one of
+// listing first, at the cost of the asking (at most two calls more).
+func TestWithAnAdministratorDiscoveryIsStreamed(t *testing.T) {
+	all := func(m awssim.AccountID) *awssim.DelegatedAdmin {
+		return &awssim.DelegatedAdmin{GuardDuty: m, SecurityHub: m, FindingAggregator: &awssim.FindingAggregator{Region: "us-east-1"},
+			SSM: m, SSMSync: &awssim.SSMSync{Region: "us-east-1"}}
+	}
+	for _, tc := range []struct {
+		name, mode string
+		admin      func(mgmt awssim.AccountID) *awssim.DelegatedAdmin
+		shard      checks.ShardScope
+	}{
+		{"guardduty", ModeAuto, func(m awssim.AccountID) *awssim.DelegatedAdmin { return &awssim.DelegatedAdmin{GuardDuty: m} }, checks.ShardScope{}},
+		{"securityhub", ModeAuto, func(m awssim.AccountID) *awssim.DelegatedAdmin {
 			return &awssim.DelegatedAdmin{SecurityHub: m, FindingAggregator: &awssim.FindingAggregator{Region: "us-east-1"}}
-		},
-		"ssm": func(m awssim.AccountID) *awssim.DelegatedAdmin {
+		}, checks.ShardScope{}},
+		{"ssm", ModeAuto, func(m awssim.AccountID) *awssim.DelegatedAdmin {
 			return &awssim.DelegatedAdmin{SSM: m, SSMSync: &awssim.SSMSync{Region: "us-east-1"}}
-		},
+		}, checks.ShardScope{}},
+		{"all, admin", ModeAdmin, all, checks.ShardScope{}},
+		{"all, admin, shard", ModeAdmin, all, checks.ShardScope{Index: 1, Count: 2}},
 	} {
-		t.Run(name, func(t *testing.T) {
+		t.Run(tc.name, func(t *testing.T) {
 			world := awssim.Generate(awssim.GenerateOptions{Accounts: 45, Seed: 5, Regions: []string{"us-east-1"}, LargeAccountShare: -1})
 			for _, a := range world.Accounts {
 				if a.Management {
-					world.DelegatedAdmin = admin(a.ID)
+					world.DelegatedAdmin = tc.admin(a.ID)
 					if st := a.Regions["us-east-1"]; st.GuardDuty == nil || len(st.GuardDuty.Detectors) == 0 {
 						st.GuardDuty = &awssim.GuardDutyState{Detectors: []awssim.Detector{{Status: "ENABLED"}}}
 					}
 				}
 			}
 			_, cfg := awssimtest.StartWorld(t, world)
-			var mu sync.Mutex
-			var pages, pagesBeforeCollection int
-			collecting := false
+			collecting := make(chan struct{})
+			var once sync.Once
+			var laterPages, waitedFor atomic.Int32
 			cfg.APIOptions = append(cfg.APIOptions, func(stack *middleware.Stack) error {
-				return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("watch", func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
-					mu.Lock()
-					switch in.Parameters.(type) {
+				return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("gate", func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+					switch p := in.Parameters.(type) {
 					case *organizations.ListAccountsInput:
-						pages++
-						if !collecting {
-							pagesBeforeCollection++
+						if p.NextToken != nil {
+							laterPages.Add(1)
+							// Not streamed, collection never starts before
+							// the listing ends: give up after a while, and
+							// fail.
+							select {
+							case <-collecting:
+								waitedFor.Add(1)
+							case <-time.After(30 * time.Second):
+							}
 						}
-					case *securityhub.DescribeHubInput:
-						collecting = true
+					case *cloudtrail.DescribeTrailsInput:
+						once.Do(func() { close(collecting) })
 					}
-					mu.Unlock()
 					return next.HandleInitialize(ctx, in)
 				}), middleware.Before)
 			})
 			rec := &recorder{}
 			calls := checks.NewCallCounter()
-			opts := Options{Org: true, AWS: &cfg, Regions: world.Regions, Collection: ModeAuto, Calls: calls,
+			opts := Options{Org: true, AWS: &cfg, Regions: world.Regions, Collection: tc.mode, Calls: calls, Shard: tc.shard,
 				Tool: checks.Tool{Name: "baseline", Version: "test"}, Now: awssimtest.Clock, Observer: rec}
 			snap, err := Collect(t.Context(), opts)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if pages != 3 || pagesBeforeCollection != 3 {
-				t.Errorf("%d ListAccounts pages, %d of them before collection; want 3 and 3 (listed first)", pages, pagesBeforeCollection)
+			if laterPages.Load() != 2 || waitedFor.Load() != 2 {
+				t.Errorf("%d later ListAccounts pages, %d of them after collection began; want 2 and 2 (streamed)", laterPages.Load(), waitedFor.Load())
 			}
 			seen := map[string]bool{}
 			for _, line := range rec.status {
@@ -238,8 +259,8 @@ func TestAutoWithAnAdministratorListsFirst(t *testing.T) {
 			if err := checks.WriteSnapshot(&wantBytes, want); err != nil {
 				t.Fatal(err)
 			}
-			if !bytes.Equal(got.Bytes(), wantBytes.Bytes()) {
-				t.Errorf("the snapshot differs from listing first:\n%s", firstDifference(got.Bytes(), wantBytes.Bytes()))
+			if len(want.Accounts) == 0 || !bytes.Equal(got.Bytes(), wantBytes.Bytes()) {
+				t.Errorf("the snapshot differs from listing first (%d accounts, want %d):\n%s", len(snap.Accounts), len(want.Accounts), firstDifference(got.Bytes(), wantBytes.Bytes()))
 			}
 			// Operations, not requests: the simulator's rate limits may
 			// answer a request with a throttle, and its retry is a request
@@ -251,8 +272,77 @@ func TestAutoWithAnAdministratorListsFirst(t *testing.T) {
 					t.Logf("%s: %d calls more than listing first", action, d)
 				}
 			}
-			if extra < 1 || extra > 2 {
-				t.Errorf("%d calls more than listing first, want 1 or 2 (asking before the listing)", extra)
+			if extra < 1 || extra > 2*len(world.Regions)*3 {
+				t.Errorf("%d calls more than listing first, want 1 to 2 a service (asking before the listing)", extra)
+			}
+		})
+	}
+}
+
+// TestStreamedAdministratorFailures: with discovery streamed and a service
+// choosing its collector once the listing ends, a listing that fails and a
+// choice that fails each stop the scan with their error and no snapshot;
+// the cells waiting for the choice do not hang it.
+func TestStreamedAdministratorFailures(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		fail func(in any, calls map[string]int) bool // whether this call fails
+		want string
+	}{
+		{"the listing", func(in any, _ map[string]int) bool {
+			p, ok := in.(*organizations.ListAccountsInput)
+			return ok && p.NextToken != nil
+		}, "list organization accounts (organizations:ListAccounts)"},
+		{"the choice", func(in any, calls map[string]int) bool {
+			// The first ListMembers is asked before the listing, the
+			// second once it has ended.
+			_, ok := in.(*guardduty.ListMembersInput)
+			return ok && calls["*guardduty.ListMembersInput"] == 2
+		}, "--collection admin"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			world := awssim.Generate(awssim.GenerateOptions{Accounts: 45, Seed: 5, Regions: []string{"us-east-1"}, LargeAccountShare: -1})
+			for _, a := range world.Accounts {
+				if a.Management {
+					world.DelegatedAdmin = &awssim.DelegatedAdmin{GuardDuty: a.ID, SecurityHub: a.ID, FindingAggregator: &awssim.FindingAggregator{Region: "us-east-1"}}
+					if st := a.Regions["us-east-1"]; st.GuardDuty == nil || len(st.GuardDuty.Detectors) == 0 {
+						st.GuardDuty = &awssim.GuardDutyState{Detectors: []awssim.Detector{{Status: "ENABLED"}}}
+					}
+				}
+			}
+			_, cfg := awssimtest.StartWorld(t, world)
+			var mu sync.Mutex
+			calls := map[string]int{}
+			cfg.APIOptions = append(cfg.APIOptions, func(stack *middleware.Stack) error {
+				return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("fail", func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+					mu.Lock()
+					calls[fmt.Sprintf("%T", in.Parameters)]++
+					fail := tc.fail(in.Parameters, calls)
+					mu.Unlock()
+					if fail {
+						return middleware.InitializeOutput{}, middleware.Metadata{}, errors.New("injected failure")
+					}
+					return next.HandleInitialize(ctx, in)
+				}), middleware.Before)
+			})
+			opts := Options{Org: true, AWS: &cfg, Regions: world.Regions, Collection: ModeAdmin,
+				Tool: checks.Tool{Name: "baseline", Version: "test"}, Now: awssimtest.Clock, Observer: &recorder{}}
+			type result struct {
+				snap *checks.Snapshot
+				err  error
+			}
+			done := make(chan result, 1)
+			go func() {
+				snap, err := Collect(t.Context(), opts)
+				done <- result{snap, err}
+			}()
+			select {
+			case r := <-done:
+				if r.err == nil || !strings.Contains(r.err.Error(), tc.want) || !strings.Contains(r.err.Error(), "injected failure") || r.snap != nil {
+					t.Errorf("Collect: %v (snapshot %v), want an error with %q and no snapshot", r.err, r.snap != nil, tc.want)
+				}
+			case <-time.After(2 * time.Minute):
+				t.Fatal("Collect did not return")
 			}
 		})
 	}
