@@ -16,6 +16,7 @@ type gatedCollector struct {
 	before  *countingCollector
 	mu      sync.Mutex
 	opened  bool
+	last    bool // Later's last
 	waiting []func()
 	later   atomic.Int32
 	ran     atomic.Int32
@@ -25,15 +26,15 @@ type gatedCollector struct {
 func (*gatedCollector) Service() string { return "gated" }
 func (*gatedCollector) Regional() bool  { return true }
 
-func (g *gatedCollector) Later(run func()) {
+func (g *gatedCollector) Later(run func(last bool)) {
 	g.later.Add(1)
 	g.mu.Lock()
 	if g.opened {
 		g.mu.Unlock()
-		run()
+		run(g.last)
 		return
 	}
-	g.waiting = append(g.waiting, run)
+	g.waiting = append(g.waiting, func() { run(g.last) })
 	g.mu.Unlock()
 }
 
@@ -108,5 +109,31 @@ func TestDeferredCellsHoldNoWorker(t *testing.T) {
 	}
 	if len(snap.Accounts) != len(targets) {
 		t.Errorf("%d accounts collected, want %d", len(snap.Accounts), len(targets))
+	}
+}
+
+// TestDeferredLastGoesAfterTheAccountsOthers: a Deferred collector that
+// can collect at once is queued in its place among the collectors, or,
+// when Later says last (its cells wait for background streams), after the
+// account's other collectors, with or without a sink.
+func TestDeferredLastGoesAfterTheAccountsOthers(t *testing.T) {
+	for _, sink := range []bool{false, true} {
+		for _, last := range []bool{false, true} {
+			targets := []checks.Target{{AccountID: "111111111111", Regions: []string{"us-east-1", "eu-west-1"}}}
+			counting := &countingCollector{all: 2, last: func() {}}
+			gated := &gatedCollector{before: counting, opened: true, last: last}
+			opts := checks.CollectOptions{Collectors: []checks.Collector{gated, counting}, Concurrency: 1, Tool: tool}
+			if sink {
+				opts.Sink = func(int, *checks.AccountFacts) {}
+			}
+			checks.Collect(t.Context(), targets, opts)
+			want := int32(0) // every cell after the other collector's
+			if !last {
+				want = 2 // in its place: first
+			}
+			if gated.ran.Load() != 2 || gated.early.Load() != want {
+				t.Errorf("sink %v, last %v: %d deferred cells ran, %d before the other collector's; want 2 and %d", sink, last, gated.ran.Load(), gated.early.Load(), want)
+			}
+		}
 	}
 }

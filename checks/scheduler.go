@@ -246,10 +246,16 @@ func collectAccount(ctx context.Context, p *pool, opts CollectOptions, t Target,
 		}
 		if d, ok := it.collector.(Deferred); ok {
 			// Queued when the collector can collect; the pool does not
-			// finish before.
+			// finish before. A collector whose cells wait for background
+			// streams goes after the account's other collectors' (as it
+			// would have been placed, chosen before collection).
 			p.pending.Add(1)
-			d.Later(func() {
-				p.push(it.prio, run)
+			d.Later(func(last bool) {
+				prio := it.prio
+				if last {
+					prio = base + len(opts.Collectors)
+				}
+				p.push(prio, run)
 				p.pending.Done()
 			})
 			continue
@@ -264,9 +270,11 @@ func collectAccount(ctx context.Context, p *pool, opts CollectOptions, t Target,
 // holding no worker, while the other collectors' run. Later calls run once
 // the collector can collect, at once when it already can, and exactly
 // once for each call whatever happens (a failed choice included: the
-// collector then records the failure).
+// collector then records the failure). last says whether the collector's
+// cells then go after the account's other collectors' (its cells wait for
+// streams read in the background: see AdminCollection.Background).
 type Deferred interface {
-	Later(run func())
+	Later(run func(last bool))
 }
 
 // pool runs tasks on a fixed number of workers, lowest priority value

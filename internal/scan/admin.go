@@ -148,8 +148,9 @@ func chooseCollectors(ctx context.Context, svcs []checks.Service, env adminEnv, 
 		}
 		got, ok := decided[s.Name]
 		if !ok && pending != nil {
-			// Its cells wait for the listing: last, as a background one.
-			last = append(last, pendingCollector{choice: pending, name: s.Name, direct: s.New()})
+			// In its place; queued last once chosen, if its choice reads
+			// in the background (pendingCollector.Later).
+			collectors = append(collectors, pendingCollector{choice: pending, name: s.Name, direct: s.New()})
 			continue
 		}
 		var err error

@@ -267,6 +267,11 @@ func collect(ctx context.Context, o Options, sp *spooler) (*checks.Snapshot, []c
 					more <- page
 				}
 			})
+			if err != nil {
+				// The scan stops with the listing's error: what is
+				// collected meanwhile would not be reported.
+				stopCollection()
+			}
 			if pending != nil {
 				var got map[string]checks.AdminCollection
 				if err == nil {
@@ -306,6 +311,7 @@ func collect(ctx context.Context, o Options, sp *spooler) (*checks.Snapshot, []c
 	if err != nil {
 		// Nothing is collected: stop the listing and the tag reads.
 		stopDiscovery()
+		stopCollection()
 		if more != nil {
 			for range more {
 			}
@@ -360,8 +366,11 @@ func collect(ctx context.Context, o Options, sp *spooler) (*checks.Snapshot, []c
 		return nil, nil, derr
 	}
 	if pending != nil {
-		if pending.err != nil {
-			return nil, nil, pending.err
+		if err := pending.err; err != nil {
+			if ctx.Err() != nil {
+				return nil, nil, fmt.Errorf("collect: interrupted: %w", ctx.Err())
+			}
+			return nil, nil, err
 		}
 		gaps = append(gaps, pending.gaps(pendingSvcs)...)
 		slices.SortStableFunc(gaps, func(a, b gapSource) int {

@@ -83,16 +83,24 @@ func (p *pendingChoice) choose(ctx context.Context, svcs []checks.Service, env a
 }
 
 // pendingCollector stands for a pending service's collector in the
-// scheduler until the choice is made.
+// scheduler until the choice is made. It keeps its service's place among
+// the collectors; a choice whose cells wait for background streams is
+// queued after the account's other collectors (Later's last), where
+// chooseCollectors would have placed it.
 type pendingCollector struct {
 	choice *pendingChoice
 	name   string
 	direct checks.Collector // the service's direct collector: its Service and Regional
 }
 
-func (c pendingCollector) Service() string  { return c.direct.Service() }
-func (c pendingCollector) Regional() bool   { return c.direct.Regional() }
-func (c pendingCollector) Later(run func()) { c.choice.later(run) }
+func (c pendingCollector) Service() string { return c.direct.Service() }
+func (c pendingCollector) Regional() bool  { return c.direct.Regional() }
+func (c pendingCollector) Later(run func(last bool)) {
+	c.choice.later(func() {
+		got := c.chosen()
+		run(got != nil && got.Background)
+	})
+}
 func (c pendingCollector) chosen() *checks.AdminCollection {
 	if got, ok := c.choice.got[c.name]; ok {
 		return &got
